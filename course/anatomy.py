@@ -1,0 +1,52 @@
+"""Find anatomical structures by id, name or synonym."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+from course.loader import load_content
+from course.models import Structure
+
+__all__ = ["find", "get", "structures"]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", text.strip().casefold())
+
+
+@cache
+def _index() -> dict[str, Structure]:
+    index: dict[str, Structure] = {}
+    for structure in load_content().structures.values():
+        for term in (structure.id, structure.name, *structure.synonyms):
+            index.setdefault(_key(term), structure)
+    return index
+
+
+def structures() -> tuple[Structure, ...]:
+    """Every structure of the course, in content order."""
+    return tuple(load_content().structures.values())
+
+
+def get(structure_id: str) -> Structure:
+    """The structure with exactly this id; ``ValueError`` listing the valid ids otherwise."""
+    known = load_content().structures
+    if structure_id not in known:
+        raise ValueError(f"unknown structure {structure_id!r}; valid: {', '.join(known)}")
+    return known[structure_id]
+
+
+def find(text: str) -> Structure:
+    """Resolve an id, a name or a synonym, ignoring case, spaces, hyphens and underscores.
+
+    Raises ``LookupError`` suggesting close matches when nothing matches.
+    """
+    index = _index()
+    key = _key(text)
+    if key in index:
+        return index[key]
+    close = difflib.get_close_matches(key, index, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise LookupError(f"no structure matches {text!r}{hint}")

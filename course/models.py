@@ -1,0 +1,142 @@
+"""Typed, immutable models of the course content (``course/content/*.yaml``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Sources = Annotated[tuple[Text, ...], Field(min_length=1)]
+
+StructureKind = Literal[
+    "bone",
+    "joint",
+    "ligament",
+    "retinaculum",
+    "tendon",
+    "muscle",
+    "fascia",
+    "vessel",
+    "nerve",
+    "caution_zone",
+]
+Region = Literal["lower_leg", "ankle", "hindfoot", "midfoot", "forefoot"]
+HandPart = Literal[
+    "palm", "thumb", "thumbs", "fingertips", "thumb_and_fingers", "thumb_and_index_finger"
+]
+Direction = Literal[
+    "upward_toward_calf",
+    "kneading_in_place",
+    "toes_to_ankle",
+    "around_bony_contours",
+    "around_malleolus",
+    "lengthwise_calf_to_heel",
+    "perpendicular_to_fibres",
+    "sustained_hold",
+    "small_precise_movements",
+]
+Pressure = Literal["light_to_moderate", "moderate", "firm_not_painful", "gentle", "not_set"]
+DecisionName = Literal[
+    "PROCEED",
+    "PROCEED_WITH_CAUTION",
+    "AVOID_AREA",
+    "REFER",
+    "STOP",
+    "DO_NOT_MASSAGE",
+    "SEEK_URGENT_CARE",
+]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Record):
+    """A document the content cites: the guide, the reference, or a named public source."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: Text
+    kind: Literal["course-reference", "public-textbook", "public-guideline"]
+    url: str | None = None
+
+
+class Structure(_Record):
+    """An anatomical structure (or caution zone) the diagrams can show."""
+
+    id: Id
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+    kind: StructureKind
+    region: Region
+    description: Text
+    cautions: tuple[Text, ...] = ()
+    contains: tuple[Id, ...] = ()
+    source: Sources
+
+
+class Technique(_Record):
+    """A massage technique of the guide, with the fields of the reference's section 3."""
+
+    id: Id
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+    order: Annotated[int, Field(ge=1)]
+    section: Literal["core", "ligaments_and_tendons"]
+    regions: Annotated[tuple[Region, ...], Field(min_length=1)]
+    structures: Annotated[tuple[Id, ...], Field(min_length=1)]
+    avoid: tuple[Id, ...] = ()
+    hand_part: HandPart
+    direction: Direction
+    pressure: Pressure
+    repetitions: Text | None = None
+    hold_seconds: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
+    purpose: Text
+    steps: Annotated[tuple[Text, ...], Field(min_length=1)]
+    cautions: tuple[Text, ...] = ()
+    source: Sources
+
+    @field_validator("hold_seconds")
+    @classmethod
+    def _hold_range(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and value[0] > value[1]:
+            raise ValueError("the shortest hold must not exceed the longest")
+        return value
+
+
+class DecisionInfo(_Record):
+    """What a safety decision means for the learner."""
+
+    id: DecisionName
+    label: Text
+    meaning: Text
+    source: Sources
+
+
+class SafetyRule(_Record):
+    """One row of the reference's section 4 table, with its condition as data."""
+
+    id: RuleId
+    condition: Text
+    when: dict[str, Any]
+    decision: DecisionName
+    refer: bool
+    red_flag: bool
+    explanation: Text
+    source: Sources
+
+
+class Lesson(_Record):
+    """A lesson of the learner series, with the Carpentries lesson fields."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^\d\d_[a-z_]+$")]
+    title: Text
+    minutes: Annotated[int, Field(ge=1, le=240)]
+    prerequisites: tuple[str, ...] = ()
+    objectives: Annotated[tuple[Text, ...], Field(min_length=1)]
+    key_points: Annotated[tuple[Text, ...], Field(min_length=1)]
+    structures: tuple[Id, ...] = ()
+    techniques: tuple[Id, ...] = ()
+    source: Sources
