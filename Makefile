@@ -1,0 +1,64 @@
+# ankle-course: two commands for a fresh machine with Python 3.11 and make.
+#   make lab   - create .venv, install the course, open it in JupyterLab
+#   make test  - create .venv with the test extras, install system packages, run every check
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: lab test check lint typecheck pytest system-deps hub-deps bench clean help
+
+help:
+	@echo "make lab    - open the course in JupyterLab (sets everything up first)"
+	@echo "make test   - set up and run lint, type checks and the full test suite"
+	@echo "make bench  - run the benchmarks in benchmarks/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed-lab
+
+lab: $(VENV)/.installed-lab
+	$(BIN)/ankle-course lab
+
+# Debian packages the suite drives for real: Chromium (browser tests) and PostgreSQL
+# (gradebook tests). Installed with apt-get when missing (sudo when not root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+hub-deps: system-deps
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy course
+
+pytest: $(VENV)/.installed-test system-deps hub-deps
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed-test system-deps hub-deps
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -1,0 +1,37 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_progress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Never touch the learner's real progress file or course folder from a test."""
+    home = tmp_path_factory.mktemp("learner")
+    saved = {k: os.environ.get(k) for k in ("ANKLE_COURSE_PROGRESS", "ANKLE_COURSE_HOME")}
+    os.environ["ANKLE_COURSE_PROGRESS"] = str(home / "progress.json")
+    os.environ["ANKLE_COURSE_HOME"] = str(home / "ankle-course")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the packaged content folder."""
+    from course._resources import content_dir
+
+    target = tmp_path / "content"
+    shutil.copytree(content_dir(), target)
+    return target

@@ -1,0 +1,155 @@
+"""The ankle-course command line: assess, validate, lab; errors are one line with exit 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course.cli import main
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "course.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_assess_prints_decision_refer_reasons_and_disclaimer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        ["assess", "--injury", "sprain", "--hours-since-injury", "24", "--swelling", "mild"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "DO_NOT_MASSAGE" in out
+    assert "Refer to a professional: no" in out
+    assert "[acute-injury]" in out
+    assert "[mild-swelling]" in out
+    assert "education, not diagnosis" in out
+
+
+def test_assess_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["assess", "--fever", "--warmth", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["decision"] == "SEEK_URGENT_CARE"
+    assert data["refer"] is True
+    assert [r["rule"] for r in data["reasons"]] == ["infection", "spreading-infection"]
+
+
+def test_assess_every_situation_field_has_an_option(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "assess",
+        "--json",
+        "--injury=strain",
+        "--hours-since-injury=100",
+        "--swelling=mild",
+        "--no-sudden-swelling",
+        "--no-warmth",
+        "--redness",
+        "--no-fever",
+        "--no-red-streaks",
+        "--pain=5",
+        "--no-unexplained-pain",
+        "--no-dvt-diagnosed",
+        "--no-dvt-signs",
+        "--no-sharp-pain-during",
+        "--discomfort-days=9",
+        "--no-improving",
+        "--skin-problem",
+        "--varicose-veins",
+        "--blood-thinners",
+        "--reduced-sensation",
+    ]
+    assert main(args) == 0
+    rules = {r["rule"] for r in json.loads(capsys.readouterr().out)["reasons"]}
+    assert rules == {
+        "healing-injury",
+        "mild-swelling",
+        "moderate-pain",
+        "persistent",
+        "local-skin",
+        "varicose",
+        "blood-thinners",
+        "reduced-sensation",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["assess", "--pain", "11"], "--pain: Input should be less than or equal to 10"),
+        (["assess", "--pain", "x"], "--pain"),
+        (["assess", "--injury", "sprain"], "--hours-since-injury: required"),
+        (["assess", "--hours-since-injury", "4"], "--hours-since-injury: must be left out"),
+        (["assess", "--swelling", "huge"], "--swelling"),
+        (["assess", "--discomfort-days", "-1"], "--discomfort-days"),
+        (["assess", "--bogus"], "No such option: --bogus"),
+        (["nonsense"], "No such command"),
+    ],
+)
+def test_wrong_input_exits_2_with_one_line(args: list[str], expected: str) -> None:
+    result = _run(*args)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("ankle-course: error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "ok content" in out
+    assert "18 safety rules" in out
+
+
+def test_validate_fails_on_broken_content(
+    monkeypatch: pytest.MonkeyPatch, content_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course import loader, validate
+
+    (content_copy / "anatomy.yaml").write_text("schema_version: 2\n", encoding="utf-8")
+    monkeypatch.setattr(loader, "load_content", lambda: loader._load(content_copy))
+    monkeypatch.setattr(validate, "VALIDATORS", (("content", "course.loader:load_content"),))
+    assert main(["validate"]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED content" in captured.out
+    assert "anatomy.yaml: record -: field schema_version: 2 is not supported" in captured.err
+
+
+def test_lab_dry_run_prepares_the_workspace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workspace = tmp_path / "mine"
+    assert (
+        main(["lab", "--dir", str(workspace), "--no-browser", "--port", "8999", "--dry-run"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "jupyterlab" in out
+    assert f"--ServerApp.root_dir={workspace}" in out
+    assert "--LabApp.default_url=/lab/tree/00_welcome.ipynb" in out
+    assert "--ServerApp.port=8999" in out
+    assert "--no-browser" in out
+    assert ("--allow-root" in out) == (os.geteuid() == 0)
+    assert sorted(p.name for p in workspace.glob("*.ipynb")) == sorted(
+        p.name for p in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb")
+    )
+
+
+def test_lab_rejects_a_bad_port() -> None:
+    result = _run("lab", "--port", "70000", "--dry-run")
+    assert result.returncode == 2
+    assert "--port" in result.stderr

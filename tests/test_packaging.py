@@ -1,0 +1,85 @@
+"""A wheel carries the content, the assets and the notebooks, and works outside the repo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        timeout=300,
+    )
+    (built,) = out.glob("ankle_course-*.whl")
+    return built
+
+
+def test_wheel_contains_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for yaml_file in ("anatomy", "techniques", "safety", "lessons", "sources"):
+        assert f"course/content/{yaml_file}.yaml" in names
+    assert any(n.startswith("course/assets/") for n in names)
+    assert any(n.startswith("course/notebooks/") and n.endswith(".ipynb") for n in names) == any(
+        (REPO / "notebooks").glob("*.ipynb")
+    )
+    assert not any(n.startswith("grading/") or "/source/" in n for n in names)
+
+
+def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
+    )
+    code = (
+        "import course, course.safety as s; from course.loader import load_content;"
+        "from course._resources import assets_dir;"
+        "c = load_content(); print(course.__file__);"
+        "print(s.assess(s.Situation(fever=True)).decision.name); print(assets_dir().is_dir())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    path, decision, has_assets = result.stdout.split()
+    assert path.startswith(str(target))
+    assert decision == "DO_NOT_MASSAGE"
+    assert has_assets == "True"
