@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: lab test check lint typecheck pytest system-deps hub-deps bench clean help
+.PHONY: lab test check lint typecheck pytest system-deps hub-deps browser-deps bench clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (sets everything up first)"
@@ -45,6 +45,13 @@ system-deps:
 
 hub-deps: system-deps
 
+# axe-core (pinned in tests/browser/package-lock.json) for the accessibility audit
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+browser-deps: system-deps $(AXE)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -52,12 +59,12 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy course
 
-pytest: $(VENV)/.installed-test system-deps hub-deps
+pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.installed-test system-deps hub-deps
+bench: $(VENV)/.installed-test system-deps hub-deps browser-deps
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
