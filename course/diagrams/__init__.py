@@ -1,0 +1,1 @@
+"""Ankle diagrams drawn from geometry data with matplotlib (no widgets here)."""
