@@ -1,0 +1,14 @@
+"""Graded assessments on nbgrader: a safety marking layer, parallel autograding and export.
+
+Item banks and answer keys are *not* part of this package: they live in the instructor's
+course directory (``grading/source/*.yaml``) and are read from there at run time.
+Importing this package is light; nbgrader and jupyter are imported only where they are used.
+"""
+
+from __future__ import annotations
+
+__all__ = ["GradingError"]
+
+
+class GradingError(Exception):
+    """An expected problem (bad course directory, unknown assignment, ...): one-line message."""

@@ -1,0 +1,183 @@
+"""Item banks of the graded assessments, read from the instructor's course directory.
+
+The YAML item banks (``<course>/source/<assignment>.yaml``) hold the questions and the answer
+keys. This module only knows their shape; it ships no item and no key.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from course.grading import GradingError
+
+ItemId = Annotated[str, Field(pattern=r"^[a-z][0-9]{2}$")]
+
+#: Decisions that let a massage go ahead: a red-flag item answered with one is a critical miss.
+MASSAGE_DECISIONS = frozenset({"PROCEED", "PROCEED_WITH_CAUTION"})
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ScenarioItem(_Model):
+    """A safety scenario: a story, the situation it describes and the policy's decision."""
+
+    id: ItemId
+    title: str
+    story: str
+    situation: dict[str, Any]
+    answer: str
+    ask_refer: bool = False
+    refer: bool | None = None
+
+    @model_validator(mode="after")
+    def _refer_key(self) -> ScenarioItem:
+        if self.ask_refer and self.refer is None:
+            raise ValueError(f"{self.id}: ask_refer is true but no refer key is given")
+        return self
+
+
+class ChoiceItem(_Model):
+    """A multiple-choice question on anatomy or technique."""
+
+    id: ItemId
+    prompt: str
+    options: tuple[str, ...] = Field(min_length=2)
+    answer: str
+    explanation: str
+    source: tuple[str, ...] = Field(min_length=1)
+    from_content: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _answer_is_option(self) -> ChoiceItem:
+        if self.answer not in self.options:
+            raise ValueError(f"{self.id}: the answer {self.answer!r} is not one of the options")
+        return self
+
+
+class Gradeable(_Model):
+    """One graded cell of the notebook: what it checks and how many points it carries."""
+
+    grade_id: str
+    item_id: str
+    variable: str
+    kind: Literal["decision", "refer", "choice"]
+    points: float
+    key: str | bool
+
+
+class ItemBank(_Model):
+    """A whole assessment: its items, points and pass mark."""
+
+    schema_version: Literal[1]
+    assignment: str
+    title: str
+    kind: Literal["decision", "choice"]
+    pass_percent: float = Field(ge=0, le=100)
+    points: float = Field(gt=0)
+    refer_points: float = Field(1.0, gt=0)
+    intro: str
+    items: tuple[ScenarioItem, ...] | tuple[ChoiceItem, ...]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ItemBank:
+        ids = [item.id for item in self.items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate item ids: {', '.join(duplicates)}")
+        wrong = [
+            item.id for item in self.items if isinstance(item, ScenarioItem) != self.is_scenario
+        ]
+        if wrong:
+            raise ValueError(f"items {', '.join(wrong)} do not match kind {self.kind!r}")
+        return self
+
+    @property
+    def is_scenario(self) -> bool:
+        return self.kind == "decision"
+
+    @cached_property
+    def gradeables(self) -> tuple[Gradeable, ...]:
+        """Every graded cell, in notebook order (grade id == answer variable name)."""
+        cells: list[Gradeable] = []
+        for item in self.items:
+            kind: Literal["decision", "choice"] = "decision" if self.is_scenario else "choice"
+            cells.append(
+                Gradeable(
+                    grade_id=item.id,
+                    item_id=item.id,
+                    variable=item.id,
+                    kind=kind,
+                    points=self.points,
+                    key=item.answer,
+                )
+            )
+            if isinstance(item, ScenarioItem) and item.ask_refer:
+                assert item.refer is not None
+                name = f"{item.id}_refer"
+                cells.append(
+                    Gradeable(
+                        grade_id=name,
+                        item_id=item.id,
+                        variable=name,
+                        kind="refer",
+                        points=self.refer_points,
+                        key=item.refer,
+                    )
+                )
+        return tuple(cells)
+
+    @property
+    def max_score(self) -> float:
+        return sum(g.points for g in self.gradeables)
+
+    def item(self, item_id: str) -> ScenarioItem | ChoiceItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+
+def item_bank_path(course_dir: Path, assignment: str) -> Path:
+    """Where the item bank of ``assignment`` lives in a course directory."""
+    return course_dir / "source" / f"{assignment}.yaml"
+
+
+def load_item_bank(course_dir: Path, assignment: str) -> ItemBank:
+    """Read and validate an item bank; :class:`GradingError` names the file and the problem."""
+    path = item_bank_path(course_dir, assignment)
+    if not path.is_file():
+        raise GradingError(f"no item bank for assignment {assignment!r}: {path} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        bank = ItemBank.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        first = str(exc).strip().splitlines()
+        detail = " ".join(first[:3]) if first else type(exc).__name__
+        raise GradingError(f"{path}: invalid item bank: {detail}") from None
+    if bank.assignment != assignment:
+        raise GradingError(f"{path}: names assignment {bank.assignment!r}, expected {assignment!r}")
+    return bank
+
+
+def critical_items(bank: ItemBank) -> frozenset[str]:
+    """Ids of the scenario items with a red flag (a fired rule with ``red_flag: true``)."""
+    if not bank.is_scenario:
+        return frozenset()
+    from course.loader import load_content
+    from course.safety import Situation, assess
+
+    red = {rule.id for rule in load_content().rules if rule.red_flag}
+    critical = set()
+    for item in bank.items:
+        assert isinstance(item, ScenarioItem)
+        fired = {reason.rule for reason in assess(Situation(**item.situation)).reasons}
+        if fired & red:
+            critical.add(item.id)
+    return frozenset(critical)

@@ -1,0 +1,38 @@
+"""nbgrader configuration of the ankle-course graded assessments (the course directory).
+
+Used by plain ``nbgrader`` commands run from this folder and by ``ankle-course grade``.
+"""
+
+import os
+
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by nbgrader
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "ankle-course"
+# The gradebook: sqlite beside this file by default. For PostgreSQL, set ANKLE_COURSE_DB_URL
+# (e.g. postgresql://user@host:5432/gradebook) or pass --db-url to `ankle-course grade`.
+c.CourseDirectory.db_url = os.environ.get(
+    "ANKLE_COURSE_DB_URL",
+    "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db"),
+)
+# Item banks and the notebook generator sit in source/ itself (not in an assignment folder),
+# so they are never copied into a release; this keeps them out even if that changes.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    ".*",
+    "*.yaml",
+    "*.yml",
+    "build_notebooks.py",
+]
+# Answer cells are plain assignments (`q01 = None`): the solution region is removed, not
+# replaced by nbgrader's default `raise NotImplementedError()` stub.
+c.ClearSolutions.code_stub = {"python": ""}
+# Answers are single assignments: a cell that runs longer than this is stopped (item scores 0).
+c.Execute.timeout = 10
+c.Execute.startup_timeout = 60
+# Keep autograded notebooks small whatever a learner prints.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 100

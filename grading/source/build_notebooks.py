@@ -1,0 +1,254 @@
+"""Build the nbgrader source notebooks from the item banks in this folder.
+
+    .venv/bin/python grading/source/build_notebooks.py          # rewrite both notebooks
+    .venv/bin/python grading/source/build_notebooks.py --check  # exit 1 if they are stale
+
+INSTRUCTOR ONLY. The item banks (``<assignment>.yaml``) hold the answer keys; the notebooks
+written here carry them as solution regions and hidden tests, which nbgrader strips on release.
+Scenario keys are checked against ``course.safety.assess`` before anything is written, and
+anatomy keys against the course content, so a key can never drift from the policy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+
+from course.grading.items import (
+    ChoiceItem,
+    ItemBank,
+    ScenarioItem,
+    critical_items,
+    load_item_bank,
+)
+from course.grading.keys import verify_keys
+from course.loader import load_content
+
+HERE = Path(__file__).resolve().parent
+COURSE_DIR = HERE.parent
+ASSIGNMENTS = ("safety_scenarios", "anatomy_techniques")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _meta(
+    grade_id: str,
+    *,
+    grade: bool = False,
+    solution: bool = False,
+    locked: bool = True,
+    points: float | None = None,
+) -> dict[str, object]:
+    nbgrader: dict[str, object] = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if points is not None:
+        nbgrader["points"] = points
+    meta: dict[str, object] = {"nbgrader": nbgrader}
+    if locked:
+        meta.update({"deletable": False, "editable": False})
+    return meta
+
+
+def _md(cell_id: str, text: str, grade_id: str | None = None) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(text, id=cell_id)
+    if grade_id:
+        cell.metadata = _meta(grade_id)
+    return cell
+
+
+def _code(cell_id: str, source: str, meta: dict[str, object]) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source, id=cell_id)
+    cell.metadata = meta
+    return cell
+
+
+def _answers_table(bank: ItemBank, decisions: tuple[str, ...]) -> str:
+    lines = ["ANSWERS = {"]
+    for g in bank.gradeables:
+        if g.kind == "refer":
+            options = "(True, False)"
+        elif g.kind == "decision":
+            options = "DECISIONS"
+        else:
+            item = bank.item(g.item_id)
+            assert isinstance(item, ChoiceItem)
+            options = "(" + ", ".join(json.dumps(o) for o in item.options) + ",)"
+        lines.append(f"    {json.dumps(g.variable)}: {options},")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+SETUP = '''\
+# Run this cell first. It lists the valid answers and defines check(), which tells you
+# whether an answer is well formed. It never tells you whether an answer is right.
+DECISIONS = ({decisions})
+{answers}
+
+
+def check(name):
+    """Print whether the answer called `name` is well formed (not whether it is right)."""
+    options = ANSWERS[name]
+    value = globals().get(name)
+    if value is None:
+        print(f"{{name}}: not answered yet (replace None with your answer)")
+    elif options == (True, False):
+        if value is True or value is False:
+            print(f"{{name}}: well formed")
+        else:
+            print(f"{{name}}: must be True or False, not {{value!r}}")
+    elif isinstance(value, str) and value in options:
+        print(f"{{name}}: well formed")
+    else:
+        print(f"{{name}}: {{value!r}} is not one of: " + ", ".join(options))
+
+
+def check_answers():
+    """Check every answer of this assessment (well formed or not; never right or wrong)."""
+    for name in ANSWERS:
+        check(name)
+'''
+
+
+def _decision_key_test(variable: str, key: str | bool) -> str:
+    if isinstance(key, bool):
+        test = f"assert {variable} is {key}"
+    else:
+        test = f"assert type({variable}) is str and {variable} == {json.dumps(key)}"
+    return f'check("{variable}")\n### BEGIN HIDDEN TESTS\n{test}\n### END HIDDEN TESTS'
+
+
+def build(bank: ItemBank) -> nbformat.NotebookNode:
+    """The nbgrader source notebook of an item bank (deterministic: same bank, same bytes)."""
+    content = load_content()
+    decisions = tuple(content.decisions)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    cells = nb.cells
+    header = [
+        f"# {bank.title}",
+        "",
+        f"**{content.disclaimer}**",
+        "",
+        bank.intro,
+        "",
+        "How to answer: in each answer cell, replace `None` with your answer and run the cell.",
+        'Write nothing else: each answer is one assignment such as `q01 = "PROCEED"`.',
+        "Run the cell just below each answer: it tells you whether the answer is *well formed*",
+        "(a valid name, spelled exactly), not whether it is right. Your instructor grades the",
+        "answers after you submit.",
+    ]
+    if bank.is_scenario:
+        header += ["", "The decisions, from least to most severe:", ""]
+        header += [f"- `{d.id}`: {d.meaning}" for d in content.decisions.values()]
+        header += [
+            "",
+            "A scenario with a red flag is *critical*: answering `PROCEED` or",
+            "`PROCEED_WITH_CAUTION` there fails the assessment, whatever your other points.",
+        ]
+    cells.append(_md("intro", "\n".join(header), grade_id="intro"))
+    answers = _answers_table(bank, decisions)
+    setup = SETUP.format(decisions=", ".join(json.dumps(d) for d in decisions), answers=answers)
+    cells.append(_code("setup", setup.rstrip("\n"), _meta("setup")))
+
+    for number, item in enumerate(bank.items, start=1):
+        if isinstance(item, ScenarioItem):
+            text = [
+                f"## Scenario {number}: {item.title}",
+                "",
+                item.story,
+                "",
+                f"What does the safety policy say to do? Answer `{item.id}` with a decision.",
+            ]
+            if item.ask_refer:
+                text.append(
+                    f"Also answer `{item.id}_refer`: should this person be referred to "
+                    "a physical therapist or a doctor (`True` or `False`)?"
+                )
+        else:
+            options = ", ".join(f'`"{o}"`' for o in item.options)
+            text = [f"## Question {number}", "", item.prompt, "", f"Options: {options}"]
+        cells.append(_md(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text"))
+
+        stub = [f"{item.id} = None"]
+        solution = [f"{item.id} = {json.dumps(item.answer)}"]
+        if isinstance(item, ScenarioItem) and item.ask_refer:
+            stub.append(f"{item.id}_refer = None")
+            solution.append(f"{item.id}_refer = {item.refer}")
+        answer = "\n".join(
+            [
+                "# Your answer: replace None (keep the quotes around a name).",
+                *stub,
+                "### BEGIN SOLUTION",
+                *solution,
+                "### END SOLUTION",
+            ]
+        )
+        cells.append(
+            _code(
+                f"{item.id}-answer", answer, _meta(f"{item.id}_answer", solution=True, locked=False)
+            )
+        )
+        for g in (g for g in bank.gradeables if g.item_id == item.id):
+            cells.append(
+                _code(
+                    f"{g.grade_id}-test".replace("_", "-"),
+                    _decision_key_test(g.variable, g.key),
+                    _meta(g.grade_id, grade=True, points=g.points),
+                )
+            )
+
+    cells.append(
+        _md(
+            "before-submit",
+            "## Before you submit\n\nRun the cell below: every answer "
+            "should say *well formed*. Then save the notebook and submit it.",
+            grade_id="before_submit",
+        )
+    )
+    cells.append(_code("check-answers", "check_answers()", _meta("check_answers")))
+    return nb
+
+
+def notebook_path(assignment: str) -> Path:
+    return HERE / assignment / f"{assignment}.ipynb"
+
+
+def render(assignment: str) -> str:
+    bank = load_item_bank(COURSE_DIR, assignment)
+    verify_keys(bank)
+    critical_items(bank)  # validates every situation
+    return nbformat.writes(build(bank)) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a notebook is stale")
+    args = parser.parse_args(argv)
+    stale = []
+    for assignment in ASSIGNMENTS:
+        text = render(assignment)
+        path = notebook_path(assignment)
+        if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
+    if stale:
+        print("stale (rerun build_notebooks.py): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
