@@ -184,6 +184,10 @@ def _assess_signature() -> inspect.Signature:
 _assess.__signature__ = _assess_signature()  # type: ignore[attr-defined]
 app.command("assess")(_assess)
 
+from course.grading.cli import app as grade_app  # noqa: E402 - light: nbgrader loads lazily
+
+app.add_typer(grade_app, name="grade")
+
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ankle-course`` console script; returns the exit status."""
