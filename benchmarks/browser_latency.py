@@ -1,0 +1,213 @@
+"""Click-to-pixels latency of the course diagrams in a real browser, against plain ipympl.
+
+Starts a real JupyterLab (temporary folder, free port, token) and Debian's Chromium, opens a
+notebook holding the course's AnkleExplorer and a plain ipympl figure of the same kind, and
+measures, 30 times each, the time from the learner's input (the pointerdown or keydown event)
+to the first animation frame after the change is visible (new SVG markup or new canvas pixels).
+Prints p50 and p95 in ms; exits 1 when a course target is missed.
+
+Targets: p95 <= 50 ms for a selection, <= 300 ms for a view change. The plain ipympl figure is
+the baseline: every change there is a kernel round trip and a new PNG.
+
+Run: ``.venv/bin/python benchmarks/browser_latency.py`` (``make bench`` runs it too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+import harness  # noqa: E402
+import nbformat  # noqa: E402
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # noqa: E402
+from notebook_ui import NOTEBOOK, error_outputs, open_notebook, run_all_cells  # noqa: E402
+
+PROBE_JS = (REPO / "tests" / "browser" / "latency.js").read_text(encoding="utf-8")
+
+# The baseline: the same kind of figure drawn by plain ipympl. A click on the canvas selects
+# the shape under it (a matplotlib pick in the kernel, then a redraw); the view buttons swap
+# the shapes. Both mean a kernel round trip and a new PNG, which is what the course avoids.
+BASELINE = """\
+%matplotlib widget
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from matplotlib.patches import Ellipse
+
+plt.ioff()
+fig, ax = plt.subplots(figsize=(5, 4))
+fig.subplots_adjust(0, 0, 1, 1)
+fig.canvas.header_visible = False
+fig.canvas.toolbar_visible = False
+SHAPES = {
+    "lateral": [(0.3, 0.5, 0.3, 0.4, "#0072B2"), (0.7, 0.5, 0.3, 0.4, "#E69F00")],
+    "medial": [(0.3, 0.5, 0.3, 0.4, "#009E73"), (0.7, 0.5, 0.3, 0.4, "#CC79A7")],
+}
+patches = []
+
+def draw(view):
+    ax.clear()
+    patches.clear()
+    for x, y, w, h, color in SHAPES[view]:
+        patches.append(ax.add_patch(Ellipse((x, y), w, h, color=color)))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    fig.canvas.draw_idle()
+
+def select(event):
+    for patch in patches:
+        hit = patch.contains(event)[0]
+        patch.set_edgecolor("black" if hit else patch.get_facecolor())
+        patch.set_linewidth(5 if hit else 0)
+    fig.canvas.draw_idle()
+
+fig.canvas.mpl_connect("button_press_event", select)
+baseline_view = widgets.ToggleButtons(options=list(SHAPES), description="Baseline view")
+baseline_view.observe(lambda change: draw(change["new"]), names="value")
+draw("lateral")
+widgets.VBox([baseline_view, fig.canvas], layout={"border": "1px solid #ccc"})
+"""
+BASELINE_BOX = f"{NOTEBOOK} .widget-vbox:has(.jupyter-matplotlib)"
+BASELINE_CANVAS = f"{BASELINE_BOX} .jupyter-matplotlib-canvas-div canvas"
+
+REPETITIONS = 30
+
+
+@dataclass
+class Result:
+    label: str
+    samples: list[float]
+    target: float | None
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+    @property
+    def ok(self) -> bool:
+        return self.target is None or self.p95 <= self.target
+
+    def line(self) -> str:
+        verdict = "baseline" if self.target is None else f"target p95 <= {self.target:.0f}"
+        if self.target is not None:
+            verdict += ": met" if self.ok else ": MISSED"
+        return f"{self.label:<44} {self.p50:7.1f} {self.p95:7.1f}   {verdict}"
+
+
+def latency_notebook(course_cells: list[str]) -> str:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.cells = [new_markdown_cell("# Browser latency benchmark")]
+    nb.cells += [new_code_cell(source) for source in course_cells]
+    nb.cells.append(new_code_cell(BASELINE))
+    return str(nbformat.writes(nb))
+
+
+def measure(
+    page: Any,
+    label: str,
+    spec: dict[str, Any],
+    act: Callable[[int], None],
+    target: float | None,
+    repetitions: int = REPETITIONS,
+) -> Result:
+    """Arm the probe, perform ``act(i)`` (a real click or key press), collect input-to-pixels."""
+    samples = []
+    for i in range(repetitions + 1):
+        page.evaluate("(spec) => { window.__ankleRun = window.__ankleLatency.arm(spec); }", spec)
+        act(i)
+        result = page.evaluate("() => window.__ankleRun")
+        if result.get("timeout"):
+            raise RuntimeError(f"{label}: no change on screen within 10 s (repetition {i})")
+        if i > 0:  # the first repetition warms caches and is not counted
+            samples.append(float(result["t1"] - result["t0"]))
+    return Result(label, samples, target)
+
+
+def baseline_measurements(page: Any, repetitions: int) -> list[Result]:
+    canvas = page.locator(BASELINE_CANVAS).first
+    canvas.scroll_into_view_if_needed()
+    spec = {"kind": "canvas", "target": BASELINE_CANVAS}
+
+    def click_shape(i: int) -> None:
+        box = canvas.bounding_box()
+        x = box["x"] + box["width"] * (0.3 if i % 2 else 0.7)
+        page.mouse.click(x, box["y"] + box["height"] * 0.5)
+
+    buttons = page.locator(f"{BASELINE_BOX} .widget-toggle-button")
+    n = repetitions
+
+    def switch_view(i: int) -> None:
+        buttons.nth((i + 1) % 2).click()
+
+    return [
+        measure(page, "baseline ipympl: select (click on canvas)", spec, click_shape, None, n),
+        measure(page, "baseline ipympl: view change (button)", spec, switch_view, None, n),
+    ]
+
+
+def run(repetitions: int, keep: bool) -> int:
+    from playwright.sync_api import sync_playwright
+
+    home = harness.temporary_home("ankle-latency-")
+    course_cells: list[str] = []
+    server = harness.start_lab(home, {"latency.ipynb": latency_notebook(course_cells)})
+    results: list[Result] = []
+    started = time.monotonic()
+    try:
+        with sync_playwright() as playwright:
+            browser = harness.launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.add_init_script(PROBE_JS)
+            open_notebook(page, server, "latency.ipynb")
+            run_all_cells(page)
+            errors = error_outputs(page)
+            if errors:
+                raise RuntimeError("the benchmark notebook failed:\n" + "\n".join(errors))
+            page.wait_for_selector(BASELINE_CANVAS)
+            results += baseline_measurements(page, repetitions)
+            version = browser.version
+            browser.close()
+    finally:
+        server.stop()
+        if not keep:
+            shutil.rmtree(home, ignore_errors=True)
+    print(
+        f"Browser latency, input event to updated pixels, {repetitions} repetitions each "
+        f"(Chromium {version}, JupyterLab, {time.monotonic() - started:.0f} s)"
+    )
+    print(f"{'':<44} {'p50 ms':>7} {'p95 ms':>7}")
+    for result in results:
+        print(result.line())
+    return 0 if all(r.ok for r in results) else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=REPETITIONS)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary lab folder")
+    args = parser.parse_args()
+    return run(args.repetitions, args.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

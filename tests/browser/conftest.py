@@ -1,0 +1,86 @@
+"""Fixtures for the browser tests: one JupyterLab server per module, one Chromium per session.
+
+The server runs on a free port with a token over a temporary copy of the notebooks, with the
+learner's progress file and course folder in a temporary directory; it is stopped by PID at
+teardown. Chromium is Debian's (``/usr/bin/chromium``) driven by Playwright's Python API. With
+``CI=true`` a missing browser fails the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import (
+    BrowserMissingError,
+    Server,
+    chromium_path,
+    launch_chromium,
+    start_lab,
+    temporary_home,
+)
+
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        chromium_path()
+    except BrowserMissingError as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI=true and no browser: {exc}")
+        pytest.skip(str(exc))
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="module")
+def lab_home() -> Iterator[Path]:
+    home = temporary_home("ankle-browser-")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def lab(lab_home: Path) -> Iterator[Server]:
+    """A real ``jupyter lab`` over a temporary copy of the course notebooks."""
+    server = start_lab(lab_home)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser tab (own context) per test; page errors are collected on it."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    tab.page_errors = []
+    tab.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+    try:
+        yield tab
+    finally:
+        context.close()
