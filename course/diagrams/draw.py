@@ -211,7 +211,7 @@ def draw_view(
         if marked:
             if sid in marked:
                 patch.set_edgecolor(HIGHLIGHT_EDGE)
-                patch.set_linewidth(2.6)
+                patch.set_linewidth(1.9)
                 patch.set_linestyle("solid")
                 patch.set_alpha(1.0)
                 patch.set_zorder(zorder_of(geometry, sid) + 20)

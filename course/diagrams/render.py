@@ -1,0 +1,108 @@
+"""Render views to SVG (one ``<g>`` per structure, id = structure id) and PNG, with caches.
+
+The SVG of a (view, layer set, label mode) is rendered once and cached: the widgets switch
+highlights in the browser by CSS classes, so a selection never re-renders.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import matplotlib
+
+from course.diagrams.draw import RC, LabelMode, check_layers, draw_view, kind_of, new_figure
+from course.diagrams.geometry import check_view, load_view
+from course.diagrams.text import alt_text
+
+__all__ = ["clear_caches", "render_png", "render_svg", "svg_cache_info"]
+
+_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+def _name(sid: str) -> str:
+    from course.loader import load_content
+
+    return load_content().structures[sid].name
+
+
+def render_svg(view: str, layers: Iterable[str] | None = None, labels: LabelMode = "all") -> str:
+    """The SVG text of ``view`` with ``layers`` (cached per view, layer set and labels)."""
+    check_view(view)
+    return _svg(view, check_layers(layers), labels)
+
+
+def svg_cache_info() -> str:
+    return str(_svg.cache_info())
+
+
+def clear_caches() -> None:
+    _svg.cache_clear()
+    _png.cache_clear()
+
+
+@lru_cache(maxsize=96)
+def _svg(view: str, layers: tuple[str, ...], labels: LabelMode) -> str:
+    with matplotlib.rc_context(RC):
+        fig, ax = new_figure(view, dpi=72)
+        drawn = draw_view(ax, view, layers, labels=labels)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata=_METADATA)
+    return annotate_svg(buffer.getvalue(), drawn.ids, view, layers)
+
+
+def annotate_svg(svg: str, ids: Iterable[str], view: str, layers: tuple[str, ...]) -> str:
+    """Add class, data attributes and a ``<title>`` to each structure's group."""
+    for sid in ids:
+        name = html.escape(_name(sid))
+        svg = svg.replace(
+            f'<g id="{sid}">',
+            f'<g id="{sid}" class="structure kind-{kind_of(sid)}" data-structure="{sid}">'
+            f"<title>{name}</title>",
+            1,
+        )
+        for part in ("label", "leader"):
+            svg = svg.replace(
+                f'<g id="{part}-{sid}">',
+                f'<g id="{part}-{sid}" class="{part}" data-structure="{sid}" aria-hidden="true">',
+                1,
+            )
+    geometry = load_view(view)
+    title = html.escape(geometry.title)
+    desc = html.escape(alt_text(view, layers))
+    svg = re.sub(
+        r"(<svg [^>]*>)",
+        lambda m: f"{m.group(1)}<title>{title}</title><desc>{desc}</desc>",
+        svg,
+        count=1,
+    )
+    # Drop the XML prolog and DOCTYPE so the text can be inlined in HTML.
+    start = svg.find("<svg ")
+    return svg[start:]
+
+
+def render_png(
+    view: str,
+    layers: Iterable[str] | None = None,
+    highlighted: Iterable[str] = (),
+    labels: LabelMode = "all",
+    dpi: float = 100,
+) -> bytes:
+    """PNG bytes of ``view`` (cached), for static output and the documentation."""
+    check_view(view)
+    return _png(view, check_layers(layers), tuple(highlighted), labels, dpi)
+
+
+@lru_cache(maxsize=32)
+def _png(
+    view: str, layers: tuple[str, ...], highlighted: tuple[str, ...], labels: LabelMode, dpi: float
+) -> bytes:
+    with matplotlib.rc_context(RC):
+        fig, ax = new_figure(view, dpi=dpi)
+        draw_view(ax, view, layers, highlighted, labels)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()

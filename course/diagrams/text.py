@@ -1,0 +1,87 @@
+"""Words for the diagrams, from ``course/content/ui.yaml`` and the anatomy data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+import yaml
+
+from course._resources import content_dir
+from course.diagrams.draw import check_layers, check_structures, kind_of, visible_ids
+from course.diagrams.geometry import load_view
+from course.diagrams.palette import LAYERS, layer_of
+
+__all__ = ["alt_text", "describe_structure", "ui", "ui_text"]
+
+
+@cache
+def ui() -> Mapping[str, Any]:
+    """The parsed ``ui.yaml`` (cached)."""
+    path = content_dir() / "ui.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("schema_version") != 1:
+        raise ValueError(f"{path.name}: expected a mapping with schema_version 1")
+    return data
+
+
+def ui_text(key: str, **values: object) -> str:
+    """The string at dotted ``key`` in ``ui.yaml``, formatted with ``values``."""
+    node: Any = ui()
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"ui.yaml has no key {key!r}")
+        node = node[part]
+    if not isinstance(node, str):
+        raise KeyError(f"ui.yaml key {key!r} is not a string")
+    return node.format(**values) if values else node
+
+
+def _structure(sid: str) -> Any:
+    from course.loader import load_content
+
+    return load_content().structures[sid]
+
+
+def describe_structure(sid: str) -> str:
+    return str(_structure(sid).description).rstrip(".")
+
+
+def alt_text(
+    view: str, layers: Iterable[str] | None = None, highlighted: Iterable[str] = ()
+) -> str:
+    """A text alternative for the picture ``draw_view`` makes, generated from the data.
+
+    Names the view and its orientation, the layers, every structure shown (grouped by layer),
+    and what each highlighted structure is.
+    """
+    geometry = load_view(view)
+    chosen = check_layers(layers)
+    marked = check_structures(geometry, highlighted)
+    ids = visible_ids(geometry, chosen)
+    parts = [f"{geometry.title}. {geometry.description.rstrip('.')} ({geometry.orientation})."]
+    layer_names = [ui_text(f"layers.{layer}").lower() for layer in chosen]
+    parts.append(ui_text("alt.layers", layers=", ".join(layer_names)))
+    if ids:
+        groups = []
+        for layer in LAYERS:
+            names = [_structure(sid).name for sid in ids if layer_of(kind_of(sid)) == layer]
+            if names:
+                groups.append(
+                    ui_text("alt.group", layer=ui_text(f"layers.{layer}"), names=", ".join(names))
+                )
+        parts.append(ui_text("alt.counts", count=len(ids), groups=" ".join(groups)))
+    else:
+        parts.append(ui_text("alt.none"))
+    if marked:
+        items = [
+            ui_text(
+                "alt.highlighted_item",
+                name=_structure(sid).name,
+                description=describe_structure(sid),
+            )
+            for sid in marked
+        ]
+        parts.append(ui_text("alt.highlighted", items="; ".join(items)))
+    return " ".join(parts)
