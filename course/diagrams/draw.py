@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -41,7 +41,7 @@ FONT_SIZE = 8.0
 LINE_STEP = 1.32  # label line height, in font sizes
 DRAWING_HEIGHT_IN = 5.6
 MARGIN_IN = 0.12
-RC = {
+RC: Any = {
     "font.family": "DejaVu Sans",
     "svg.fonttype": "none",
     "svg.hashsalt": "ankle-course",

@@ -438,9 +438,9 @@ def _draw_title_and_legend(
         handlelength=2.6,
         borderaxespad=0.3,
     )
-    for text in legend.get_texts():
-        if text.get_text().startswith("▶"):
-            text.set_fontweight("bold")
+    for entry in legend.get_texts():
+        if entry.get_text().startswith("▶"):
+            entry.set_fontweight("bold")
     legend.set_gid("legend")
     cautions = " ".join(technique.cautions)
     if cautions:
