@@ -187,6 +187,7 @@ app.command("assess")(_assess)
 from course.grading.cli import app as grade_app  # noqa: E402 - light: nbgrader loads lazily
 
 app.add_typer(grade_app, name="grade")
+app.command("app")(__import__("course.app.command", fromlist=["app"]).app)
 
 
 def main(argv: list[str] | None = None) -> int:

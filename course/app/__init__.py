@@ -1,0 +1,71 @@
+"""``ankle-course app``: the anatomy explorer and the safety scenario explorer as a Voila app.
+
+For people who should not see code: Voila runs :data:`APP_NOTEBOOK` and shows only its text and
+widgets. The notebook's code cells call :func:`anatomy_explorer` and :func:`scenario_explorer`
+(and nothing else), so the app shows exactly the widgets the lessons use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "APP_NOTEBOOK",
+    "anatomy_explorer",
+    "notice",
+    "scenario_explorer",
+    "voila_command",
+]
+
+APP_NOTEBOOK = Path(__file__).resolve().parent / "explorer.ipynb"
+
+
+def notice() -> Any:
+    """The course's "education, not diagnosis" notice, as Markdown for the page."""
+    from course.loader import load_content
+
+    markdown = import_module("IPython.display").Markdown
+    return markdown(f"**{load_content().disclaimer}**")
+
+
+def anatomy_explorer() -> Any:
+    """The course's interactive ankle atlas (``course.widgets.AnkleExplorer``)."""
+    return import_module("course.widgets").AnkleExplorer()
+
+
+def scenario_explorer() -> Any:
+    """The safety scenario explorer of lesson 05 (decision and reasons from ``course.safety``)."""
+    return import_module("course.safety_widgets").ScenarioExplorer()
+
+
+def voila_command(
+    *,
+    port: int | None = None,
+    open_browser: bool = True,
+    token: str | None = None,
+    python: str | None = None,
+    notebook: Path = APP_NOTEBOOK,
+) -> list[str]:
+    """The ``voila`` command that serves the app: sources stripped, no tracebacks, localhost."""
+    import sys
+
+    command = [
+        python or sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        "--Voila.ip=127.0.0.1",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--template=lab",
+        "--theme=light",
+    ]
+    if port is not None:
+        command.append(f"--port={port}")
+    if not open_browser:
+        command.append("--no-browser")
+    if token:
+        command.append(f"--token={token}")
+    return command
