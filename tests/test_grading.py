@@ -1,0 +1,234 @@
+"""Graded assessments: item banks and keys, notebooks, marking layer, leak checks, CLI errors.
+
+The slow end-to-end grading of a whole class lives in test_grading_autograde.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import nbformat
+import pytest
+
+from course.grading import GradingError
+from course.grading.items import ChoiceItem, ScenarioItem, critical_items, load_item_bank
+from course.grading.keys import content_key, scenario_key, verify_keys
+from course.grading.marking import mark
+from course.loader import load_content
+from course.safety import Situation, assess
+
+REPO = Path(__file__).resolve().parent.parent
+GRADING = REPO / "grading"
+ASSIGNMENTS = ("safety_scenarios", "anatomy_techniques")
+
+
+def _builder() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_notebooks", GRADING / "source" /
+                                                  "build_notebooks.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def hidden_test_lines(assignment: str) -> list[str]:
+    """Every line of the source notebook's hidden tests and solution regions."""
+    nb = nbformat.read(GRADING / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    lines: list[str] = []
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if line.startswith("### BEGIN"):
+                inside = True
+            elif line.startswith("### END"):
+                inside = False
+            elif inside and line.strip():
+                lines.append(line.strip())
+    return lines
+
+
+# --- item banks and keys ---------------------------------------------------------------------
+
+
+def test_every_scenario_key_equals_the_policy() -> None:
+    bank = load_item_bank(GRADING, "safety_scenarios")
+    assert len(bank.items) >= 15
+    for item in bank.items:
+        assert isinstance(item, ScenarioItem)
+        assessment = assess(Situation(**item.situation))
+        assert item.answer == assessment.decision.value, item.id
+        if item.ask_refer:
+            assert item.refer is assessment.refer, item.id
+
+
+def test_scenarios_cover_every_rule_and_combinations() -> None:
+    bank = load_item_bank(GRADING, "safety_scenarios")
+    fired = [
+        {r.rule for r in assess(Situation(**item.situation)).reasons}
+        for item in bank.items
+        if isinstance(item, ScenarioItem)
+    ]
+    assert set().union(*fired) == {rule.id for rule in load_content().rules}
+    assert sum(len(rules) > 1 for rules in fired) >= 5
+    assert sum(item.ask_refer for item in bank.items if isinstance(item, ScenarioItem)) >= 5
+
+
+def test_anatomy_keys_agree_with_the_content() -> None:
+    bank = load_item_bank(GRADING, "anatomy_techniques")
+    assert len(bank.items) >= 10
+    derived = 0
+    structures = load_content().structures
+    for item in bank.items:
+        assert isinstance(item, ChoiceItem)
+        expected = content_key(item)
+        if expected is not None:
+            derived += 1
+            assert item.answer == expected, item.id
+        if all(option in structures for option in item.options):
+            assert item.answer in structures
+    assert derived >= 5
+    verify_keys(bank)
+
+
+def test_a_drifted_key_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "source").mkdir()
+    text = (GRADING / "source" / "safety_scenarios.yaml").read_text(encoding="utf-8")
+    text = text.replace("answer: SEEK_URGENT_CARE", "answer: DO_NOT_MASSAGE", 1)
+    (tmp_path / "source" / "safety_scenarios.yaml").write_text(text, encoding="utf-8")
+    bank = load_item_bank(tmp_path, "safety_scenarios")
+    with pytest.raises(GradingError, match=r"item q02: key DO_NOT_MASSAGE but the policy says"):
+        verify_keys(bank)
+    assert scenario_key(bank.items[1]) == ("SEEK_URGENT_CARE", True)  # type: ignore[arg-type]
+
+
+def test_a_broken_item_bank_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "safety_scenarios.yaml").write_text("schema_version: 1\nitems: 3\n")
+    with pytest.raises(GradingError, match=r"safety_scenarios\.yaml: invalid item bank"):
+        load_item_bank(tmp_path, "safety_scenarios")
+
+
+def test_red_flag_items_are_critical() -> None:
+    bank = load_item_bank(GRADING, "safety_scenarios")
+    critical = critical_items(bank)
+    red = {rule.id for rule in load_content().rules if rule.red_flag}
+    for item in bank.items:
+        assert isinstance(item, ScenarioItem)
+        fired = {r.rule for r in assess(Situation(**item.situation)).reasons}
+        assert (item.id in critical) == bool(fired & red), item.id
+        if item.id in critical:
+            assert not assess(Situation(**item.situation)).decision.allows_massage
+    assert {"q01", "q02", "q06", "q14"} <= critical
+    assert not ({"q03", "q04", "q19"} & critical)
+    assert critical_items(load_item_bank(GRADING, "anatomy_techniques")) == frozenset()
+
+
+# --- the marking layer -----------------------------------------------------------------------
+
+
+def test_a_critical_miss_fails_whatever_the_points() -> None:
+    answers = {"q01": "PROCEED_WITH_CAUTION", "q02": "SEEK_URGENT_CARE"}
+    result = mark(score=51, max_score=52, pass_percent=80, critical={"q01", "q02"},
+                  answers=answers, status="graded")
+    assert result.percent == pytest.approx(98.1)
+    assert not result.passed
+    assert result.critical_misses == ("q01",)
+
+
+def test_pass_mark_and_statuses() -> None:
+    common = {"max_score": 10.0, "pass_percent": 80, "critical": {"q01"},
+              "answers": {"q01": "STOP"}}
+    assert mark(score=8, status="graded", **common).passed  # type: ignore[arg-type]
+    assert not mark(score=7.9, status="graded", **common).passed  # type: ignore[arg-type]
+    assert mark(score=8, status="tampered", **common).passed  # type: ignore[arg-type]
+    for status in ("invalid", "missing", "error", "ungraded"):
+        result = mark(score=10, status=status, **common)  # type: ignore[arg-type]
+        assert (result.score, result.passed, result.critical_misses) == (0.0, False, ())
+
+
+# --- notebooks -------------------------------------------------------------------------------
+
+
+def test_source_notebooks_are_built_from_the_item_banks() -> None:
+    assert _builder().main(["--check"]) == 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_notebook_shape(assignment: str) -> None:
+    nb = nbformat.read(GRADING / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    bank = load_item_bank(GRADING, assignment)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert [c.metadata.nbgrader.grade_id for c in graded] == [
+        g.grade_id for g in bank.gradeables
+    ]
+    assert all("### BEGIN HIDDEN TESTS" in c.source for c in graded)
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert len(answers) == len(bank.items)
+    assert "education, not diagnosis" in nb.cells[0].source
+    assert nb.cells[-1].source == "check_answers()"
+
+
+def test_nbgrader_validate_passes_on_the_sources() -> None:
+    paths = [str(GRADING / "source" / a / f"{a}.ipynb") for a in ASSIGNMENTS]
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "validate", *paths],
+                          capture_output=True, text=True, timeout=300, cwd=GRADING)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("Success! Your notebook passes all the tests.") == 2
+
+
+# --- keys never reach the installed package --------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_installed_package_carries_no_item_or_key(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(tmp_path), str(REPO)], check=True, timeout=300)
+    (wheel,) = tmp_path.glob("ankle_course-*.whl")
+    needles = {"### BEGIN HIDDEN TESTS", "### BEGIN SOLUTION"}
+    for assignment in ASSIGNMENTS:
+        needles |= set(hidden_test_lines(assignment))
+        bank = load_item_bank(GRADING, assignment)
+        for item in bank.items:
+            text = item.story if isinstance(item, ScenarioItem) else item.prompt
+            needles.add(text[:60])
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "course/grading/cli.py" in names
+        assert not [n for n in names if n.endswith((".yaml", ".yml")) and "grading" in n]
+        assert not [n for n in names if "safety_scenarios" in n or "anatomy_techniques" in n]
+        for name in names:
+            data = archive.read(name).decode("utf-8", errors="ignore")
+            found = [needle for needle in needles if needle in data]
+            assert not found, (name, found[:3])
+
+
+# --- CLI errors ------------------------------------------------------------------------------
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(Path(sys.executable).parent / "ankle-course"), "grade", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--course-dir", "/nonexistent/course", "report", "safety_scenarios"), "does not exist"),
+        (("--course-dir", str(GRADING), "report", "no_such_quiz"), "unknown assignment"),
+        (("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--jobs", "0"),
+         "--jobs must be at least 1"),
+        (("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--timeout", "0"),
+         "--timeout must be a positive"),
+    ],
+)
+def test_cli_errors_are_one_line_exit_2(args: tuple[str, ...], message: str) -> None:
+    done = _cli(*args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr + done.stdout
