@@ -188,6 +188,8 @@ from course.grading.cli import app as grade_app  # noqa: E402 - light: nbgrader 
 
 app.add_typer(grade_app, name="grade")
 app.command("app")(__import__("course.app.command", fromlist=["app"]).app)
+app.command("progress")(__import__("course.progress.cli", fromlist=["progress"]).progress)
+app.command("export-html")(__import__("course.export_html", fromlist=["x"]).export_html_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,128 @@
+"""Lesson widgets: the safety scenario explorer (lesson 05) and the routine checklist (06)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from course._text import text, texts
+from course.lesson import checklist_items, describe
+from course.safety import Assessment, Situation, assess
+
+__all__ = ["RoutineChecklist", "ScenarioExplorer"]
+
+_STYLE = {"description_width": "initial"}
+_WIDE = widgets.Layout(width="auto")
+
+
+class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
+    """Set a :class:`~course.safety.Situation` with labelled controls; see decision and reasons."""
+
+    def __init__(self) -> None:
+        labels: dict[str, str] = texts("scenario.fields")
+        choices: dict[str, dict[str, str]] = texts("scenario.choices")
+        self.controls: dict[str, widgets.ValueWidget] = {}
+        defaults = Situation()
+        for name in Situation.model_fields:
+            value = getattr(defaults, name)
+            control: widgets.ValueWidget
+            if name in choices:
+                options = [(label, key) for key, label in choices[name].items()]
+                control = widgets.Dropdown(options=options, value=value)
+            elif name == "hours_since_injury":
+                control = widgets.BoundedFloatText(
+                    value=24.0, min=0, max=100_000, step=1, disabled=True
+                )
+                control.tooltip = text("scenario.hours_help")
+            elif name == "pain":
+                control = widgets.Dropdown(options=list(range(11)), value=value)
+            elif name == "discomfort_days":
+                control = widgets.BoundedFloatText(value=value, min=0, max=3650, step=1)
+            else:
+                control = widgets.Checkbox(value=value, indent=False)
+            control.description = labels[name]
+            control.style = _STYLE
+            control.layout = _WIDE
+            control.observe(self._changed, names="value")
+            self.controls[name] = control
+        self.result = widgets.HTML()
+        heading = widgets.HTML(f"<h4>{html.escape(text('scenario.heading'))}</h4>")
+        result_heading = widgets.HTML(f"<h4>{html.escape(text('scenario.result_heading'))}</h4>")
+        super().__init__([heading, *self.controls.values(), result_heading, self.result])
+        self._changed(None)
+
+    def situation(self) -> Situation:
+        """The situation the controls describe."""
+        values: dict[str, Any] = {name: c.value for name, c in self.controls.items()}
+        if values["injury"] == "none":
+            values["hours_since_injury"] = None
+        else:
+            values["hours_since_injury"] = float(values["hours_since_injury"])
+        values["discomfort_days"] = float(values["discomfort_days"])
+        return Situation(**values)
+
+    def set(self, **values: Any) -> None:
+        """Set controls by field name (for demos and tests)."""
+        for name, value in values.items():
+            self.controls[name].value = value
+
+    def assessment(self) -> Assessment:
+        """What the safety policy says for the current situation."""
+        return assess(self.situation())
+
+    def _changed(self, _change: Any) -> None:
+        self.controls["hours_since_injury"].disabled = self.controls["injury"].value == "none"
+        self.block = describe(self.assessment())
+        self.result.value = self.block.html
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):
+            bundle["text/html"] = self.block.html
+        return bundle
+
+
+class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
+    """The routine as ticks: safety check, preparation, techniques in order, when to stop."""
+
+    def __init__(self) -> None:
+        self.boxes: list[widgets.Checkbox] = []
+        children: list[widgets.Widget] = [
+            widgets.HTML(f"<h4>{html.escape(text('checklist.heading'))}</h4>"),
+            widgets.HTML(f"<p><em>{html.escape(text('checklist.note'))}</em></p>"),
+        ]
+        self.groups = checklist_items()
+        for heading, items in self.groups:
+            if heading:
+                children.append(widgets.HTML(f"<strong>{html.escape(heading)}</strong>"))
+            for item in items:
+                box = widgets.Checkbox(value=False, description=item, indent=False, layout=_WIDE)
+                box.observe(self._ticked, names="value")
+                self.boxes.append(box)
+                children.append(box)
+        self.status = widgets.HTML()
+        children.append(self.status)
+        super().__init__(children)
+        self._ticked(None)
+
+    def _ticked(self, _change: Any) -> None:
+        done = sum(1 for box in self.boxes if box.value)
+        status = text("checklist.done", done=done, total=len(self.boxes))
+        self.status.value = f"<p role='status'>{html.escape(status)}</p>"
+
+    def static_html(self) -> str:
+        """The checklist as plain HTML with empty boxes (for HTML export)."""
+        parts = [f"<h4>{html.escape(text('checklist.heading'))}</h4>"]
+        for heading, items in self.groups:
+            if heading:
+                parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")
+            parts.append("<ul>" + "".join(f"<li>☐ {html.escape(i)}</li>" for i in items) + "</ul>")
+        return "".join(parts)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, dict):
+            bundle["text/html"] = self.static_html()
+        return bundle

@@ -1,0 +1,148 @@
+"""``ankle-course export-html DIR``: the learner series as static HTML, for reading offline.
+
+Each notebook is executed (with a throw-away progress file, so the learner's own progress is
+never touched) and converted with nbconvert. Widgets become their static fallback: diagrams
+and charts as ``<img>`` with their alt text, quizzes as plain question lists.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+__all__ = ["export_html", "export_html_command", "static_outputs"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def lesson_notebooks(source: Path) -> list[Path]:
+    """The lesson notebooks of a folder, in course order (``NN_name.ipynb``)."""
+    return sorted(p for p in source.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+
+
+def _img_html(png: str, alt: str) -> str:
+    return (
+        f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" style="max-width:100%">'
+    )
+
+
+def static_outputs(notebook: Any) -> Any:
+    """Replace live-widget outputs by their static fallback; give every PNG an ``alt`` text.
+
+    A widget output keeps its ``text/html`` (or image) fallback; a PNG without HTML becomes
+    ``<img alt=...>`` using the alt text in its metadata or its ``text/plain``.
+    """
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            data.pop(WIDGET_VIEW, None)
+            png = data.get("image/png")
+            if png and "text/html" not in data:
+                meta = output.get("metadata", {}).get("image/png", {})
+                alt = meta.get("alt") if isinstance(meta, dict) else None
+                alt = alt or data.get("text/plain", "")
+                if isinstance(png, bytes):
+                    png = base64.b64encode(png).decode("ascii")
+                data["text/html"] = _img_html(str(png).strip(), str(alt))
+    return notebook
+
+
+@contextlib.contextmanager
+def _scratch_progress() -> Iterator[dict[str, str]]:
+    from course.progress.store import ENV_VAR
+
+    with tempfile.TemporaryDirectory(prefix="ankle-export-") as tmp:
+        env = dict(os.environ)
+        env[ENV_VAR] = str(Path(tmp) / "progress.json")
+        env.setdefault("MPLBACKEND", "Agg")
+        yield env
+
+
+def export_html(destination: Path, source: Path | None = None, timeout: int = 120) -> list[Path]:
+    """Execute and convert every lesson notebook; returns the HTML files (index first)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    from course._resources import notebooks_dir
+    from course._text import text
+    from course.loader import load_content
+
+    source = source or notebooks_dir()
+    notebooks = lesson_notebooks(source)
+    if not notebooks:
+        raise FileNotFoundError(text("export.missing", path=source))
+    destination.mkdir(parents=True, exist_ok=True)
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    written: list[Path] = []
+    titles = {lesson.id: lesson.title for lesson in load_content().lessons}
+    with _scratch_progress() as env:
+        for path in notebooks:
+            notebook = nbformat.read(path, as_version=4)
+            client = NotebookClient(
+                notebook,
+                timeout=timeout,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(source)}},
+            )
+            try:
+                client.execute(env=env)
+            except Exception as exc:
+                problem = (
+                    str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+                )
+                raise RuntimeError(
+                    text("export.failed", notebook=path.name, problem=problem)
+                ) from None
+            body, _resources = exporter.from_notebook_node(
+                static_outputs(notebook),
+                resources={"metadata": {"name": titles.get(path.stem, path.stem)}},
+            )
+            target = destination / f"{path.stem}.html"
+            target.write_text(body, encoding="utf-8")
+            written.append(target)
+    index = destination / "index.html"
+    title = html.escape(text("export.index_title"))
+    items = "".join(
+        f'<li><a href="{p.name}">{html.escape(titles.get(p.stem, p.stem))}</a></li>'
+        for p in written
+    )
+    disclaimer = html.escape(load_content().disclaimer)
+    index.write_text(
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1><ol>{items}</ol><p><em>{disclaimer}</em></p>"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    return [index, *written]
+
+
+def export_html_command(
+    directory: Annotated[Path, typer.Argument(help="Folder for the HTML files.")],
+    timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.", min=1)] = 120,
+) -> None:
+    """Render the lessons to static HTML for reading offline (diagrams as images)."""
+    from rich.console import Console
+
+    from course._text import text
+
+    try:
+        files = export_html(directory, timeout=timeout)
+    except (FileNotFoundError, RuntimeError, OSError) as exc:
+        Console(stderr=True).print(f"ankle-course: error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    Console().print(text("export.written", count=len(files) - 1, path=directory), markup=False)
