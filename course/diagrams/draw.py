@@ -133,14 +133,17 @@ def layout_for(view: ViewGeometry) -> Layout:
     )
 
 
-def new_figure(view: str | ViewGeometry, dpi: float = 100) -> tuple[Figure, Axes]:
+def new_figure(
+    view: str | ViewGeometry, dpi: float = 100, extra_bottom_mm: float = 0.0
+) -> tuple[Figure, Axes]:
     """A figure (no pyplot, so nothing global to leak) sized for ``view`` with one Axes."""
     geometry = load_view(view) if isinstance(view, str) else view
     layout = layout_for(geometry)
-    fig = Figure(figsize=(layout.width_in, layout.height_in), dpi=dpi)
+    extra_in = extra_bottom_mm * layout.scale
+    fig = Figure(figsize=(layout.width_in, layout.height_in + extra_in), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(*layout.xlim)
-    ax.set_ylim(*layout.ylim)
+    ax.set_ylim(layout.ylim[0] - extra_bottom_mm, layout.ylim[1])
     ax.set_axis_off()
     return fig, ax
 
@@ -166,6 +169,7 @@ def draw_view(
     *,
     dim_others: bool = True,
     transforms: Mapping[str, object] | None = None,
+    outline: bool = True,
 ) -> DrawnView:
     """Draw ``view`` with the chosen ``layers``; ``highlighted`` structures stand out.
 
@@ -193,7 +197,8 @@ def draw_view(
         gid="outline",
         clip_on=False,
     )
-    ax.add_patch(skin)
+    if outline:
+        ax.add_patch(skin)
     for sid in ids:
         style = STYLES[kind_of(sid)]
         patch = PathPatch(

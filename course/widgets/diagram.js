@@ -1,0 +1,316 @@
+// Front-end of course.widgets.diagram.DiagramView (anywidget, plain ES module, no bundler).
+// Shows a matplotlib SVG whose structures are <g data-structure="id">; makes each one a
+// focusable button with an accessible name; selection, hover and keyboard run here in the
+// browser by switching CSS classes, and `selected` is synced back to Python.
+
+const CSS = `
+.ankle-diagram { font-family: system-ui, sans-serif; }
+.ankle-diagram .ankle-figure svg { width: 100%; height: auto; max-width: 980px; display: block; }
+.ankle-diagram g.structure { cursor: pointer; }
+.ankle-diagram g.structure:focus { outline: none; }
+.ankle-diagram g.structure:focus-visible path { stroke: #0072B2 !important; stroke-width: 3.5px !important; stroke-dasharray: none !important; }
+.ankle-diagram g.structure.is-hover path { stroke: #000 !important; stroke-width: 2.5px !important; }
+.ankle-diagram g.structure.is-selected path { stroke: #000 !important; stroke-width: 3px !important; stroke-dasharray: none !important; }
+.ankle-diagram svg.has-selection g.structure:not(.is-selected):not(.is-hover) { opacity: 0.35; }
+.ankle-diagram svg.has-selection g.label:not(.is-selected), .ankle-diagram svg.has-selection g.leader:not(.is-selected) { opacity: 0.45; }
+.ankle-diagram g.label { cursor: pointer; }
+.ankle-diagram g.label.is-selected text { font-weight: bold !important; }
+.ankle-diagram g.structure.mark-found path { stroke: #009E73 !important; stroke-width: 3px !important; stroke-dasharray: none !important; }
+.ankle-diagram g.structure.mark-revealed path { stroke: #0072B2 !important; stroke-width: 3px !important; stroke-dasharray: 5 3 !important; }
+.ankle-diagram g.structure.mark-wrong path { stroke: #D55E00 !important; stroke-width: 3px !important; stroke-dasharray: 2 2 !important; }
+.ankle-diagram .ankle-info { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin-top: 0.5em; max-width: 60em; }
+.ankle-diagram .ankle-info dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em; }
+.ankle-diagram .ankle-info dt { font-weight: 600; }
+.ankle-diagram .ankle-caution { border: 1px solid #D55E00; background: #FFF4E5; padding: 0.2em 0.6em; }
+.ankle-diagram .ankle-disclaimer { font-size: 0.85em; color: #444; }
+.ankle-diagram .ankle-controls { display: flex; gap: 0.6em; align-items: center; margin: 0.4em 0; flex-wrap: wrap; }
+.ankle-diagram .ankle-controls button { font-size: 1em; padding: 0.25em 0.8em; }
+.ankle-diagram .ankle-hold-count { font-variant-numeric: tabular-nums; font-size: 1.3em; min-width: 3ch; }
+@media (prefers-reduced-motion: reduce) { .ankle-diagram * { transition: none !important; animation: none !important; } }
+`;
+
+let counter = 0;
+
+function prefixIds(svgText, uid) {
+  return svgText
+    .replace(/\sid="([^"]+)"/g, (_m, id) => ` id="${uid}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${uid}-${id})`)
+    .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${uid}-${id}"`);
+}
+
+function render({ model, el }) {
+  counter += 1;
+  const uid = `ankle${counter}${Math.random().toString(36).slice(2, 7)}`;
+  const root = document.createElement("div");
+  root.className = "ankle-diagram";
+  const style = document.createElement("style");
+  style.textContent = CSS;
+  const figure = document.createElement("div");
+  figure.className = "ankle-figure";
+  figure.setAttribute("role", "group");
+  const controls = document.createElement("div");
+  controls.className = "ankle-controls";
+  const info = document.createElement("div");
+  info.className = "ankle-info";
+  info.setAttribute("aria-live", "polite");
+  root.append(style, figure, controls, info);
+  el.append(root);
+
+  let groups = new Map(); // id -> <g class="structure">
+  let labels = new Map(); // id -> [<g class="label">, <g class="leader">]
+  let svg = null;
+
+  const strings = () => model.get("strings") || {};
+  const order = () => (model.get("order") || []).filter((id) => groups.has(id));
+
+  function select(id) {
+    model.set("selected", id || "");
+    model.save_changes();
+    paintSelection();
+  }
+
+  function paintSelection() {
+    const sel = model.get("selected");
+    for (const [id, g] of groups) {
+      const on = id === sel;
+      g.classList.toggle("is-selected", on);
+      g.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    for (const [id, parts] of labels) {
+      for (const p of parts) p.classList.toggle("is-selected", id === sel);
+    }
+    if (svg) svg.classList.toggle("has-selection", Boolean(sel) && groups.has(sel));
+    const mode = model.get("mode");
+    if (mode === "explore") {
+      const panels = model.get("info") || {};
+      info.innerHTML = (sel && panels[sel]) || panels[""] || "";
+      info.hidden = false;
+    } else {
+      info.hidden = true;
+    }
+  }
+
+  function paintMarks() {
+    const marks = model.get("marks") || {};
+    for (const [id, g] of groups) {
+      for (const cls of ["mark-found", "mark-revealed", "mark-wrong"]) g.classList.remove(cls);
+      if (marks[id]) g.classList.add(`mark-${marks[id]}`);
+    }
+  }
+
+  function move(from, step) {
+    const ids = order();
+    if (!ids.length) return;
+    let i = ids.indexOf(from);
+    if (step === "home") i = 0;
+    else if (step === "end") i = ids.length - 1;
+    else i = i < 0 ? 0 : (i + step + ids.length) % ids.length;
+    groups.get(ids[i]).focus();
+  }
+
+  function setup() {
+    figure.innerHTML = prefixIds(model.get("svg") || "", uid);
+    svg = figure.querySelector("svg");
+    figure.setAttribute("aria-label", model.get("label") || "");
+    groups = new Map();
+    labels = new Map();
+    if (!svg) return;
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("focusable", "false");
+    const names = model.get("names") || {};
+    // DOM order is the drawing order, which is also `order`: Tab and the arrow keys agree.
+    for (const g of svg.querySelectorAll("g.structure[data-structure]")) {
+      const id = g.dataset.structure;
+      if (!(id in names)) continue;
+      groups.set(id, g);
+      g.setAttribute("tabindex", "0");
+      g.setAttribute("role", "button");
+      g.setAttribute("aria-label", names[id]);
+      g.setAttribute("aria-pressed", "false");
+      const title = g.querySelector("title");
+      if (title && model.get("mode") === "quiz") title.remove(); // names would give answers
+      g.addEventListener("click", () => select(id));
+      g.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          select(id);
+        } else if (event.key === "ArrowRight" || event.key === "ArrowDown") {
+          event.preventDefault();
+          move(id, 1);
+        } else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
+          event.preventDefault();
+          move(id, -1);
+        } else if (event.key === "Home") {
+          event.preventDefault();
+          move(id, "home");
+        } else if (event.key === "End") {
+          event.preventDefault();
+          move(id, "end");
+        } else if (event.key === "Escape") {
+          select("");
+        }
+      });
+      g.addEventListener("mouseenter", () => g.classList.add("is-hover"));
+      g.addEventListener("mouseleave", () => g.classList.remove("is-hover"));
+    }
+    for (const part of svg.querySelectorAll("g.label[data-structure], g.leader[data-structure]")) {
+      const id = part.dataset.structure;
+      if (!labels.has(id)) labels.set(id, []);
+      labels.get(id).push(part);
+      part.addEventListener("click", () => select(id));
+      part.addEventListener("mouseenter", () => groups.get(id)?.classList.add("is-hover"));
+      part.addEventListener("mouseleave", () => groups.get(id)?.classList.remove("is-hover"));
+    }
+    paintSelection();
+    paintMarks();
+    setupTechnique();
+  }
+
+  // --- technique mode: play the strokes, hold timer -------------------------------------
+  let timers = [];
+  function clearTimers() {
+    for (const t of timers) clearTimeout(t);
+    timers = [];
+  }
+
+  function strokeParts() {
+    if (!svg) return [];
+    const parts = [];
+    for (const g of svg.querySelectorAll(`g[id^="${uid}-stroke-"]`)) {
+      const n = g.id.slice(`${uid}-stroke-`.length);
+      parts.push({
+        line: g.querySelector("path"),
+        arrow: svg.querySelector(`g[id="${uid}-arrow-${n}"]`),
+      });
+    }
+    return parts;
+  }
+
+  function play() {
+    clearTimers();
+    const parts = strokeParts();
+    const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    const holds = svg ? svg.querySelectorAll(`g[id^="${uid}-hold-"]`) : [];
+    if (reduced || !parts.length) {
+      for (const h of holds) h.animate?.([{ opacity: 1 }, { opacity: 0.3 }, { opacity: 1 }], 1200);
+      timers.push(setTimeout(() => finish(), reduced ? 0 : 1300));
+      return;
+    }
+    const each = 1100;
+    parts.forEach(({ line, arrow }, i) => {
+      if (!line) return;
+      const length = line.getTotalLength();
+      line.style.transition = "none";
+      line.style.strokeDasharray = `${length}`;
+      line.style.strokeDashoffset = `${length}`;
+      if (arrow) arrow.style.opacity = "0";
+      timers.push(
+        setTimeout(() => {
+          line.style.transition = `stroke-dashoffset ${each}ms linear`;
+          line.style.strokeDashoffset = "0";
+        }, i * each + 30),
+      );
+      timers.push(setTimeout(() => arrow && (arrow.style.opacity = "1"), (i + 1) * each));
+    });
+    timers.push(setTimeout(() => finish(), parts.length * each + 60));
+  }
+
+  function finish() {
+    for (const { line, arrow } of strokeParts()) {
+      if (line) {
+        line.style.transition = "none";
+        line.style.strokeDasharray = "";
+        line.style.strokeDashoffset = "";
+      }
+      if (arrow) arrow.style.opacity = "1";
+    }
+    if (model.get("playing")) {
+      model.set("playing", false);
+      model.save_changes();
+    }
+    playButton.textContent = strings().play || "Play";
+  }
+
+  const playButton = document.createElement("button");
+  playButton.type = "button";
+  playButton.addEventListener("click", () => {
+    const on = !model.get("playing");
+    model.set("playing", on);
+    model.save_changes();
+    onPlaying();
+  });
+  function onPlaying() {
+    if (model.get("playing")) {
+      playButton.textContent = strings().stop || "Stop";
+      play();
+    } else {
+      clearTimers();
+      finish();
+    }
+  }
+
+  const holdButton = document.createElement("button");
+  holdButton.type = "button";
+  const holdCount = document.createElement("span");
+  holdCount.className = "ankle-hold-count";
+  holdCount.setAttribute("aria-hidden", "true");
+  const holdStatus = document.createElement("span");
+  holdStatus.setAttribute("role", "status");
+  let holdTimer = null;
+  function fmt(template, values) {
+    return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
+  }
+  holdButton.addEventListener("click", () => {
+    const [low, high] = model.get("hold") || [];
+    if (!high) return;
+    if (holdTimer) clearInterval(holdTimer);
+    let seconds = 0;
+    holdCount.textContent = "0";
+    holdStatus.textContent = fmt(strings().hold_running, { seconds: 0 });
+    holdTimer = setInterval(() => {
+      seconds += 1;
+      holdCount.textContent = String(seconds);
+      if (seconds === low) holdStatus.textContent = fmt(strings().hold_ready, { seconds, high });
+      if (seconds >= high) {
+        clearInterval(holdTimer);
+        holdTimer = null;
+        holdStatus.textContent = fmt(strings().hold_done, { seconds });
+      }
+    }, 1000);
+  });
+
+  function setupTechnique() {
+    controls.replaceChildren();
+    if (model.get("mode") !== "technique") {
+      controls.hidden = true;
+      return;
+    }
+    controls.hidden = false;
+    playButton.textContent = model.get("playing") ? strings().stop : strings().play;
+    controls.append(playButton);
+    const hold = model.get("hold") || [];
+    if (hold.length === 2) {
+      holdButton.textContent = strings().hold_start || "Start";
+      holdCount.textContent = "";
+      holdStatus.textContent = "";
+      controls.append(holdButton, holdCount, holdStatus);
+    }
+  }
+
+  model.on("change:svg", setup);
+  model.on("change:names", setup);
+  model.on("change:label", () => figure.setAttribute("aria-label", model.get("label") || ""));
+  model.on("change:selected", paintSelection);
+  model.on("change:info", paintSelection);
+  model.on("change:marks", paintMarks);
+  model.on("change:playing", onPlaying);
+  model.on("change:hold", setupTechnique);
+  setup();
+  return () => {
+    clearTimers();
+    if (holdTimer) clearInterval(holdTimer);
+  };
+}
+
+export default { render };

@@ -1,0 +1,222 @@
+"""AnkleExplorer: views, layers, search and an info panel over the SVG diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+import ipywidgets as w
+import traitlets
+
+from course.diagrams.draw import check_layers, visible_ids
+from course.diagrams.geometry import VIEWS, check_view, load_view
+from course.diagrams.palette import LAYERS
+from course.diagrams.render import render_png, render_svg
+from course.diagrams.text import alt_text, ui_text
+from course.widgets.diagram import DiagramView, StaticFallback
+from course.widgets.logic import accessible_names, info_html, info_panels, search
+
+__all__ = ["AnkleExplorer"]
+
+
+@lru_cache(maxsize=96)
+def _view_state(
+    view: str, layers: tuple[str, ...], labels: bool
+) -> tuple[str, dict[str, str], list[str], dict[str, str], str]:
+    """Everything the browser needs for a (view, layers) pair, computed once."""
+    ids = visible_ids(load_view(view), layers)
+    panels = info_panels(view, layers)
+    panels[""] = info_html(None)
+    return (
+        render_svg(view, layers, "all" if labels else "none"),
+        accessible_names(view, layers),
+        list(ids),
+        panels,
+        alt_text(view, layers),
+    )
+
+
+class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
+    """Explore the ankle: pick a view and layers; click, Tab/arrows + Enter, or search.
+
+    Traits: ``view`` (one of lateral, medial, posterior, dorsal), ``layers`` (tuple of layer
+    names), ``selected`` (a structure id or None), ``alt_text`` (kept current).
+    """
+
+    view = traitlets.Unicode("lateral")
+    layers = traitlets.Tuple()
+    selected = traitlets.Unicode(None, allow_none=True)
+    alt_text = traitlets.Unicode("")
+    message = traitlets.Unicode("")
+
+    def __init__(
+        self,
+        view: str = "lateral",
+        layers: Iterable[str] | None = None,
+        selected: str | None = None,
+        labels: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        check_view(view)
+        chosen = check_layers(layers)
+        self._labels = labels
+        self.canvas = DiagramView(mode="explore", label=ui_text("explorer.diagram"))
+        self._view_box = w.Dropdown(
+            options=[(ui_text(f"views.{v}"), v) for v in VIEWS],
+            value=view,
+            description=ui_text("explorer.view"),
+        )
+        self._layer_boxes = {
+            layer: w.Checkbox(
+                value=layer in chosen,
+                description=ui_text(f"layers.{layer}"),
+                indent=False,
+                layout=w.Layout(width="auto"),
+            )
+            for layer in LAYERS
+        }
+        self._labels_box = w.Checkbox(
+            value=labels, description=ui_text("explorer.labels"), indent=False
+        )
+        self._search_box = w.Text(
+            description=ui_text("explorer.search"),
+            placeholder=ui_text("explorer.search_placeholder"),
+            continuous_update=False,
+        )
+        self._search_button = w.Button(description=ui_text("explorer.search_button"))
+        self._message = w.HTML(layout=w.Layout(min_height="1.2em"))
+        layer_row = w.HBox(
+            [w.Label(ui_text("explorer.layers")), *self._layer_boxes.values()],
+            layout=w.Layout(flex_flow="row wrap"),
+        )
+        super().__init__(
+            children=[
+                w.HBox([self._view_box, self._labels_box]),
+                layer_row,
+                w.HBox([self._search_box, self._search_button]),
+                self._message,
+                self.canvas,
+            ],
+            **kwargs,
+        )
+        self._syncing = False
+        self.set_trait("view", view)
+        self.set_trait("layers", chosen)
+        self._refresh_view()
+        self._view_box.observe(self._on_view_box, "value")
+        for box in self._layer_boxes.values():
+            box.observe(self._on_layer_box, "value")
+        self._labels_box.observe(self._on_labels_box, "value")
+        self._search_box.observe(self._on_search, "value")
+        self._search_button.on_click(lambda _b: self.find(self._search_box.value))
+        self.canvas.observe(self._on_canvas_selected, "selected")
+        if selected is not None:
+            self.selected = selected
+
+    # --- trait validation and reactions ------------------------------------------------
+    @traitlets.validate("view")
+    def _valid_view(self, proposal: Any) -> str:
+        return check_view(proposal["value"])
+
+    @traitlets.validate("layers")
+    def _valid_layers(self, proposal: Any) -> tuple[str, ...]:
+        return check_layers(proposal["value"])
+
+    @traitlets.validate("selected")
+    def _valid_selected(self, proposal: Any) -> str | None:
+        sid = proposal["value"] or None
+        if sid is None:
+            return None
+        ids = self.visible_ids
+        if sid not in ids:
+            raise ValueError(
+                f"structure {sid!r} is not shown in the {self.view} view with these layers; "
+                f"valid: {', '.join(ids)}"
+            )
+        return str(sid)
+
+    @property
+    def visible_ids(self) -> tuple[str, ...]:
+        return visible_ids(load_view(self.view), self.layers)
+
+    @traitlets.observe("view", "layers")
+    def _on_view_or_layers(self, _change: Any) -> None:
+        self._refresh_view()
+
+    @traitlets.observe("selected")
+    def _on_selected(self, change: Any) -> None:
+        sid = change["new"]
+        if self.canvas.selected != (sid or ""):
+            self.canvas.selected = sid or ""
+        self.alt_text = alt_text(self.view, self.layers, () if sid is None else (sid,))
+
+    def _refresh_view(self) -> None:
+        svg, names, order, panels, alt = _view_state(self.view, self.layers, self._labels)
+        if self.selected is not None and self.selected not in names:
+            self.selected = None
+        with self.canvas.hold_sync():
+            self.canvas.svg = svg
+            self.canvas.names = names
+            self.canvas.order = order
+            self.canvas.info = panels
+        self.alt_text = (
+            alt if self.selected is None else alt_text(self.view, self.layers, (self.selected,))
+        )
+        self._syncing = True
+        try:
+            self._view_box.value = self.view
+            for layer, box in self._layer_boxes.items():
+                box.value = layer in self.layers
+        finally:
+            self._syncing = False
+
+    def _on_view_box(self, change: Any) -> None:
+        if not self._syncing:
+            self.view = change["new"]
+
+    def _on_layer_box(self, _change: Any) -> None:
+        if not self._syncing:
+            self.layers = tuple(layer for layer, box in self._layer_boxes.items() if box.value)
+
+    def _on_labels_box(self, change: Any) -> None:
+        self._labels = bool(change["new"])
+        self._refresh_view()
+
+    def _on_search(self, change: Any) -> None:
+        if change["new"].strip():
+            self.find(change["new"])
+
+    def _on_canvas_selected(self, change: Any) -> None:
+        sid = change["new"] or None
+        if sid != self.selected:
+            self.selected = sid
+
+    # --- public API ---------------------------------------------------------------------
+    def find(self, text: str) -> str | None:
+        """Select the structure a name or synonym means, switching view or layer if needed."""
+        result = search(text, self.view, self.layers)
+        if result.structure_id is not None:
+            with self.hold_trait_notifications():
+                self.view = result.view
+                self.layers = result.layers
+            self.selected = result.structure_id
+        self.message = result.message
+        self._message.value = result.message
+        return result.structure_id
+
+    @property
+    def info_html(self) -> str:
+        """The info panel's HTML for the current selection."""
+        return info_html(self.selected)
+
+    # --- static fallback ------------------------------------------------------------------
+    def static_png(self) -> bytes:
+        highlighted = () if self.selected is None else (self.selected,)
+        return render_png(self.view, self.layers, highlighted, "all" if self._labels else "none")
+
+    def static_alt(self) -> str:
+        return self.alt_text
+
+    def static_items(self) -> Sequence[str]:
+        return list(accessible_names(self.view, self.layers).values())

@@ -1,0 +1,139 @@
+// Front-end of course.widgets.motion.RangeOfMotion (anywidget, plain ES module).
+// Native range inputs with <label>s and aria-valuetext (ipywidgets sliders have no
+// accessible name on the handle); the foot turns in the browser by an SVG transform.
+
+const CSS = `
+.ankle-motion { font-family: system-ui, sans-serif; }
+.ankle-motion .ankle-motion-views { display: flex; flex-wrap: wrap; gap: 1em; }
+.ankle-motion figure { margin: 0; flex: 1 1 320px; max-width: 640px; }
+.ankle-motion figure svg { width: 100%; height: auto; display: block; }
+.ankle-motion figcaption { font-size: 0.9em; color: #333; }
+.ankle-motion .ankle-motion-control { display: grid; grid-template-columns: minmax(12em, max-content) minmax(10em, 24em) max-content; gap: 0.6em; align-items: center; margin: 0.3em 0; }
+.ankle-motion input[type=range] { width: 100%; }
+.ankle-motion output { font-variant-numeric: tabular-nums; min-width: 16em; }
+.ankle-motion .ankle-motion-note { font-size: 0.85em; color: #444; }
+`;
+
+let counter = 0;
+
+function fmt(template, values) {
+  return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
+}
+
+function prefixIds(svgText, uid) {
+  return svgText
+    .replace(/\sid="([^"]+)"/g, (_m, id) => ` id="${uid}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${uid}-${id})`)
+    .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${uid}-${id}"`);
+}
+
+function render({ model, el }) {
+  counter += 1;
+  const uid = `ankm${counter}${Math.random().toString(36).slice(2, 7)}`;
+  const strings = model.get("strings") || {};
+  const root = document.createElement("div");
+  root.className = "ankle-motion";
+  const style = document.createElement("style");
+  style.textContent = CSS;
+  const views = document.createElement("div");
+  views.className = "ankle-motion-views";
+  root.append(style);
+
+  const movements = ["dorsiflexion", "inversion"];
+  const parts = {};
+  for (const movement of movements) {
+    const figure = document.createElement("figure");
+    const box = document.createElement("div");
+    box.setAttribute("role", "img");
+    const caption = document.createElement("figcaption");
+    figure.append(box, caption);
+    views.append(figure);
+
+    const row = document.createElement("div");
+    row.className = "ankle-motion-control";
+    const id = `${uid}-${movement}`;
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = strings[movement] || movement;
+    const input = document.createElement("input");
+    input.type = "range";
+    input.id = id;
+    input.step = "1";
+    const output = document.createElement("output");
+    output.htmlFor = id;
+    output.setAttribute("aria-hidden", "true");
+    row.append(label, input, output);
+    root.append(row);
+    parts[movement] = { box, caption, input, output };
+
+    input.addEventListener("input", () => {
+      model.set(movement, Number(input.value));
+      model.save_changes();
+      paint(movement);
+    });
+  }
+  const note = document.createElement("p");
+  note.className = "ankle-motion-note";
+  root.append(views, note);
+  el.append(root);
+
+  function valuetext(movement, degrees) {
+    const s = model.get("strings") || {};
+    if (degrees === 0) return s.neutral_value;
+    const key =
+      movement === "dorsiflexion"
+        ? degrees > 0 ? "dorsiflexion_value" : "plantarflexion_value"
+        : degrees > 0 ? "inversion_value" : "eversion_value";
+    return fmt(s[key], { degrees: Math.abs(degrees) });
+  }
+
+  function paint(movement) {
+    const { box, input, output } = parts[movement];
+    const degrees = model.get(movement);
+    input.value = String(degrees);
+    const text = valuetext(movement, degrees);
+    input.setAttribute("aria-valuetext", text);
+    output.textContent = text;
+    const spec = (model.get("pivots") || {})[movement];
+    if (!spec) return;
+    const [px, py, ccw] = spec;
+    // SVG rotate() is clockwise on screen; a counter-clockwise positive movement is negated.
+    const angle = ccw ? -degrees : degrees;
+    for (const sid of (model.get("moving") || {})[movement] || []) {
+      for (const g of box.querySelectorAll(`g.structure[data-structure="${sid}"]`)) {
+        g.setAttribute("transform", `rotate(${angle} ${px} ${py})`);
+      }
+    }
+    const axis = box.querySelector(`g[id="${uid}-${movement}-foot-axis"]`);
+    if (axis) axis.setAttribute("transform", `rotate(${angle} ${px} ${py})`);
+  }
+
+  function setup() {
+    const svgs = model.get("svgs") || {};
+    const ranges = model.get("ranges") || {};
+    const s = model.get("strings") || {};
+    for (const movement of movements) {
+      const { box, caption, input } = parts[movement];
+      box.innerHTML = prefixIds(svgs[movement] || "", `${uid}-${movement}`);
+      const svg = box.querySelector("svg");
+      if (svg) {
+        svg.removeAttribute("width");
+        svg.removeAttribute("height");
+      }
+      box.setAttribute("aria-label", (model.get("captions") || {})[movement] || "");
+      caption.textContent = (model.get("captions") || {})[movement] || "";
+      const [low, high] = ranges[movement] || [-10, 10];
+      input.min = String(low);
+      input.max = String(high);
+      paint(movement);
+    }
+    note.textContent = s.typical_note || "";
+  }
+
+  model.on("change:svgs", setup);
+  model.on("change:dorsiflexion", () => paint("dorsiflexion"));
+  model.on("change:inversion", () => paint("inversion"));
+  setup();
+}
+
+export default { render };
