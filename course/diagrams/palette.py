@@ -84,7 +84,7 @@ class KindStyle:
 
 _C = OKABE_ITO
 STYLES: dict[str, KindStyle] = {
-    "muscle": KindStyle(tint(_C["vermillion"], 0.30), _C["vermillion"], "solid", 0.8, None, 1, 2),
+    "muscle": KindStyle(tint(_C["vermillion"], 0.30), _C["vermillion"], "dashed", 0.8, None, 1, 2),
     "bone": KindStyle(tint(_C["yellow"], 0.22), "#3A3A3A", "solid", 1.0, None, 1, 3),
     "joint": KindStyle("#FFFFFF", _C["black"], "dotted", 1.0, None, 1, 4),
     "fascia": KindStyle(
@@ -96,7 +96,7 @@ STYLES: dict[str, KindStyle] = {
         tint(_C["reddish_purple"], 0.45), "#8E3E6E", "dashed", 0.9, "\\\\\\", 0.85, 8
     ),
     "vessel": KindStyle(_C["reddish_purple"], "#6B2450", "dashdot", 0.8, None, 1, 9),
-    "nerve": KindStyle(_C["yellow"], _C["black"], "dotted", 0.9, None, 1, 9),
+    "nerve": KindStyle(_C["yellow"], _C["black"], "dotted", 0.9, "..", 1, 9),
     "caution_zone": KindStyle(tint(_C["orange"], 0.25), "#A86F00", "dashed", 1.4, "xx", 0.55, 10),
 }
 
