@@ -31,8 +31,15 @@ def make_submissions(course: Path, count: int, seed: int = 6) -> list[str]:
     from course.grading.items import load_item_bank
 
     bank = load_item_bank(course, ASSIGNMENT)
-    decisions = ("PROCEED", "PROCEED_WITH_CAUTION", "AVOID_AREA", "REFER", "STOP",
-                 "DO_NOT_MASSAGE", "SEEK_URGENT_CARE")
+    decisions = (
+        "PROCEED",
+        "PROCEED_WITH_CAUTION",
+        "AVOID_AREA",
+        "REFER",
+        "STOP",
+        "DO_NOT_MASSAGE",
+        "SEEK_URGENT_CARE",
+    )
     rng = random.Random(seed)
     released = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     students = [f"learner{n:02d}" for n in range(count)]
@@ -85,27 +92,49 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
         base = Path(tmp) / "nbgrader"
-        shutil.copytree(ROOT / "grading", base, ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"))
+        shutil.copytree(
+            ROOT / "grading",
+            base,
+            ignore=shutil.ignore_patterns(
+                "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
+            ),
+        )
         release(Course.open(base), ASSIGNMENT)
         students = make_submissions(base, args.submissions)
         ours = Path(tmp) / "ankle"
         shutil.copytree(base, ours)
 
         sequential = timed([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], cwd=base)
-        parallel = timed([str(BIN / "ankle-course"), "grade", "--course-dir", str(ours),
-                          "autograde", ASSIGNMENT, "--jobs", str(args.jobs)], cwd=ours)
+        parallel = timed(
+            [
+                str(BIN / "ankle-course"),
+                "grade",
+                "--course-dir",
+                str(ours),
+                "autograde",
+                ASSIGNMENT,
+                "--jobs",
+                str(args.jobs),
+            ],
+            cwd=ours,
+        )
         reference, candidate = scores(base, students), scores(ours, students)
 
     same = reference == candidate
     print(f"submissions: {args.submissions}, cores: {os.cpu_count()}")
-    print(f"nbgrader autograde (sequential): {sequential:.2f} s "
-          f"({sequential / args.submissions:.2f} s/submission)")
-    print(f"ankle-course grade autograde --jobs {args.jobs}: {parallel:.2f} s "
-          f"({parallel / args.submissions:.2f} s/submission)")
+    print(
+        f"nbgrader autograde (sequential): {sequential:.2f} s "
+        f"({sequential / args.submissions:.2f} s/submission)"
+    )
+    print(
+        f"ankle-course grade autograde --jobs {args.jobs}: {parallel:.2f} s "
+        f"({parallel / args.submissions:.2f} s/submission)"
+    )
     print(f"speed-up: {sequential / parallel:.2f}x (target >= 1.8x)")
-    print(f"scores identical: {'yes' if same else 'NO'} "
-          f"(mean {sum(reference.values()) / len(reference):.2f})")
+    print(
+        f"scores identical: {'yes' if same else 'NO'} "
+        f"(mean {sum(reference.values()) / len(reference):.2f})"
+    )
     if not same:
         for student in students:
             if reference[student] != candidate[student]:

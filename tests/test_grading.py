@@ -28,8 +28,9 @@ ASSIGNMENTS = ("safety_scenarios", "anatomy_techniques")
 
 
 def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_notebooks", GRADING / "source" /
-                                                  "build_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_notebooks", GRADING / "source" / "build_notebooks.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -133,16 +134,26 @@ def test_red_flag_items_are_critical() -> None:
 
 def test_a_critical_miss_fails_whatever_the_points() -> None:
     answers = {"q01": "PROCEED_WITH_CAUTION", "q02": "SEEK_URGENT_CARE"}
-    result = mark(score=51, max_score=52, pass_percent=80, critical={"q01", "q02"},
-                  answers=answers, status="graded")
+    result = mark(
+        score=51,
+        max_score=52,
+        pass_percent=80,
+        critical={"q01", "q02"},
+        answers=answers,
+        status="graded",
+    )
     assert result.percent == pytest.approx(98.1)
     assert not result.passed
     assert result.critical_misses == ("q01",)
 
 
 def test_pass_mark_and_statuses() -> None:
-    common = {"max_score": 10.0, "pass_percent": 80, "critical": {"q01"},
-              "answers": {"q01": "STOP"}}
+    common = {
+        "max_score": 10.0,
+        "pass_percent": 80,
+        "critical": {"q01"},
+        "answers": {"q01": "STOP"},
+    }
     assert mark(score=8, status="graded", **common).passed  # type: ignore[arg-type]
     assert not mark(score=7.9, status="graded", **common).passed  # type: ignore[arg-type]
     assert mark(score=8, status="tampered", **common).passed  # type: ignore[arg-type]
@@ -163,9 +174,7 @@ def test_source_notebook_shape(assignment: str) -> None:
     nb = nbformat.read(GRADING / "source" / assignment / f"{assignment}.ipynb", as_version=4)
     bank = load_item_bank(GRADING, assignment)
     graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert [c.metadata.nbgrader.grade_id for c in graded] == [
-        g.grade_id for g in bank.gradeables
-    ]
+    assert [c.metadata.nbgrader.grade_id for c in graded] == [g.grade_id for g in bank.gradeables]
     assert all("### BEGIN HIDDEN TESTS" in c.source for c in graded)
     answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
     assert len(answers) == len(bank.items)
@@ -175,8 +184,13 @@ def test_source_notebook_shape(assignment: str) -> None:
 
 def test_nbgrader_validate_passes_on_the_sources() -> None:
     paths = [str(GRADING / "source" / a / f"{a}.ipynb") for a in ASSIGNMENTS]
-    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "validate", *paths],
-                          capture_output=True, text=True, timeout=300, cwd=GRADING)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "validate", *paths],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=GRADING,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.count("Success! Your notebook passes all the tests.") == 2
 
@@ -186,8 +200,22 @@ def test_nbgrader_validate_passes_on_the_sources() -> None:
 
 @pytest.mark.slow
 def test_the_installed_package_carries_no_item_or_key(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(REPO)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        timeout=300,
+    )
     (wheel,) = tmp_path.glob("ankle_course-*.whl")
     needles = {"### BEGIN HIDDEN TESTS", "### BEGIN SOLUTION"}
     for assignment in ASSIGNMENTS:
@@ -211,8 +239,12 @@ def test_the_installed_package_carries_no_item_or_key(tmp_path: Path) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(Path(sys.executable).parent / "ankle-course"), "grade", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "ankle-course"), "grade", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize(
@@ -220,10 +252,14 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     [
         (("--course-dir", "/nonexistent/course", "report", "safety_scenarios"), "does not exist"),
         (("--course-dir", str(GRADING), "report", "no_such_quiz"), "unknown assignment"),
-        (("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--jobs", "0"),
-         "--jobs must be at least 1"),
-        (("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--timeout", "0"),
-         "--timeout must be a positive"),
+        (
+            ("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--jobs", "0"),
+            "--jobs must be at least 1",
+        ),
+        (
+            ("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--timeout", "0"),
+            "--timeout must be a positive",
+        ),
     ],
 )
 def test_cli_errors_are_one_line_exit_2(args: tuple[str, ...], message: str) -> None:

@@ -118,7 +118,12 @@ def autograde(
             raise GradingError(f"no submission of {assignment!r} from student {student!r}")
         fp = engine.fingerprint(submitted)
         previous = read_result(course, student, assignment)
-        if not force and previous is not None and previous.get("fingerprint") == fp:
+        if (
+            not force
+            and previous is not None
+            and previous.get("fingerprint") == fp
+            and previous.get("status") not in ("invalid", "error")  # retried every run
+        ):
             summary.skipped.append(student)
             continue
         todo.append(

@@ -1,0 +1,505 @@
+"""End to end: release, a class with every kind of bad submission, parallel autograde,
+leak-free feedback, export and report, through the real ``ankle-course grade`` CLI.
+
+One class is released and autograded once (module fixture) and shared by the tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from course.grading.items import ScenarioItem, load_item_bank
+
+REPO = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "safety_scenarios"
+CLI = str(Path(sys.executable).parent / "ankle-course")
+TIMEOUT = 3
+
+
+def copy_course(target: Path) -> Path:
+    shutil.copytree(
+        REPO / "grading",
+        target,
+        ignore=shutil.ignore_patterns(
+            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
+        ),
+    )
+    return target
+
+
+def grade(
+    course: Path, *args: str, db_url: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    extra = ["--db-url", db_url] if db_url else []
+    return subprocess.run(
+        [CLI, "grade", "--course-dir", str(course), *extra, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def right_answers(course: Path, assignment: str = ASSIGNMENT) -> dict[str, Any]:
+    bank = load_item_bank(course, assignment)
+    return {g.variable: g.key for g in bank.gradeables}
+
+
+def answer_cell(nb: Any, item: str) -> Any:
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{item}_answer":
+            return cell
+    raise KeyError(item)
+
+
+def fill(nb: Any, answers: dict[str, Any]) -> Any:
+    """Answer the released notebook the way a learner does: replace None in answer cells."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("solution"):
+            continue
+        lines = []
+        for line in cell.source.splitlines():
+            name = line.split(" = ")[0]
+            if line.endswith(" = None") and name in answers:
+                value = answers[name]
+                line = f"{name} = {json.dumps(value) if isinstance(value, str) else value}"
+            lines.append(line)
+        cell.source = "\n".join(lines)
+    return nb
+
+
+def submit(
+    course: Path,
+    student: str,
+    nb: Any | None = None,
+    raw: str | None = None,
+    assignment: str = ASSIGNMENT,
+) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    target = folder / f"{assignment}.ipynb"
+    if raw is not None:
+        target.write_text(raw, encoding="utf-8")
+    else:
+        nbformat.write(nb, target)
+    (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+
+
+@dataclass
+class Graded:
+    course: Path
+    run: subprocess.CompletedProcess[str]
+    results: dict[str, dict[str, Any]]
+    seconds: float
+
+
+def released(course: Path, assignment: str = ASSIGNMENT) -> Any:
+    return nbformat.read(course / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+UNICODE_ID = "zoë-müller_学生"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
+    course = copy_course(tmp_path_factory.mktemp("class") / "course")
+    done = grade(course, "release", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr
+    right = right_answers(course)
+
+    submit(course, "perfect", fill(released(course), right))
+    submit(course, UNICODE_ID, fill(released(course), right))
+    # would massage a red-flag ankle (q02: fever, warm and red) but right everywhere else
+    submit(course, "careless", fill(released(course), {**right, "q02": "PROCEED"}))
+    # a few plain mistakes, one of them malformed
+    submit(
+        course,
+        "partial",
+        fill(
+            released(course),
+            {
+                **right,
+                "q03": "do not massage",
+                "q04": "STOP",
+                "q05": "PROCEED",
+                "q08": "STOP",
+                "q12": "STOP",
+                "q15": "STOP",
+                "q16": "STOP",
+            },
+        ),
+    )
+    submit(course, "broken_json", raw='{"cells": [ this is not json')
+    looper = fill(released(course), right)
+    answer_cell(looper, "q03").source += "\nwhile True:\n    pass"
+    submit(course, "looper", looper)
+    editor = fill(released(course), {**right, "q05": "STOP"})
+    for cell in editor.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q05":
+            cell.source = "pass  # I edited the test"
+    submit(course, "editor", editor)
+    deleter = fill(released(course), right)
+    deleter.cells = [
+        c for c in deleter.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "q06"
+    ]
+    submit(course, "deleter", deleter)
+    renamer = fill(released(course), right)
+    for cell in renamer.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "q07":
+            cell.metadata.nbgrader.grade_id = "q07_mine"
+    submit(course, "renamer", renamer)
+    no_answer = fill(released(course), right)
+    no_answer.cells.remove(answer_cell(no_answer, "q04"))
+    submit(course, "no_answer", no_answer)
+    extras = fill(released(course), right)
+    extras.cells.insert(3, nbformat.v4.new_code_cell('q01 = "PROCEED"\ncheck = print'))
+    extras.cells.append(nbformat.v4.new_markdown_cell("My notes"))
+    extras.cells.append(nbformat.v4.new_code_cell('q19 = "STOP"'))
+    submit(course, "extras", extras)
+    big = fill(released(course), right)
+    answer_cell(big, "q01").outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="x" * 10_500_000)
+    ]
+    submit(course, "big_output", big)
+    # a learner on the roster who never submitted
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
+        gb.update_or_create_student("absent")
+
+    started = time.perf_counter()
+    run = grade(course, "autograde", ASSIGNMENT, "--jobs", "2", "--timeout", str(TIMEOUT))
+    seconds = time.perf_counter() - started
+    results = {}
+    for path in (course / "autograded").glob(f"*/{ASSIGNMENT}/.ankle-grading.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        results[data["student_id"]] = data
+    return Graded(course=course, run=run, results=results, seconds=seconds)
+
+
+def scores_in_gradebook(course: Path, db_url: str | None = None) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    url = db_url or f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(url, "ankle-course") as gb:
+        return {s.student.id: float(s.score) for s in gb.assignment_submissions(ASSIGNMENT)}
+
+
+# --- the batch --------------------------------------------------------------------------------
+
+
+def test_batch_exits_1_only_because_one_submission_is_ungradable(graded: Graded) -> None:
+    assert graded.run.returncode == 1, graded.run.stderr
+    assert graded.run.stderr.strip().splitlines()[-1] == "could not grade: broken_json"
+    assert "Traceback" not in graded.run.stdout + graded.run.stderr
+    assert "database is locked" not in graded.run.stdout + graded.run.stderr
+    assert len(graded.results) == 12
+
+
+def test_right_answers_pass_and_every_result_says_education(graded: Graded) -> None:
+    perfect = graded.results["perfect"]
+    assert (perfect["status"], perfect["score"], perfect["max_score"]) == ("graded", 52, 52)
+    assert perfect["passed"] and perfect["critical_misses"] == [] and perfect["problems"] == []
+    assert graded.results[UNICODE_ID] | {"graded_at": 0, "seconds": 0, "student_id": 0} == (
+        perfect | {"graded_at": 0, "seconds": 0, "student_id": 0}
+    )
+
+
+def test_a_red_flag_answered_proceed_fails_whatever_the_points(graded: Graded) -> None:
+    careless = graded.results["careless"]
+    assert careless["score"] == 50 and careless["percent"] > 95
+    assert careless["critical_misses"] == ["q02"]
+    assert careless["passed"] is False
+
+
+def test_plain_mistakes_cost_points_only(graded: Graded) -> None:
+    partial = graded.results["partial"]
+    assert partial["score"] == 52 - 7 * 2
+    assert partial["critical_misses"] == [] and partial["passed"] is False
+    assert partial["status"] == "graded"
+    assert partial["answers"]["q03"] == "do not massage"
+
+
+def test_invalid_json_is_reported_not_graded(graded: Graded) -> None:
+    result = graded.results["broken_json"]
+    assert result["status"] == "invalid" and result["passed"] is False
+    assert "safety_scenarios.ipynb is not a valid notebook" in result["problems"][0]
+    assert "broken_json: invalid: safety_scenarios.ipynb is not a valid notebook" in (
+        graded.run.stdout
+    )
+
+
+def test_an_endless_answer_is_stopped_and_scores_0(graded: Graded) -> None:
+    result = graded.results["looper"]
+    assert result["status"] == "flagged"
+    assert result["problems"] == ["answer cell q03_answer ran too long and was stopped"]
+    assert result["item_scores"]["q03"] == 0
+    assert result["score"] == 50  # every other item still counts
+    assert graded.seconds < 120
+
+
+@pytest.mark.parametrize(
+    ("student", "problem"),
+    [
+        ("editor", "test cell q05 was edited"),
+        ("deleter", "test cell q06 was deleted"),
+        ("renamer", "unknown cell id 'q07_mine' (a grade id was changed)"),
+    ],
+)
+def test_tampering_is_detected_and_graded_from_the_source_tests(
+    graded: Graded, student: str, problem: str
+) -> None:
+    result = graded.results[student]
+    assert result["status"] == "tampered"
+    assert problem in result["problems"]
+    # the source tests ran: the edited test did not hand out points for a wrong answer
+    expected = 50 if student == "editor" else 52
+    assert result["score"] == expected
+    assert f"{student}: tampered: " in graded.run.stdout
+
+
+def test_a_deleted_answer_cell_is_flagged(graded: Graded) -> None:
+    result = graded.results["no_answer"]
+    assert result["status"] == "flagged"
+    assert result["problems"] == ["answer cell q04_answer was deleted"]
+    assert result["item_scores"]["q04"] == 0 and result["item_scores"]["q04_refer"] == 0
+    assert result["score"] == 52 - 3
+
+
+def test_extra_cells_are_ignored_and_reported(graded: Graded) -> None:
+    result = graded.results["extras"]
+    assert result["status"] == "flagged"
+    assert result["problems"] == ["2 extra code cells ignored (only answers are graded)"]
+    assert result["score"] == 52 and result["passed"]
+
+
+def test_a_10_mb_output_is_dropped_and_reported(graded: Graded) -> None:
+    result = graded.results["big_output"]
+    assert result["status"] == "flagged"
+    assert result["problems"][0].endswith("MB of saved output discarded")
+    assert result["score"] == 52
+    autograded = graded.course / "autograded" / "big_output" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert autograded.stat().st_size < 1_000_000
+
+
+def test_gradebook_matches_results_and_no_other_grade_changes(graded: Graded) -> None:
+    scores = scores_in_gradebook(graded.course)
+    for student, result in graded.results.items():
+        assert scores[student] == result["score"], student
+    assert scores["broken_json"] == 0
+
+
+def test_check_cells_tell_well_formed_never_right(graded: Graded) -> None:
+    nb = nbformat.read(
+        graded.course / "autograded" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4
+    )
+    outputs = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            outputs[meta["grade_id"]] = "".join(
+                o.get("text", "") for o in cell.outputs if o.output_type == "stream"
+            )
+    assert outputs["q04"] == "q04: well formed\n"  # wrong (STOP) yet well formed
+    assert outputs["q03"].startswith("q03: 'do not massage' is not one of: PROCEED,")
+
+
+# --- re-runs ----------------------------------------------------------------------------------
+
+
+def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Graded) -> None:
+    before = scores_in_gradebook(graded.course)
+    again = grade(graded.course, "autograde", ASSIGNMENT, "--jobs", "2")
+    assert again.returncode == 1  # the invalid submission is still ungradable
+    assert "graded 1, unchanged and skipped 11" in again.stdout
+    forced = grade(
+        graded.course,
+        "autograde",
+        ASSIGNMENT,
+        "--force",
+        "--student",
+        "perfect",
+        "--student",
+        "careless",
+        "--student",
+        UNICODE_ID,
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert "graded 3, unchanged and skipped 0" in forced.stdout
+    assert scores_in_gradebook(graded.course) == before
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded.course / 'gradebook.db'}", "ankle-course") as gb:
+        assert len(gb.assignment_submissions(ASSIGNMENT)) == 12  # no duplicate rows
+
+
+# --- feedback: right answers, rules, guide words; never hidden tests ---------------------------
+
+
+@pytest.fixture(scope="module")
+def feedback(graded: Graded) -> dict[str, str]:
+    done = grade(graded.course, "feedback", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr
+    pages = {}
+    for path in (graded.course / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"):
+        pages[path.parent.parent.name] = path.read_text(encoding="utf-8")
+    return pages
+
+
+def test_feedback_explains_each_item_with_the_rule_and_the_guide(feedback: dict[str, str]) -> None:
+    assert set(feedback) >= {"perfect", "careless", "looper", UNICODE_ID, "broken_json"}
+    page = feedback["careless"]
+    assert "education, not diagnosis" in page
+    assert "Your answer</dt><dd>PROCEED; refer: True" in page
+    assert "The right answer</dt><dd>SEEK_URGENT_CARE; refer: True" in page
+    assert "spreading-infection" in page and "Signs of infection (fever, warmth, red" in page
+    assert "Critical: you would have massaged an ankle with a red flag in" in page
+    assert "not passed" in page
+    assert "could not be graded" in feedback["broken_json"]
+
+
+def test_no_hidden_test_or_solution_reaches_releases_or_feedback(
+    graded: Graded, feedback: dict[str, str]
+) -> None:
+    from test_grading import hidden_test_lines
+
+    secrets = set(hidden_test_lines(ASSIGNMENT)) | {"BEGIN HIDDEN", "BEGIN SOLUTION", "assert "}
+    release = (graded.course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    for name, text in [("release", release), *feedback.items()]:
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, (name, leaked[:3])
+    assert not list((graded.course / "release").rglob("*.yaml"))
+    nb = released(graded.course)
+    answers = [c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert all(
+        line.endswith(" = None")
+        for a in answers
+        for line in a.splitlines()
+        if not line.startswith("#") and line.strip()
+    )
+
+
+# --- export and report ------------------------------------------------------------------------
+
+
+def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
+    out = tmp_path / "grades.csv"
+    done = grade(graded.course, "export", ASSIGNMENT, "--to", str(out))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0]) == [
+        "student_id",
+        "score",
+        "max_score",
+        "percent",
+        "passed",
+        "critical_misses",
+        "status",
+    ]
+    by_id = {row["student_id"]: row for row in rows}
+    assert len(by_id) == 13
+    assert by_id["careless"] == {
+        "student_id": "careless",
+        "score": "50",
+        "max_score": "52",
+        "percent": "96.2",
+        "passed": "false",
+        "critical_misses": "q02",
+        "status": "graded",
+    }
+    assert by_id["absent"]["status"] == "missing" and by_id["absent"]["score"] == "0"
+    assert by_id[UNICODE_ID]["passed"] == "true"
+    assert by_id["broken_json"]["status"] == "invalid"
+
+    canvas = tmp_path / "canvas.csv"
+    done = grade(graded.course, "export", ASSIGNMENT, "--to", str(canvas), "--format", "canvas")
+    assert done.returncode == 0, done.stderr
+    lines = list(csv.reader(canvas.read_text(encoding="utf-8").splitlines()))
+    assert lines[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert lines[0][5].endswith("(safety_scenarios)")
+    assert lines[1][0] == "Points Possible" and lines[1][5] == "52"
+    canvas_rows = {row[2]: row[5] for row in lines[2:]}
+    assert canvas_rows["perfect"] == "52" and canvas_rows["absent"] == ""
+
+
+def test_report_has_one_clear_line_per_problem(graded: Graded) -> None:
+    done = grade(graded.course, "report", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for student, fragment in [
+        ("broken_json", "invalid: safety_scenarios.ipynb is not a valid notebook"),
+        ("looper", "flagged: answer cell q03_answer ran too long"),
+        ("editor", "tampered: test cell q05 was edited"),
+        ("deleter", "tampered: test cell q06 was deleted"),
+        ("renamer", "tampered: unknown cell id 'q07_mine'"),
+        ("no_answer", "flagged: answer cell q04_answer was deleted"),
+        ("extras", "flagged: 2 extra code cells ignored"),
+        ("big_output", "flagged: 10.5 MB of saved output discarded"),
+        ("absent", "missing: no submission"),
+    ]:
+        matching = [line for line in lines if line.startswith(f"{student}: ")]
+        assert len(matching) == 1 and fragment in matching[0], (student, matching)
+    assert not [line for line in lines if line.startswith(("perfect: ", "careless: "))]
+    assert "education, not diagnosis" in done.stdout
+
+
+# --- a run killed mid-batch -------------------------------------------------------------------
+
+
+def test_a_killed_run_completes_when_run_again(tmp_path: Path) -> None:
+    course = copy_course(tmp_path / "course")
+    assignment = "anatomy_techniques"
+    assert grade(course, "release", assignment).returncode == 0
+    right = right_answers(course, assignment)
+    wrong = dict.fromkeys(right, "tibia")
+    students = [f"learner{n}" for n in range(6)]
+    for n, student in enumerate(students):
+        submit(
+            course,
+            student,
+            fill(released(course, assignment), right if n % 2 else wrong),
+            assignment=assignment,
+        )
+    results = course / "autograded"
+    process = subprocess.Popen(
+        [CLI, "grade", "--course-dir", str(course), "autograde", assignment, "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(results.glob("*/*/.ankle-grading.json"))) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = len(list(results.glob("*/*/.ankle-grading.json")))
+    assert finished < len(students)
+
+    again = grade(course, "autograde", assignment, "--jobs", "2")
+    assert again.returncode == 0, again.stderr
+    assert f"graded {len(students) - finished}, unchanged and skipped {finished}" in again.stdout
+    bank = load_item_bank(course, assignment)
+    assert not [i for i in bank.items if isinstance(i, ScenarioItem)]
+    wrong_score = sum(1 for i in bank.items if i.answer == "tibia")
+    for n, student in enumerate(students):
+        data = json.loads((results / student / assignment / ".ankle-grading.json").read_text())
+        assert data["score"] == (bank.max_score if n % 2 else wrong_score), student
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
+        scores = {s.student.id: s.score for s in gb.assignment_submissions(assignment)}
+    assert scores == {s: (bank.max_score if n % 2 else wrong_score) for n, s in enumerate(students)}
