@@ -212,7 +212,9 @@ def test_batch_exits_1_only_because_one_submission_is_ungradable(graded: Graded)
 def test_right_answers_pass_and_every_result_says_education(graded: Graded) -> None:
     perfect = graded.results["perfect"]
     assert (perfect["status"], perfect["score"], perfect["max_score"]) == ("graded", 52, 52)
-    assert perfect["passed"] and perfect["critical_misses"] == [] and perfect["problems"] == []
+    assert perfect["passed"]
+    assert perfect["critical_misses"] == []
+    assert perfect["problems"] == []
     assert graded.results[UNICODE_ID] | {"graded_at": 0, "seconds": 0, "student_id": 0} == (
         perfect | {"graded_at": 0, "seconds": 0, "student_id": 0}
     )
@@ -220,7 +222,8 @@ def test_right_answers_pass_and_every_result_says_education(graded: Graded) -> N
 
 def test_a_red_flag_answered_proceed_fails_whatever_the_points(graded: Graded) -> None:
     careless = graded.results["careless"]
-    assert careless["score"] == 50 and careless["percent"] > 95
+    assert careless["score"] == 50
+    assert careless["percent"] > 95
     assert careless["critical_misses"] == ["q02"]
     assert careless["passed"] is False
 
@@ -228,14 +231,16 @@ def test_a_red_flag_answered_proceed_fails_whatever_the_points(graded: Graded) -
 def test_plain_mistakes_cost_points_only(graded: Graded) -> None:
     partial = graded.results["partial"]
     assert partial["score"] == 52 - 7 * 2
-    assert partial["critical_misses"] == [] and partial["passed"] is False
+    assert partial["critical_misses"] == []
+    assert partial["passed"] is False
     assert partial["status"] == "graded"
     assert partial["answers"]["q03"] == "do not massage"
 
 
 def test_invalid_json_is_reported_not_graded(graded: Graded) -> None:
     result = graded.results["broken_json"]
-    assert result["status"] == "invalid" and result["passed"] is False
+    assert result["status"] == "invalid"
+    assert result["passed"] is False
     assert "safety_scenarios.ipynb is not a valid notebook" in result["problems"][0]
     assert "broken_json: invalid: safety_scenarios.ipynb is not a valid notebook" in (
         graded.run.stdout
@@ -275,7 +280,8 @@ def test_a_deleted_answer_cell_is_flagged(graded: Graded) -> None:
     result = graded.results["no_answer"]
     assert result["status"] == "flagged"
     assert result["problems"] == ["answer cell q04_answer was deleted"]
-    assert result["item_scores"]["q04"] == 0 and result["item_scores"]["q04_refer"] == 0
+    assert result["item_scores"]["q04"] == 0
+    assert result["item_scores"]["q04_refer"] == 0
     assert result["score"] == 52 - 3
 
 
@@ -283,7 +289,8 @@ def test_extra_cells_are_ignored_and_reported(graded: Graded) -> None:
     result = graded.results["extras"]
     assert result["status"] == "flagged"
     assert result["problems"] == ["2 extra code cells ignored (only answers are graded)"]
-    assert result["score"] == 52 and result["passed"]
+    assert result["score"] == 52
+    assert result["passed"]
 
 
 def test_a_10_mb_output_is_dropped_and_reported(graded: Graded) -> None:
@@ -365,7 +372,8 @@ def test_feedback_explains_each_item_with_the_rule_and_the_guide(feedback: dict[
     assert "education, not diagnosis" in page
     assert "Your answer</dt><dd>PROCEED; refer: True" in page
     assert "The right answer</dt><dd>SEEK_URGENT_CARE; refer: True" in page
-    assert "spreading-infection" in page and "Signs of infection (fever, warmth, red" in page
+    assert "spreading-infection" in page
+    assert "Signs of infection (fever, warmth, red" in page
     assert "Critical: you would have massaged an ankle with a red flag in" in page
     assert "not passed" in page
     assert "could not be graded" in feedback["broken_json"]
@@ -420,7 +428,8 @@ def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
         "critical_misses": "q02",
         "status": "graded",
     }
-    assert by_id["absent"]["status"] == "missing" and by_id["absent"]["score"] == "0"
+    assert by_id["absent"]["status"] == "missing"
+    assert by_id["absent"]["score"] == "0"
     assert by_id[UNICODE_ID]["passed"] == "true"
     assert by_id["broken_json"]["status"] == "invalid"
 
@@ -430,9 +439,11 @@ def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
     lines = list(csv.reader(canvas.read_text(encoding="utf-8").splitlines()))
     assert lines[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert lines[0][5].endswith("(safety_scenarios)")
-    assert lines[1][0] == "Points Possible" and lines[1][5] == "52"
+    assert lines[1][0] == "Points Possible"
+    assert lines[1][5] == "52"
     canvas_rows = {row[2]: row[5] for row in lines[2:]}
-    assert canvas_rows["perfect"] == "52" and canvas_rows["absent"] == ""
+    assert canvas_rows["perfect"] == "52"
+    assert canvas_rows["absent"] == ""
 
 
 def test_report_has_one_clear_line_per_problem(graded: Graded) -> None:
@@ -451,7 +462,8 @@ def test_report_has_one_clear_line_per_problem(graded: Graded) -> None:
         ("absent", "missing: no submission"),
     ]:
         matching = [line for line in lines if line.startswith(f"{student}: ")]
-        assert len(matching) == 1 and fragment in matching[0], (student, matching)
+        assert len(matching) == 1, (student, matching)
+        assert fragment in matching[0], (student, matching)
     assert not [line for line in lines if line.startswith(("perfect: ", "careless: "))]
     assert "education, not diagnosis" in done.stdout
 
@@ -482,7 +494,8 @@ def test_a_killed_run_completes_when_run_again(tmp_path: Path) -> None:
     )
     deadline = time.monotonic() + 120
     while len(list(results.glob("*/*/.ankle-grading.json"))) < 2:
-        assert time.monotonic() < deadline and process.poll() is None
+        assert time.monotonic() < deadline
+        assert process.poll() is None
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()

@@ -203,7 +203,7 @@ def _run_parallel(
 
 
 def _progress(total: int, assignment: str, enabled: bool) -> Any:
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     return tqdm(
         total=total,

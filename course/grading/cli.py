@@ -147,7 +147,7 @@ def export(
     """Export grades: student_id,score,max_score,percent,passed,critical_misses,status."""
     from course.grading.export import export as do_export
 
-    count = do_export(_course(), assignment, to, fmt.value)  # type: ignore[arg-type]
+    count = do_export(_course(), assignment, to, fmt.value)
     typer.echo(f"exported {count} learner(s) of {assignment} to {to}")
 
 

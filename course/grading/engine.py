@@ -211,7 +211,7 @@ def grade(job: Job) -> Outcome:
 
 def _read(path: Path) -> Any:
     try:
-        return nbformat.read(str(path), as_version=4)
+        return nbformat.read(str(path), as_version=4)  # type: ignore[no-untyped-call]
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise _InvalidError(f"{path.name} is not a valid notebook ({reason[:120]})") from None
@@ -249,7 +249,7 @@ def _grade(job: Job, outcome: Outcome) -> None:
     if timestamp_file.is_file():
         (out_dir / "timestamp.txt").write_bytes(timestamp_file.read_bytes())
     for nb_spec in spec.notebooks:
-        released = nbformat.reads(nb_spec.released, as_version=4)
+        released = nbformat.reads(nb_spec.released, as_version=4)  # type: ignore[no-untyped-call]
         found = inspect(notebooks[nb_spec.name], released)
         outcome.tampered += found.tampered
         outcome.problems += found.flagged
@@ -288,7 +288,8 @@ def _grade(job: Job, outcome: Outcome) -> None:
         outcome.zeroed += sorted(zero)
         outcome.scores[nb_spec.name] = scores
         outcome.comments[nb_spec.name] = comments
-        _write_atomic(out_dir / f"{nb_spec.name}.ipynb", nbformat.writes(nb))
+        text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
+        _write_atomic(out_dir / f"{nb_spec.name}.ipynb", text)
 
 
 def _sanitize(nb: Any, resources: Any, spec: NotebookSpec, config: Config) -> Any:

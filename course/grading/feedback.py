@@ -47,7 +47,7 @@ def item_views(
     critical = critical_items(bank)
     misses = set(result.get("critical_misses", []))
     views = []
-    for number, item in enumerate(bank.items, start=1):
+    for number, item in enumerate(bank.all_items(), start=1):
         ids = [g.grade_id for g in bank.gradeables if g.item_id == item.id]
         right = all((scores.get(i) or 0.0) >= maxima.get(i, 0.0) for i in ids)
         if isinstance(item, ScenarioItem):

@@ -85,6 +85,9 @@ class ItemBank(_Model):
     intro: str
     items: tuple[ScenarioItem, ...] | tuple[ChoiceItem, ...]
 
+    def all_items(self) -> tuple[ScenarioItem | ChoiceItem, ...]:
+        return tuple(self.items)
+
     @model_validator(mode="after")
     def _unique_ids(self) -> ItemBank:
         ids = [item.id for item in self.items]
