@@ -182,7 +182,7 @@ def _parse_stroke(raw: Any, file: str, where: str) -> Stroke:
     if kind == "knead":
         centre = _xy(spec.get("center"), file, where)
         radius = _number(spec.get("radius"), file, where, "radius")
-        theta = np.radians(np.linspace(200, 340, 16))
+        theta = np.radians(np.linspace(120, 420, 40))
         arc = centre + radius * np.column_stack([np.cos(theta), np.sin(theta)])
         return Stroke("knead", arc)
     raise GeometryError(file, where, f"unknown stroke kind {kind!r}")

@@ -1,0 +1,159 @@
+"""Drawing, labels, palette, alt text, SVG and technique overlays (no widgets)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import matplotlib
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from course.diagrams.draw import RC, draw_view, new_figure, visible_ids
+from course.diagrams.geometry import VIEWS, load_view
+from course.diagrams.motion import motion_svg
+from course.diagrams.overlays import (
+    draw_technique,
+    new_technique_figure,
+    render_technique_svg,
+    technique_alt_text,
+)
+from course.diagrams.palette import LAYERS, PRESSURE_STYLES, STYLES
+from course.diagrams.render import render_svg
+from course.diagrams.text import alt_text
+from course.loader import load_content
+
+
+def test_every_kind_differs_by_hatch_or_line_style_not_only_colour() -> None:
+    kinds = {s.kind for s in load_content().structures.values()}
+    assert kinds <= set(STYLES)
+    signatures = [(style.hatch, style.linestyle) for style in STYLES.values()]
+    assert len(set(signatures)) == len(signatures)
+
+
+def test_pressure_is_encoded_by_width_and_colour() -> None:
+    ranked = sorted((s for s in PRESSURE_STYLES.values() if s.rank), key=lambda s: s.rank)
+    widths = [s.width for s in ranked]
+    assert widths == sorted(widths)
+    assert len(set(widths)) == len(widths)
+    assert len({s.colour for s in ranked}) == len(ranked)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_labels_do_not_overlap_and_stay_in_the_figure(view: str) -> None:
+    with matplotlib.rc_context(RC):
+        fig, ax = new_figure(view)
+        drawn = draw_view(ax, view)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        boxes = {sid: t.get_window_extent(renderer) for sid, t in drawn.labels.items()}
+    assert set(boxes) == set(drawn.ids)
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        assert not box_a.overlaps(box_b), (view, a, b)
+    width, height = fig.bbox.width, fig.bbox.height
+    for sid, box in boxes.items():
+        assert 0 <= box.x0 <= box.x1 <= width, (view, sid)
+        assert 0 <= box.y0 <= box.y1 <= height, (view, sid)
+
+
+def test_layers_choose_what_is_drawn_and_highlights_stand_out() -> None:
+    with matplotlib.rc_context(RC):
+        _fig, ax = new_figure("lateral")
+        drawn = draw_view(ax, "lateral", ["bones"], ["talus"], labels="highlighted")
+    kinds = {load_content().structures[sid].kind for sid in drawn.ids}
+    assert kinds == {"bone"}
+    assert set(drawn.labels) == {"talus"}
+    talus, tibia = drawn.patches["talus"], drawn.patches["tibia"]
+    assert talus.get_linewidth() > tibia.get_linewidth()
+    assert talus.get_alpha() == 1.0
+    assert tibia.get_alpha() is not None
+    assert tibia.get_alpha() < 0.5
+    assert all(p.get_gid() == sid for sid, p in drawn.patches.items())
+
+
+def test_unknown_layer_or_structure_lists_the_valid_ones() -> None:
+    with matplotlib.rc_context(RC):
+        _fig, ax = new_figure("lateral")
+        with pytest.raises(ValueError, match="valid layers: muscles, bones"):
+            draw_view(ax, "lateral", ["skin"])
+        with pytest.raises(ValueError, match=r"not drawn in the lateral view; valid: .*tibia"):
+            draw_view(ax, "lateral", highlighted=["deltoid_ligament"])
+        with pytest.raises(ValueError, match="valid views"):
+            draw_view(ax, "sole")
+        with pytest.raises(ValueError, match="hidden layer"):
+            draw_view(ax, "lateral", ["bones"], ["achilles_tendon"])
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_svg_gives_every_structure_its_id_and_accessible_name(view: str) -> None:
+    svg = render_svg(view)
+    names = load_content().structures
+    for sid in visible_ids(load_view(view), LAYERS):
+        pattern = (
+            rf'<g id="{sid}" class="structure kind-{names[sid].kind}" data-structure="{sid}">'
+            rf"<title>{re.escape(names[sid].name)}</title>"
+        )
+        assert re.search(pattern, svg), sid
+        assert f'<g id="label-{sid}" class="label" data-structure="{sid}"' in svg
+    assert svg.startswith("<svg ")
+    assert "<title>" in svg.split(">", 2)[1] + ">"
+    assert f"<desc>{alt_text(view)}</desc>".replace("&", "&amp;")[:60] in svg
+
+
+def test_svg_is_cached_per_view_and_layer_set() -> None:
+    first = render_svg("medial", ["bones", "ligaments"])
+    assert render_svg("medial", ["ligaments", "bones"]) is first
+    assert render_svg("medial", ["bones"]) is not first
+    assert "deltoid_ligament" not in render_svg("medial", ["bones"])
+
+
+def test_alt_text_is_generated_from_the_data() -> None:
+    text = alt_text("lateral", ["bones", "ligaments"], ["anterior_talofibular_ligament"])
+    assert text.startswith(load_view("lateral").title)
+    assert "Layers shown: bones, ligaments." in text
+    for sid in visible_ids(load_view("lateral"), ("bones", "ligaments")):
+        assert load_content().structures[sid].name in text
+    assert "Achilles" not in text
+    assert "Highlighted: Anterior talofibular ligament (Part of the lateral collateral" in text
+    assert "Achilles tendon" in alt_text("lateral", ["tendons"])
+
+
+def test_technique_overlay_has_strokes_arrows_hand_cautions_and_legend() -> None:
+    with matplotlib.rc_context(RC):
+        _fig, ax = new_technique_figure("lateral")
+        artists = draw_technique(ax, "petrissage", "lateral")
+    gids = {a.get_gid() for a in ax.get_children()} | {
+        a.get_gid() for a in ax.patches
+    }  # fmt: skip
+    assert {"stroke-0", "arrow-0", "hand", "avoid-tibia", "legend", "cautions"} <= gids
+    assert "avoid-tibia" in artists
+    svg = render_technique_svg("tendon_sustained_pressure")
+    assert 'id="hold-0"' in svg
+    assert 'id="avoid-caution_dorsalis_pedis"' in svg
+    assert "Keep off: Caution zone over the foot pulse" in technique_alt_text(
+        "tendon_sustained_pressure"
+    )
+
+
+def test_pressure_differs_between_techniques() -> None:
+    gentle = render_technique_svg("achilles_strokes")
+    firm = render_technique_svg("fingertip_friction")
+    assert PRESSURE_STYLES["gentle"].colour.lower() in gentle.lower()
+    assert PRESSURE_STYLES["firm_not_painful"].colour.lower() in firm.lower()
+
+
+def test_technique_alt_text_carries_the_record() -> None:
+    text = technique_alt_text("achilles_cross_fibre_friction")
+    assert "fingertips" in text
+    assert "across the fibres" in text
+    assert "moderate" in text
+    assert "Moderate pressure only" in text
+
+
+def test_motion_svg_has_a_pivot_inside_the_picture() -> None:
+    for movement in ("dorsiflexion", "inversion"):
+        svg, (px, py) = motion_svg(movement)
+        width, height = (
+            float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups()
+        )  # type: ignore[union-attr]
+        assert 0 < px < width
+        assert 0 < py < height

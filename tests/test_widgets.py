@@ -1,0 +1,226 @@
+"""Widgets without a kernel: traits, info panel, alt text, search, quiz, routine, fallbacks."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+import pytest
+
+from course.diagrams import render
+from course.loader import load_content
+from course.widgets import AnkleExplorer, LabelQuiz, RangeOfMotion, TechniqueDemo
+from course.widgets.logic import (
+    motion_valuetext,
+    quiz_answer,
+    quiz_labels,
+    quiz_skip,
+    quiz_start,
+    routine,
+    routine_step,
+    search,
+)
+
+
+def test_selected_updates_canvas_info_panel_and_alt_text() -> None:
+    explorer = AnkleExplorer("lateral")
+    assert explorer.selected is None
+    assert "Highlighted" not in explorer.alt_text
+    explorer.selected = "anterior_talofibular_ligament"
+    assert explorer.canvas.selected == "anterior_talofibular_ligament"
+    assert "Anterior talofibular ligament" in explorer.info_html
+    assert "ATFL" in explorer.info_html  # synonyms
+    assert "Friction around the malleoli" in explorer.info_html  # techniques touching it
+    assert load_content().disclaimer in explorer.info_html.replace("&#x27;", "'")
+    assert "Highlighted: Anterior talofibular ligament" in explorer.alt_text
+    explorer.selected = None
+    assert explorer.canvas.selected == ""
+    assert "Highlighted" not in explorer.alt_text
+
+
+def test_a_click_in_the_browser_selects_in_python() -> None:
+    explorer = AnkleExplorer("medial")
+    explorer.canvas.selected = "deltoid_ligament"  # what the front-end syncs back
+    assert explorer.selected == "deltoid_ligament"
+    assert "Deltoid ligament" in explorer.alt_text
+
+
+def test_selection_does_not_render() -> None:
+    explorer = AnkleExplorer("posterior")
+    svg = explorer.canvas.svg
+    misses = render._svg.cache_info().misses
+    for sid in explorer.visible_ids:
+        explorer.selected = sid
+    assert explorer.canvas.svg is svg
+    assert render._svg.cache_info().misses == misses
+
+
+def test_canvas_gets_names_order_and_info_for_every_visible_structure() -> None:
+    explorer = AnkleExplorer("dorsal", layers=["bones", "tendons"])
+    ids = explorer.visible_ids
+    assert explorer.canvas.order == list(ids)
+    assert set(explorer.canvas.names) == set(ids)
+    assert set(explorer.canvas.info) == {*ids, ""}
+    assert explorer.canvas.names["talus"].startswith("Talus")
+    for sid in ids:
+        assert f'data-structure="{sid}"' in explorer.canvas.svg
+
+
+def test_view_and_layer_changes_rerender_and_drop_a_hidden_selection() -> None:
+    explorer = AnkleExplorer("lateral", selected="lateral_malleolus")
+    before = explorer.canvas.svg
+    explorer.view = "medial"
+    assert explorer.canvas.svg != before
+    assert explorer.selected is None
+    explorer.selected = "talus"
+    explorer.layers = ("ligaments",)
+    assert explorer.selected is None
+    assert set(explorer.canvas.names) == {"deltoid_ligament"}
+
+
+def test_bad_view_layer_or_structure_lists_valid_values() -> None:
+    with pytest.raises(ValueError, match="valid views: lateral, medial"):
+        AnkleExplorer("plantar")
+    explorer = AnkleExplorer("lateral")
+    with pytest.raises(ValueError, match="valid layers"):
+        explorer.layers = ("skin",)
+    with pytest.raises(ValueError, match=r"valid: .*tibia"):
+        explorer.selected = "deltoid_ligament"
+
+
+def test_search_accepts_synonyms_and_switches_view_or_layer() -> None:
+    explorer = AnkleExplorer("lateral", layers=["bones"])
+    assert explorer.find("heel bone") == "calcaneus"
+    assert explorer.selected == "calcaneus"
+    assert explorer.find("ATFL") == "anterior_talofibular_ligament"
+    assert "ligaments" in explorer.layers
+    assert explorer.find("tarsal tunnel") == "caution_tarsal_tunnel"
+    assert explorer.view == "medial"
+    assert "Inner side" in explorer.message
+    assert explorer.find("peroneus longus") == "fibularis_longus_tendon"
+    assert explorer.find("ankel bone") is None
+    assert "Did you mean" in explorer.message
+
+
+def test_search_is_a_pure_function() -> None:
+    result = search("shin bone", "dorsal", ["muscles"])
+    assert result.structure_id == "tibia"
+    assert result.view == "dorsal"
+    assert result.layers == ("muscles", "bones")
+
+
+def test_technique_demo_steps_through_the_routine_in_order() -> None:
+    demo = TechniqueDemo()
+    seen = [demo.technique]
+    for _ in range(len(routine()) + 2):
+        demo.next()
+        seen.append(demo.technique)
+    assert list(dict.fromkeys(seen)) == list(routine())
+    assert demo._next.disabled
+    demo.previous()
+    assert demo.technique == routine()[-2]
+    assert routine_step(routine()[0], -1) == routine()[0]
+    assert [t.id for t in sorted(load_content().techniques, key=lambda t: t.order)] == list(
+        routine()
+    )
+
+
+def test_technique_demo_hold_timer_play_and_views() -> None:
+    demo = TechniqueDemo("tendon_sustained_pressure")
+    assert demo.canvas.hold == [5, 10]
+    assert demo.canvas.mode == "technique"
+    assert "thumb" in demo.alt_text
+    demo.technique = "achilles_strokes"
+    assert demo.canvas.hold == []
+    assert demo.view == "posterior"
+    demo.view = "lateral"
+    assert "Outer side" in demo.alt_text
+    demo.play()
+    assert demo.canvas.playing
+    demo.canvas.playing = False  # the front-end reports the end of the animation
+    assert not demo.playing
+    with pytest.raises(ValueError, match="valid: posterior, lateral"):
+        demo.view = "dorsal"
+    with pytest.raises(ValueError, match="valid: effleurage"):
+        TechniqueDemo("shiatsu")
+
+
+def test_quiz_scores_first_try_hits_and_gives_feedback() -> None:
+    quiz = LabelQuiz("lateral", ["talus", "calcaneus", "fibula"])
+    assert (quiz.score, quiz.total, quiz.current) == (0, 3, "talus")
+    assert "Talus" in quiz._prompt.value
+    assert "Tibia" in quiz.answer("tibia")
+    assert quiz.canvas.marks == {"tibia": "wrong"}
+    quiz.answer("talus")
+    assert quiz.score == 0  # not at the first try
+    quiz.canvas.selected = "calcaneus"  # a click or Enter in the browser
+    assert quiz.score == 1
+    assert quiz.canvas.selected == ""
+    quiz.skip()
+    assert quiz.finished
+    assert quiz.canvas.marks == {"talus": "found", "calcaneus": "found", "fibula": "revealed"}
+    assert "1 of 3" in quiz.feedback or "1 of 3" in quiz._prompt.value
+    quiz.restart()
+    assert (quiz.score, quiz.finished, quiz.current) == (0, False, "talus")
+
+
+def test_quiz_state_is_pure_and_hides_names() -> None:
+    state = quiz_start("posterior", ["achilles_tendon"])
+    assert quiz_answer(state, "achilles_tendon").score == 1
+    assert quiz_skip(state).score == 0
+    labels = quiz_labels("posterior", ["achilles_tendon", "talus"])
+    assert all("Achilles" not in v and "Talus" not in v for v in labels.values())
+    with pytest.raises(ValueError, match="valid"):
+        quiz_start("posterior", ["deltoid"])
+
+
+def test_range_of_motion_values_names_and_limits() -> None:
+    rom = RangeOfMotion()
+    rom.dorsiflexion = 20
+    assert rom.valuetext("dorsiflexion") == "20° dorsiflexion (foot lifted)"
+    rom.inversion = -15
+    assert "eversion" in rom.alt_text
+    with pytest.raises(ValueError, match="between -50 and 20"):
+        rom.dorsiflexion = 30
+    assert motion_valuetext("inversion", 0).startswith("0°")
+    assert set(rom.strings) >= {"dorsiflexion", "inversion"}
+    assert rom.moving["dorsiflexion"][0] == "talus"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: AnkleExplorer("lateral", selected="talus"),
+        lambda: TechniqueDemo("petrissage"),
+        lambda: LabelQuiz("dorsal", ["cuboid"]),
+        RangeOfMotion,
+    ],
+)
+def test_static_fallback_has_picture_alt_text_and_list(make: object) -> None:
+    widget = make()  # type: ignore[operator]
+    bundle = widget._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    page = data["text/html"]
+    assert re.search(
+        r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}" alt="[^"]{40,}"', page
+    )
+    assert "<li>" in page
+    assert len(data["text/plain"]) > 40
+    widget.close()
+
+
+def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None:
+    diagram = files("course.widgets").joinpath("diagram.js").read_text(encoding="utf-8")
+    for needle in (
+        "export default",
+        "tabindex",
+        "aria-label",
+        "ArrowRight",
+        '"Enter"',
+        "save_changes",
+    ):
+        assert needle in diagram
+    motion = files("course.widgets").joinpath("motion.js").read_text(encoding="utf-8")
+    for needle in ("export default", "label.htmlFor", "aria-valuetext", 'type = "range"'):
+        assert needle in motion
