@@ -109,8 +109,14 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
             for button in (self.check_button, self.hint_button, self.answer_button):
                 button.disabled = True
             return widgets.HTML(f"<em>{html.escape(text('quiz.find_none'))}</em>")
+        self._diagram.observe(self._picked, names="feedback")
         prompt = widgets.HTML(f"<em>{html.escape(text('quiz.find_prompt'))}</em>")
-        return widgets.VBox([self._diagram, prompt])
+        return widgets.VBox([prompt, self._diagram])
+
+    def _picked(self, _change: Any) -> None:
+        """A pick on the diagram is checked at once, as if Check was pressed."""
+        if self.answer() is not None:
+            self.submit()
 
     def _radio(self, options: list[tuple[str, Any]]) -> widgets.RadioButtons:
         self._choice = widgets.RadioButtons(options=options, value=None, layout=_WIDE)
@@ -217,13 +223,11 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
 
 
 def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:
-    """The structure the learner picked on the diagram (LabelQuiz ``selected`` or ``score``)."""
-    selected = getattr(diagram, "selected", None)
-    if isinstance(selected, str) and selected:
-        return selected
-    score = getattr(diagram, "score", None)
-    if isinstance(score, int | float) and score > 0:
-        return question.structure
+    """The structure the learner last picked on the diagram (LabelQuiz's answer history)."""
+    state = getattr(diagram, "state", None)
+    for _target, chosen, _right in reversed(getattr(state, "history", ())):
+        if chosen:
+            return chosen
     return None
 
 
