@@ -37,7 +37,7 @@ def anatomy_explorer() -> Any:
 
 def scenario_explorer() -> Any:
     """The safety scenario explorer of lesson 05 (decision and reasons from ``course.safety``)."""
-    return import_module("course.safety_widgets").ScenarioExplorer()
+    return import_module("course.lesson").scenario_explorer()
 
 
 def voila_command(

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from harness import (
+    SCREENSHOTS,
     BrowserMissingError,
     Server,
     chromium_path,
@@ -72,9 +73,25 @@ def lab(lab_home: Path) -> Iterator[Server]:
         server.stop()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        tab = getattr(item, "funcargs", {}).get("page")
+        if tab is not None and not tab.is_closed():
+            folder = SCREENSHOTS / "failures"
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                tab.screenshot(path=str(folder / f"{item.name}.png"), full_page=True)
+            except Exception as exc:  # the page may be gone; the test failure is what matters
+                report.sections.append(("failure screenshot", repr(exc)))
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     """A fresh browser tab (own context) per test; page errors are collected on it."""
+    (SCREENSHOTS / "failures" / f"{request.node.name}.png").unlink(missing_ok=True)
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
     tab = context.new_page()

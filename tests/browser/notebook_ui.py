@@ -110,3 +110,58 @@ def describe(violations: list[Any]) -> str:
         for node in v["nodes"][:5]:
             lines.append(f"    {node['target']}: {node['html'][:160]}")
     return "\n".join(lines)
+
+
+def tab_to(page: Any, target: Any, max_presses: int = 400) -> int:
+    """Press Tab (only Tab) until ``target`` or an element inside it has the focus.
+
+    Returns the number of presses; fails when the target is not reachable by keyboard.
+    """
+    handle = target.element_handle()
+    is_focused = "(el) => !!document.activeElement && el.contains(document.activeElement)"
+    for presses in range(max_presses + 1):
+        if page.evaluate(is_focused, handle):
+            return presses
+        page.keyboard.press("Tab")
+    raise AssertionError(f"not reachable with Tab in {max_presses} presses: {target}")
+
+
+def focused_description(page: Any) -> str:
+    """Tag, role and accessible-name hints of the focused element (for failure messages)."""
+    description: str = page.evaluate(
+        """() => { const e = document.activeElement; if (!e) return 'nothing';
+        return `${e.tagName} role=${e.getAttribute('role')} label=${e.getAttribute('aria-label')}
+        text=${(e.textContent || '').trim().slice(0, 40)}`; }"""
+    )
+    return description
+
+
+# --- the course diagrams (anywidget SVG: one <g class="structure"> per structure) ---------
+
+
+def diagram(page: Any, scope: str) -> Any:
+    """The first course diagram (an SVG holding structures) inside ``scope``."""
+    return page.locator(f"{scope} svg:has(g.structure)").first
+
+
+def structure(page: Any, scope: str, structure_id: str) -> Any:
+    return diagram(page, scope).locator(f'g.structure[data-structure="{structure_id}"]').first
+
+
+def info_panel(page: Any, scope: str) -> Any:
+    """The explorer's info panel (the live region naming the selected structure)."""
+    return page.locator(f"{scope} .ankle-info").first
+
+
+def keyboard_select_structure(page: Any, scope: str, structure_id: str) -> None:
+    """Select a structure with the keyboard only: Tab into the diagram, arrows, Enter."""
+    svg = diagram(page, scope)
+    tab_to(page, svg)
+    wanted = structure(page, scope, structure_id)
+    handle = wanted.element_handle()
+    for _ in range(120):
+        if page.evaluate("(el) => document.activeElement === el", handle):
+            page.keyboard.press("Enter")
+            return
+        page.keyboard.press("ArrowRight")
+    raise AssertionError(f"{structure_id} not reachable with the arrow keys")

@@ -1,0 +1,138 @@
+"""``ankle-course app``: the explorers as a Voila app, used in a real browser, without code."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import Server, start_app, temporary_home
+from notebook_ui import (
+    SEVERE,
+    STDERR,
+    Shots,
+    axe_violations,
+    describe,
+    diagram,
+    info_panel,
+    keyboard_select_structure,
+    structure,
+    tab_to,
+)
+
+from course.loader import load_content
+from course.safety import Situation, assess
+
+APP_OUTPUTS = "body[data-voila] .jp-OutputArea-output"
+
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[Server]:
+    home = temporary_home("ankle-app-")
+    server = start_app(home)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def app_page(page: Any, app_server: Server) -> Any:
+    page.goto(app_server.url(""))
+    page.get_by_role("checkbox", name="The person has a fever").wait_for(timeout=90_000)
+    return page
+
+
+def _decision_label(**situation: Any) -> str:
+    decision = assess(Situation(**situation)).decision
+    return load_content().decisions[decision.value].label
+
+
+def test_the_command_serves_the_app_notebook_without_code() -> None:
+    from course.app import APP_NOTEBOOK
+
+    out = subprocess.run(
+        [sys.executable, "-m", "course.cli", "app", "--dry-run", "--no-browser", "--port", "9"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(APP_NOTEBOOK) in out
+    assert "--strip_sources=True" in out
+    assert "--show_tracebacks=False" in out
+    assert Path(APP_NOTEBOOK).is_file()
+
+
+def test_app_shows_both_explorers_and_no_code(app_page: Any) -> None:
+    page = app_page
+    shots = Shots("voila_app")
+    shots(page, "app opened")
+    code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor"
+    assert page.locator(code).count() == 0
+    body = page.inner_text("body")
+    assert "from course" not in body
+    assert "anatomy_explorer()" not in body
+    assert load_content().disclaimer in body
+    assert page.locator(f"body[data-voila] {STDERR}, .jp-OutputArea-output.error").count() == 0
+    assert page.page_errors == []
+
+
+def test_app_anatomy_explorer_by_mouse_and_keyboard(app_page: Any) -> None:
+    page = app_page
+    shots = Shots("voila_app_anatomy")
+    scope = "body[data-voila]"
+    svg = diagram(page, scope)
+    svg.wait_for()
+    ligament = structure(page, scope, "anterior_talofibular_ligament")
+    ligament.click()
+    name = load_content().structures["anterior_talofibular_ligament"].name
+    panel = info_panel(page, scope)
+    panel.get_by_text(name, exact=False).first.wait_for()
+    shots(
+        page,
+        "clicked a ligament",
+        element=page.locator(f"{scope} .jp-OutputArea-output:has(.ankle-diagram)").first,
+    )
+    keyboard_select_structure(page, scope, "calcaneus")
+    panel.get_by_text(load_content().structures["calcaneus"].name, exact=False).first.wait_for()
+    shots(
+        page,
+        "calcaneus by keyboard",
+        element=page.locator(f"{scope} .jp-OutputArea-output:has(.ankle-diagram)").first,
+    )
+
+
+def test_app_scenario_explorer_by_keyboard(app_page: Any) -> None:
+    page = app_page
+    shots = Shots("voila_app_scenario")
+    status = page.locator(".widget-html:has([role=status])").filter(has_text="Decision").first
+    assert _decision_label() in status.inner_text()
+    fever = page.get_by_role("checkbox", name="The person has a fever")
+    tab_to(page, fever)
+    page.keyboard.press("Space")
+    expected = _decision_label(fever=True)
+    assert expected != _decision_label()
+    status.get_by_text(expected, exact=False).first.wait_for()
+    assert fever.is_checked()
+    status.scroll_into_view_if_needed()
+    shots(page, "fever changes the decision")
+    injury = page.get_by_label("Recent injury")
+    tab_to(page, injury)
+    injury.select_option("sprain")
+    page.keyboard.press("Tab")
+    shots(page, "a sprain")
+    assert (
+        _decision_label(fever=True, injury="sprain", hours_since_injury=24) in status.inner_text()
+    )
+
+
+def test_app_accessibility(app_page: Any) -> None:
+    page = app_page
+    violations = axe_violations(page, [APP_OUTPUTS])
+    severe = [v for v in violations if v["impact"] in SEVERE]
+    assert not severe, describe(severe)
