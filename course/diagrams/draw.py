@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from matplotlib.axes import Axes
@@ -50,12 +51,14 @@ RC: Any = {
 }
 
 
+@cache
 def kind_of(structure_id: str) -> str:
     from course.loader import load_content
 
     return load_content().structures[structure_id].kind
 
 
+@cache
 def name_of(structure_id: str) -> str:
     from course.loader import load_content
 
@@ -87,6 +90,12 @@ def check_structures(view: ViewGeometry, ids: Iterable[str]) -> tuple[str, ...]:
 
 def visible_ids(view: ViewGeometry, layers: Collection[str]) -> tuple[str, ...]:
     """Structure ids of the view on the given layers, in drawing (z) order."""
+    return _visible_ids(view.name, tuple(layer for layer in LAYERS if layer in layers))
+
+
+@lru_cache(maxsize=256)
+def _visible_ids(name: str, layers: tuple[str, ...]) -> tuple[str, ...]:
+    view = load_view(name)
     ids = [sid for sid in view.structures if layer_of(kind_of(sid)) in layers]
     order = {sid: i for i, sid in enumerate(view.structures)}
     return tuple(sorted(ids, key=lambda sid: (zorder_of(view, sid), order[sid])))
@@ -112,6 +121,13 @@ class Layout:
 
 
 def layout_for(view: ViewGeometry) -> Layout:
+    """The layout of a view (cached by view name)."""
+    return _layout(view.name)
+
+
+@lru_cache(maxsize=8)
+def _layout(name: str) -> Layout:
+    view = load_view(name)
     xmin, xmax, ymin, ymax = view.extent
     scale = DRAWING_HEIGHT_IN / (ymax - ymin)
     widest = max(text_width_pt(name_of(sid), FONT_SIZE, "bold") for sid in view.structures)
@@ -197,8 +213,10 @@ def draw_view(
         gid="outline",
         clip_on=False,
     )
+    # add_artist, not add_patch: the limits are fixed, and computing Bezier extents for the
+    # data limits would be a third of the render time.
     if outline:
-        ax.add_patch(skin)
+        ax.add_artist(skin)
     for sid in ids:
         style = STYLES[kind_of(sid)]
         patch = PathPatch(
@@ -224,7 +242,7 @@ def draw_view(
                 patch.set_alpha(style.alpha * DIMMED_ALPHA)
         if transforms and sid in transforms:
             patch.set_transform(transforms[sid])  # type: ignore[arg-type]
-        ax.add_patch(patch)
+        ax.add_artist(patch)
         drawn.patches[sid] = patch
     if labels != "none":
         wanted = ids if labels == "all" else tuple(sid for sid in ids if sid in marked)
@@ -271,6 +289,6 @@ def _draw_labels(ax: Axes, drawn: DrawnView, wanted: Iterable[str], marked: set[
             gid=f"leader-{label.key}",
             clip_on=False,
         )
-        ax.add_line(leader)
+        ax.add_artist(leader)
         drawn.labels[label.key] = text
         drawn.leaders[label.key] = leader

@@ -56,20 +56,21 @@ def _svg(view: str, layers: tuple[str, ...], labels: LabelMode) -> str:
 
 def annotate_svg(svg: str, ids: Iterable[str], view: str, layers: tuple[str, ...]) -> str:
     """Add class, data attributes and a ``<title>`` to each structure's group."""
-    for sid in ids:
-        name = html.escape(_name(sid))
-        svg = svg.replace(
-            f'<g id="{sid}">',
-            f'<g id="{sid}" class="structure kind-{kind_of(sid)}" data-structure="{sid}">'
-            f"<title>{name}</title>",
-            1,
-        )
-        for part in ("label", "leader"):
-            svg = svg.replace(
-                f'<g id="{part}-{sid}">',
-                f'<g id="{part}-{sid}" class="{part}" data-structure="{sid}" aria-hidden="true">',
-                1,
+    wanted = set(ids)
+
+    def group(match: re.Match[str]) -> str:
+        gid = match.group(1)
+        if gid in wanted:
+            return (
+                f'<g id="{gid}" class="structure kind-{kind_of(gid)}" data-structure="{gid}">'
+                f"<title>{html.escape(_name(gid))}</title>"
             )
+        part, _, sid = gid.partition("-")
+        if part in ("label", "leader") and sid in wanted:
+            return f'<g id="{gid}" class="{part}" data-structure="{sid}" aria-hidden="true">'
+        return match.group(0)
+
+    svg = re.sub(r'<g id="([^"]+)">', group, svg)
     geometry = load_view(view)
     title = html.escape(geometry.title)
     desc = html.escape(alt_text(view, layers))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
@@ -59,6 +59,23 @@ def alt_text(
     geometry = load_view(view)
     chosen = check_layers(layers)
     marked = check_structures(geometry, highlighted)
+    text = _base_alt_text(view, chosen)
+    if marked:
+        items = [
+            ui_text(
+                "alt.highlighted_item",
+                name=_structure(sid).name,
+                description=describe_structure(sid),
+            )
+            for sid in marked
+        ]
+        text += " " + ui_text("alt.highlighted", items="; ".join(items))
+    return text
+
+
+@lru_cache(maxsize=128)
+def _base_alt_text(view: str, chosen: tuple[str, ...]) -> str:
+    geometry = load_view(view)
     ids = visible_ids(geometry, chosen)
     parts = [f"{geometry.title}. {geometry.description.rstrip('.')} ({geometry.orientation})."]
     layer_names = [ui_text(f"layers.{layer}").lower() for layer in chosen]
@@ -74,14 +91,4 @@ def alt_text(
         parts.append(ui_text("alt.counts", count=len(ids), groups=" ".join(groups)))
     else:
         parts.append(ui_text("alt.none"))
-    if marked:
-        items = [
-            ui_text(
-                "alt.highlighted_item",
-                name=_structure(sid).name,
-                description=describe_structure(sid),
-            )
-            for sid in marked
-        ]
-        parts.append(ui_text("alt.highlighted", items="; ".join(items)))
     return " ".join(parts)
