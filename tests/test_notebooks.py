@@ -174,3 +174,64 @@ def test_every_notebook_runs_headless_without_errors(
         assert opened == [s.id for s in sections(lesson_id)]
     budget = float(os.environ.get("ANKLE_NOTEBOOK_BUDGET", SERIES_TARGET_SECONDS))
     assert total <= budget, f"the series took {total:.1f}s, budget {budget:.0f}s"
+
+
+# --- nbstripout: the git filter that keeps outputs out -----------------------------------------
+def _nbstripout(path: Path) -> str:
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-m", "nbstripout", "-t", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def test_committed_notebooks_are_exactly_what_nbstripout_keeps(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    copies = [shutil.copy(NOTEBOOKS / f"{lesson_id}.ipynb", tmp_path) for lesson_id in LESSONS]
+    subprocess.run([sys.executable, "-m", "nbstripout", *map(str, copies)], check=True)
+    for lesson_id in LESSONS:
+        stripped = (tmp_path / f"{lesson_id}.ipynb").read_text(encoding="utf-8")
+        assert stripped == (NOTEBOOKS / f"{lesson_id}.ipynb").read_text(encoding="utf-8")
+
+
+def test_nbstripout_keeps_nbgrader_metadata(tmp_path: Path) -> None:
+    cell = nbformat.v4.new_code_cell("q01 = 'STOP'", id="answer")
+    cell.metadata["nbgrader"] = {
+        "grade": False,
+        "grade_id": "q01",
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+        "task": False,
+        "checksum": "abc123",
+    }
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hi\n")]
+    cell.execution_count = 3
+    path = tmp_path / "graded.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    stripped = nbformat.reads(_nbstripout(path), as_version=4)
+    assert stripped.cells[0].outputs == []
+    assert stripped.cells[0].metadata["nbgrader"] == cell.metadata["nbgrader"]
+
+
+def test_gitattributes_filter_learner_notebooks_only() -> None:
+    import subprocess
+
+    def attr(path: str) -> str:
+        out = subprocess.run(
+            ["git", "check-attr", "filter", "--", path],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return out.rsplit(": ", 1)[-1].strip()
+
+    assert attr("notebooks/01_anatomy.ipynb") == "nbstripout"
+    assert attr("grading/source/safety_scenarios/safety_scenarios.ipynb") == "unset"
