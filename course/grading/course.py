@@ -48,6 +48,7 @@ class Course:
                 raise GradingError(f"--timeout must be a positive number of seconds, not {timeout}")
             config.Execute.timeout = timeout
         url = str(config.CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}")
+        url = _postgres_driver(url)
         config.CourseDirectory.db_url = url
         return cls(root=root, config=config, db_url=url)
 
@@ -101,6 +102,20 @@ class Course:
             raise GradingError(f"cannot open the gradebook {self.db_url}: {first}") from None
         with gb:
             yield gb
+
+
+def _postgres_driver(url: str) -> str:
+    """``postgresql://`` names SQLAlchemy's default driver (psycopg 3 since SQLAlchemy 2.1):
+    use psycopg2 when only that one is installed."""
+    import importlib.util
+
+    if (
+        url.startswith("postgresql://")
+        and importlib.util.find_spec("psycopg") is None
+        and importlib.util.find_spec("psycopg2") is not None
+    ):
+        return "postgresql+psycopg2://" + url.removeprefix("postgresql://")
+    return url
 
 
 def _alembic_on_path() -> None:

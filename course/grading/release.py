@@ -11,6 +11,19 @@ from course.grading.items import load_item_bank
 from course.grading.keys import verify_keys
 
 
+class _Errors(logging.Handler):
+    """Keep the most telling line of nbgrader's error log (the exception, not the advice)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.last: str | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lines = [line for line in record.getMessage().strip().splitlines() if line.strip()]
+        if lines and "Traceback" in lines[0]:
+            self.last = lines[-1].strip()
+
+
 def release(course: Course, assignment: str) -> Path:
     """Write ``release/<assignment>/`` and record the assignment in the gradebook."""
     from nbgrader.converters import GenerateAssignment
@@ -23,9 +36,15 @@ def release(course: Course, assignment: str) -> Path:
     coursedir.assignment_id = assignment
     converter = GenerateAssignment(coursedir=coursedir, config=course.config)
     converter.force = True
+    errors = _Errors()
     converter.log.setLevel(logging.ERROR)
+    converter.log.addHandler(errors)
     try:
         converter.start()
     except NbGraderException as exc:
-        raise GradingError(f"nbgrader could not release {assignment!r}: {exc}") from None
+        raise GradingError(
+            f"nbgrader could not release {assignment!r}: {errors.last or exc}"
+        ) from None
+    finally:
+        converter.log.removeHandler(errors)
     return course.release_dir(assignment)
