@@ -1,0 +1,94 @@
+"""``ankle-course export-html``: static HTML with diagrams as images carrying alt text."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.export_html import WIDGET_VIEW, export_html, static_outputs
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_static_outputs_drop_widget_views_and_give_images_alt_text() -> None:
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                WIDGET_VIEW: {"model_id": "1"},
+                "text/html": "<p>fallback</p>",
+                "text/plain": "W",
+            },
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": "iVBORw0KGgo=", "text/plain": "a plain description"},
+        ),
+        nbformat.v4.new_output(
+            "display_data",
+            data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"},
+            metadata={"image/png": {"alt": 'the "alt" text'}},
+        ),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["widgets"] = {"state": {}}
+    static_outputs(notebook)
+    first, second, third = cell.outputs
+    assert WIDGET_VIEW not in first["data"]
+    assert first["data"]["text/html"] == "<p>fallback</p>"
+    assert 'alt="a plain description"' in second["data"]["text/html"]
+    assert 'alt="the &quot;alt&quot; text"' in third["data"]["text/html"]
+    assert "widgets" not in notebook.metadata
+
+
+def test_no_notebooks_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no notebooks found"):
+        export_html(tmp_path / "out", source=tmp_path)
+
+
+def _kernel_on_this_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+
+
+@pytest.mark.slow
+def test_export_writes_static_pages_with_alt_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _kernel_on_this_python(tmp_path, monkeypatch)
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    for name in ("02_preparation", "05_safety"):
+        shutil.copy(REPO / "notebooks" / f"{name}.ipynb", source)
+    learner_progress = Path(os.environ["ANKLE_COURSE_PROGRESS"])
+    files = export_html(tmp_path / "site", source=source)
+    assert [f.name for f in files] == ["index.html", "02_preparation.html", "05_safety.html"]
+    index = files[0].read_text(encoding="utf-8")
+    assert '<a href="05_safety.html">Safety, contraindications and when to refer</a>' in index
+    assert "education, not diagnosis" in index
+    safety = files[2].read_text(encoding="utf-8")
+    assert WIDGET_VIEW not in safety
+    images = re.findall(r"<img\b[^>]*>", safety)
+    assert images
+    for image in images:
+        assert re.search(r'alt="[^"]+"', image), image[:120]
+    assert 'alt="A decision flowchart.' in safety
+    assert "Nothing in the policy stops an ordinary, comfortable massage." in safety
+    assert "q01 =" not in safety  # no code cells in the reading copy
+    preparation = files[1].read_text(encoding="utf-8")
+    assert 'alt="Self-massage: Side view of a person sitting in a chair' in preparation
+    assert not learner_progress.exists()  # the export used a scratch progress file
