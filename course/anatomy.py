@@ -25,6 +25,11 @@ def _index() -> dict[str, Structure]:
     return index
 
 
+def _contains_words(term: str, key: str) -> bool:
+    """True when ``key`` is a whole-word part of ``term`` ("achilles" in "achilles tendon")."""
+    return len(key) >= 3 and f" {key} " in f" {term} "
+
+
 def structures() -> tuple[Structure, ...]:
     """Every structure of the course, in content order."""
     return tuple(load_content().structures.values())
@@ -47,6 +52,12 @@ def find(text: str) -> Structure:
     key = _key(text)
     if key in index:
         return index[key]
+    partial = {s.id: s for term, s in index.items() if _contains_words(term, key)}
+    if len(partial) == 1:
+        return next(iter(partial.values()))
+    if partial:
+        names = ", ".join(repr(s.name) for s in partial.values())
+        raise LookupError(f"{text!r} matches several structures: {names}")
     close = difflib.get_close_matches(key, index, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise LookupError(f"no structure matches {text!r}{hint}")

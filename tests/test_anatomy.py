@@ -22,6 +22,8 @@ from course import anatomy
         ("  Plantar Fascia ", "plantar_fascia"),
         ("deltoid_ligament", "deltoid_ligament"),
         ("Talus", "talus"),
+        ("Achilles", "achilles_tendon"),
+        ("deltoid", "deltoid_ligament"),
     ],
 )
 def test_find_resolves_ids_names_and_synonyms(text: str, expected: str) -> None:
@@ -49,3 +51,8 @@ def test_structures_are_in_content_order() -> None:
     ids = [s.id for s in anatomy.structures()]
     assert ids[0] == "tibia"
     assert len(ids) == len(set(ids))
+
+
+def test_a_word_shared_by_several_structures_is_ambiguous() -> None:
+    with pytest.raises(LookupError, match=r"'malleolus' matches several structures"):
+        anatomy.find("malleolus")
