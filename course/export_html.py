@@ -84,7 +84,7 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
     if not notebooks:
         raise FileNotFoundError(text("export.missing", path=source))
     destination.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab")  # type: ignore[no-untyped-call]
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -92,7 +92,7 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
     titles = {lesson.id: lesson.title for lesson in load_content().lessons}
     with _scratch_progress() as env:
         for path in notebooks:
-            notebook = nbformat.read(path, as_version=4)
+            notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
             client = NotebookClient(
                 notebook,
                 timeout=timeout,

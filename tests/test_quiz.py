@@ -333,3 +333,33 @@ def test_a_valid_copy_loads(tmp_path: Path) -> None:
     assert len(bank) == 1
     assert bank.for_lesson("01_anatomy") == ()
     assert json.dumps([x.model_dump() for x in bank])
+
+
+# --- the instructor guide ------------------------------------------------------------------
+def _cell_text(value: str) -> str:
+    return value.replace("|", "\\|")
+
+
+def test_instructor_guide_answer_key_and_timings_match_the_data() -> None:
+    from course.quiz.answer_key import generated_blocks, update_guide
+
+    guide = (REPO / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    assert update_guide(guide) == guide, "run python -m course.quiz.answer_key on the guide"
+    blocks = generated_blocks()
+    for question in BANK:
+        assert _cell_text(question.prompt) in blocks["answers"], question.id
+        assert _cell_text(correct_answer(question)) in blocks["answers"], question.id
+    for lesson in load_content().lessons:
+        assert f"| `{lesson.id}` {lesson.title} | {lesson.minutes} |" in blocks["timings"]
+    for heading in ("Timings per lesson", "Running a class", "On JupyterHub", "misconceptions"):
+        assert heading in guide
+
+
+def test_answer_key_tool_rejects_a_guide_without_markers(tmp_path: Path) -> None:
+    from course.quiz.answer_key import main
+
+    page = tmp_path / "guide.md"
+    page.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no generated block"):
+        main([str(page)])
+    assert main([]) == 2
