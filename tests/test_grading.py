@@ -148,6 +148,19 @@ def test_a_critical_miss_fails_whatever_the_points() -> None:
     assert result.critical_misses == ("q01",)
 
 
+def test_an_unreadable_answer_on_a_red_flag_that_scored_0_counts_as_a_miss() -> None:
+    common = {
+        "max_score": 10.0,
+        "pass_percent": 50,
+        "critical": {"q01", "q02"},
+        "answers": {"q01": "<not a simple answer>", "q02": "<not a simple answer>"},
+        "status": "flagged",
+    }
+    result = mark(score=8, zero_items={"q01"}, **common)  # type: ignore[arg-type]
+    assert result.critical_misses == ("q01",)
+    assert not result.passed
+
+
 def test_pass_mark_and_statuses() -> None:
     common = {
         "max_score": 10.0,

@@ -100,11 +100,11 @@ def autograde(
     on_result: Callable[[dict[str, Any]], None] | None = None,
 ) -> Summary:
     """Grade the submissions of ``assignment``; see the module docstring."""
-    from course.grading import engine
-
     if jobs < 1:
         raise GradingError(f"--jobs must be at least 1, not {jobs}")
     course.check_assignment(assignment)
+    from course.grading import engine
+
     bank = load_item_bank(course.root, assignment)
     critical = critical_items(bank)
     spec = assignment_spec(course, assignment)
@@ -235,6 +235,7 @@ def _store(
         _write_gradebook(course, gb, assignment, student, outcome)
     score = sum(s or 0.0 for nb in outcome.scores.values() for s, _ in nb.values())
     max_score = bank.max_score
+    zero = {gid for nb in outcome.scores.values() for gid, (s, _) in nb.items() if not s}
     marked = mark(
         score=score,
         max_score=max_score,
@@ -242,6 +243,7 @@ def _store(
         critical=critical,
         answers=outcome.answers,
         status=status,
+        zero_items=zero,
     )
     result = {
         "student_id": student,

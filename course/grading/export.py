@@ -20,9 +20,9 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
     Scores come from the gradebook (so manual grades in formgrader count); status, answers and
     critical misses from the marking layer's result files.
     """
+    course.check_assignment(assignment)
     from nbgrader.api import MissingEntry
 
-    course.check_assignment(assignment)
     bank = load_item_bank(course.root, assignment)
     critical = critical_items(bank)
     rows = []
@@ -62,6 +62,7 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
                 critical=critical,
                 answers=answers,
                 status=status,
+                zero_items={name for name, value in grades.items() if not value},
             )
             row: dict[str, Any] = {
                 "student_id": student,
