@@ -178,6 +178,12 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
             text = [f"## Question {number}", "", item.prompt, "", f"Options: {options}"]
         cells.append(_md(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text"))
 
+        hint = "one of the options, in quotes."
+        if isinstance(item, ScenarioItem):
+            hint = 'a decision name in quotes, e.g. "STOP"'
+        refer_hint = ""
+        if isinstance(item, ScenarioItem) and item.ask_refer:
+            refer_hint = f"; {item.id}_refer: True or False."
         stub = [f"{item.id} = None"]
         solution = [f"{item.id} = {json.dumps(item.answer)}"]
         if isinstance(item, ScenarioItem) and item.ask_refer:
@@ -185,7 +191,7 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
             solution.append(f"{item.id}_refer = {item.refer}")
         answer = "\n".join(
             [
-                "# Your answer: replace None (keep the quotes around a name).",
+                "# Your answer: replace None with " + hint + refer_hint,
                 *stub,
                 "### BEGIN SOLUTION",
                 *solution,
