@@ -43,7 +43,13 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-hub-deps: system-deps
+# configurable-http-proxy for the JupyterHub tests (pinned in deploy/hub/package-lock.json)
+CHP := deploy/hub/node_modules/.bin/configurable-http-proxy
+hub-deps: system-deps $(CHP)
+
+$(CHP): deploy/hub/package.json deploy/hub/package-lock.json
+	npm ci --prefix deploy/hub --no-audit --no-fund
+	@touch $@
 
 # axe-core (pinned in tests/browser/package-lock.json) for the accessibility audit
 AXE := tests/browser/node_modules/axe-core/axe.min.js

@@ -187,6 +187,7 @@ app.command("assess")(_assess)
 from course.grading.cli import app as grade_app  # noqa: E402 - light: nbgrader loads lazily
 
 app.add_typer(grade_app, name="grade")
+app.add_typer(__import__("course.hub.cli", fromlist=["app"]).app, name="hub")
 app.command("app")(__import__("course.app.command", fromlist=["app"]).app)
 app.command("progress")(__import__("course.progress.cli", fromlist=["progress"]).progress)
 app.command("export-html")(__import__("course.export_html", fromlist=["x"]).export_html_command)

@@ -1,0 +1,148 @@
+"""``ankle-course hub``: set up and tear down a class on one JupyterHub server (run as root)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="hub",
+    help="Run a class on one server with JupyterHub: accounts, nbgrader exchange, teardown.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+HubDir = Annotated[
+    Path,
+    typer.Option("--hub-dir", help="Folder for the hub's settings, secrets, state and exchange."),
+]
+
+
+def _fail(message: str) -> NoReturn:
+    _err.print(f"ankle-course: error: {message}", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+@app.command()
+def setup(
+    students: Annotated[
+        Path,
+        typer.Option(
+            "--students",
+            help="Roster CSV with an 'id' column (optional first_name, last_name, email).",
+        ),
+    ],
+    hub_dir: HubDir = Path("/srv/ankle-course"),
+    course_dir: Annotated[
+        Path | None,
+        typer.Option("--course-dir", help="The nbgrader course folder to copy for the instructor."),
+    ] = None,
+    prefix: Annotated[str, typer.Option(help="Prefix of every account name.")] = "ac_",
+    instructor: Annotated[str, typer.Option(help="Instructor account name (after prefix).")] = (
+        "instructor"
+    ),
+    course_id: Annotated[str, typer.Option("--course-id", help="nbgrader course id.")] = (
+        "ankle-course"
+    ),
+    exchange: Annotated[
+        Path | None, typer.Option(help="nbgrader exchange root (default HUB_DIR/exchange).")
+    ] = None,
+    home_base: Annotated[
+        Path | None, typer.Option("--home-base", help="Parent of the home folders (/home).")
+    ] = None,
+    db_url: Annotated[
+        str | None,
+        typer.Option("--db-url", help="Gradebook URL for the instructor, e.g. postgresql://..."),
+    ] = None,
+    passwords: Annotated[
+        bool, typer.Option(help="Give new accounts random passwords (for PAM login).")
+    ] = True,
+) -> None:
+    """Create the instructor and learner accounts, the exchange and per-user nbgrader config."""
+    from course.hub.setup import HubSetupError, SetupOptions, setup_hub
+    from course.hub.system import HubSystemError
+
+    options = SetupOptions(
+        roster=students,
+        hub_dir=hub_dir,
+        course_source=course_dir,
+        prefix=prefix,
+        instructor=instructor,
+        course_id=course_id,
+        exchange_root=exchange,
+        home_base=home_base,
+        db_url=db_url,
+        passwords=passwords,
+    )
+    try:
+        report = setup_hub(options)
+    except (HubSetupError, HubSystemError) as exc:
+        _fail(str(exc))
+    state = report.state
+    _out.print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
+    _out.print(f"Learners: {len(state.learners)}")
+    for learner in state.learners:
+        _out.print(f"  {learner['roster_id']} -> {learner['name']}", highlight=False)
+    _out.print(f"Exchange: {state.exchange_root}/{state.course_id}")
+    if report.new_users:
+        _out.print(f"Created {len(report.new_users)} accounts")
+    if report.passwords_file:
+        _out.print(f"Initial passwords (root only): {report.passwords_file}")
+    for folder in report.traverse_grants:
+        _out.print(f"Granted group {state.hub_group} traverse-only access (ACL) to {folder}")
+    _out.print(
+        f"Start the hub: ANKLE_HUB_DIR={state.hub_dir} "
+        "jupyterhub -f deploy/hub/jupyterhub_config.py"
+    )
+
+
+@app.command()
+def teardown(
+    hub_dir: HubDir = Path("/srv/ankle-course"),
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove every account, home folder, grant and folder that setup created."""
+    from course.hub.setup import HubSetupError, load_state, teardown_hub
+    from course.hub.system import HubSystemError
+
+    state = load_state(hub_dir.resolve())
+    if state is None:
+        _fail(f"{hub_dir} has no state.json: nothing that setup created")
+    if not yes:
+        typer.confirm(
+            f"Delete {len(state.created_users)} accounts with their home folders "
+            f"(and the gradebook copies in them)?",
+            abort=True,
+        )
+    try:
+        report = teardown_hub(hub_dir)
+    except (HubSetupError, HubSystemError) as exc:
+        _fail(str(exc))
+    _out.print(
+        f"Stopped {len(report.stopped_pids)} processes, removed {len(report.removed_users)} "
+        f"accounts and {len(report.removed_paths)} folders, revoked "
+        f"{len(report.revoked_grants)} grants"
+    )
+
+
+@app.command("return-feedback")
+def return_feedback(
+    assignment: Annotated[str, typer.Argument(help="Assignment name.")],
+    course_dir: Annotated[
+        Path, typer.Option("--course-dir", help="The instructor's nbgrader course folder.")
+    ] = Path("."),
+) -> None:
+    """Put the feedback pages into the exchange, where each learner fetches only their own."""
+    from course.hub.feedback import FeedbackError
+    from course.hub.feedback import return_feedback as do_return
+
+    try:
+        students = do_return(course_dir, assignment)
+    except FeedbackError as exc:
+        _fail(str(exc))
+    _out.print(f"returned feedback on {assignment} to {len(students)} learner(s)")

@@ -1,0 +1,288 @@
+"""Unix accounts, groups, traverse-only ACL grants and processes, for the hub setup (Linux, root).
+
+Everything here shells out to the standard tools (``useradd``, ``groupadd``, ``chpasswd``,
+``userdel``, ``groupdel``) or uses the kernel interfaces directly (``/proc``, POSIX ACL
+extended attributes), so it needs nothing beyond a Debian base system.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import grp
+import os
+import pwd
+import signal
+import stat
+import struct
+import subprocess
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+_ACL_XATTR = "system.posix_acl_access"
+_ACL_VERSION = 2
+_ACL_USER_OBJ, _ACL_USER, _ACL_GROUP_OBJ, _ACL_GROUP, _ACL_MASK, _ACL_OTHER = (
+    0x01,
+    0x02,
+    0x04,
+    0x08,
+    0x10,
+    0x20,
+)
+_ACL_UNDEFINED_ID = 0xFFFFFFFF
+_ACL_LOCK = Path("/tmp/.ankle-course-acl.lock")
+_AclEntry = tuple[int, int, int]  # (tag, perm, id)
+
+
+class HubSystemError(RuntimeError):
+    """A system command failed; the message names the command and its error output."""
+
+
+def run(command: list[str], *, stdin: str | None = None) -> str:
+    """Run a system command; return its output or raise ``HubSystemError`` with its stderr."""
+    result = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        last = detail[-1] if detail else f"exit status {result.returncode}"
+        raise HubSystemError(f"{command[0]} failed: {last}")
+    return result.stdout
+
+
+def require_root() -> None:
+    """Raise unless running as root (creating users and setting ownership needs it)."""
+    if os.geteuid() != 0:
+        raise HubSystemError("this command creates Unix users and must run as root")
+
+
+def user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def group_exists(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def grp_gid(name: str) -> int:
+    return grp.getgrnam(name).gr_gid
+
+
+def create_group(name: str) -> int:
+    """Create a system group and return its id."""
+    run(["groupadd", name])
+    return grp.getgrnam(name).gr_gid
+
+
+def create_user(name: str, *, home: Path, groups: Iterable[str] = (), comment: str = "") -> int:
+    """Create a user with its own private group and a 0700 home folder; return its uid.
+
+    The account has no usable password until ``set_password`` is called.
+    """
+    command = ["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/bash"]
+    command += ["--user-group", "--comment", comment.replace(":", " ").replace(",", " ")]
+    extra = [g for g in groups if g]
+    if extra:
+        command += ["--groups", ",".join(extra)]
+    run([*command, name])
+    os.chmod(home, 0o700)
+    return pwd.getpwnam(name).pw_uid
+
+
+def add_to_group(user: str, group: str) -> None:
+    run(["usermod", "--append", "--groups", group, user])
+
+
+def set_password(name: str, password: str) -> None:
+    run(["chpasswd"], stdin=f"{name}:{password}\n")
+
+
+def delete_user(name: str) -> None:
+    """Delete a user and its private group (the home folder is removed by the caller)."""
+    if user_exists(name):
+        run(["userdel", name])
+    if group_exists(name):
+        run(["groupdel", name])
+
+
+def delete_group(name: str) -> None:
+    if group_exists(name):
+        run(["groupdel", name])
+
+
+def chown_tree(path: Path, user: str, group: str | None = None) -> None:
+    """Give ``path`` and everything below it to ``user`` (and its primary group by default)."""
+    entry = pwd.getpwnam(user)
+    gid = grp.getgrnam(group).gr_gid if group else entry.pw_gid
+    os.chown(path, entry.pw_uid, gid, follow_symlinks=False)
+    if path.is_dir() and not path.is_symlink():
+        for root, dirs, files in os.walk(path):
+            for name in [*dirs, *files]:
+                os.chown(os.path.join(root, name), entry.pw_uid, gid, follow_symlinks=False)
+
+
+def write_file(path: Path, text: str, *, owner: str, mode: int) -> None:
+    """Write a file (creating parent folders owned by ``owner``) with exact owner and mode."""
+    entry = pwd.getpwnam(owner)
+    missing = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for folder in missing:
+        os.chown(folder, entry.pw_uid, entry.pw_gid)
+    path.write_text(text, encoding="utf-8")
+    os.chown(path, entry.pw_uid, entry.pw_gid)
+    os.chmod(path, mode)
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+def pids_of_uids(uids: Iterable[int]) -> list[int]:
+    """The ids of running processes whose real or effective uid is one of ``uids``."""
+    wanted = set(uids)
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("Uid:"):
+                real, effective = (int(x) for x in line.split()[1:3])
+                if real in wanted or effective in wanted:
+                    found.append(int(entry.name))
+                break
+    return sorted(found)
+
+
+def pid_alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def stop_pids(pids: Iterable[int], *, timeout: float = 10.0) -> list[int]:
+    """SIGTERM each pid, wait up to ``timeout``, then SIGKILL the rest; return those killed."""
+    pending = [pid for pid in pids if pid > 1 and pid != os.getpid()]
+    for pid in pending:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pending = [pid for pid in pending if pid_alive(pid)]
+        if not pending:
+            return []
+        time.sleep(0.1)
+    killed = [pid for pid in pending if pid_alive(pid)]
+    for pid in killed:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return killed
+
+
+# --- traverse-only POSIX ACL grants ------------------------------------------------------------
+
+
+def needs_traverse(paths: Iterable[Path]) -> list[Path]:
+    """Folders on the way to ``paths`` that other users cannot traverse (no o+x), in order.
+
+    A learner's server runs the course's Python as the learner, so every folder above the
+    interpreter, the virtual environment and the course package must be traversable.
+    """
+    blocked: list[Path] = []
+    for path in paths:
+        for folder in [*reversed(path.parents), path]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                continue
+            if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH and folder not in blocked:
+                blocked.append(folder)
+    return blocked
+
+
+def _read_acl(path: Path) -> list[_AclEntry]:
+    try:
+        data = os.getxattr(path, _ACL_XATTR)
+    except OSError:
+        mode = path.stat().st_mode
+        return [
+            (_ACL_USER_OBJ, (mode >> 6) & 7, _ACL_UNDEFINED_ID),
+            (_ACL_GROUP_OBJ, (mode >> 3) & 7, _ACL_UNDEFINED_ID),
+            (_ACL_OTHER, mode & 7, _ACL_UNDEFINED_ID),
+        ]
+    (version,) = struct.unpack_from("<I", data)
+    if version != _ACL_VERSION:
+        raise HubSystemError(f"unknown ACL version {version} on {path}")
+    return [struct.unpack_from("<HHI", data, 4 + 8 * i) for i in range((len(data) - 4) // 8)]
+
+
+def _write_acl(path: Path, entries: list[_AclEntry]) -> None:
+    entries = sorted(entries, key=lambda e: (e[0], e[2]))
+    data = struct.pack("<I", _ACL_VERSION) + b"".join(struct.pack("<HHI", *e) for e in entries)
+    os.setxattr(path, _ACL_XATTR, data)
+
+
+@contextlib.contextmanager
+def _acl_lock() -> Iterator[None]:
+    """Serialise read-modify-write of ACLs between concurrent setups on one machine."""
+    with open(_ACL_LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def grant_traverse(path: Path, gid: int) -> None:
+    """Let members of group ``gid`` traverse (not list, not read) the folder ``path``."""
+    with _acl_lock():
+        current = _read_acl(path)
+        existing = next((e for e in current if e[0] == _ACL_GROUP and e[2] == gid), None)
+        entries = [e for e in current if e is not existing]
+        perm = (existing[1] if existing else 0) | 1
+        entries.append((_ACL_GROUP, perm, gid))
+        masks = [e for e in entries if e[0] == _ACL_MASK]
+        if masks:
+            entries = [e for e in entries if e[0] != _ACL_MASK]
+            entries.append((_ACL_MASK, masks[0][1] | 1, _ACL_UNDEFINED_ID))
+        else:
+            union = 0
+            for tag, bits, _ in entries:
+                if tag in (_ACL_GROUP_OBJ, _ACL_USER, _ACL_GROUP):
+                    union |= bits
+            entries.append((_ACL_MASK, union, _ACL_UNDEFINED_ID))
+        _write_acl(path, entries)
+
+
+def revoke_traverse(path: Path, gid: int) -> None:
+    """Remove the grant made by ``grant_traverse``; restore plain mode bits when none remain."""
+    if not path.exists():
+        return
+    with _acl_lock():
+        entries = _read_acl(path)
+        remaining = [e for e in entries if not (e[0] == _ACL_GROUP and e[2] == gid)]
+        if remaining == entries:
+            return
+        if any(e[0] in (_ACL_USER, _ACL_GROUP) for e in remaining):
+            _write_acl(path, remaining)
+            return
+        group_obj = next(e[1] for e in remaining if e[0] == _ACL_GROUP_OBJ)
+        mode = stat.S_IMODE(path.stat().st_mode)
+        os.removexattr(path, _ACL_XATTR)
+        os.chmod(path, (mode & ~0o070) | (group_obj << 3))
+
+
+def has_traverse_grant(path: Path, gid: int) -> bool:
+    return any(e[0] == _ACL_GROUP and e[2] == gid for e in _read_acl(path))

@@ -1,0 +1,129 @@
+"""JupyterHub configuration for an instructor-led ankle-course class on one server.
+
+Run as root (the hub starts each learner's server as that learner's Unix user):
+
+    ANKLE_HUB_DIR=/srv/ankle-course jupyterhub -f deploy/hub/jupyterhub_config.py
+
+``ankle-course hub setup --students roster.csv`` must have prepared ANKLE_HUB_DIR first. Settings
+come from ANKLE_HUB_DIR/hub.json and the secrets from ANKLE_HUB_DIR/secrets/ (root only).
+Environment overrides, mostly for tests and the load script:
+
+    ANKLE_HUB_IP (127.0.0.1)   public address of the proxy; use 0.0.0.0 behind TLS (docs/hub.md)
+    ANKLE_HUB_PORT (8000)      public port of the proxy
+    ANKLE_HUB_API_PORT (8081)  the hub's internal API port (localhost)
+    ANKLE_HUB_PROXY_API_PORT (8001) the proxy's REST API port (localhost)
+    ANKLE_HUB_CONCURRENT_SPAWN_LIMIT (100) learners whose servers may be starting at once
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by JupyterHub
+
+HUB_DIR = Path(os.environ.get("ANKLE_HUB_DIR", "/srv/ankle-course"))
+SETTINGS = json.loads((HUB_DIR / "hub.json").read_text(encoding="utf-8"))
+SECRETS = HUB_DIR / "secrets"
+RUNTIME = HUB_DIR / "runtime"
+HERE = Path(__file__).resolve().parent  # traitlets defines __file__ for config files
+
+
+def _secret(name: str) -> str:
+    return (SECRETS / name).read_text(encoding="utf-8").strip()
+
+
+def _env_file(name: str) -> dict[str, str]:
+    path = SECRETS / name
+    pairs = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip() and not key.startswith("#"):
+                pairs[key.strip()] = value.strip()
+    return pairs
+
+
+# --- network: the proxy is the only public port; hub and proxy API stay on localhost -------------
+ip = os.environ.get("ANKLE_HUB_IP", "127.0.0.1")
+port = int(os.environ.get("ANKLE_HUB_PORT", "8000"))
+c.JupyterHub.bind_url = f"http://{ip}:{port}/"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ.get("ANKLE_HUB_API_PORT", "8081"))
+proxy_api_port = int(os.environ.get("ANKLE_HUB_PROXY_API_PORT", "8001"))
+
+# --- configurable-http-proxy from npm (deploy/hub/package.json; `make hub-deps`) ----------------
+local_proxy = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
+proxy = str(local_proxy) if local_proxy.exists() else shutil.which("configurable-http-proxy")
+if proxy is None:
+    raise SystemExit("configurable-http-proxy not found: run `make hub-deps` (npm ci)")
+c.ConfigurableHTTPProxy.command = [proxy]
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
+c.ConfigurableHTTPProxy.auth_token = _secret("proxy_token")
+c.ConfigurableHTTPProxy.pid_file = str(RUNTIME / "proxy.pid")
+c.ConfigurableHTTPProxy.should_start = True
+
+# --- state: the hub's own database, cookie secret and pid file stay in the root-only runtime ----
+c.JupyterHub.db_url = f"sqlite:///{RUNTIME / 'jupyterhub.sqlite'}"
+c.JupyterHub.cookie_secret_file = str(SECRETS / "cookie_secret")
+c.JupyterHub.pid_file = str(RUNTIME / "jupyterhub.pid")
+c.JupyterHub.cleanup_servers = True  # stopping the hub stops every learner's server
+c.JupyterHub.cleanup_proxy = True
+
+# --- who may log in: the roster only; the instructor gets a limited role, not hub admin ---------
+authenticator = SETTINGS.get("authenticator", "pam")
+c.JupyterHub.authenticator_class = authenticator
+instructor = SETTINGS["instructor"]
+learners = list(SETTINGS["learners"])
+c.Authenticator.allowed_users = {instructor, *learners}
+c.Authenticator.admin_users = set()  # nobody may open another person's server
+if authenticator == "pam":
+    c.PAMAuthenticator.open_sessions = False  # no systemd-logind session per learner
+
+admin_token = _secret("admin_token")
+c.JupyterHub.services = [{"name": SETTINGS["admin_service"], "api_token": admin_token}]
+c.JupyterHub.load_roles = [
+    {
+        # used by root-run scripts (tests, load checks, a TA's automation); never by learners
+        "name": "ankle-course-automation",
+        "scopes": [
+            "admin:users",
+            "admin:servers",
+            "admin:server_state",
+            "tokens",
+            "list:users",
+            "read:users",
+        ],
+        "services": [SETTINGS["admin_service"]],
+    },
+    {
+        # the instructor sees the class and can start or stop learners' servers, but cannot
+        # open them (no access:servers): learners' files stay theirs
+        "name": "ankle-course-instructor",
+        "scopes": ["admin-ui", "list:users", "read:users", "servers", "read:servers"],
+        "users": [instructor],
+    },
+]
+
+# --- single-user servers: one Unix user per person (never SimpleLocalProcessSpawner) -----------
+c.JupyterHub.spawner_class = "localprocess"
+venv_bin = Path(SETTINGS["venv_bin"])
+c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
+c.Spawner.default_url = "/lab"
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+c.JupyterHub.concurrent_spawn_limit = int(os.environ.get("ANKLE_HUB_CONCURRENT_SPAWN_LIMIT", "100"))
+c.Spawner.environment = {
+    "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+}
+_instructor_env = _env_file("instructor.env")
+
+
+def _pre_spawn(spawner: object) -> None:
+    """Give the instructor's server the gradebook URL (it carries the database password)."""
+    if getattr(getattr(spawner, "user", None), "name", "") == instructor:
+        env = spawner.environment  # type: ignore[attr-defined]
+        spawner.environment = {**env, **_instructor_env}  # type: ignore[attr-defined]
+
+
+c.Spawner.pre_spawn_hook = _pre_spawn

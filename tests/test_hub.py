@@ -1,0 +1,439 @@
+"""A whole class on a real JupyterHub, end to end (marker ``hub``; runs as root).
+
+One instructor and three learners are real Unix users (random ``ac_t<hex>_`` names). The hub,
+its configurable-http-proxy and every single-user server run on free localhost ports; the
+gradebook is a PostgreSQL cluster started from Debian's package in a temporary folder. The
+tests run in file order and share the class: setup, release, fetch and submit through each
+learner's own server, isolation, collect, parallel autograde, feedback, export, teardown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pwd
+import secrets
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from course.hub import system
+from course.hub.harness import (
+    HttpError,
+    HubAdmin,
+    HubProcess,
+    TempPostgres,
+    UserSession,
+    answered,
+)
+from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+
+pytestmark = [pytest.mark.hub, pytest.mark.postgres, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+COURSE = "ankle-course"
+ASSIGNMENT = "safety_scenarios"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+ROSTER = [
+    # roster ids as a school would export them; setup turns them into safe Unix names
+    ("Alice.Martin", "Alice", "Martin", "alice@example.org"),
+    ("bob+o'neil", "Bob", "O'Neil", "bob@example.org"),
+    ("Carol Lee", "Carol", "Lee", ""),
+]
+
+
+@dataclass
+class Classroom:
+    base: Path
+    prefix: str
+    hub_dir: Path
+    pg_user: str
+    postgres: TempPostgres | None = None
+    hub: HubProcess | None = None
+    admin: HubAdmin | None = None
+    sessions: dict[str, UserSession] = field(default_factory=dict)
+    start_seconds: dict[str, float] = field(default_factory=dict)
+    torn_down: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def state(self) -> Any:
+        state = load_state(self.hub_dir)
+        assert state is not None
+        return state
+
+    def learner(self, index: int) -> str:
+        return str(self.state.learner_names[index])
+
+    def session(self, name: str) -> UserSession:
+        return self.sessions[name]
+
+
+def _uid(name: str) -> int | None:
+    try:
+        return pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return None
+
+
+def _cleanup(room: Classroom) -> None:
+    """Stop everything by PID and remove every user and folder, whatever state we are in."""
+    if room.hub is not None:
+        room.hub.stop()
+    if room.postgres is not None:
+        room.postgres.stop()
+    if load_state(room.hub_dir) is not None:
+        teardown_hub(room.hub_dir)
+    pg_uid = _uid(room.pg_user)
+    if pg_uid is not None:
+        system.stop_pids(system.pids_of_uids([pg_uid]))
+        system.delete_user(room.pg_user)
+    shutil.rmtree(room.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def room() -> Iterator[Classroom]:
+    if os.geteuid() != 0:  # pragma: no cover - CI and the dev machines run as root
+        pytest.fail("the hub tests create Unix users and must run as root")
+    base = Path(tempfile.mkdtemp(prefix="ankle-hub-test-"))
+    os.chmod(base, 0o755)  # the learners' homes and the exchange live below
+    prefix = f"ac_t{secrets.token_hex(3)}_"
+    room = Classroom(base=base, prefix=prefix, hub_dir=base / "hub", pg_user=prefix + "pg")
+    try:
+        system.create_user(room.pg_user, home=base / "pg-home", comment="ankle-course test db")
+        room.postgres = TempPostgres(owner=room.pg_user, data_dir=base / "pg")
+        room.postgres.start()
+        yield room
+    finally:
+        _cleanup(room)
+
+
+# --- 1. setup ---------------------------------------------------------------------------------
+
+
+def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
+    roster = room.base / "roster.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "first_name", "last_name", "email"])
+    writer.writerows(ROSTER)
+    roster.write_text(buffer.getvalue(), encoding="utf-8")
+    assert room.postgres is not None
+    db_url = room.postgres.create_database(room.prefix + "instructor", "gradebook")
+    report = setup_hub(
+        SetupOptions(
+            roster=roster,
+            hub_dir=room.hub_dir,
+            course_source=REPO / "grading",
+            prefix=room.prefix,
+            home_base=room.base / "home",
+            db_url=db_url,
+        )
+    )
+    state = report.state
+    assert state.learner_names == [
+        f"{room.prefix}alice_martin",
+        f"{room.prefix}bob_o_neil",
+        f"{room.prefix}carol_lee",
+    ]
+    assert sorted(report.new_users) == sorted([state.instructor, *state.learner_names])
+    hub_gid = system.grp_gid(state.hub_group)
+    for name in [state.instructor, *state.learner_names]:
+        entry = pwd.getpwnam(name)
+        home = Path(entry.pw_dir)
+        assert stat.S_IMODE(home.stat().st_mode) == 0o700
+        assert home.stat().st_uid == entry.pw_uid
+        assert hub_gid in os.getgrouplist(name, entry.pw_gid)
+    # no learner is in the instructor's group (the group that may read submissions)
+    instructor_gid = pwd.getpwnam(state.instructor).pw_gid
+    for name in state.learner_names:
+        assert instructor_gid not in os.getgrouplist(name, pwd.getpwnam(name).pw_gid)
+    exchange = Path(state.exchange_root)
+    assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
+    inbound = exchange / COURSE / "inbound"
+    assert stat.S_IMODE(inbound.stat().st_mode) == 0o2733
+    assert inbound.stat().st_gid == instructor_gid
+    course_dir = Path(state.course_dir)
+    assert (course_dir / "source" / ASSIGNMENT / NOTEBOOK).is_file()
+    assert stat.S_IMODE(course_dir.stat().st_mode) == 0o700
+    assert (
+        (course_dir / "students.csv")
+        .read_text()
+        .splitlines()[1]
+        .startswith(f"{room.prefix}alice_martin,Alice,Martin,")
+    )
+    secrets_dir = hub_paths(room.hub_dir)["secrets"]
+    assert stat.S_IMODE(secrets_dir.stat().st_mode) == 0o700
+    env_text = (secrets_dir / "instructor.env").read_text()
+    assert env_text.startswith("ANKLE_COURSE_DB_URL=postgresql+psycopg2://")
+    passwords = (secrets_dir / "initial-passwords.csv").read_text().splitlines()
+    assert len(passwords) == 1 + 4
+    # every traverse grant is on a folder that blocked others before (e.g. /root for pyenv)
+    for folder in state.traverse_grants:
+        assert system.has_traverse_grant(Path(folder), hub_gid)
+    room.notes["passwords"] = dict(line.split(",", 1) for line in passwords[1:])
+
+
+def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> None:
+    from course.hub.roster import RosterError, read_roster
+    from course.hub.setup import HubSetupError
+
+    clash = room.base / "clash.csv"
+    clash.write_text("id\nAnn.Lee\nann lee\n", encoding="utf-8")
+    with pytest.raises(RosterError, match=r"row 3.*already used by row 2"):
+        read_roster(clash, "ac_")
+    empty = room.base / "noid.csv"
+    empty.write_text("name\nann\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="'id' column"):
+        read_roster(empty, "ac_")
+    # an account that exists but that this setup did not create is never adopted
+    other = room.base / "other-hub"
+    with pytest.raises(HubSetupError, match="already exists and was not created"):
+        setup_hub(
+            SetupOptions(
+                roster=room.base / "roster.csv",
+                hub_dir=other,
+                course_source=REPO / "grading",
+                prefix=room.prefix,
+                home_base=room.base / "home2",
+            )
+        )
+    assert not other.exists() or load_state(other) is None or not load_state(other).created_users  # type: ignore[union-attr]
+
+
+# --- 2. the hub and everyone's own server -------------------------------------------------------
+
+
+def test_hub_starts_everyone_s_own_server(room: Classroom) -> None:
+    room.hub = HubProcess(hub_dir=room.hub_dir)
+    room.hub.start()
+    token = (hub_paths(room.hub_dir)["secrets"] / "admin_token").read_text().strip()
+    room.admin = HubAdmin(room.hub, token)
+    state = room.state
+    for name in [state.instructor, *state.learner_names]:
+        room.start_seconds[name] = room.admin.start_server(name)
+        room.sessions[name] = UserSession(room.hub, name, room.admin.user_token(name))
+    # each server runs as its own Unix user
+    for name, pid in room.hub.server_pids.items():
+        status = Path(f"/proc/{pid}/status").read_text()
+        uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
+        assert int(uid_line.split()[1]) == pwd.getpwnam(name).pw_uid
+    assert set(room.hub.server_pids) == {state.instructor, *state.learner_names}
+
+
+def test_tokens_open_only_their_owner_s_server(room: Classroom) -> None:
+    state = room.state
+    alice, bob = state.learner_names[0], state.learner_names[1]
+    assert room.session(alice).api("GET", "/api/status")["kernels"] == 0
+    intruders = [room.session(bob), room.session(state.instructor)]
+    for intruder in intruders:
+        spoof = UserSession(room.hub, alice, intruder.token)  # type: ignore[arg-type]
+        with pytest.raises(HttpError) as denied:
+            spoof.api("GET", "/api/contents")
+        assert denied.value.status == 403
+    # learners have no formgrader; the instructor has it
+    with pytest.raises(HttpError) as missing:
+        room.session(alice).api("GET", "/formgrader/api/assignments")
+    assert missing.value.status == 404
+
+
+def test_pam_login_with_the_initial_password(room: Classroom) -> None:
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    assert room.hub is not None
+    alice = room.state.learner_names[0]
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{room.hub.url}/hub/login", timeout=30) as page:
+        assert page.status == 200
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+
+    def login(password: str) -> str:
+        form = urllib.parse.urlencode(
+            {"username": alice, "password": password, "_xsrf": xsrf}
+        ).encode()
+        with opener.open(f"{room.hub.url}/hub/login?next=", data=form, timeout=60) as reply:
+            return str(reply.url)
+
+    with pytest.raises(urllib.error.HTTPError) as wrong:
+        login("not-the-password")
+    wrong.value.close()
+    assert wrong.value.code == 403
+    landed = login(room.notes["passwords"][alice])
+    assert f"/user/{alice}/" in landed or landed.endswith("/hub/home") or "/hub/spawn" in landed
+
+
+# --- 3. release, fetch, answer, submit ----------------------------------------------------------
+
+
+def test_instructor_releases_and_learners_fetch_answer_and_submit(room: Classroom) -> None:
+    state = room.state
+    teacher = room.session(state.instructor)
+    status, output = teacher.run(
+        f"cd {state.course_dir} && nbgrader db student import students.csv && "
+        f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
+        f"nbgrader release_assignment {ASSIGNMENT}"
+    )
+    assert status == 0, output
+    source = json.loads((Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text())
+    for index, name in enumerate(state.learner_names):
+        learner = room.session(name)
+        assert learner.status(COURSE, ASSIGNMENT) == {"released"}
+        learner.fetch(COURSE, ASSIGNMENT)
+        path = f"{ASSIGNMENT}/{NOTEBOOK}"
+        released = learner.read_json(path)
+        assert "BEGIN SOLUTION" not in json.dumps(released)
+        # alice answers everything, bob half, carol hands in the notebook unchanged
+        share = [1.0, 0.5, 0.0][index]
+        learner.write_notebook(path, answered(released, source, share))
+        learner.submit(COURSE, ASSIGNMENT)
+    inbound = Path(state.exchange_root) / COURSE / "inbound"
+    entries = sorted(os.listdir(inbound))
+    assert [e.split("+")[0] for e in entries] == state.learner_names
+    room.notes["submissions"] = {e.split("+")[0]: inbound / e for e in entries}
+
+
+# --- 4. isolation ---------------------------------------------------------------------------------
+
+
+def test_a_learner_cannot_read_another_s_submission_or_the_instructor_s_source(
+    room: Classroom,
+) -> None:
+    state = room.state
+    alice, bob = state.learner_names[0], state.learner_names[1]
+    alice_submission = room.notes["submissions"][alice]
+    exchange = Path(state.exchange_root) / COURSE
+    targets = {
+        "alice's submission folder": str(alice_submission),
+        "alice's submitted notebook": str(alice_submission / NOTEBOOK),
+        "alice's submission secret": str(alice_submission / "submission_secret.txt"),
+        "the list of submissions": str(exchange / "inbound"),
+        "the instructor's source": str(Path(state.course_dir) / "source"),
+        "the instructor's solutions": str(
+            Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK
+        ),
+        "the gradebook config": str(hub_paths(room.hub_dir)["secrets"] / "instructor.env"),
+        "alice's home": pwd.getpwnam(alice).pw_dir,
+        "alice's fetched notebook": str(Path(pwd.getpwnam(alice).pw_dir) / ASSIGNMENT / NOTEBOOK),
+    }
+    released = str(exchange / "outbound" / ASSIGNMENT / NOTEBOOK)
+    results = room.session(bob).probe([*targets.values(), released])
+    assert results[released] == "ok"  # the control: bob's shell can read what is released
+    for what, path in targets.items():
+        assert results[path] == "PermissionError", f"bob could read {what}: {results[path]}"
+
+
+def test_a_submission_filed_under_another_name_is_not_collected(room: Classroom) -> None:
+    state = room.state
+    alice, carol = state.learner_names[0], state.learner_names[2]
+    # carol tries to hand in her (empty) notebook as alice; the hardened collect skips it
+    status, output = room.session(carol).run(
+        f"cd ~ && nbgrader submit {ASSIGNMENT} --course {COURSE} --student {alice}"
+    )
+    assert status == 0, output
+    inbound = Path(state.exchange_root) / COURSE / "inbound"
+    forged = [
+        e for e in os.listdir(inbound) if e.startswith(alice + "+")
+        and (inbound / e).stat().st_uid == pwd.getpwnam(carol).pw_uid
+    ]  # fmt: skip
+    assert len(forged) == 1
+    room.notes["forged"] = forged[0]
+
+
+# --- 5. collect, autograde in parallel, feedback, export ---------------------------------------
+
+
+def test_instructor_collects_grades_in_parallel_and_returns_feedback(room: Classroom) -> None:
+    state = room.state
+    teacher = room.session(state.instructor)
+    started = time.monotonic()
+    status, output = teacher.run(
+        f"cd {state.course_dir} && nbgrader collect {ASSIGNMENT} && "
+        f"ankle-course grade --course-dir . autograde {ASSIGNMENT} --jobs 3 && "
+        f"ankle-course grade --course-dir . feedback {ASSIGNMENT} && "
+        f"ankle-course hub return-feedback {ASSIGNMENT} --course-dir . && "
+        f"ankle-course grade --course-dir . export {ASSIGNMENT} --to grades.csv",
+        timeout=600,
+    )
+    room.notes["grading_seconds"] = time.monotonic() - started
+    assert status == 0, output
+    assert "but owned by" in output
+    assert room.notes["forged"] in output
+    assert f"{ASSIGNMENT}: graded 3" in output
+    rows = list(csv.DictReader(io.StringIO(teacher.read_text("ankle-course/grades.csv"))))
+    scores = {row["student_id"]: float(row["score"]) for row in rows}
+    alice, bob, carol = state.learner_names
+    assert set(scores) == {alice, bob, carol}
+    maximum = float(rows[0]["max_score"])
+    assert scores[alice] == maximum
+    assert 0 < scores[bob] < maximum
+    assert scores[carol] == 0
+    # the gradebook is PostgreSQL, and it has every learner's submission
+    import psycopg2
+
+    url = (hub_paths(room.hub_dir)["secrets"] / "instructor.env").read_text().split("=", 1)[1]
+    url = url.replace("+psycopg2", "")
+    with psycopg2.connect(url.strip()) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT student.id FROM submitted_assignment "
+            "JOIN student ON student.id = submitted_assignment.student_id"
+        )
+        assert sorted(r[0] for r in cur.fetchall()) == sorted(state.learner_names)
+
+
+def test_learners_fetch_their_own_feedback(room: Classroom) -> None:
+    state = room.state
+    for name in state.learner_names:
+        learner = room.session(name)
+        with_feedback = learner.fetch_feedback(COURSE, ASSIGNMENT)
+        assert with_feedback, f"{name} got no feedback"
+        feedback_root = f"{ASSIGNMENT}/feedback"
+        stamps = learner.list_dir(feedback_root)
+        page = learner.read_text(f"{feedback_root}/{stamps[0]}/{ASSIGNMENT}.html")
+        assert name in page
+        assert "not diagnosis" in page
+
+
+# --- 6. teardown ---------------------------------------------------------------------------------
+
+
+def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classroom) -> None:
+    assert room.hub is not None
+    assert room.postgres is not None
+    state = room.state
+    pids = room.hub.pids()
+    assert len(pids) == 2 + 4  # hub, proxy, four servers
+    leftovers = room.hub.stop()
+    assert leftovers == []  # the hub stopped its proxy and every server itself
+    room.hub = None
+    pg_pid = room.postgres.pid
+    room.postgres.stop()
+    assert pg_pid is not None
+    assert not system.pid_alive(pg_pid)
+    room.postgres = None
+    for pid in pids:
+        assert not system.pid_alive(pid)
+    uids = [_uid(name) for name in state.created_users]
+    room.notes["hub_gid"] = system.grp_gid(state.hub_group)
+    report = teardown_hub(room.hub_dir)
+    assert report.stopped_pids == []  # nothing of the class was still running
+    assert not system.pids_of_uids([u for u in uids if u is not None])
+    for name in state.created_users:
+        assert _uid(name) is None
+        assert not system.group_exists(name)
+    assert not system.group_exists(state.hub_group)
+    assert not room.hub_dir.exists()
+    assert not Path(state.course_dir).exists()
+    for folder in state.traverse_grants:
+        assert not system.has_traverse_grant(Path(folder), room.notes["hub_gid"])
