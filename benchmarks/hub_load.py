@@ -1,0 +1,190 @@
+"""Scale check of a class on one JupyterHub: 20 learners fetch and submit at the same time.
+
+Localhost only and bounded: sets up an instructor and N learners (default 20, at most 40) as
+throwaway Unix users (``ac_l<hex>_`` names), a PostgreSQL gradebook and a hub on free
+127.0.0.1 ports; starts every learner's server at once; all learners fetch, answer and submit
+concurrently through their own servers; the instructor collects and autogrades in parallel.
+Prints server start p50/p95 and fetch/submit p95, and fails (exit 1) unless every submission
+was collected and graded with full marks, i.e. nothing was lost or mixed up. Everything it
+started is stopped by PID and every user and folder removed, also on failure. Run as root:
+
+    .venv/bin/python benchmarks/hub_load.py [--learners 20] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import pwd
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from course.hub import system
+from course.hub.harness import HubAdmin, HubProcess, TempPostgres, UserSession, answered
+from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+
+REPO = Path(__file__).resolve().parent.parent
+COURSE = "ankle-course"
+ASSIGNMENT = "safety_scenarios"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+DEADLINE_SECONDS = 1200  # the whole run stops itself after this
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def timed(action: Callable[[], Any]) -> float:
+    start = time.monotonic()
+    action()
+    return time.monotonic() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2, help="parallel autograde processes")
+    args = parser.parse_args()
+    if not 1 <= args.learners <= 40:
+        parser.error("--learners must be between 1 and 40")
+    if os.geteuid() != 0:
+        print("hub_load: must run as root (it creates Unix users)", file=sys.stderr)
+        return 2
+    began = time.monotonic()
+
+    def out_of_time(signum: int, frame: object) -> None:
+        raise TimeoutError(f"hub_load: stopped after {DEADLINE_SECONDS} s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(DEADLINE_SECONDS)
+    base = Path(tempfile.mkdtemp(prefix="ankle-hub-load-"))
+    os.chmod(base, 0o755)
+    prefix = f"ac_l{os.urandom(3).hex()}_"
+    hub_dir = base / "hub"
+    pg_user = prefix + "pg"
+    postgres: TempPostgres | None = None
+    hub: HubProcess | None = None
+    try:
+        roster = base / "roster.csv"
+        names = [f"learner{i:02d}" for i in range(1, args.learners + 1)]
+        roster.write_text("id\n" + "\n".join(names) + "\n", encoding="utf-8")
+        system.create_user(pg_user, home=base / "pg-home", comment="ankle-course load db")
+        postgres = TempPostgres(owner=pg_user, data_dir=base / "pg")
+        postgres.start()
+        db_url = postgres.create_database(prefix + "instructor", "gradebook")
+        t_setup = time.monotonic()
+        state = setup_hub(
+            SetupOptions(
+                roster=roster,
+                hub_dir=hub_dir,
+                course_source=REPO / "grading",
+                prefix=prefix,
+                home_base=base / "home",
+                db_url=db_url,
+                passwords=False,
+            )
+        ).state
+        setup_seconds = time.monotonic() - t_setup
+        hub = HubProcess(hub_dir=hub_dir)
+        hub.start()
+        token = (hub_paths(hub_dir)["secrets"] / "admin_token").read_text().strip()
+        admin = HubAdmin(hub, token)
+        learners = state.learner_names
+
+        # the instructor releases
+        alone = admin.start_server(state.instructor)
+        teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
+        code, out = teacher.run(
+            f"cd {state.course_dir} && nbgrader db student import students.csv && "
+            f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
+            f"nbgrader release_assignment {ASSIGNMENT}"
+        )
+        if code != 0:
+            raise RuntimeError(f"release failed:\n{out[-3000:]}")
+        source = json.loads((Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text())
+
+        # every learner's server at once
+        with ThreadPoolExecutor(max_workers=len(learners)) as pool:
+            starts = list(pool.map(admin.start_server, learners))
+            sessions = [UserSession(hub, n, admin.user_token(n)) for n in learners]
+
+            def fetch(session: UserSession) -> float:
+                return timed(lambda: session.fetch(COURSE, ASSIGNMENT))
+
+            def answer_and_submit(session: UserSession) -> float:
+                path = f"{ASSIGNMENT}/{NOTEBOOK}"
+                session.write_notebook(path, answered(session.read_json(path), source))
+                return timed(lambda: session.submit(COURSE, ASSIGNMENT))
+
+            fetches = list(pool.map(fetch, sessions))
+            submits = list(pool.map(answer_and_submit, sessions))
+
+        inbound = Path(state.exchange_root) / COURSE / "inbound"
+        submitted = sorted(entry.split("+")[0] for entry in os.listdir(inbound))
+        t_grade = time.monotonic()
+        code, out = teacher.run(
+            f"cd {state.course_dir} && nbgrader collect {ASSIGNMENT} && "
+            f"ankle-course grade --course-dir . autograde {ASSIGNMENT} --jobs {args.jobs} && "
+            f"ankle-course grade --course-dir . export {ASSIGNMENT} --to grades.csv",
+            timeout=DEADLINE_SECONDS,
+        )
+        grade_seconds = time.monotonic() - t_grade
+        if code != 0:
+            raise RuntimeError(f"collect/autograde failed:\n{out[-3000:]}")
+        rows = list(csv.DictReader(io.StringIO(teacher.read_text("ankle-course/grades.csv"))))
+        collected = sorted(p.name for p in (Path(state.course_dir) / "submitted").iterdir())
+        full = [r["student_id"] for r in rows if float(r["score"]) == float(r["max_score"])]
+
+        print(f"learners: {len(learners)}  (setup {setup_seconds:.1f} s)")
+        print(f"one server starting alone (the instructor's): {alone:.1f} s")
+        print(
+            f"server start: p50 {statistics.median(starts):.1f} s, "
+            f"p95 {percentile(starts, 95):.1f} s, max {max(starts):.1f} s (all started at once)"
+        )
+        for label, values in (("fetch", fetches), ("submit", submits)):
+            p50, p95 = statistics.median(values), percentile(values, 95)
+            print(f"{label}: p50 {p50:.2f} s, p95 {p95:.2f} s (all {len(values)} at once)")
+        print(f"collect + autograde ({args.jobs} jobs) + export: {grade_seconds:.1f} s")
+        print(
+            f"submitted {len(submitted)}/{len(learners)}, collected {len(collected)}/"
+            f"{len(learners)}, graded with full marks {len(full)}/{len(learners)}"
+        )
+        lost = sorted(set(learners) - set(submitted) | set(learners) - set(collected))
+        lost += sorted(set(learners) - set(full))
+        ok = submitted == learners and collected == learners and sorted(full) == learners
+        print("nothing lost" if ok else f"LOST OR WRONG: {sorted(set(lost))}")
+        print(f"total {time.monotonic() - began:.0f} s")
+        return 0 if ok else 1
+    finally:
+        signal.alarm(0)
+        if hub is not None:
+            hub.stop()
+        if postgres is not None:
+            postgres.stop()
+        if load_state(hub_dir) is not None:
+            teardown_hub(hub_dir)
+        try:
+            uid = pwd.getpwnam(pg_user).pw_uid
+        except KeyError:
+            uid = None
+        if uid is not None:
+            system.stop_pids(system.pids_of_uids([uid]))
+            system.delete_user(pg_user)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
