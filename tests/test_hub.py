@@ -207,7 +207,7 @@ def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> 
                 home_base=room.base / "home2",
             )
         )
-    assert not other.exists() or load_state(other) is None or not load_state(other).created_users  # type: ignore[union-attr]
+    assert not other.exists()  # refused before anything was created
 
 
 # --- 2. the hub and everyone's own server -------------------------------------------------------
@@ -228,6 +228,9 @@ def test_hub_starts_everyone_s_own_server(room: Classroom) -> None:
         uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
         assert int(uid_line.split()[1]) == pwd.getpwnam(name).pw_uid
     assert set(room.hub.server_pids) == {state.instructor, *state.learner_names}
+    # learners find the lessons in their own home, and land on the welcome notebook
+    alice = room.session(state.learner_names[0])
+    assert "00_welcome.ipynb" in alice.list_dir("ankle-course")
 
 
 def test_tokens_open_only_their_owner_s_server(room: Classroom) -> None:
@@ -271,7 +274,8 @@ def test_pam_login_with_the_initial_password(room: Classroom) -> None:
     wrong.value.close()
     assert wrong.value.code == 403
     landed = login(room.notes["passwords"][alice])
-    assert f"/user/{alice}/" in landed or landed.endswith("/hub/home") or "/hub/spawn" in landed
+    # through the hub's OAuth handshake into her own server, at the welcome notebook
+    assert landed.endswith(f"/user/{alice}/lab/tree/ankle-course/00_welcome.ipynb"), landed
 
 
 # --- 3. release, fetch, answer, submit ----------------------------------------------------------
@@ -437,3 +441,46 @@ def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classr
     assert not Path(state.course_dir).exists()
     for folder in state.traverse_grants:
         assert not system.has_traverse_grant(Path(folder), room.notes["hub_gid"])
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_setup_and_teardown_round_trip(capsys: pytest.CaptureFixture[str]) -> None:
+    from course.cli import main
+
+    base = Path(tempfile.mkdtemp(prefix="ankle-hub-cli-"))
+    os.chmod(base, 0o755)
+    prefix = f"ac_c{secrets.token_hex(3)}_"
+    hub_dir = base / "hub"
+    try:
+        bad = base / "bad.csv"
+        bad.write_text("id\nsame\nSAME\n", encoding="utf-8")
+        args = ["hub", "setup", "--hub-dir", str(hub_dir), "--prefix", prefix]
+        args += ["--home-base", str(base / "home"), "--course-dir", str(REPO / "grading")]
+        assert main([*args, "--students", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("ankle-course: error: ")
+        assert "already used by row 2" in err
+        assert len(err.strip().splitlines()) == 1
+        assert _uid(prefix + "instructor") is None
+
+        roster = base / "roster.csv"
+        roster.write_text("id\nDana\nÉmile\n", encoding="utf-8")
+        assert main([*args, "--students", str(roster), "--no-passwords"]) == 0
+        out = capsys.readouterr().out
+        assert f"Émile -> {prefix}emile" in out
+        for name in ("instructor", "dana", "emile"):
+            assert _uid(prefix + name) is not None
+        assert not (hub_dir / "secrets" / "initial-passwords.csv").exists()
+
+        assert main(["hub", "teardown", "--hub-dir", str(hub_dir), "--yes"]) == 0
+        assert "removed 3 accounts" in capsys.readouterr().out
+        for name in ("instructor", "dana", "emile"):
+            assert _uid(prefix + name) is None
+        assert not hub_dir.exists()
+        assert main(["hub", "teardown", "--hub-dir", str(hub_dir), "--yes"]) == 2
+    finally:
+        if load_state(hub_dir) is not None:
+            teardown_hub(hub_dir)
+        shutil.rmtree(base, ignore_errors=True)

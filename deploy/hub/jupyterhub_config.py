@@ -119,11 +119,17 @@ c.Spawner.environment = {
 _instructor_env = _env_file("instructor.env")
 
 
+_welcome = f"/lab/tree/{SETTINGS.get('lessons_folder', 'ankle-course')}/00_welcome.ipynb"
+
+
 def _pre_spawn(spawner: object) -> None:
-    """Give the instructor's server the gradebook URL (it carries the database password)."""
+    """The instructor's server gets the gradebook URL (with its password); learners start at
+    the welcome notebook."""
     if getattr(getattr(spawner, "user", None), "name", "") == instructor:
         env = spawner.environment  # type: ignore[attr-defined]
         spawner.environment = {**env, **_instructor_env}  # type: ignore[attr-defined]
+    else:
+        spawner.default_url = _welcome  # type: ignore[attr-defined]
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn
