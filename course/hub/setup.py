@@ -413,7 +413,8 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         _save_state(state)
 
         hub_gid = system.grp_gid(state.hub_group)
-        for folder in system.needs_traverse(_runtime_paths()):
+        reachable = [*_runtime_paths(), Path(state.exchange_root).parent, home_base]
+        for folder in system.needs_traverse(reachable):
             if str(folder) not in state.traverse_grants:
                 system.grant_traverse(folder, hub_gid)
                 state.traverse_grants.append(str(folder))
