@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: one JupyterLab server per module, one Chromium per session.
+"""Browser test fixtures: one JupyterLab server and one Chromium per session (per xdist worker).
 
 The server runs on a free port with a token over a temporary copy of the notebooks, with the
 learner's progress file and course folder in a temporary directory; it is stopped by PID at
@@ -25,7 +25,24 @@ from harness import (
     temporary_home,
 )
 
-VIEWPORT = {"width": 1280, "height": 900}
+TRAP_NOTEBOOK = "zz_unlabelled_slider.ipynb"
+
+
+def trap_notebook() -> str:
+    """A notebook with a plain ipywidgets slider: its handle has no accessible name."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell("import ipywidgets\nipywidgets.IntSlider()")])
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return str(nbformat.writes(nb))
+
+
+VIEWPORT = {"width": 1280, "height": 1300}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,17 +73,17 @@ def browser() -> Iterator[Any]:
         playwright.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab_home() -> Iterator[Path]:
     home = temporary_home("ankle-browser-")
     yield home
     shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab(lab_home: Path) -> Iterator[Server]:
     """A real ``jupyter lab`` over a temporary copy of the course notebooks."""
-    server = start_lab(lab_home)
+    server = start_lab(lab_home, {TRAP_NOTEBOOK: trap_notebook()})
     try:
         yield server
     finally:
@@ -78,8 +95,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:
-        tab = getattr(item, "funcargs", {}).get("page")
-        if tab is not None and not tab.is_closed():
+        tabs = [v for v in getattr(item, "funcargs", {}).values() if hasattr(v, "screenshot")]
+        for tab in tabs[:1]:
+            if tab.is_closed():
+                continue
             folder = SCREENSHOTS / "failures"
             folder.mkdir(parents=True, exist_ok=True)
             try:

@@ -7,6 +7,7 @@ condition of the page (a prompt number, a kernel status, an element), never a fi
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,13 @@ ALL_CELLS_RAN_JS = """(selector) => {
 
 
 def open_notebook(page: Any, server: Server, name: str, timeout: float = 90_000) -> None:
-    """Open ``name`` in JupyterLab and wait until its kernel is connected and idle."""
-    page.goto(server.url(f"lab/tree/{name}"))
+    """Open ``name`` in JupyterLab and wait until its kernel is connected and idle.
+
+    Each call uses a fresh, empty JupyterLab workspace, so the page holds only this notebook
+    (no tabs restored from an earlier test).
+    """
+    workspace = f"t{uuid.uuid4().hex[:12]}"
+    page.goto(server.url(f"lab/workspaces/{workspace}/tree/{name}?reset"))
     page.wait_for_selector(f"{NOTEBOOK} .jp-Cell", timeout=timeout)
     page.wait_for_function(KERNEL_IDLE_JS, timeout=timeout)
 
@@ -165,3 +171,107 @@ def keyboard_select_structure(page: Any, scope: str, structure_id: str) -> None:
             return
         page.keyboard.press("ArrowRight")
     raise AssertionError(f"{structure_id} not reachable with the arrow keys")
+
+
+def mark_scope(element: Any, name: str) -> str:
+    """Tag ``element`` (e.g. one cell's output area) and return a plain CSS selector for it."""
+    element.evaluate("(el, name) => el.setAttribute('data-browser-test', name)", name)
+    return f'[data-browser-test="{name}"]'
+
+
+CONTROLS = (
+    "button, input:not([type=hidden]), select, textarea, a[href], [role=button], [role=slider],"
+    " [role=checkbox], [role=radio], [role=tab], [tabindex]:not([tabindex='-1'])"
+)
+USABLE_JS = """function usable(el) {
+  if (el.disabled || el.closest('[inert]')) return false;
+  if (el.getAttribute('aria-hidden') === 'true') return false;
+  if (el.tabIndex < 0 && !el.matches('[role=radio], input[type=radio]')) return false;
+  const box = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return box.width > 0 && box.height > 0 && style.visibility !== 'hidden';
+}"""
+
+
+def keyboard_walk(page: Any, scope: str, max_presses: int = 1500) -> tuple[int, list[str]]:
+    """Tab from the first control in ``scope`` to the last; return (controls, unreached).
+
+    Every usable control (buttons, inputs, selects, focusable diagram structures, sliders)
+    inside ``scope`` must receive the focus from Tab alone. Radio buttons count as reached
+    when any radio of their group is (arrow keys move inside a group, as in every browser).
+    """
+    page.evaluate(
+        "([scope, selector]) => {"
+        + USABLE_JS
+        + """
+          const ok = usable;
+          const all = [...document.querySelectorAll(scope)].flatMap(
+            s => [...s.querySelectorAll(selector)]).filter(ok);
+          all.forEach((el, i) => el.setAttribute('data-walk', String(i)));
+          window.__walk = { total: all.length, seen: new Set() };
+          document.addEventListener('focusin', (e) => {
+            const el = e.target.closest('[data-walk]');
+            if (!el) return;
+            window.__walk.seen.add(el.getAttribute('data-walk'));
+            if (el.matches('input[type=radio]')) {
+              const group = `input[type=radio][name="${el.name}"][data-walk]`;
+              for (const r of document.querySelectorAll(group))
+                window.__walk.seen.add(r.getAttribute('data-walk'));
+            }
+          });
+          if (all.length) all[0].focus();
+        }""",
+        [scope, CONTROLS],
+    )
+    total: int = page.evaluate("() => window.__walk.total")
+    last = f"[data-walk='{total - 1}']"
+    for _ in range(max_presses):
+        if total == 0 or page.evaluate(
+            "(last) => { const el = document.querySelector(last);"
+            " return !!el && el.contains(document.activeElement); }",
+            last,
+        ):
+            break
+        page.keyboard.press("Tab")
+    unreached: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll('[data-walk]')]
+          .filter(el => !window.__walk.seen.has(el.getAttribute('data-walk')))
+          .map(el => el.outerHTML.slice(0, 160))"""
+    )
+    return total, unreached
+
+
+def text_alternatives_missing(page: Any, scope: str) -> list[str]:
+    """Pictures in ``scope`` without a text alternative in the DOM.
+
+    Course diagrams (SVG) need a <title>/<desc> or an aria-label on the SVG or its figure
+    group; <img> needs a non-empty alt; <canvas> needs an aria-label or a labelled parent.
+    """
+    missing: list[str] = page.evaluate(
+        """(scope) => {
+          const out = [];
+          const named = (el) => !!el && ((el.getAttribute('aria-label') || '').trim().length > 10
+            || (el.getAttribute('aria-labelledby') || '').length > 0);
+          for (const root of document.querySelectorAll(scope)) {
+            for (const svg of root.querySelectorAll('svg')) {
+              const small = svg.getBoundingClientRect().width < 64;
+              if (small || svg.closest('button, [aria-hidden=true]')) continue; // icons
+              const title = svg.querySelector(':scope > title, :scope > desc');
+              const ok = (title && title.textContent.trim().length > 10) || named(svg)
+                || named(svg.closest('[role=group], [role=img], figure'));
+              if (!ok) out.push('svg: ' + svg.outerHTML.slice(0, 120));
+            }
+            for (const img of root.querySelectorAll('img')) {
+              if (!(img.getAttribute('alt') || '').trim())
+                out.push('img: ' + img.outerHTML.slice(0, 120));
+            }
+            for (const canvas of root.querySelectorAll('canvas')) {
+              if (!named(canvas) && !named(canvas.closest('[role=img], [role=group], figure')))
+                out.push('canvas: ' + canvas.outerHTML.slice(0, 120));
+            }
+          }
+          return out;
+        }""",
+        scope,
+    )
+    return missing

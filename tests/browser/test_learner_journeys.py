@@ -1,0 +1,256 @@
+"""What a learner does in JupyterLab, in a real browser: run lessons, use the diagrams with
+mouse and keyboard, step through techniques, answer self-checks, watch progress change.
+
+One JupyterLab server for the module, one Chromium for the session. Each step is saved as a
+screenshot under ``artifacts/screenshots/<journey>/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import VIEWPORT
+from harness import Server
+from notebook_ui import (
+    NOTEBOOK,
+    Shots,
+    cell_output,
+    diagram,
+    error_outputs,
+    info_panel,
+    keyboard_select_structure,
+    mark_scope,
+    open_notebook,
+    run_all_cells,
+    structure,
+    tab_to,
+)
+
+from course._text import text
+from course.diagrams.draw import visible_ids
+from course.diagrams.geometry import load_view
+from course.diagrams.overlays import technique_alt_text, technique_views
+from course.diagrams.text import ui_text
+from course.loader import load_content
+
+
+def _ids_in(svg: Any) -> set[str]:
+    ids: list[str] = svg.evaluate(
+        "(svg) => [...svg.querySelectorAll('g.structure[data-structure]')]"
+        ".map(g => g.dataset.structure)"
+    )
+    return set(ids)
+
+
+def _lesson_title(lesson_id: str) -> str:
+    return next(lesson.title for lesson in load_content().lessons if lesson.id == lesson_id)
+
+
+def _name(structure_id: str) -> str:
+    return load_content().structures[structure_id].name
+
+
+@pytest.fixture(scope="module")
+def welcome(browser: Any, lab: Server) -> Iterator[Any]:
+    """00_welcome opened and run once; the tests below act on it in turn like one learner."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    tab.page_errors = []
+    tab.on("pageerror", lambda error: tab.page_errors.append(str(error)))
+    open_notebook(tab, lab, "00_welcome.ipynb")
+    run_all_cells(tab)
+    yield tab
+    context.close()
+
+
+def test_welcome_runs_without_errors(welcome: Any) -> None:
+    page = welcome
+    shots = Shots("00_welcome")
+    shots(page, "welcome run")
+    assert error_outputs(page) == []
+    assert page.page_errors == []
+    header = _lesson_title("00_welcome")
+    page.locator(f"{NOTEBOOK} .jp-OutputArea").get_by_text(header).first.wait_for()
+    assert load_content().disclaimer in page.locator(NOTEBOOK).inner_text()
+    summary = cell_output(page, "progress.ProgressSummary()")
+    summary.get_by_text(text("progress.heading")).wait_for()
+    shots(page, "progress summary", element=summary)
+
+
+def _question(page: Any, question_id_text: str) -> Any:
+    """The self-check question card whose prompt contains ``question_id_text``."""
+    return (
+        page.locator(f"{NOTEBOOK} .widget-vbox")
+        .filter(has=page.get_by_role("button", name=text("quiz.check"), exact=True))
+        .filter(has_text=question_id_text)
+        .last
+    )
+
+
+def test_self_check_gives_feedback_right_and_wrong(welcome: Any) -> None:
+    page = welcome
+    shots = Shots("self_check")
+    card = _question(page, "this course can tell you what is wrong")
+    card.scroll_into_view_if_needed()
+    card.get_by_role("radio", name=text("quiz.true"), exact=True).check()
+    card.get_by_role("button", name=text("quiz.check"), exact=True).click()
+    feedback = card.locator("[role=status]")
+    feedback.get_by_text(text("quiz.incorrect")).wait_for()
+    shots(page, "wrong answer", element=card)
+    card.get_by_role("radio", name=text("quiz.false"), exact=True).check()
+    card.get_by_role("button", name=text("quiz.check"), exact=True).click()
+    feedback.get_by_text(text("quiz.correct"), exact=True).wait_for()
+    assert "education, not diagnosis" in feedback.inner_text()
+    shots(page, "right answer", element=card)
+
+
+def test_progress_summary_changes_after_a_self_check(welcome: Any) -> None:
+    page = welcome
+    shots = Shots("progress")
+    summary = cell_output(page, "progress.ProgressSummary()")
+    title = _lesson_title("00_welcome")
+    row = summary.locator("tr").filter(has_text=title).first
+    before = row.inner_text()
+    card = _question(page, "What is the massage in this course meant for?")
+    card.scroll_into_view_if_needed()
+    card.get_by_role("radio").first.check()
+    card.get_by_role("button", name=text("quiz.check"), exact=True).click()
+    card.locator("[role=status]").get_by_text(text("quiz.correct"), exact=True).wait_for()
+    summary.get_by_role("button", name=text("progress.refresh")).click()
+    page.wait_for_function(
+        "([row, before]) => row.innerText !== before", arg=[row.element_handle(), before]
+    )
+    after = row.inner_text()
+    assert after != before
+    shots(page, "summary after a self-check", element=summary)
+
+
+def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None:
+    shots = Shots("01_anatomy")
+    open_notebook(page, lab, "01_anatomy.ipynb")
+    run_all_cells(page)
+    assert error_outputs(page) == []
+    first = 'widgets.AnkleExplorer(view="lateral", layers=["bones"])'
+    explorer = cell_output(page, first)
+    scope = mark_scope(explorer, "anatomy-explorer")
+    svg = diagram(page, scope)
+    svg.scroll_into_view_if_needed()
+    assert _ids_in(svg) == set(visible_ids(load_view("lateral"), ("bones",)))
+    shots(page, "lateral bones", element=explorer)
+
+    # switch views: the View menu, as a learner picks it
+    explorer.get_by_label(ui_text("explorer.view")).select_option(label=ui_text("views.medial"))
+    medial = set(visible_ids(load_view("medial"), ("bones",)))
+    page.wait_for_function(
+        """([scope, want]) => { const svg = document.querySelector(scope + ' svg');
+        if (!svg) return false;
+        const ids = [...svg.querySelectorAll('g.structure[data-structure]')]
+          .map(g => g.dataset.structure).sort();
+        return JSON.stringify(ids) === JSON.stringify(want); }""",
+        arg=[scope, sorted(medial)],
+    )
+    shots(page, "medial view", element=explorer)
+
+    # toggle a layer on and off
+    ligaments = explorer.get_by_role("checkbox", name=ui_text("layers.ligaments"), exact=True)
+    ligaments.check()
+    with_ligaments = set(visible_ids(load_view("medial"), ("bones", "ligaments")))
+    assert "deltoid_ligament" in with_ligaments
+    structure(page, scope, "deltoid_ligament").wait_for()
+    assert _ids_in(diagram(page, scope)) == with_ligaments
+    shots(page, "ligaments on", element=explorer)
+
+    # click a ligament: the info panel names it
+    structure(page, scope, "deltoid_ligament").click()
+    panel = info_panel(page, scope)
+    panel.get_by_text(_name("deltoid_ligament")).first.wait_for()
+    shots(page, "clicked the deltoid ligament", element=explorer)
+
+    ligaments.uncheck()
+    page.wait_for_function(
+        "([scope, id]) => !document.querySelector(`${scope} g.structure[data-structure=${id}]`)",
+        arg=[scope, "deltoid_ligament"],
+    )
+    assert _ids_in(diagram(page, scope)) == medial
+
+    # keyboard only: Tab into the diagram, arrow keys to the calcaneus, Enter
+    page.locator(f"{NOTEBOOK} .jp-Cell").first.click()  # a learner's starting point above
+    keyboard_select_structure(page, scope, "calcaneus")
+    panel.get_by_text(_name("calcaneus")).first.wait_for()
+    focused = page.evaluate("() => document.activeElement.dataset.structure")
+    assert focused == "calcaneus"
+    shots(page, "calcaneus chosen with the keyboard", element=explorer)
+
+    # keyboard only: Tab to the search box, type another word for a structure, Enter
+    search = explorer.get_by_label(ui_text("explorer.search"))
+    tab_to(page, search)
+    page.keyboard.type(load_content().structures["talus"].synonyms[0])
+    page.keyboard.press("Enter")
+    panel.get_by_text(_name("talus")).first.wait_for()
+    assert "is-selected" in (structure(page, scope, "talus").get_attribute("class") or "")
+    shots(page, "talus found by another name", element=explorer)
+
+
+def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -> None:
+    shots = Shots("03_core_techniques")
+    open_notebook(page, lab, "03_core_techniques.ipynb")
+    run_all_cells(page)
+    assert error_outputs(page) == []
+    demo = cell_output(page, 'widgets.TechniqueDemo(technique="effleurage")')
+    scope = mark_scope(demo, "technique-demo")
+    ordered = sorted(load_content().techniques, key=lambda t: t.order)
+    total = len(ordered)
+
+    def heading(n: int) -> str:
+        return ui_text("technique.step_of", n=n, total=total, name=ordered[n - 1].name)
+
+    demo.get_by_role("heading", name=heading(1)).wait_for()
+    demo.scroll_into_view_if_needed()
+    shots(page, "effleurage", element=demo)
+    previous = demo.get_by_role("button", name=ui_text("technique.previous"))
+    following = demo.get_by_role("button", name=ui_text("technique.next"))
+    assert previous.is_disabled()
+
+    # the whole routine with the keyboard: Tab to "Next technique", then Enter at each step
+    tab_to(page, following)
+    for n in range(2, total + 1):
+        page.keyboard.press("Enter")
+        demo.get_by_role("heading", name=heading(n)).wait_for()
+        figure = diagram(page, scope).locator("xpath=..")
+        tid = ordered[n - 1].id
+        alts = {technique_alt_text(tid, view) for view in technique_views(tid)}
+        assert figure.get_attribute("aria-label") in alts
+        if n == 3:
+            shots(page, f"step {n} {ordered[n - 1].id}", element=demo)
+    assert following.is_disabled()
+    shots(page, "last technique", element=demo)
+    previous.click()
+    demo.get_by_role("heading", name=heading(total - 1)).wait_for()
+    for _ in range(total - 2):
+        previous.click()
+    demo.get_by_role("heading", name=heading(1)).wait_for()
+
+    # play the strokes: the stroke is drawn progressively, then the button offers Play again
+    play = demo.get_by_role("button", name=ui_text("technique.play"))
+    play.click()
+    stop = demo.get_by_role("button", name=ui_text("technique.stop"))
+    stop.wait_for()
+    offsets: list[str] = []
+    stroke = diagram(page, scope).locator('g[id*="-stroke-"] path').first
+    page.wait_for_function(
+        "(path) => path.style.strokeDashoffset !== '' && parseFloat(getComputedStyle(path)"
+        ".strokeDashoffset) > 0",
+        arg=stroke.element_handle(),
+    )
+    offsets.append(stroke.evaluate("(p) => getComputedStyle(p).strokeDashoffset"))
+    shots(page, "playing the strokes", element=demo)
+    page.wait_for_function(
+        "([path, first]) => getComputedStyle(path).strokeDashoffset !== first",
+        arg=[stroke.element_handle(), offsets[0]],
+    )
+    play.wait_for(timeout=30_000)
+    assert stroke.evaluate("(p) => p.style.strokeDasharray") == ""
+    shots(page, "played", element=demo)
