@@ -129,15 +129,21 @@ def measure(
     act: Callable[[int], None],
     target: float | None,
     repetitions: int = REPETITIONS,
+    prepare: Callable[[int], None] | None = None,
+    verify: Callable[[int], None] | None = None,
 ) -> Result:
     """Arm the probe, perform ``act(i)`` (a real click or key press), collect input-to-pixels."""
     samples = []
     for i in range(repetitions + 1):
+        if prepare is not None:
+            prepare(i)
         page.evaluate("(spec) => { window.__ankleRun = window.__ankleLatency.arm(spec); }", spec)
         act(i)
         result = page.evaluate("() => window.__ankleRun")
         if result.get("timeout"):
             raise RuntimeError(f"{label}: no change on screen within 10 s (repetition {i})")
+        if verify is not None:
+            verify(i)  # the change seen is the one asked for (e.g. the new view's picture)
         if i > 0:  # the first repetition warms caches and is not counted
             samples.append(float(result["t1"] - result["t0"]))
     return Result(label, samples, target)
@@ -165,11 +171,107 @@ def baseline_measurements(page: Any, repetitions: int) -> list[Result]:
     ]
 
 
+COURSE = """\
+from course.widgets import AnkleExplorer
+
+AnkleExplorer(view="lateral")
+"""
+
+
+def clickable_pair(page: Any, scope: str) -> tuple[str, str]:
+    """Two structures whose centres a mouse click reaches (not covered by another one)."""
+    from notebook_ui import structure
+
+    ids = page.eval_on_selector_all(
+        f"{scope} g.structure[data-structure]", "(gs) => gs.map(g => g.dataset.structure)"
+    )
+    found: list[str] = []
+    for sid in ["anterior_talofibular_ligament", "lateral_malleolus", *ids]:
+        try:
+            structure(page, scope, sid).click(trial=True, timeout=500)
+        except Exception:  # covered by another structure: try the next one
+            continue
+        if sid not in found:
+            found.append(sid)
+        if len(found) == 2:
+            return found[0], found[1]
+    raise RuntimeError("no two clickable structures in the explorer")
+
+
+def course_measurements(page: Any, repetitions: int) -> list[Result]:
+    from notebook_ui import cell_output, mark_scope, structure
+
+    from course.diagrams.geometry import load_view
+
+    n = repetitions
+    explorer = cell_output(page, "AnkleExplorer(")
+    scope = mark_scope(explorer, "latency-explorer")
+    figure = f"{scope} .ankle-figure"
+    spec = {"kind": "dom", "target": figure}
+    page.locator(f"{figure} svg").wait_for()
+    explorer.scroll_into_view_if_needed()
+    pair = clickable_pair(page, scope)
+
+    def click_structure(i: int) -> None:
+        structure(page, scope, pair[i % 2]).click()
+
+    def focus_next(i: int) -> None:
+        if i == 0:
+            structure(page, scope, "tibia").focus()
+        else:
+            page.keyboard.press("ArrowRight")
+
+    def press_enter(_i: int) -> None:
+        page.keyboard.press("Enter")
+
+    view_menu = explorer.get_by_label("View", exact=True)
+
+    def focus_view(i: int) -> None:
+        if i == 0:
+            view_menu.focus()
+
+    def arrow_view(i: int) -> None:
+        page.keyboard.press("ArrowDown" if i % 2 == 0 else "ArrowUp")
+
+    layer = explorer.locator(".widget-checkbox input").nth(3)
+
+    def toggle_layer(_i: int) -> None:
+        layer.click()
+
+    def selected(sid: str) -> None:
+        classes = structure(page, scope, sid).get_attribute("class") or ""
+        if "is-selected" not in classes:
+            raise RuntimeError(f"{sid} was not selected")
+
+    def clicked(i: int) -> None:
+        selected(pair[i % 2])
+
+    def entered(_i: int) -> None:
+        selected(page.evaluate("() => document.activeElement.dataset.structure"))
+
+    titles = {view: load_view(view).title for view in ("lateral", "medial")}
+
+    def view_shown(i: int) -> None:
+        want = titles["medial" if i % 2 == 0 else "lateral"]
+        shown = page.locator(f"{figure} svg > title").first.text_content()
+        if shown != want:
+            raise RuntimeError(f"the picture shows {shown!r}, not {want!r}")
+
+    return [
+        measure(page, "course: select (click on a structure)", spec, click_structure, 50, n),
+        measure(page, "course: select (keyboard, Enter)", spec, press_enter, 50, n, focus_next),
+        measure(
+            page, "course: view change (View menu, arrow key)", spec, arrow_view, 300, n, focus_view
+        ),
+        measure(page, "course: layer toggle (click a checkbox)", spec, toggle_layer, 300, n),
+    ]
+
+
 def run(repetitions: int, keep: bool) -> int:
     from playwright.sync_api import sync_playwright
 
     home = harness.temporary_home("ankle-latency-")
-    course_cells: list[str] = []
+    course_cells = [COURSE]
     server = harness.start_lab(home, {"latency.ipynb": latency_notebook(course_cells)})
     results: list[Result] = []
     started = time.monotonic()
@@ -184,6 +286,7 @@ def run(repetitions: int, keep: bool) -> int:
             if errors:
                 raise RuntimeError("the benchmark notebook failed:\n" + "\n".join(errors))
             page.wait_for_selector(BASELINE_CANVAS)
+            results += course_measurements(page, repetitions)
             results += baseline_measurements(page, repetitions)
             version = browser.version
             browser.close()
