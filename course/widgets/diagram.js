@@ -20,7 +20,8 @@ const CSS = `
 .ankle-diagram g.structure.mark-wrong path { stroke: #D55E00 !important; stroke-width: 3px !important; stroke-dasharray: 2 2 !important; }
 .ankle-diagram .ankle-info { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin-top: 0.5em; max-width: 60em; }
 .ankle-diagram .ankle-info dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em; }
-.ankle-diagram .ankle-info dt { font-weight: 600; }
+.ankle-diagram .ankle-info dt { font-weight: 600; float: none; width: auto; }
+.ankle-diagram .ankle-info dd { margin: 0; }
 .ankle-diagram .ankle-caution { border: 1px solid #D55E00; background: #FFF4E5; padding: 0.2em 0.6em; }
 .ankle-diagram .ankle-disclaimer { font-size: 0.85em; color: #444; }
 .ankle-diagram .ankle-controls { display: flex; gap: 0.6em; align-items: center; margin: 0.4em 0; flex-wrap: wrap; }

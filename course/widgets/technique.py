@@ -38,8 +38,13 @@ class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
             mode="technique",
             strings={k: ui_text(f"technique.{k}") for k in _STRING_KEYS},
         )
-        self._previous = w.Button(description=ui_text("technique.previous"), icon="arrow-left")
-        self._next = w.Button(description=ui_text("technique.next"), icon="arrow-right")
+        wide = w.Layout(width="auto")  # never cut a label short ("Previous techni...")
+        self._previous = w.Button(
+            description=ui_text("technique.previous"), icon="arrow-left", layout=wide
+        )
+        self._next = w.Button(
+            description=ui_text("technique.next"), icon="arrow-right", layout=wide
+        )
         self._views = w.ToggleButtons(description=ui_text("technique.view"))
         self._details = w.HTML()
         self._previous.on_click(lambda _b: self.previous())
