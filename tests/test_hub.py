@@ -208,6 +208,21 @@ def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> 
             )
         )
     assert not other.exists()  # refused before anything was created
+    # nor is a folder that already sits where a new account's home would go
+    fresh = f"ac_z{secrets.token_hex(3)}_"
+    (room.base / "home3" / f"{fresh}instructor").mkdir(parents=True)
+    with pytest.raises(HubSetupError, match="already exists; it would become a home"):
+        setup_hub(
+            SetupOptions(
+                roster=room.base / "roster.csv",
+                hub_dir=other,
+                course_source=REPO / "grading",
+                prefix=fresh,
+                home_base=room.base / "home3",
+            )
+        )
+    assert _uid(f"{fresh}instructor") is None
+    assert not other.exists()
 
 
 # --- 2. the hub and everyone's own server -------------------------------------------------------

@@ -341,6 +341,15 @@ def check_learner_runtime(user: str) -> None:
         raise HubSetupError(f"learner {user} cannot run the course's Python: {last}")
 
 
+def _record_password(path: Path, name: str, password: str) -> None:
+    """Append to the root-only list of initial passwords (kept even if setup fails later)."""
+    if not path.exists():
+        path.write_text("user,password\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"{name},{password}\n")
+
+
 def setup_hub(options: SetupOptions) -> SetupReport:
     """Create (or extend, when run again with a longer roster) the class environment."""
     system.require_root()
@@ -372,6 +381,8 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         )
     for name in [instructor, *(learner.name for learner in learners)]:
         _check_free(name, state)
+        if name not in state.created_users and (home_base / name).exists():
+            raise HubSetupError(f"{home_base / name} already exists; it would become a home")
     if system.group_exists(state.hub_group) and state.hub_group not in state.created_groups:
         raise HubSetupError(f"the group {state.hub_group!r} already exists; choose another prefix")
 
@@ -406,6 +417,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
                 password = secrets.token_urlsafe(12)
                 system.set_password(name, password)
                 passwords.append((name, password))
+                _record_password(paths["secrets"] / "initial-passwords.csv", name, password)
         known = {learner["name"] for learner in state.learners}
         for learner in learners:
             if learner.name not in known:
@@ -429,13 +441,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     finally:
         _save_state(state)
 
-    passwords_file = None
-    if passwords:
-        passwords_file = paths["secrets"] / "initial-passwords.csv"
-        existing = passwords_file.read_text() if passwords_file.exists() else "user,password\n"
-        lines = "".join(f"{name},{password}\n" for name, password in passwords)
-        passwords_file.write_text(existing + lines, encoding="utf-8")
-        os.chmod(passwords_file, 0o600)
+    passwords_file = paths["secrets"] / "initial-passwords.csv" if passwords else None
     check_learner_runtime(state.learner_names[0] if state.learners else instructor)
     return SetupReport(
         state=state,
