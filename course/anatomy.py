@@ -48,6 +48,8 @@ def find(text: str) -> Structure:
 
     Raises ``LookupError`` suggesting close matches when nothing matches.
     """
+    if not isinstance(text, str):
+        raise TypeError(f"find() takes a name as text, not {type(text).__name__}")
     index = _index()
     key = _key(text)
     if key in index:
@@ -56,8 +58,9 @@ def find(text: str) -> Structure:
     if len(partial) == 1:
         return next(iter(partial.values()))
     if partial:
-        names = ", ".join(repr(s.name) for s in partial.values())
-        raise LookupError(f"{text!r} matches several structures: {names}")
-    close = difflib.get_close_matches(key, index, n=3, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        several = ", ".join(repr(s.name) for s in partial.values())
+        raise LookupError(f"{text!r} matches several structures: {several}")
+    close = difflib.get_close_matches(key, index, n=6, cutoff=0.6)
+    names = list(dict.fromkeys(index[c].name for c in close))[:3]
+    hint = f"; did you mean {', '.join(repr(n) for n in names)}?" if names else ""
     raise LookupError(f"no structure matches {text!r}{hint}")

@@ -164,7 +164,7 @@ def _assess_signature() -> inspect.Signature:
                     annotation,
                     typer.Option(
                         *decls,
-                        help=f"{info.description} [default: {default}]",
+                        help=f"{info.description} " + escape(f"[default: {default}]"),
                         show_default=False,
                     ),
                 ],

@@ -7,26 +7,27 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from course._conditions import ConditionError, compile_condition, is_otherwise
 from course._resources import content_dir
-from course.models import DecisionInfo, Lesson, SafetyRule, Source, Structure, Technique
+from course.models import (
+    DecisionInfo,
+    DecisionName,
+    Lesson,
+    SafetyRule,
+    Source,
+    Structure,
+    Technique,
+)
 from course.situation import SITUATION_FIELDS
 
 SUPPORTED_SCHEMA_VERSIONS = frozenset({1})
-DECISION_ORDER: tuple[str, ...] = (
-    "PROCEED",
-    "PROCEED_WITH_CAUTION",
-    "AVOID_AREA",
-    "REFER",
-    "STOP",
-    "DO_NOT_MASSAGE",
-    "SEEK_URGENT_CARE",
-)
+# least to most severe: the order of the reference's section 4
+DECISION_ORDER: tuple[str, ...] = get_args(DecisionName)
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -13,7 +13,7 @@ Swelling = Literal["none", "mild", "severe"]
 class Situation(BaseModel):
     """An ankle before a massage. Every field defaults to a healthy ankle; keyword-only."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
     injury: Injury = Field("none", description="Recent injury: none, sprain, strain or fracture.")
     hours_since_injury: Annotated[float, Field(ge=0)] | None = Field(

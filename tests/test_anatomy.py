@@ -31,8 +31,20 @@ def test_find_resolves_ids_names_and_synonyms(text: str, expected: str) -> None:
 
 
 def test_find_suggests_close_matches() -> None:
-    with pytest.raises(LookupError, match=r"no structure matches 'calcaneous'.*'calcaneus'"):
+    with pytest.raises(LookupError, match=r"no structure matches 'calcaneous'.*'Calcaneus'"):
         anatomy.find("calcaneous")
+
+
+def test_suggestions_are_structure_names_not_lookup_keys() -> None:
+    with pytest.raises(LookupError) as info:
+        anatomy.find("atfk")
+    assert "'Anterior talofibular ligament'" in str(info.value)
+    assert "'atfl'" not in str(info.value)
+
+
+def test_find_needs_text() -> None:
+    with pytest.raises(TypeError, match="text"):
+        anatomy.find(None)  # type: ignore[arg-type]
 
 
 def test_find_without_any_close_match() -> None:

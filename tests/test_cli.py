@@ -39,6 +39,13 @@ def test_assess_prints_decision_refer_reasons_and_disclaimer(
     assert "education, not diagnosis" in out
 
 
+def test_assess_help_shows_every_default() -> None:
+    result = _run("assess", "--help", env={"COLUMNS": "200"})
+    assert result.returncode == 0
+    assert "[default: True]" in result.stdout  # --improving
+    assert result.stdout.count("[default:") == 19
+
+
 def test_assess_json(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["assess", "--fever", "--warmth", "--json"])
     data = json.loads(capsys.readouterr().out)

@@ -240,6 +240,8 @@ def test_result_says_it_is_education() -> None:
         ({"temperature": 39}, "temperature"),
         ({"fever": "yes"}, "fever"),
         ({"pain": 5.5}, "pain"),
+        ({"injury": "sprain", "hours_since_injury": float("inf")}, "hours_since_injury"),
+        ({"discomfort_days": float("nan")}, "discomfort_days"),
     ],
 )
 def test_bad_input_names_the_field(fields: dict[str, Any], field_name: str) -> None:
