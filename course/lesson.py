@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from course._figures import StaticFigure, render
 from course._resources import content_dir
@@ -276,15 +276,28 @@ def decisions() -> Block:
     return Block(_table(columns, rows), _plain_table(columns, rows))
 
 
-def flowchart_steps() -> list[tuple[str, str, bool]]:
-    """(condition, decision, refer) per rule, most severe decision first; the fallback last."""
+class FlowStep(NamedTuple):
+    """One question of the flowchart: a rule's condition, its decision and refer flag."""
+
+    rule: str
+    condition: str
+    decision: str
+    refer: bool
+
+
+def flowchart_steps() -> list[FlowStep]:
+    """One step per rule, most severe decision first (the catch-all is drawn last).
+
+    Read from the top: the first yes gives the decision, and any yes that says refer means
+    refer — the same result as :func:`course.safety.assess`.
+    """
     content = load_content()
     order = list(content.decisions)
     ranked = sorted(
         (r for r in content.rules if "otherwise" not in r.when),
         key=lambda r: -order.index(r.decision),
     )
-    return [(r.condition, r.decision, r.refer) for r in ranked]
+    return [FlowStep(r.id, r.condition, r.decision, r.refer) for r in ranked]
 
 
 @cache
@@ -298,12 +311,12 @@ def flowchart() -> StaticFigure:
     fallback = next(r for r in content.rules if "otherwise" in r.when)
     rows = len(steps) + 1
     row_h = 0.8
-    figure = Figure(figsize=(10, row_h * rows + 0.9))
+    figure = Figure(figsize=(10, row_h * rows + 1.3))
     ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0, 10)
-    ax.set_ylim(-rows * row_h - 0.2, 0.9)
+    ax.set_ylim(-rows * row_h - 0.2, 1.3)
     ax.axis("off")
-    ax.text(5, 0.55, text("flowchart.title"), ha="center", va="center", fontsize=12, weight="bold")
+    ax.text(5, 0.8, text("flowchart.title"), ha="center", va="center", fontsize=11, weight="bold")
 
     def decision_box(x: float, y: float, decision: str, refer: bool) -> None:
         colour, hatch = DECISION_COLOURS[decision]
@@ -333,7 +346,7 @@ def flowchart() -> StaticFigure:
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
 
-    for index, (condition, decision, refer) in enumerate(steps):
+    for index, (_rule, condition, decision, refer) in enumerate(steps):
         y = -index * row_h
         ax.add_patch(
             FancyBboxPatch(
@@ -366,7 +379,7 @@ def flowchart() -> StaticFigure:
             decision=content.decisions[decision].label,
             refer=text("flowchart.alt_refer") if refer and decision != "REFER" else "",
         )
-        for i, (condition, decision, refer) in enumerate(steps, 1)
+        for i, (_rule, condition, decision, refer) in enumerate(steps, 1)
     )
     alt = text("flowchart.alt", steps=described, last=content.decisions[fallback.decision].label)
     return render(figure, alt, width=900)

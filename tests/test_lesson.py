@@ -7,11 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course import lesson
 from course._sections import all_sections
 from course.loader import load_content
-from course.safety import Decision
+from course.safety import Decision, Situation, assess
 
 
 def test_header_renders_title_duration_objectives_and_prerequisites() -> None:
@@ -86,12 +88,12 @@ def test_rules_and_decisions_tables_cover_the_policy() -> None:
 def test_flowchart_is_drawn_from_the_rules_most_severe_first() -> None:
     steps = lesson.flowchart_steps()
     assert len(steps) == len(load_content().rules) - 1
-    severities = [Decision(decision).severity for _c, decision, _r in steps]
+    severities = [Decision(step.decision).severity for step in steps]
     assert severities == sorted(severities, reverse=True)
     figure = lesson.flowchart()
     assert figure.png.startswith(b"\x89PNG")
-    for condition, _decision, _refer in steps:
-        assert condition in figure.alt
+    for step in steps:
+        assert step.condition in figure.alt
     assert figure.alt.endswith("If every answer is no: Proceed.")
     bundle, metadata = figure._repr_mimebundle_()
     assert 'alt="A decision flowchart.' in bundle["text/html"]
@@ -137,3 +139,52 @@ def test_checklist_starts_with_safety_and_lists_the_routine() -> None:
     checklist.boxes[0].value = True
     assert f"1 of {len(labels)} steps ticked." in checklist.status.value
     assert "☐ Safety check" in checklist._repr_mimebundle_()["text/html"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    injury=st.sampled_from(["none", "sprain", "strain", "fracture"]),
+    hours=st.floats(min_value=0, max_value=2000, allow_nan=False),
+    swelling=st.sampled_from(["none", "mild", "severe"]),
+    pain=st.integers(min_value=0, max_value=10),
+    days=st.floats(min_value=0, max_value=60, allow_nan=False),
+    flags=st.fixed_dictionaries(
+        {
+            name: st.booleans()
+            for name in (
+                "sudden_swelling",
+                "warmth",
+                "redness",
+                "fever",
+                "red_streaks",
+                "unexplained_pain",
+                "dvt_diagnosed",
+                "dvt_signs",
+                "sharp_pain_during",
+                "improving",
+                "skin_problem",
+                "varicose_veins",
+                "blood_thinners",
+                "reduced_sensation",
+            )
+        }
+    ),
+)
+def test_reading_the_flowchart_gives_the_engines_answer(
+    injury: str, hours: float, swelling: str, pain: int, days: float, flags: dict[str, bool]
+) -> None:
+    """First yes gives the decision; any yes that says refer means refer: as assess() says."""
+    situation = Situation(
+        injury=injury,  # type: ignore[arg-type]
+        hours_since_injury=None if injury == "none" else hours,
+        swelling=swelling,  # type: ignore[arg-type]
+        pain=pain,
+        discomfort_days=days,
+        **flags,
+    )
+    result = assess(situation)
+    fired = {reason.rule for reason in result.reasons}
+    yes = [step for step in lesson.flowchart_steps() if step.rule in fired]
+    decision = Decision(yes[0].decision) if yes else Decision.PROCEED
+    assert decision is result.decision
+    assert any(step.refer for step in yes) == result.refer
