@@ -226,3 +226,27 @@ def test_cli_progress_survives_a_corrupt_file() -> None:
     assert code == 0
     assert "could not be read" in output
     assert list(path.parent.glob("progress.json.corrupt-*"))
+
+
+def test_reset_of_a_path_that_is_a_folder_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "progress.json"
+    (folder / "inside").mkdir(parents=True)
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    code, output = _cli(["progress", "--reset", "--yes"])
+    assert code == 2
+    assert f"ankle-course: error: cannot delete the progress file {folder}" in output
+    assert "Traceback" not in output
+    assert (folder / "inside").is_dir()  # nothing lost
+
+
+def test_unreadable_progress_path_warns_that_it_could_not_be_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / "progress.json"
+    folder.mkdir()
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    with pytest.warns(ProgressWarning, match="could not be read"):
+        data = ProgressStore().as_dict()
+    assert data["lessons"] == {}

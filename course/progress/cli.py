@@ -34,7 +34,11 @@ def progress(
         if not yes and not typer.confirm(text("progress.reset_prompt", path=store.path)):
             out.print(text("progress.reset_kept"), markup=False)
             raise typer.Exit(1)
-        store.reset()
+        try:
+            store.reset()
+        except OSError as exc:
+            Console(stderr=True).print(f"ankle-course: error: {exc}", markup=False)
+            raise typer.Exit(2) from None
         out.print(text("progress.reset_done", path=store.path), markup=False)
         return
     with warnings.catch_warnings(record=True) as caught:

@@ -130,7 +130,7 @@ class ProgressStore:
         except FileNotFoundError:
             return _fresh()
         except OSError as exc:
-            self._warn_unsaved(exc)
+            self._warn_unsaved(exc, "progress.not_read")
             return _fresh()
         try:
             data = json.loads(raw.decode("utf-8"))
@@ -205,10 +205,10 @@ class ProgressStore:
             return False
         return True
 
-    def _warn_unsaved(self, exc: OSError) -> None:
+    def _warn_unsaved(self, exc: OSError, message: str = "progress.not_saved") -> None:
         problem = exc.strerror or type(exc).__name__
         warnings.warn(
-            text("progress.not_saved", path=self.path, problem=problem),
+            text(message, path=self.path, problem=problem),
             ProgressWarning,
             stacklevel=4,
         )
@@ -246,11 +246,17 @@ class ProgressStore:
         return self._update(change)
 
     def reset(self) -> bool:
-        """Delete the progress file; False if there was none."""
+        """Delete the progress file; False if there was none.
+
+        Raises ``OSError`` with a one-line message when the file cannot be deleted.
+        """
         try:
             self.path.unlink()
         except FileNotFoundError:
             return False
+        except OSError as exc:
+            problem = exc.strerror or type(exc).__name__
+            raise OSError(text("progress.reset_failed", path=self.path, problem=problem)) from None
         return True
 
     def summary(self) -> tuple[LessonProgress, ...]:
