@@ -157,3 +157,12 @@ def test_motion_svg_has_a_pivot_inside_the_picture() -> None:
         )  # type: ignore[union-attr]
         assert 0 < px < width
         assert 0 < py < height
+
+
+def test_public_api_is_small_and_importable() -> None:
+    import course.diagrams as diagrams
+
+    assert diagrams.VIEWS == ("lateral", "medial", "posterior", "dorsal")
+    assert "ligaments" in diagrams.LAYERS
+    assert "Deltoid ligament" in diagrams.alt_text("medial", ["ligaments"], ["deltoid_ligament"])
+    assert "achilles_tendon" in diagrams.render_svg("posterior")

@@ -1,1 +1,24 @@
-"""Ankle diagrams drawn from geometry data with matplotlib (no widgets here)."""
+"""Ankle diagrams drawn from geometry data with matplotlib (no widgets here).
+
+The small public API: draw a view onto an Axes, render it to SVG or PNG, describe it in
+words, and draw a technique overlay. Everything else lives in the submodules.
+"""
+
+from course.diagrams.draw import draw_view
+from course.diagrams.geometry import VIEWS, load_view
+from course.diagrams.overlays import draw_technique, technique_alt_text
+from course.diagrams.palette import LAYERS
+from course.diagrams.render import render_png, render_svg
+from course.diagrams.text import alt_text
+
+__all__ = [
+    "LAYERS",
+    "VIEWS",
+    "alt_text",
+    "draw_technique",
+    "draw_view",
+    "load_view",
+    "render_png",
+    "render_svg",
+    "technique_alt_text",
+]
