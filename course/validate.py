@@ -8,7 +8,22 @@ from dataclasses import dataclass
 
 # (label, "module:function"): each function loads and validates one kind of course data and
 # raises ValueError (naming file, record and field) when it is wrong. Imported lazily.
-VALIDATORS: tuple[tuple[str, str], ...] = (("content", "course.loader:load_content"),)
+VALIDATORS: tuple[tuple[str, str], ...] = (
+    ("content", "course.loader:load_content"),
+    ("lesson sections", "course._sections:all_sections"),
+    ("self-check questions", "course.quiz.bank:load_bank"),
+    ("diagram geometry and technique overlays", "course.validate:check_diagrams"),
+)
+
+
+def check_diagrams() -> None:
+    """Load every view's geometry and every technique overlay (matplotlib is imported)."""
+    from course.diagrams.geometry import VIEWS, load_view
+    from course.diagrams.overlays import load_overlays
+
+    for view in VIEWS:
+        load_view(view)
+    load_overlays()
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,13 @@ def test_wrong_input_exits_2_with_one_line(args: list[str], expected: str) -> No
 def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
-    assert "ok content" in out
+    for label in (
+        "content",
+        "lesson sections",
+        "self-check questions",
+        "diagram geometry and technique overlays",
+    ):
+        assert f"ok {label}" in out
     assert "18 safety rules" in out
 
 
