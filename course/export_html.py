@@ -83,7 +83,11 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
     notebooks = lesson_notebooks(source)
     if not notebooks:
         raise FileNotFoundError(text("export.missing", path=source))
-    destination.mkdir(parents=True, exist_ok=True)
+    try:
+        destination.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = exc.strerror or type(exc).__name__
+        raise OSError(text("export.no_folder", path=destination, problem=problem)) from None
     exporter = HTMLExporter(template_name="lab")  # type: ignore[no-untyped-call]
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -143,6 +147,8 @@ def export_html_command(
     try:
         files = export_html(directory, timeout=timeout)
     except (FileNotFoundError, RuntimeError, OSError) as exc:
-        Console(stderr=True).print(f"ankle-course: error: {exc}", markup=False, highlight=False)
+        Console(stderr=True, soft_wrap=True).print(
+            f"ankle-course: error: {exc}", markup=False, highlight=False
+        )
         raise typer.Exit(2) from None
     Console().print(text("export.written", count=len(files) - 1, path=directory), markup=False)

@@ -54,6 +54,20 @@ def test_no_notebooks_is_a_clear_error(tmp_path: Path) -> None:
         export_html(tmp_path / "out", source=tmp_path)
 
 
+def test_a_destination_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from course.cli import app
+
+    blocker = tmp_path / "handouts"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["export-html", str(blocker)])
+    assert result.exit_code == 2
+    assert f"ankle-course: error: cannot create the folder {blocker}: File exists" in result.output
+    assert "Errno" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
 def _kernel_on_this_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = tmp_path / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)

@@ -37,7 +37,7 @@ def progress(
         try:
             store.reset()
         except OSError as exc:
-            Console(stderr=True).print(f"ankle-course: error: {exc}", markup=False)
+            Console(stderr=True, soft_wrap=True).print(f"ankle-course: error: {exc}", markup=False)
             raise typer.Exit(2) from None
         out.print(text("progress.reset_done", path=store.path), markup=False)
         return
@@ -45,7 +45,9 @@ def progress(
         warnings.simplefilter("always", ProgressWarning)
         rows = store.summary()
     for warning in caught:
-        Console(stderr=True).print(f"ankle-course: warning: {warning.message}", markup=False)
+        Console(stderr=True, soft_wrap=True).print(
+            f"ankle-course: warning: {warning.message}", markup=False
+        )
     table = Table(title=text("progress.heading"))
     for column in texts("progress.columns"):
         table.add_column(column)
