@@ -11,6 +11,7 @@ import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import nbformat
 import pytest
@@ -18,7 +19,8 @@ import pytest
 from course.grading import GradingError
 from course.grading.items import ChoiceItem, ScenarioItem, critical_items, load_item_bank
 from course.grading.keys import content_key, scenario_key, verify_keys
-from course.grading.marking import mark
+from course.grading.marking import item_score, mark
+from course.grading.submission import NOT_SIMPLE, answer_variables, read_answers
 from course.loader import load_content
 from course.safety import Situation, assess
 
@@ -148,17 +150,90 @@ def test_a_critical_miss_fails_whatever_the_points() -> None:
     assert result.critical_misses == ("q01",)
 
 
-def test_an_unreadable_answer_on_a_red_flag_that_scored_0_counts_as_a_miss() -> None:
-    common = {
-        "max_score": 10.0,
-        "pass_percent": 50,
-        "critical": {"q01", "q02"},
-        "answers": {"q01": "<not a simple answer>", "q02": "<not a simple answer>"},
-        "status": "flagged",
-    }
-    result = mark(score=8, zero_items={"q01"}, **common)  # type: ignore[arg-type]
-    assert result.critical_misses == ("q01",)
+def test_an_unreadable_answer_on_a_critical_item_is_a_miss_whatever_the_points() -> None:
+    result = mark(
+        score=8,
+        max_score=10.0,
+        pass_percent=50,
+        critical={"q01", "q02"},
+        answers={"q01": NOT_SIMPLE, "q02": NOT_SIMPLE, "q03": NOT_SIMPLE},
+        status="flagged",
+    )
+    assert result.critical_misses == ("q01", "q02")
     assert not result.passed
+
+
+def _answer_notebook(*cells: tuple[str, str]) -> Any:
+    nb = nbformat.v4.new_notebook()
+    for grade_id, source in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata = {"nbgrader": {"grade_id": grade_id, "solution": True, "grade": False}}
+        nb.cells.append(cell)
+    return nb
+
+
+VARIABLES = {"q01_answer": ("q01", "q01_refer"), "q02_answer": ("q02",)}
+
+
+def test_answer_variables_come_from_the_released_stubs() -> None:
+    released = _answer_notebook(
+        ("q01_answer", "# hint\nq01 = None\nq01_refer = None"), ("q02_answer", "q02 = None")
+    )
+    assert answer_variables(released) == VARIABLES
+
+
+def test_an_answer_is_read_only_from_its_own_answer_cell() -> None:
+    nb = _answer_notebook(
+        ("q01_answer", 'q01 = "PROCEED"\nq01_refer = False'),
+        ("q02_answer", 'q02 = "STOP"\nq01 = "SEEK_URGENT_CARE"\nq01_refer = True'),
+    )
+    answers, problems = read_answers(nb, VARIABLES)
+    assert answers == {"q01": "PROCEED", "q01_refer": False, "q02": "STOP"}
+    assert problems == [
+        "answer cell q02_answer assigns q01, another item's answer (ignored)",
+        "answer cell q02_answer assigns q01_refer, another item's answer (ignored)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'q01 = "ST" + "OP"',
+        "class _Any:\n    __eq__ = lambda s, o: True\ntype = lambda x: str\nq01 = _Any()",
+        'q01 = "PROCEED"\nq01 = "STOP"',
+        'q01: str = "STOP"',
+        'q01 = q01_other = "STOP"',
+        'q01 = "STOP"\nimport os as q01',
+        'q01 = "STOP"\nfor q01 in ["PROCEED"]:\n    pass',
+        'q01 = "STOP"\nglobal q01',
+        'q01 = "STOP"\ndef q01():\n    pass',
+        'q01 = "STOP"\nq01 += ""',
+        'q01 = "STOP"\nif True:\n    q01 = "PROCEED"',
+        'q01 = "STOP',
+    ],
+)
+def test_an_answer_that_is_not_one_plain_literal_assignment_is_not_simple(source: str) -> None:
+    answers, problems = read_answers(_answer_notebook(("q01_answer", source)), VARIABLES)
+    assert answers["q01"] == NOT_SIMPLE
+    assert "q01 is not a simple answer" in problems
+
+
+def test_a_plain_literal_answer_is_read_whatever_else_the_cell_does() -> None:
+    source = '# my answer\nq01 = "STOP"  # sure\nprint(q01)\nq01_refer = True'
+    answers, problems = read_answers(_answer_notebook(("q01_answer", source)), VARIABLES)
+    assert answers == {"q01": "STOP", "q01_refer": True}
+    assert problems == []
+
+
+def test_item_scores_need_the_keys_value_and_type() -> None:
+    bank = load_item_bank(GRADING, "safety_scenarios")
+    decision = next(g for g in bank.gradeables if g.kind == "decision")
+    refer = next(g for g in bank.gradeables if g.kind == "refer")
+    assert item_score(decision, decision.key, 2.0) == 2.0
+    assert item_score(decision, NOT_SIMPLE, 2.0) == 0.0
+    assert item_score(decision, None, 2.0) == 0.0
+    assert item_score(refer, refer.key, 1.0) == 1.0
+    assert item_score(refer, int(bool(refer.key)), 1.0) == 0.0  # 1 is not True
 
 
 def test_pass_mark_and_statuses() -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from course.grading.items import ScenarioItem, load_item_bank
+from course.grading.items import ScenarioItem, critical_items, load_item_bank
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"
@@ -174,6 +174,22 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
         nbformat.v4.new_output("stream", name="stdout", text="x" * 10_500_000)
     ]
     submit(course, "big_output", big)
+    # games nbgrader's hidden tests from its own answer cells: an object equal to anything, and
+    # a `type` that always says str (the hidden tests run in the learner's kernel)
+    cheater = fill(released(course), right)
+    cheat = "class _Any:\n    __eq__ = lambda s, o: True\n\n\ntype = lambda x: str\n"
+    for item in load_item_bank(course, ASSIGNMENT).items:
+        cell = answer_cell(cheater, item.id)
+        cell.source = cell.source.replace(
+            f"{item.id} = {json.dumps(right[item.id])}", f"{item.id} = _Any()"
+        )
+        if item.id == "q01":
+            cell.source = cheat + cell.source
+    submit(course, "cheater", cheater)
+    # massages through q02's red flag, then "corrects" q02 from q03's answer cell
+    crosser = fill(released(course), {**right, "q02": "PROCEED"})
+    answer_cell(crosser, "q03").source += '\nq02 = "SEEK_URGENT_CARE"'
+    submit(course, "crosser", crosser)
     # a learner on the roster who never submitted
     from nbgrader.api import Gradebook
 
@@ -206,7 +222,7 @@ def test_batch_exits_1_only_because_one_submission_is_ungradable(graded: Graded)
     assert graded.run.stderr.strip().splitlines()[-1] == "could not grade: broken_json"
     assert "Traceback" not in graded.run.stdout + graded.run.stderr
     assert "database is locked" not in graded.run.stdout + graded.run.stderr
-    assert len(graded.results) == 12
+    assert len(graded.results) == 14
 
 
 def test_right_answers_pass_and_every_result_says_education(graded: Graded) -> None:
@@ -226,6 +242,34 @@ def test_a_red_flag_answered_proceed_fails_whatever_the_points(graded: Graded) -
     assert careless["percent"] > 95
     assert careless["critical_misses"] == ["q02"]
     assert careless["passed"] is False
+
+
+def test_gaming_the_hidden_tests_scores_nothing_and_fails(graded: Graded) -> None:
+    """An object equal to anything and a fake `type` pass nbgrader's tests in the kernel; the
+    score comes from the literal written in each answer cell, so they earn nothing."""
+    cheater = graded.results["cheater"]
+    bank = load_item_bank(graded.course, ASSIGNMENT)
+    refer_points = sum(g.points for g in bank.gradeables if g.kind == "refer")
+    assert cheater["score"] == refer_points  # only the honest True/False answers count
+    assert cheater["status"] == "flagged"
+    assert "q01 is not a simple answer" in cheater["problems"]
+    assert "q02 is not a simple answer" in cheater["problems"]
+    assert cheater["critical_misses"] == sorted(critical_items(bank))
+    assert cheater["passed"] is False
+    assert all(cheater["item_scores"][item.id] == 0 for item in bank.items)
+    assert scores_in_gradebook(graded.course)["cheater"] == refer_points
+
+
+def test_another_items_answer_cell_cannot_change_an_answer(graded: Graded) -> None:
+    crosser = graded.results["crosser"]
+    assert crosser["answers"]["q02"] == "PROCEED"
+    assert crosser["critical_misses"] == ["q02"]
+    assert crosser["passed"] is False
+    assert crosser["status"] == "flagged"
+    assert crosser["problems"] == [
+        "answer cell q03_answer assigns q02, another item's answer (ignored)"
+    ]
+    assert crosser["score"] == 52 - 2
 
 
 def test_plain_mistakes_cost_points_only(graded: Graded) -> None:
@@ -331,7 +375,7 @@ def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Gr
     before = scores_in_gradebook(graded.course)
     again = grade(graded.course, "autograde", ASSIGNMENT, "--jobs", "2")
     assert again.returncode == 1  # the invalid submission is still ungradable
-    assert "graded 1, unchanged and skipped 11" in again.stdout
+    assert "graded 1, unchanged and skipped 13" in again.stdout
     forced = grade(
         graded.course,
         "autograde",
@@ -350,7 +394,7 @@ def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Gr
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{graded.course / 'gradebook.db'}", "ankle-course") as gb:
-        assert len(gb.assignment_submissions(ASSIGNMENT)) == 12  # no duplicate rows
+        assert len(gb.assignment_submissions(ASSIGNMENT)) == 14  # no duplicate rows
 
 
 # --- feedback: right answers, rules, guide words; never hidden tests ---------------------------
@@ -418,7 +462,7 @@ def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
         "status",
     ]
     by_id = {row["student_id"]: row for row in rows}
-    assert len(by_id) == 13
+    assert len(by_id) == 15
     assert by_id["careless"] == {
         "student_id": "careless",
         "score": "50",

@@ -229,13 +229,13 @@ def _store(
     course: Course, gb: Any, bank: ItemBank, critical: frozenset[str], assignment: str, outcome: Any
 ) -> dict[str, Any]:
     """Write one outcome to the gradebook, then its result file (serialised: this process)."""
+    _score_from_answers(bank, outcome)
     status = _status(outcome)
     student = outcome.student
     if status != "error":
         _write_gradebook(course, gb, assignment, student, outcome)
     score = sum(s or 0.0 for nb in outcome.scores.values() for s, _ in nb.values())
     max_score = bank.max_score
-    zero = {gid for nb in outcome.scores.values() for gid, (s, _) in nb.items() if not s}
     marked = mark(
         score=score,
         max_score=max_score,
@@ -243,7 +243,6 @@ def _store(
         critical=critical,
         answers=outcome.answers,
         status=status,
-        zero_items=zero,
     )
     result = {
         "student_id": student,
@@ -267,6 +266,36 @@ def _store(
     tmp.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
     return result
+
+
+def _score_from_answers(bank: ItemBank, outcome: Any) -> None:
+    """Replace nbgrader's score of every item by the score of the answer actually written.
+
+    nbgrader's hidden tests run in the learner's kernel, where learner code can fake them (an
+    object equal to anything, a redefined ``type``). The authoritative score of each decision,
+    choice and refer cell is the literal read from that item's own answer cell before anything
+    ran (``outcome.answers``) compared with the key; a cell stopped by the timeout or deleted
+    stays 0. For a literal answer this is exactly what the hidden test gives, so a disagreement
+    means the kernel was tampered with: it is reported.
+    """
+    from course.grading.marking import item_score
+    from course.grading.submission import NOT_SIMPLE
+
+    gradeables = {g.grade_id: g for g in bank.gradeables}
+    zeroed = set(outcome.zeroed)
+    for scores in outcome.scores.values():
+        for grade_id, (nbgrader_score, max_score) in scores.items():
+            gradeable = gradeables.get(grade_id)
+            if gradeable is None:
+                continue
+            answer = outcome.answers.get(gradeable.variable)
+            score = 0.0 if grade_id in zeroed else item_score(gradeable, answer, max_score)
+            if score != (nbgrader_score or 0.0) and answer != NOT_SIMPLE:
+                outcome.problems.append(
+                    f"{grade_id}: the notebook's test gave {nbgrader_score or 0:g} points, "
+                    f"the written answer {score:g} (graded from the written answer)"
+                )
+            scores[grade_id] = (score, max_score)
 
 
 def _jsonable(value: Any) -> bool:

@@ -33,7 +33,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
-from course.grading.submission import inspect, read_answers
+from course.grading.submission import answer_variables, inspect, read_answers
 
 #: Error names of a cell stopped by the per-cell timeout.
 TIMEOUT_ERRORS = frozenset({"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"})
@@ -254,9 +254,10 @@ def _grade(job: Job, outcome: Outcome) -> None:
         outcome.tampered += found.tampered
         outcome.problems += found.flagged
         nb = found.notebook
-        answers, not_simple = read_answers(nb)
+        # read here, before anything runs: the learner's kernel never decides an answer
+        answers, problems = read_answers(nb, answer_variables(released))
         outcome.answers.update(answers)
-        outcome.problems += [f"{name} is not a simple answer" for name in not_simple]
+        outcome.problems += problems
         resources: dict[str, Any] = {
             "metadata": {"path": str(out_dir)},
             "nbgrader": {

@@ -62,7 +62,6 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
                 critical=critical,
                 answers=answers,
                 status=status,
-                zero_items={name for name, value in grades.items() if not value},
             )
             row: dict[str, Any] = {
                 "student_id": student,

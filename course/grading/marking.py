@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.grading.items import MASSAGE_DECISIONS
+from course.grading.items import MASSAGE_DECISIONS, Gradeable
 from course.grading.submission import NOT_SIMPLE
 
 #: Statuses of a submission that was graded (possibly with problems worth a look).
@@ -31,22 +31,29 @@ class Mark:
     critical_misses: tuple[str, ...]
 
 
-def critical_misses(
-    critical: Iterable[str], answers: Mapping[str, Any], zero_items: Iterable[str] = ()
-) -> tuple[str, ...]:
-    """Critical items whose answer would let a massage go ahead.
+def critical_misses(critical: Iterable[str], answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """Critical items whose answer would let a massage go ahead (or cannot be read).
 
-    An answer that is not a simple value cannot be read; when its item also scored 0 it may
-    have been PROCEED, so it counts as a miss (a red flag is never given the benefit of doubt).
+    An answer that is not a simple value cannot be read, so on a critical item it counts as a
+    miss whatever the points: a red flag is never given the benefit of the doubt.
     """
-    zero = set(zero_items)
     return tuple(
         sorted(
             i
             for i in critical
-            if answers.get(i) in MASSAGE_DECISIONS or (answers.get(i) == NOT_SIMPLE and i in zero)
+            if answers.get(i) in MASSAGE_DECISIONS or answers.get(i) == NOT_SIMPLE
         )
     )
+
+
+def item_score(gradeable: Gradeable, answer: Any, max_score: float) -> float:
+    """The points of one graded cell from the answer written in its item's answer cell.
+
+    ``max_score`` when the literal answer has the key's type and equals it (what the hidden
+    test ``type(q) is str and q == KEY`` / ``q is True`` checks for a literal), else 0.
+    """
+    right = type(answer) is type(gradeable.key) and answer == gradeable.key
+    return max_score if right else 0.0
 
 
 def mark(
@@ -57,10 +64,9 @@ def mark(
     critical: Iterable[str],
     answers: Mapping[str, Any],
     status: str,
-    zero_items: Iterable[str] = (),
 ) -> Mark:
     """Mark a submission: it passes with enough points, no critical miss and a gradable status."""
-    misses = critical_misses(critical, answers, zero_items) if status in GRADED else ()
+    misses = critical_misses(critical, answers) if status in GRADED else ()
     score = score if status in GRADED else 0.0
     raw = 100.0 * score / max_score if max_score else 0.0
     passed = status in GRADED and not misses and raw >= pass_percent

@@ -112,27 +112,104 @@ def inspect(submitted: Any, released: Any) -> Inspection:
     return result
 
 
-def read_answers(notebook: Any) -> tuple[dict[str, Any], list[str]]:
-    """The literal values assigned in the answer cells, and the names that were not literals."""
+def answer_variables(released: Any) -> dict[str, tuple[str, ...]]:
+    """The answer variables of each answer cell: the names its released stub assigns.
+
+    ``q01 = None`` and ``q01_refer = None`` in the released cell ``q01_answer`` make
+    ``{"q01_answer": ("q01", "q01_refer")}``.
+    """
+    variables: dict[str, tuple[str, ...]] = {}
+    for cell in released.cells:
+        meta = _nbgrader(cell)
+        if not meta.get("solution") or cell.get("cell_type") != "code":
+            continue
+        names = [
+            node.targets[0].id
+            for node in ast.parse(_source(cell)).body
+            if isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ]
+        variables[meta["grade_id"]] = tuple(dict.fromkeys(names))
+    return variables
+
+
+def _source(cell: Any) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _bound_names(tree: ast.AST) -> list[tuple[str, ast.AST]]:
+    """Every name a piece of code binds (assigns, deletes, imports, defines, declares global)."""
+    bound: list[tuple[str, ast.AST]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bound.append((node.id, node))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.append((node.name, node))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound += [((a.asname or a.name).split(".")[0], node) for a in node.names]
+        elif isinstance(node, ast.Global | ast.Nonlocal):
+            bound += [(name, node) for name in node.names]
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            bound.append((node.name, node))
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.append((node.rest, node))
+    return bound
+
+
+def read_answers(
+    notebook: Any, variables: dict[str, tuple[str, ...]]
+) -> tuple[dict[str, Any], list[str]]:
+    """The answers written in the answer cells, and one line per problem found.
+
+    Each answer variable (``variables``: answer cell id -> its variable names) is read only
+    from its own answer cell, and only from a single plain assignment of a literal
+    (``q01 = "STOP"``, read with :func:`ast.literal_eval`, never run). An answer written any
+    other way (computed, assigned twice, rebound by an import, a loop, ...) is
+    :data:`NOT_SIMPLE`; an answer cell that assigns another item's variable is reported and
+    that assignment never counts. An unanswered variable is absent from the answers.
+    """
+    everyone = {name for names in variables.values() for name in names}
     answers: dict[str, Any] = {}
-    not_simple: list[str] = []
+    problems: list[str] = []
     for cell in notebook.cells:
-        if not _nbgrader(cell).get("solution") or cell.get("cell_type") != "code":
+        meta = _nbgrader(cell)
+        own = variables.get(meta.get("grade_id", ""))
+        if not meta.get("solution") or cell.get("cell_type") != "code" or own is None:
             continue
         try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            not_simple.append(_nbgrader(cell)["grade_id"])
+            tree = ast.parse(_source(cell))
+        except (SyntaxError, ValueError):
+            for name in own:
+                answers[name] = NOT_SIMPLE
+                problems.append(f"{name} is not a simple answer")
             continue
-        for node in tree.body:
-            if not isinstance(node, ast.Assign):
+        bound = _bound_names(tree)
+        for name in own:
+            nodes = [node for bound_name, node in bound if bound_name == name]
+            if not nodes:
                 continue
-            for target in node.targets:
-                if not isinstance(target, ast.Name):
-                    continue
+            plain = [
+                stmt
+                for stmt in tree.body
+                if isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id == name
+            ]
+            value: Any = NOT_SIMPLE
+            if len(nodes) == 1 and len(plain) == 1 and plain[0].targets[0] is nodes[0]:
                 try:
-                    answers[target.id] = ast.literal_eval(node.value)
-                except ValueError:
-                    answers[target.id] = NOT_SIMPLE
-                    not_simple.append(target.id)
-    return answers, not_simple
+                    value = ast.literal_eval(plain[0].value)
+                except Exception:  # ValueError, TypeError, RecursionError, MemoryError
+                    value = NOT_SIMPLE
+            answers[name] = value
+            if value is NOT_SIMPLE:
+                problems.append(f"{name} is not a simple answer")
+        others = sorted({bound_name for bound_name, _ in bound} & (everyone - set(own)))
+        for name in others:
+            problems.append(
+                f"answer cell {meta['grade_id']} assigns {name}, another item's answer (ignored)"
+            )
+    return answers, problems
