@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from strategies import situations
 
 from course import lesson
 from course._sections import all_sections
@@ -142,46 +142,9 @@ def test_checklist_starts_with_safety_and_lists_the_routine() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    injury=st.sampled_from(["none", "sprain", "strain", "fracture"]),
-    hours=st.floats(min_value=0, max_value=2000, allow_nan=False),
-    swelling=st.sampled_from(["none", "mild", "severe"]),
-    pain=st.integers(min_value=0, max_value=10),
-    days=st.floats(min_value=0, max_value=60, allow_nan=False),
-    flags=st.fixed_dictionaries(
-        {
-            name: st.booleans()
-            for name in (
-                "sudden_swelling",
-                "warmth",
-                "redness",
-                "fever",
-                "red_streaks",
-                "unexplained_pain",
-                "dvt_diagnosed",
-                "dvt_signs",
-                "sharp_pain_during",
-                "improving",
-                "skin_problem",
-                "varicose_veins",
-                "blood_thinners",
-                "reduced_sensation",
-            )
-        }
-    ),
-)
-def test_reading_the_flowchart_gives_the_engines_answer(
-    injury: str, hours: float, swelling: str, pain: int, days: float, flags: dict[str, bool]
-) -> None:
+@given(situations())
+def test_reading_the_flowchart_gives_the_engines_answer(situation: Situation) -> None:
     """First yes gives the decision; any yes that says refer means refer: as assess() says."""
-    situation = Situation(
-        injury=injury,  # type: ignore[arg-type]
-        hours_since_injury=None if injury == "none" else hours,
-        swelling=swelling,  # type: ignore[arg-type]
-        pain=pain,
-        discomfort_days=days,
-        **flags,
-    )
     result = assess(situation)
     fired = {reason.rule for reason in result.reasons}
     yes = [step for step in lesson.flowchart_steps() if step.rule in fired]
