@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,8 +98,6 @@ def lab_command(
     python: str | None = None,
 ) -> list[str]:
     """The ``jupyter lab`` command that opens the welcome notebook in ``workspace``."""
-    import sys
-
     if as_root is None:
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     command = [
