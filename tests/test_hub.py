@@ -78,6 +78,16 @@ class Classroom:
         return self.sessions[name]
 
 
+def _checkout_private() -> list[Path]:
+    """What in this checkout holds answer keys or grades: closed to learners by setup."""
+    candidates = [
+        REPO / "grading" / "source",
+        REPO / "grading" / "gradebook.db",  # a developer's local gradebook, when present
+        REPO / ".git",  # the keys are in the history
+    ]
+    return [p for p in candidates if p.exists()]
+
+
 def _uid(name: str) -> int | None:
     try:
         return pwd.getpwnam(name).pw_uid
@@ -129,6 +139,7 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
     roster.write_text(buffer.getvalue(), encoding="utf-8")
     assert room.postgres is not None
     db_url = room.postgres.create_database(room.prefix + "instructor", "gradebook")
+    room.notes["checkout_modes"] = {p: stat.S_IMODE(p.stat().st_mode) for p in _checkout_private()}
     report = setup_hub(
         SetupOptions(
             roster=roster,
@@ -149,6 +160,7 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
     hub_gid = system.grp_gid(state.hub_group)
     for name in [state.instructor, *state.learner_names]:
         entry = pwd.getpwnam(name)
+        assert entry.pw_shell == system.NOLOGIN_SHELL  # hub logins only, no ssh or su shell
         home = Path(entry.pw_dir)
         assert stat.S_IMODE(home.stat().st_mode) == 0o700
         assert home.stat().st_uid == entry.pw_uid
@@ -181,6 +193,10 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
     for folder in state.traverse_grants:
         assert system.has_traverse_grant(Path(folder), hub_gid)
     room.notes["passwords"] = dict(line.split(",", 1) for line in passwords[1:])
+    # the checkout's answer keys and grades are closed to other users until teardown
+    for path in _checkout_private():
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
+    assert str(REPO / "grading" / "source") in report.closed
 
 
 def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> None:
@@ -345,7 +361,14 @@ def test_a_learner_cannot_read_another_s_submission_or_the_instructor_s_source(
         "the gradebook config": str(hub_paths(room.hub_dir)["secrets"] / "instructor.env"),
         "alice's home": pwd.getpwnam(alice).pw_dir,
         "alice's fetched notebook": str(Path(pwd.getpwnam(alice).pw_dir) / ASSIGNMENT / NOTEBOOK),
+        # the checkout the instructor's copy came from: item data with keys, hidden tests
+        "the checkout's item data": str(REPO / "grading" / "source" / f"{ASSIGNMENT}.yaml"),
+        "the checkout's source notebook": str(REPO / "grading" / "source" / ASSIGNMENT / NOTEBOOK),
     }
+    if (REPO / "grading" / "gradebook.db").exists():
+        targets["the checkout's gradebook"] = str(REPO / "grading" / "gradebook.db")
+    if (REPO / ".git").is_dir():
+        targets["the checkout's git history"] = str(REPO / ".git" / "objects")
     released = str(exchange / "outbound" / ASSIGNMENT / NOTEBOOK)
     results = room.session(bob).probe([*targets.values(), released])
     assert results[released] == "ok"  # the control: bob's shell can read what is released
@@ -456,6 +479,9 @@ def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classr
     assert not Path(state.course_dir).exists()
     for folder in state.traverse_grants:
         assert not system.has_traverse_grant(Path(folder), room.notes["hub_gid"])
+    # the checkout's modes are as they were before setup
+    restored = {p: stat.S_IMODE(p.stat().st_mode) for p in _checkout_private()}
+    assert restored == room.notes["checkout_modes"]
 
 
 # --- the command line ---------------------------------------------------------------------------

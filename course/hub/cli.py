@@ -28,6 +28,18 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def traverse_warning(folder: str, group: str, exposed: list[str]) -> str:
+    """The plain warning printed when setup lets the class pass through a private folder."""
+    shown = ", ".join(exposed[:8]) + (f" and {len(exposed) - 8} more" if len(exposed) > 8 else "")
+    open_now = f" Open to others there now: {shown}." if exposed else ""
+    return (
+        f"WARNING: every class account (group {group}) may now pass through {folder}. They "
+        "cannot list it, but can open any file or folder inside that other users may read, "
+        f"if they know or guess its path.{open_now} For a class, install the course with a "
+        "system Python or a venv outside private homes (docs/hub.md, section 2)."
+    )
+
+
 @app.command()
 def setup(
     students: Annotated[
@@ -93,8 +105,13 @@ def setup(
         _out.print(f"Created {len(report.new_users)} accounts")
     if report.passwords_file:
         _out.print(f"Initial passwords (root only): {report.passwords_file}")
+    for path in report.closed:
+        _out.print(f"Closed to other users until teardown (chmod o-rwx): {path}", highlight=False)
     for folder in report.traverse_grants:
-        _out.print(f"Granted group {state.hub_group} traverse-only access (ACL) to {folder}")
+        _out.print(f"Group {state.hub_group} may pass through (ACL --x): {folder}", highlight=False)
+    for folder in report.new_grants:
+        warning = traverse_warning(folder, state.hub_group, report.exposed.get(folder, []))
+        _err.print(warning, markup=False, highlight=False)
     _out.print(
         f"Start the hub: ANKLE_HUB_DIR={state.hub_dir} "
         "jupyterhub -f deploy/hub/jupyterhub_config.py"
@@ -110,7 +127,10 @@ def teardown(
     from course.hub.setup import HubSetupError, load_state, teardown_hub
     from course.hub.system import HubSystemError
 
-    state = load_state(hub_dir.resolve())
+    try:
+        state = load_state(hub_dir.resolve())
+    except HubSetupError as exc:
+        _fail(str(exc))
     if state is None:
         _fail(f"{hub_dir} has no state.json: nothing that setup created")
     if not yes:

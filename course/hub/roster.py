@@ -31,6 +31,11 @@ class Learner:
     first_name: str = ""
     last_name: str = ""
     email: str = ""
+    row: int = 0  # the line of the roster file (2 is the first learner), for messages
+
+    def describe(self) -> str:
+        where = f"roster row {self.row}" if self.row else "roster"
+        return f"{where} (id {self.roster_id!r})"
 
 
 def check_prefix(prefix: str) -> str:
@@ -60,15 +65,16 @@ def read_roster(path: Path, prefix: str) -> list[Learner]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise RosterError(f"{path}: cannot read the roster: {exc.strerror}") from None
-    rows = list(csv.DictReader(text.splitlines()))
+    reader = csv.DictReader(text.splitlines())
+    rows = [(reader.line_num, row) for row in reader]  # the file's line of each row
     if not rows:
         raise RosterError(f"{path}: the roster has no learners (expected a header row with 'id')")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     if "id" not in header:
         raise RosterError(f"{path}: the header row must have an 'id' column; found {header}")
     learners: list[Learner] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         fields = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         raw = fields.get("id", "")
         if not raw:
@@ -90,6 +96,7 @@ def read_roster(path: Path, prefix: str) -> list[Learner]:
                 first_name=fields.get("first_name", ""),
                 last_name=fields.get("last_name", ""),
                 email=fields.get("email", ""),
+                row=number,
             )
         )
     return learners

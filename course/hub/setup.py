@@ -9,23 +9,33 @@ Layout under the hub folder (``--hub-dir``, default ``/srv/ankle-course``)::
     exchange/           the nbgrader exchange (1777, like /tmp); exchange/COURSE is the
                         instructor's, with inbound/ (2733), outbound/ (0755), feedback/ (0711)
 
-Every learner and the instructor is a Unix user with a private group and a 0700 home. The
-instructor's course folder (a copy of the course's nbgrader folder) lives in the instructor's
-home, so no learner can read ``source/`` (the solutions) or the gradebook.
+Every learner and the instructor is a Unix user with a private group, a 0700 home and no login
+shell. The instructor's course folder (a copy of the course's nbgrader folder) lives in the
+instructor's home, so no learner can read ``source/`` (the solutions) or the gradebook; the
+folder it was copied from (``grading/`` in a checkout) is closed to other users too, and so is
+the checkout's ``.git`` (the keys are in its history), until teardown.
+
+Setup changes the mode of folders it creates only; an existing folder it would use must already
+have the mode it needs. Everything it makes is recorded in ``state.json`` as it goes; if a step
+fails, what this run made is removed again (teardown removes the rest).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import importlib.util
 import json
 import os
 import pwd
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import sysconfig
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from course.hub import system
@@ -48,6 +58,9 @@ _GENERATED = (
     "__pycache__",
     ".ipynb_checkpoints",
 )
+# in the course folder setup copies from: answer keys, hidden tests, grades, learners' work
+_PRIVATE_IN_SOURCE = ("source", "submitted", "autograded", "feedback")
+_PRIVATE_SUFFIXES = (".db", ".db-journal", ".db-wal", ".db-shm", ".sqlite")
 # nbgrader's own lab/server plugins that only make sense for the instructor
 _INSTRUCTOR_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment")
 
@@ -72,6 +85,8 @@ class HubState:
     created_groups: list[str] = field(default_factory=list)
     created_paths: list[str] = field(default_factory=list)
     traverse_grants: list[str] = field(default_factory=list)
+    # existing paths setup closed to other users (chmod o-rwx): path -> the mode to restore
+    closed_modes: dict[str, int] = field(default_factory=dict)
 
     @property
     def learner_names(self) -> list[str]:
@@ -99,6 +114,10 @@ class SetupReport:
     new_users: list[str]
     passwords_file: Path | None
     traverse_grants: list[str]
+    new_grants: list[str] = field(default_factory=list)
+    # for each new traverse grant: the names inside that other users may open by path
+    exposed: dict[str, list[str]] = field(default_factory=dict)
+    closed: list[str] = field(default_factory=list)
 
 
 def hub_paths(hub_dir: Path) -> dict[str, Path]:
@@ -110,18 +129,44 @@ def hub_paths(hub_dir: Path) -> dict[str, Path]:
     }
 
 
+def _parse_state(text: str) -> HubState:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise TypeError("not a JSON object")
+    state = HubState(**data)
+    for item in fields(HubState):
+        kind = str(item.type)
+        expected = dict if kind.startswith("dict") else list if kind.startswith("list") else str
+        if not isinstance(getattr(state, item.name), expected):
+            raise TypeError(f"{item.name} is not a {expected.__name__}")
+    return state
+
+
 def load_state(hub_dir: Path) -> HubState | None:
+    """The state setup recorded in ``hub_dir``; ``HubSetupError`` (file untouched) if damaged."""
     path = hub_paths(hub_dir)["state"]
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return HubState(**data)
+    try:
+        return _parse_state(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc).splitlines()[0]
+        raise HubSetupError(
+            f"{path} is unreadable or damaged ({reason}); it lists what setup created, so it "
+            "was left as it is: repair it or restore it from a backup, then run again"
+        ) from None
 
 
 def _save_state(state: HubState) -> None:
+    """Write the state atomically (a crash never leaves a half-written file)."""
     path = hub_paths(Path(state.hub_dir))["state"]
-    path.write_text(json.dumps(asdict(state), indent=2) + "\n", encoding="utf-8")
-    os.chmod(path, 0o600)
+    partial = path.with_name(f".{STATE_FILE}.partial")
+    with contextlib.suppress(FileNotFoundError):
+        partial.unlink()
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(state), indent=2) + "\n")
+    os.replace(partial, path)
 
 
 def _runtime_paths() -> list[Path]:
@@ -155,22 +200,139 @@ def _default_course_source() -> Path:
     return candidate
 
 
+def course_private_paths(source: Path) -> list[Path]:
+    """What must stay closed to learners in the course folder setup copies from.
+
+    ``source/`` (item data with the answer keys, source notebooks with hidden tests), the
+    gradebook files, nbgrader's folders of learners' work and, when the folder is in a git
+    checkout, the checkout's ``.git`` (the keys are in its history). Only existing paths,
+    never symlinks.
+    """
+    candidates = [source / name for name in _PRIVATE_IN_SOURCE]
+    candidates += sorted(p for p in source.iterdir() if p.name.endswith(_PRIVATE_SUFFIXES))
+    repo = next((d for d in [source, *source.parents] if os.path.lexists(d / ".git")), None)
+    if repo is not None:
+        candidates.append(repo / ".git")
+    return [p for p in candidates if os.path.lexists(p) and not p.is_symlink()]
+
+
+def close_to_others(paths: list[Path], state: HubState) -> list[str]:
+    """``chmod o-rwx`` each path that others may use; record its mode for teardown."""
+    closed = []
+    for path in paths:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+        if mode & 0o007:
+            state.closed_modes.setdefault(str(path), mode)
+            os.chmod(path, mode & ~0o007)
+            closed.append(str(path))
+    return closed
+
+
+def folder_problem(path: Path, mode: int, uid: int | None = None) -> str | None:
+    """Why an existing folder that setup did not create cannot be used as it is (or None).
+
+    Setup never changes the mode of a folder it did not create: it must already be right.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        return f"{path} exists and is not a folder (or is a symlink); choose another path"
+    current = stat.S_IMODE(info.st_mode)
+    owner = "" if uid is None else f" owned by {pwd.getpwuid(uid).pw_name}"
+    if current != mode or (uid is not None and info.st_uid != uid):
+        return (
+            f"{path} already exists with mode {current:04o}; setup changes only folders it "
+            f"creates and this one needs mode {mode:04o}{owner}: choose a new folder, or set "
+            f"it yourself (chmod {mode:04o} {path})"
+        )
+    return None
+
+
+def _make_folders(path: Path, state: HubState) -> None:
+    """Create ``path`` and any missing parents, recording each one created."""
+    missing = [p for p in [path, *path.parents] if not os.path.lexists(p)]
+    for folder in reversed(missing):
+        folder.mkdir()
+        state.created_paths.append(str(folder))
+
+
 def _mkdir(path: Path, mode: int, state: HubState, *, owner: str | None = None) -> None:
-    """Create ``path`` (recording it when new) and set its mode and owner."""
-    if not path.exists():
-        path.mkdir(parents=True)
-        state.created_paths.append(str(path))
+    """Create ``path`` (recording it) with ``mode`` and ``owner``; an existing folder that this
+    setup did not create is used only if it already has them."""
+    if os.path.lexists(path) and str(path) not in state.created_paths:
+        uid = pwd.getpwnam(owner or "root").pw_uid
+        problem = folder_problem(path, mode, uid)
+        if problem:
+            raise HubSetupError(problem)
+        return
+    _make_folders(path, state)
     if owner is not None:
         entry = pwd.getpwnam(owner)
         os.chown(path, entry.pw_uid, entry.pw_gid)
     os.chmod(path, mode)
 
 
-def _check_free(name: str, state: HubState) -> None:
-    if system.user_exists(name) and name not in state.created_users:
+def check_names(
+    accounts: list[tuple[str, str]],
+    hub_group: str,
+    state: HubState,
+    *,
+    user_exists: Callable[[str], bool] = system.user_exists,
+    group_exists: Callable[[str], bool] = system.group_exists,
+) -> None:
+    """Refuse before anything is created if a planned user or group name is taken.
+
+    ``accounts`` pairs each account name with where it comes from (a roster row, the
+    instructor option). Every account also gets a private group of its own name.
+    """
+    for name, origin in accounts:
+        if name in state.created_users:
+            continue
+        if name == hub_group:
+            raise HubSetupError(
+                f"{origin} gives the account name {name!r}, which is the class group's name; "
+                "change the id or choose another --prefix"
+            )
+        if user_exists(name):
+            raise HubSetupError(
+                f"{origin}: the Unix user {name!r} already exists and was not created by this "
+                "setup; choose another --prefix"
+            )
+        if group_exists(name):
+            raise HubSetupError(
+                f"{origin}: the group {name!r} already exists (each account gets a group of its "
+                "own name); choose another --prefix"
+            )
+    if hub_group not in state.created_groups and (
+        group_exists(hub_group) or user_exists(hub_group)
+    ):
         raise HubSetupError(
-            f"the Unix user {name!r} already exists and was not created by this setup; "
+            f"the class group {hub_group!r} already exists as a group or user; "
             "choose another --prefix"
+        )
+
+
+def _check_folders(state: HubState, hub_dir: Path) -> None:
+    """Refuse before anything is created if an existing folder setup would use is not right."""
+    paths = hub_paths(hub_dir)
+    exchange = Path(state.exchange_root)
+    for path, mode in (
+        (hub_dir, 0o755),
+        (paths["secrets"], 0o700),
+        (paths["runtime"], 0o700),
+        (exchange, 0o1777),
+    ):
+        if str(path) not in state.created_paths:
+            problem = folder_problem(path, mode, 0)
+            if problem:
+                raise HubSetupError(problem)
+    course = exchange / state.course_id
+    if os.path.lexists(course) and str(course) not in state.created_paths:
+        raise HubSetupError(
+            f"{course} already exists and was not created by this setup (another class?); "
+            "choose another --course-id or --exchange"
         )
 
 
@@ -178,31 +340,41 @@ def _python_literal(value: object) -> str:
     return json.dumps(value)
 
 
-def instructor_nbgrader_config(state: HubState) -> str:
-    return "\n".join(
-        [
-            "# Written by `ankle-course hub setup`: the instructor's nbgrader settings.",
-            "c = get_config()  # noqa: F821",
-            f"c.CourseDirectory.course_id = {_python_literal(state.course_id)}",
+def nbgrader_config(state: HubState, *, instructor: bool) -> str:
+    """One person's nbgrader settings: the course and exchange, and the role's own pieces
+    (the instructor's course folder and checked collect; learners' private submit)."""
+    if instructor:
+        who = "the instructor's"
+        role_lines = [
             f"c.CourseDirectory.root = {_python_literal(state.course_dir)}",
-            f"c.Exchange.root = {_python_literal(state.exchange_root)}",
             'c.ExchangeFactory.collect = "course.hub.exchange.OwnerCheckedCollect"',
-            "",
         ]
-    )
-
-
-def learner_nbgrader_config(state: HubState) -> str:
+    else:
+        who = "this learner's"
+        role_lines = ['c.ExchangeFactory.submit = "course.hub.exchange.PrivateSubmit"']
     return "\n".join(
         [
-            "# Written by `ankle-course hub setup`: this learner's nbgrader settings.",
+            f"# Written by `ankle-course hub setup`: {who} nbgrader settings.",
             "c = get_config()  # noqa: F821",
             f"c.CourseDirectory.course_id = {_python_literal(state.course_id)}",
             f"c.Exchange.root = {_python_literal(state.exchange_root)}",
-            'c.ExchangeFactory.submit = "course.hub.exchange.PrivateSubmit"',
+            *role_lines,
             "",
         ]
     )
+
+
+def server_config(*, instructor: bool) -> dict[str, object]:
+    """One person's jupyter_server_config.json.
+
+    Accounts have no login shell (``nologin``), so JupyterLab's terminal names bash (a login
+    shell, which reads ``~/.profile``) instead of using the account's shell. Learners also lose
+    the formgrader server extension.
+    """
+    server: dict[str, object] = {"terminado_settings": {"shell_command": ["/bin/bash", "-l"]}}
+    if not instructor:
+        server["jpserver_extensions"] = {"nbgrader.server_extensions.formgrader": False}
+    return {"ServerApp": server}
 
 
 _PROFILE_MARK = "# ankle-course: the course's commands (nbgrader, ankle-course) on PATH"
@@ -218,60 +390,50 @@ def _add_venv_to_profile(user: str) -> None:
         system.write_file(profile, text, owner=user, mode=0o644)
 
 
-def _write_user_configs(state: HubState, learners: list[Learner]) -> None:
-    home = Path(pwd.getpwnam(state.instructor).pw_dir)
-    _add_venv_to_profile(state.instructor)
-    system.write_file(
-        home / ".jupyter" / "nbgrader_config.py",
-        instructor_nbgrader_config(state),
-        owner=state.instructor,
-        mode=0o644,
-    )
-    learner_server = {
-        "ServerApp": {
-            "jpserver_extensions": {
-                "nbgrader.server_extensions.formgrader": False,
-            }
-        }
+def _write_user_config(state: HubState, user: str, *, instructor: bool) -> None:
+    """One person's ~/.profile line and Jupyter/nbgrader configuration (and, for a learner,
+    the lesson notebooks and no instructor-only lab plugins)."""
+    home = Path(pwd.getpwnam(user).pw_dir)
+    _add_venv_to_profile(user)
+    files = {
+        "nbgrader_config.py": nbgrader_config(state, instructor=instructor),
+        "jupyter_server_config.json": json.dumps(server_config(instructor=instructor), indent=2),
     }
-    page_config = {"disabledExtensions": dict.fromkeys(_INSTRUCTOR_LAB_PLUGINS, True)}
-    from course.workspace import sync_workspace
+    if not instructor:
+        from course.workspace import sync_workspace
 
-    for learner in learners:
-        learner_home = Path(pwd.getpwnam(learner.name).pw_dir)
-        _add_venv_to_profile(learner.name)
         # the lesson notebooks, as `ankle-course lab` lays them out; a learner's edits are kept
-        lessons = learner_home / LESSONS_FOLDER
+        lessons = home / LESSONS_FOLDER
         sync_workspace(lessons)
-        system.chown_tree(lessons, learner.name)
-        jupyter = learner_home / ".jupyter"
-        system.write_file(
-            jupyter / "nbgrader_config.py",
-            learner_nbgrader_config(state),
-            owner=learner.name,
-            mode=0o644,
-        )
-        system.write_file(
-            jupyter / "jupyter_server_config.json",
-            json.dumps(learner_server, indent=2) + "\n",
-            owner=learner.name,
-            mode=0o644,
-        )
-        system.write_file(
-            jupyter / "labconfig" / "page_config.json",
-            json.dumps(page_config, indent=2) + "\n",
-            owner=learner.name,
-            mode=0o644,
-        )
+        system.chown_tree(lessons, user)
+        page_config = {"disabledExtensions": dict.fromkeys(_INSTRUCTOR_LAB_PLUGINS, True)}
+        files["labconfig/page_config.json"] = json.dumps(page_config, indent=2)
+    for relative, text in files.items():
+        text = text if text.endswith("\n") else text + "\n"
+        system.write_file(home / ".jupyter" / relative, text, owner=user, mode=0o644)
+
+
+def _write_user_configs(state: HubState, learners: list[Learner]) -> None:
+    _write_user_config(state, state.instructor, instructor=True)
+    for learner in learners:
+        _write_user_config(state, learner.name, instructor=False)
+
+
+def _learner(record: dict[str, str]) -> Learner:
+    return Learner(
+        roster_id=record["roster_id"],
+        name=record["name"],
+        first_name=record.get("first_name", ""),
+        last_name=record.get("last_name", ""),
+        email=record.get("email", ""),
+    )
 
 
 def _setup_exchange(state: HubState) -> None:
     root = Path(state.exchange_root)
-    if not root.exists():
-        root.mkdir(parents=True)
-        state.created_paths.append(str(root))
-    # like /tmp: anyone may write (nbgrader checks this), nobody may remove others' entries
-    os.chmod(root, 0o1777)
+    # like /tmp: anyone may write (nbgrader checks this), nobody may remove others' entries;
+    # an existing folder is used only when it already is so (never made world-writable here)
+    _mkdir(root, 0o1777, state)
     course = root / state.course_id
     _mkdir(course, 0o755, state, owner=state.instructor)
     _mkdir(course / "outbound", 0o755, state, owner=state.instructor)
@@ -350,8 +512,22 @@ def _record_password(path: Path, name: str, password: str) -> None:
         handle.write(f"{name},{password}\n")
 
 
+def _forget_passwords(path: Path, names: list[str]) -> None:
+    """Drop the initial passwords of accounts that were removed again."""
+    if not path.exists() or not names:
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if line.split(",", 1)[0] not in names]
+    path.write_text("".join(kept), encoding="utf-8")
+
+
 def setup_hub(options: SetupOptions) -> SetupReport:
-    """Create (or extend, when run again with a longer roster) the class environment."""
+    """Create (or extend, when run again with a longer roster) the class environment.
+
+    Everything that can be checked is checked before anything is created. If a later step fails
+    (including the check that a learner can run the course's Python), what this run created is
+    removed again and the state is as before; the error says so.
+    """
     system.require_root()
     try:
         prefix = check_prefix(options.prefix)
@@ -363,10 +539,14 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         raise HubSetupError(f"{source} is not an nbgrader course folder (no source/ inside)")
     hub_dir = options.hub_dir.resolve()
     instructor = prefix + options.instructor
-    if instructor in {learner.name for learner in learners}:
-        raise HubSetupError(f"the instructor account {instructor} is also a learner's name")
+    for learner in learners:
+        if learner.name == instructor:
+            raise HubSetupError(
+                f"{learner.describe()} gives {instructor}, the instructor's account name"
+            )
     home_base = (options.home_base or Path("/home")).resolve()
-    state = load_state(hub_dir) or HubState(
+    previous = load_state(hub_dir)
+    state = previous or HubState(
         hub_dir=str(hub_dir),
         course_id=options.course_id,
         prefix=prefix,
@@ -379,40 +559,45 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         raise HubSetupError(
             f"{hub_dir} was set up for instructor {state.instructor}; run teardown first"
         )
-    for name in [instructor, *(learner.name for learner in learners)]:
-        _check_free(name, state)
+    accounts = [(instructor, f"the instructor account (--instructor {options.instructor})")]
+    accounts += [(learner.name, learner.describe()) for learner in learners]
+    check_names(accounts, state.hub_group, state)
+    for name, origin in accounts:
         if name not in state.created_users and (home_base / name).exists():
-            raise HubSetupError(f"{home_base / name} already exists; it would become a home")
-    if system.group_exists(state.hub_group) and state.hub_group not in state.created_groups:
-        raise HubSetupError(f"the group {state.hub_group!r} already exists; choose another prefix")
+            raise HubSetupError(
+                f"{origin}: {home_base / name} already exists; it would become a home"
+            )
+    _check_folders(state, hub_dir)
 
+    before = copy.deepcopy(state)
     new_users: list[str] = []
     passwords: list[tuple[str, str]] = []
-    created_hub_dir = not hub_dir.exists()
-    if created_hub_dir:
-        hub_dir.mkdir(parents=True)
-        state.created_paths.append(str(hub_dir))
-    os.chmod(hub_dir, 0o755)
+    new_grants: list[str] = []
+    closed: list[str] = []
     paths = hub_paths(hub_dir)
-    _save_state(state)
     try:
+        _mkdir(hub_dir, 0o755, state)
+        _save_state(state)
+        # the answer keys and the gradebook in the folder we copy from: learners are local users
+        closed = close_to_others(course_private_paths(source), state)
         for name in ("secrets", "runtime"):
             _mkdir(paths[name], 0o700, state)
+        _save_state(state)
         if not home_base.exists():
             _mkdir(home_base, 0o755, state)
         if state.hub_group not in state.created_groups:
             system.create_group(state.hub_group)
             state.created_groups.append(state.hub_group)
-        accounts = [(instructor, "ankle-course instructor")]
-        accounts += [(learner.name, "ankle-course learner") for learner in learners]
-        for name, comment in accounts:
+        for name, _origin in accounts:
             if name in state.created_users:
                 continue
             home = home_base / name
+            comment = "ankle-course " + ("instructor" if name == instructor else "learner")
             system.create_user(name, home=home, groups=[state.hub_group], comment=comment)
             state.created_users.append(name)
             state.created_paths.append(str(home))
             new_users.append(name)
+            _save_state(state)
             if options.passwords:
                 password = secrets.token_urlsafe(12)
                 system.set_password(name, password)
@@ -421,7 +606,9 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         known = {learner["name"] for learner in state.learners}
         for learner in learners:
             if learner.name not in known:
-                state.learners.append(asdict(learner))
+                record = asdict(learner)
+                del record["row"]  # the row of this roster file only
+                state.learners.append(record)
         _save_state(state)
 
         hub_gid = system.grp_gid(state.hub_group)
@@ -430,25 +617,71 @@ def setup_hub(options: SetupOptions) -> SetupReport:
             if str(folder) not in state.traverse_grants:
                 system.grant_traverse(folder, hub_gid)
                 state.traverse_grants.append(str(folder))
-        _save_state(state)
+                new_grants.append(str(folder))
+                _save_state(state)
 
         _setup_exchange(state)
-        all_learners = [Learner(**learner) for learner in state.learners]
+        all_learners = [_learner(record) for record in state.learners]
         _setup_course_dir(state, source, all_learners)
         _write_user_configs(state, all_learners)
         _write_secrets(state, options)
         _write_settings(state, options)
-    finally:
         _save_state(state)
+        check_learner_runtime(state.learner_names[0] if state.learners else instructor)
+    except BaseException as exc:
+        outcome = _roll_back(before, state, had_state=previous is not None)
+        if isinstance(exc, HubSetupError | system.HubSystemError | OSError):
+            raise HubSetupError(f"{exc}; {outcome}") from None
+        raise
 
-    passwords_file = paths["secrets"] / "initial-passwords.csv" if passwords else None
-    check_learner_runtime(state.learner_names[0] if state.learners else instructor)
     return SetupReport(
         state=state,
         new_users=new_users,
-        passwords_file=passwords_file,
+        passwords_file=paths["secrets"] / "initial-passwords.csv" if passwords else None,
         traverse_grants=list(state.traverse_grants),
+        new_grants=new_grants,
+        exposed={folder: system.open_to_others(Path(folder)) for folder in new_grants},
+        closed=closed,
     )
+
+
+def _created_since(before: HubState, after: HubState) -> HubState:
+    """What ``after`` records beyond ``before``: what one run of setup created."""
+    delta = copy.deepcopy(after)
+    delta.created_users = [u for u in after.created_users if u not in before.created_users]
+    delta.created_groups = [g for g in after.created_groups if g not in before.created_groups]
+    delta.created_paths = [p for p in after.created_paths if p not in before.created_paths]
+    delta.traverse_grants = [g for g in after.traverse_grants if g not in before.traverse_grants]
+    delta.closed_modes = {
+        p: m for p, m in after.closed_modes.items() if p not in before.closed_modes
+    }
+    return delta
+
+
+def _roll_back(before: HubState, after: HubState, *, had_state: bool) -> str:
+    """Undo what this run created; return how it went, for the error message."""
+    delta = _created_since(before, after)
+    hub_dir = Path(after.hub_dir)
+    try:
+        _undo(delta)
+        _forget_passwords(
+            hub_paths(hub_dir)["secrets"] / "initial-passwords.csv", delta.created_users
+        )
+        state_file = hub_paths(hub_dir)["state"]
+        if had_state:
+            _save_state(before)
+        elif state_file.exists():
+            state_file.unlink()
+    except Exception as exc:  # keep the full record so that teardown can finish the job
+        with contextlib.suppress(Exception):
+            _save_state(after)
+        return (
+            f"removing what this run created failed too ({exc}); run "
+            f"`ankle-course hub teardown --hub-dir {hub_dir}` to remove it"
+        )
+    if not (delta.created_users or delta.created_paths or delta.traverse_grants):
+        return "nothing was changed"
+    return "what this run created was removed again (nothing left behind)"
 
 
 @dataclass
@@ -457,20 +690,12 @@ class TeardownReport:
     removed_users: list[str]
     removed_paths: list[str]
     revoked_grants: list[str]
+    restored_modes: list[str] = field(default_factory=list)
 
 
-def teardown_hub(hub_dir: Path) -> TeardownReport:
-    """Stop the class's processes (by PID) and remove every user, group and folder setup made."""
-    system.require_root()
-    hub_dir = hub_dir.resolve()
-    state = load_state(hub_dir)
-    if state is None:
-        raise HubSetupError(f"{hub_dir} has no {STATE_FILE}: nothing that setup created")
-    pid_file = hub_paths(hub_dir)["runtime"] / "jupyterhub.pid"
-    if pid_file.exists():
-        hub_pid = int(pid_file.read_text().strip() or 0)
-        if hub_pid and system.pid_alive(hub_pid):
-            raise HubSetupError(f"the hub is still running (PID {hub_pid}); stop it first")
+def _undo(state: HubState) -> TeardownReport:
+    """Stop the processes of, and remove, every user, group, grant and path in ``state``;
+    give the paths setup closed their modes back."""
     uids = []
     for name in state.created_users:
         try:
@@ -480,7 +705,7 @@ def teardown_hub(hub_dir: Path) -> TeardownReport:
     pids = system.pids_of_uids(uids)
     system.stop_pids(pids)
     revoked = []
-    if system.group_exists(state.hub_group):
+    if state.traverse_grants and system.group_exists(state.hub_group):
         gid = system.grp_gid(state.hub_group)
         for folder in state.traverse_grants:
             system.revoke_traverse(Path(folder), gid)
@@ -492,18 +717,46 @@ def teardown_hub(hub_dir: Path) -> TeardownReport:
     for group in state.created_groups:
         system.delete_group(group)
     removed_paths = []
-    state_file = hub_paths(hub_dir)["state"]
     for path_text in sorted(state.created_paths, key=len, reverse=True):
         path = Path(path_text)
-        if path.exists():
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-            removed_paths.append(path_text)
-    if state_file.exists():
-        # the hub folder existed before setup: leave it, forget the state
-        state_file.unlink()
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)
+        else:
+            continue
+        removed_paths.append(path_text)
+    restored = []
+    for path_text, mode in state.closed_modes.items():
+        path = Path(path_text)
+        if os.path.lexists(path) and not path.is_symlink():
+            os.chmod(path, mode)
+            restored.append(path_text)
     return TeardownReport(
         stopped_pids=pids,
         removed_users=removed_users,
         removed_paths=removed_paths,
         revoked_grants=revoked,
+        restored_modes=restored,
     )
+
+
+def teardown_hub(hub_dir: Path) -> TeardownReport:
+    """Stop the class's processes (by PID) and remove every user, group and folder setup made;
+    give the folders setup closed to other users their modes back."""
+    system.require_root()
+    hub_dir = hub_dir.resolve()
+    state = load_state(hub_dir)
+    if state is None:
+        raise HubSetupError(f"{hub_dir} has no {STATE_FILE}: nothing that setup created")
+    pid_file = hub_paths(hub_dir)["runtime"] / "jupyterhub.pid"
+    if pid_file.exists():
+        hub_pid = int(pid_file.read_text().strip() or 0)
+        if hub_pid and system.pid_alive(hub_pid):
+            raise HubSetupError(f"the hub is still running (PID {hub_pid}); stop it first")
+    report = _undo(state)
+    state_file = hub_paths(hub_dir)["state"]
+    if state_file.exists():
+        # the hub folder existed before setup: leave it, forget the state
+        state_file.unlink()
+    return report

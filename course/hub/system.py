@@ -31,7 +31,13 @@ _ACL_USER_OBJ, _ACL_USER, _ACL_GROUP_OBJ, _ACL_GROUP, _ACL_MASK, _ACL_OTHER = (
     0x20,
 )
 _ACL_UNDEFINED_ID = 0xFFFFFFFF
-_ACL_LOCK = Path("/tmp/.ankle-course-acl.lock")
+# Machine-wide (grants on /root or /opt are shared by every class on the server), in a folder
+# only root may write, so that no local account can plant a symlink or hold the lock.
+_ACL_LOCK_DIR = Path("/run/ankle-course")
+_ACL_LOCK_NAME = "acl.lock"
+# Class accounts log in through JupyterHub only: not a shell for ssh or su. JupyterLab's terminal
+# does not use the login shell (the per-user server configuration names bash).
+NOLOGIN_SHELL = "/usr/sbin/nologin"
 _AclEntry = tuple[int, int, int]  # (tag, perm, id)
 
 
@@ -81,12 +87,20 @@ def create_group(name: str) -> int:
     return grp.getgrnam(name).gr_gid
 
 
-def create_user(name: str, *, home: Path, groups: Iterable[str] = (), comment: str = "") -> int:
+def create_user(
+    name: str,
+    *,
+    home: Path,
+    groups: Iterable[str] = (),
+    comment: str = "",
+    shell: str = NOLOGIN_SHELL,
+) -> int:
     """Create a user with its own private group and a 0700 home folder; return its uid.
 
-    The account has no usable password until ``set_password`` is called.
+    The account has no usable password until ``set_password`` is called, and by default no
+    login shell (``nologin``): it is not an ssh or ``su`` login even with a password.
     """
-    command = ["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/bash"]
+    command = ["useradd", "--create-home", "--home-dir", str(home), "--shell", shell]
     command += ["--user-group", "--comment", comment.replace(":", " ").replace(",", " ")]
     extra = [g for g in groups if g]
     if extra:
@@ -212,6 +226,33 @@ def needs_traverse(paths: Iterable[Path]) -> list[Path]:
     return blocked
 
 
+def open_to_others(folder: Path) -> list[str]:
+    """Names directly inside ``folder`` that other users may open once they may pass through it.
+
+    Files others may read, folders others may enter (and everything open below them) and
+    symlinks: a traverse grant on ``folder`` exposes these to anyone who knows or guesses the
+    name, although the folder itself still cannot be listed.
+    """
+    names = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError:
+            continue
+        if stat.S_ISLNK(mode):
+            names.append(entry.name)
+        elif stat.S_ISDIR(mode):
+            if mode & stat.S_IXOTH:
+                names.append(entry.name)
+        elif mode & stat.S_IROTH:
+            names.append(entry.name)
+    return names
+
+
 def _read_acl(path: Path) -> list[_AclEntry]:
     try:
         data = os.getxattr(path, _ACL_XATTR)
@@ -234,19 +275,48 @@ def _write_acl(path: Path, entries: list[_AclEntry]) -> None:
     os.setxattr(path, _ACL_XATTR, data)
 
 
+def open_lock(folder: Path, name: str) -> int:
+    """Open (creating) ``folder/name`` for locking, refusing anything another user could plant.
+
+    ``folder`` is created 0700 when missing; it must be a real folder (not a symlink) owned by
+    this process's user and closed to everyone else, and the lock file is opened without
+    following a symlink (``O_NOFOLLOW``).
+    """
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if (
+        not stat.S_ISDIR(info.st_mode)
+        or info.st_uid != os.geteuid()
+        or stat.S_IMODE(info.st_mode) & 0o077
+    ):
+        raise HubSystemError(
+            f"{folder} must be a folder owned by root with mode 0700 (it holds the ACL lock); "
+            "remove it and run again"
+        )
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(folder / name, flags, 0o600)
+    except OSError as exc:
+        raise HubSystemError(f"cannot open the lock {folder / name}: {exc.strerror}") from None
+
+
 @contextlib.contextmanager
 def _acl_lock() -> Iterator[None]:
     """Serialise read-modify-write of ACLs between concurrent setups on one machine."""
-    with open(_ACL_LOCK, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fd = open_lock(_ACL_LOCK_DIR, _ACL_LOCK_NAME)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def grant_traverse(path: Path, gid: int) -> None:
-    """Let members of group ``gid`` traverse (not list, not read) the folder ``path``."""
+    """Let members of group ``gid`` traverse the folder ``path``.
+
+    They still cannot list it, but may open by path anything inside that other users may read
+    (see ``open_to_others``): a grant on a private home exposes its open files.
+    """
     with _acl_lock():
         current = _read_acl(path)
         existing = next((e for e in current if e[0] == _ACL_GROUP and e[2] == gid), None)
