@@ -483,18 +483,27 @@ def _shell_quote(text: str) -> str:
 # --- answering a released notebook from the instructor's source (full marks) ------------------
 
 _SOLUTION_MARKERS = re.compile(r"^\s*#+\s*(BEGIN|END) SOLUTION\s*$", re.MULTILINE)
+_SOLUTION_BLOCK = re.compile(
+    r"^\s*#+\s*BEGIN SOLUTION\s*$(.*?)^\s*#+\s*END SOLUTION\s*$", re.MULTILINE | re.DOTALL
+)
 
 
 def answered(
     released: dict[str, Any], source: dict[str, Any], share: float = 1.0
 ) -> dict[str, Any]:
-    """The released notebook with the first ``share`` of its answer cells solved from source."""
+    """The released notebook with the first ``share`` of its answer cells solved from source.
+
+    Each answer is written as a learner writes it: the solution's ``name = value`` lines take
+    the place of the released ``name = None`` lines (a cell without those gets the solution).
+    """
     solutions = {}
     for cell in source["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         if meta.get("solution"):
             text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            solutions[meta["grade_id"]] = _SOLUTION_MARKERS.sub("", text).strip("\n") + "\n"
+            block = _SOLUTION_BLOCK.search(text)
+            solution = block.group(1) if block else _SOLUTION_MARKERS.sub("", text)
+            solutions[meta["grade_id"]] = solution.strip("\n") + "\n"
     notebook: dict[str, Any] = json.loads(json.dumps(released))
     answer_cells = [
         cell
@@ -502,5 +511,27 @@ def answered(
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") in solutions
     ]
     for cell in answer_cells[: round(len(answer_cells) * share)]:
-        cell["source"] = solutions[cell["metadata"]["nbgrader"]["grade_id"]]
+        solution = solutions[cell["metadata"]["nbgrader"]["grade_id"]]
+        cell["source"] = _fill_in(_text(cell["source"]), solution)
     return notebook
+
+
+def _text(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _fill_in(released: str, solution: str) -> str:
+    """Replace each ``name = None`` placeholder with the solution's line for ``name``."""
+    lines = {
+        match.group(1): line
+        for line in solution.splitlines()
+        if (match := re.match(r"^(\w+)\s*=", line))
+    }
+    placeholders = [re.match(r"^(\w+)\s*=\s*None\s*$", line) for line in released.splitlines()]
+    if not any(m and m.group(1) in lines for m in placeholders):
+        return solution
+    filled = [
+        lines[m.group(1)] if m and m.group(1) in lines else line
+        for m, line in zip(placeholders, released.splitlines(), strict=True)
+    ]
+    return "\n".join(filled) + "\n"
