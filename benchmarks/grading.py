@@ -29,17 +29,10 @@ BIN = Path(sys.executable).parent
 def make_submissions(course: Path, count: int, seed: int = 6) -> list[str]:
     """Write ``count`` submissions with a seeded mix of answers into ``course/submitted``."""
     from course.grading.items import load_item_bank
+    from course.loader import DECISION_ORDER
 
     bank = load_item_bank(course, ASSIGNMENT)
-    decisions = (
-        "PROCEED",
-        "PROCEED_WITH_CAUTION",
-        "AVOID_AREA",
-        "REFER",
-        "STOP",
-        "DO_NOT_MASSAGE",
-        "SEEK_URGENT_CARE",
-    )
+    decisions = DECISION_ORDER
     rng = random.Random(seed)
     released = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     students = [f"learner{n:02d}" for n in range(count)]
