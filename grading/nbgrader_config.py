@@ -5,6 +5,11 @@ Used by plain ``nbgrader`` commands run from this folder and by ``ankle-course g
 
 import os
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from course.grading.hide_tests import HideTests
+
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by nbgrader
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
@@ -36,3 +41,9 @@ c.Execute.startup_timeout = 60
 # Keep autograded notebooks small whatever a learner prints.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 100
+# Feedback made by plain `nbgrader generate_feedback` or formgrader renders the autograded
+# notebooks, whose test cells hold the hidden tests and expected values: HideTests (after
+# GetGrades) empties every test cell and cuts out hidden-test blocks, so no key reaches the
+# feedback folder that `nbgrader release_feedback` hands out. `ankle-course grade feedback`
+# writes its own pages from the item banks instead.
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideTests]

@@ -17,12 +17,19 @@ import nbformat
 import pytest
 
 from course.grading import GradingError
-from course.grading.items import ChoiceItem, ScenarioItem, critical_items, load_item_bank
+from course.grading.items import (
+    MASSAGE_DECISIONS,
+    STOP_DECISIONS,
+    ChoiceItem,
+    ScenarioItem,
+    critical_items,
+    load_item_bank,
+)
 from course.grading.keys import content_key, scenario_key, verify_keys
 from course.grading.marking import item_score, mark
 from course.grading.submission import NOT_SIMPLE, answer_variables, read_answers
 from course.loader import load_content
-from course.safety import Situation, assess
+from course.safety import Decision, Situation, assess
 
 REPO = Path(__file__).resolve().parent.parent
 GRADING = REPO / "grading"
@@ -124,12 +131,45 @@ def test_red_flag_items_are_critical() -> None:
     for item in bank.items:
         assert isinstance(item, ScenarioItem)
         fired = {r.rule for r in assess(Situation(**item.situation)).reasons}
-        assert (item.id in critical) == bool(fired & red), item.id
+        assert (item.id in critical) == bool(fired & red or item.answer in STOP_DECISIONS)
         if item.id in critical:
             assert not assess(Situation(**item.situation)).decision.allows_massage
     assert {"q01", "q02", "q06", "q14"} <= critical
-    assert not ({"q03", "q04", "q19"} & critical)
+    assert not ({"q04", "q15", "q19"} & critical)
     assert critical_items(load_item_bank(GRADING, "anatomy_techniques")) == frozenset()
+
+
+def test_an_item_whose_massage_must_stop_is_critical_and_avoid_area_misses_it() -> None:
+    assert {"PROCEED", "PROCEED_WITH_CAUTION", "AVOID_AREA"} == MASSAGE_DECISIONS
+    assert {"STOP", "DO_NOT_MASSAGE", "SEEK_URGENT_CARE"} == STOP_DECISIONS
+    bank = load_item_bank(GRADING, "safety_scenarios")
+    critical = critical_items(bank)
+    for item in bank.items:
+        if Decision(item.answer) > Decision.REFER:
+            assert item.id in critical, item.id
+    sharp_pain = bank.item("q03")
+    assert sharp_pain.answer == "STOP"
+    assert "q03" in critical  # going on through a sharp increase in pain
+    for answer in ("PROCEED", "PROCEED_WITH_CAUTION", "AVOID_AREA"):
+        result = mark(
+            score=50,
+            max_score=52,
+            pass_percent=80,
+            critical=critical,
+            answers={"q03": answer},
+            status="graded",
+        )
+        assert result.critical_misses == ("q03",)
+        assert not result.passed
+    for answer in ("REFER", "STOP", "DO_NOT_MASSAGE"):
+        assert not mark(
+            score=50,
+            max_score=52,
+            pass_percent=80,
+            critical=critical,
+            answers={"q03": answer},
+            status="graded",
+        ).critical_misses
 
 
 # --- the marking layer -----------------------------------------------------------------------
@@ -288,24 +328,8 @@ def test_nbgrader_validate_passes_on_the_sources() -> None:
 
 
 @pytest.mark.slow
-def test_the_installed_package_carries_no_item_or_key(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(REPO),
-        ],
-        check=True,
-        timeout=300,
-    )
-    (wheel,) = tmp_path.glob("ankle_course-*.whl")
+def test_the_installed_package_carries_no_item_or_key(built_wheel: Path) -> None:
+    wheel = built_wheel
     needles = {"### BEGIN HIDDEN TESTS", "### BEGIN SOLUTION"}
     for assignment in ASSIGNMENTS:
         needles |= set(hidden_test_lines(assignment))

@@ -22,6 +22,7 @@ import nbformat
 import pytest
 
 from course.grading.items import ScenarioItem, critical_items, load_item_bank
+from course.loader import load_content
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"
@@ -124,6 +125,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     submit(course, UNICODE_ID, fill(released(course), right))
     # would massage a red-flag ankle (q02: fever, warm and red) but right everywhere else
     submit(course, "careless", fill(released(course), {**right, "q02": "PROCEED"}))
+    # goes on (around the area) through a sharp increase in pain (q03: STOP)
+    submit(course, "through_pain", fill(released(course), {**right, "q03": "AVOID_AREA"}))
     # a few plain mistakes, one of them malformed
     submit(
         course,
@@ -222,7 +225,9 @@ def test_batch_exits_1_only_because_one_submission_is_ungradable(graded: Graded)
     assert graded.run.stderr.strip().splitlines()[-1] == "could not grade: broken_json"
     assert "Traceback" not in graded.run.stdout + graded.run.stderr
     assert "database is locked" not in graded.run.stdout + graded.run.stderr
-    assert len(graded.results) == 14
+    assert "warning" not in graded.run.stderr.lower()  # e.g. SQLAlchemy's SAWarning
+    assert graded.run.stdout.splitlines()[-1] == load_content().disclaimer
+    assert len(graded.results) == 15
 
 
 def test_right_answers_pass_and_every_result_says_education(graded: Graded) -> None:
@@ -270,6 +275,13 @@ def test_another_items_answer_cell_cannot_change_an_answer(graded: Graded) -> No
         "answer cell q03_answer assigns q02, another item's answer (ignored)"
     ]
     assert crosser["score"] == 52 - 2
+
+
+def test_massaging_around_the_area_through_sharp_pain_fails(graded: Graded) -> None:
+    result = graded.results["through_pain"]
+    assert (result["score"], result["status"]) == (50, "graded")
+    assert result["critical_misses"] == ["q03"]
+    assert result["passed"] is False
 
 
 def test_plain_mistakes_cost_points_only(graded: Graded) -> None:
@@ -375,7 +387,7 @@ def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Gr
     before = scores_in_gradebook(graded.course)
     again = grade(graded.course, "autograde", ASSIGNMENT, "--jobs", "2")
     assert again.returncode == 1  # the invalid submission is still ungradable
-    assert "graded 1, unchanged and skipped 13" in again.stdout
+    assert "graded 1, unchanged and skipped 14" in again.stdout
     forced = grade(
         graded.course,
         "autograde",
@@ -394,7 +406,7 @@ def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Gr
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{graded.course / 'gradebook.db'}", "ankle-course") as gb:
-        assert len(gb.assignment_submissions(ASSIGNMENT)) == 14  # no duplicate rows
+        assert len(gb.assignment_submissions(ASSIGNMENT)) == 15  # no duplicate rows
 
 
 # --- feedback: right answers, rules, guide words; never hidden tests ---------------------------
@@ -418,7 +430,9 @@ def test_feedback_explains_each_item_with_the_rule_and_the_guide(feedback: dict[
     assert "The right answer</dt><dd>SEEK_URGENT_CARE; refer: True" in page
     assert "spreading-infection" in page
     assert "Signs of infection (fever, warmth, red" in page
-    assert "Critical: you would have massaged an ankle with a red flag in" in page
+    assert "Critical: you would have gone on massaging an ankle that needed the massage" in page
+    assert "Answering PROCEED, PROCEED_WITH_CAUTION, AVOID_AREA" in page
+    assert "This scenario is critical: the massage must stop or not start, and your answer" in page
     assert "not passed" in page
     assert "could not be graded" in feedback["broken_json"]
 
@@ -444,6 +458,33 @@ def test_no_hidden_test_or_solution_reaches_releases_or_feedback(
     )
 
 
+def test_plain_nbgrader_generate_feedback_shows_no_key(graded: Graded) -> None:
+    """nbgrader's own feedback (also formgrader's button) renders the autograded notebooks;
+    the course config's HideTests preprocessor keeps their hidden tests out."""
+    from test_grading import hidden_test_lines
+
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    done = subprocess.run(
+        [nbgrader, "generate_feedback", ASSIGNMENT, "--student", "c*", "--force"],
+        cwd=graded.course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    pages = {
+        student: (graded.course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html")
+        for student in ("careless", "cheater", "crosser")
+    }
+    secrets = set(hidden_test_lines(ASSIGNMENT)) | {"BEGIN HIDDEN", "AssertionError", "assert "}
+    for student, path in pages.items():
+        page = path.read_text(encoding="utf-8")
+        assert "Score: " in page, student  # still nbgrader's page, with the points
+        leaked = [s for s in secrets if s in page]
+        assert not leaked, (student, leaked[:3])
+    assert "PROCEED" in pages["careless"].read_text(encoding="utf-8")  # the learner's answer
+
+
 # --- export and report ------------------------------------------------------------------------
 
 
@@ -462,7 +503,7 @@ def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
         "status",
     ]
     by_id = {row["student_id"]: row for row in rows}
-    assert len(by_id) == 15
+    assert len(by_id) == 16
     assert by_id["careless"] == {
         "student_id": "careless",
         "score": "50",
@@ -488,6 +529,27 @@ def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
     canvas_rows = {row[2]: row[5] for row in lines[2:]}
     assert canvas_rows["perfect"] == "52"
     assert canvas_rows["absent"] == ""
+    # failed on a critical item: 0 in Canvas (the CSV above keeps 50, passed and the miss)
+    assert canvas_rows["careless"] == "0"
+    assert canvas_rows["through_pain"] == "0"
+    assert canvas_rows["partial"] == "38"  # an ordinary fail keeps its points
+    assert "education, not diagnosis" in done.stdout.splitlines()[-1]
+
+
+def test_export_to_a_folder_a_missing_folder_or_a_full_disk_is_one_line_exit_2(
+    graded: Graded, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nonexistent" / "x.csv"
+    for target, message in [
+        (tmp_path, "it is a folder (give a file name, e.g. grades.csv)"),
+        (missing, f"the folder {missing.parent} does not exist"),
+        (Path("/dev/full"), "No space left on device"),
+    ]:
+        done = grade(graded.course, "export", ASSIGNMENT, "--to", str(target))
+        assert done.returncode == 2, (target, done.stderr)
+        assert done.stderr == f"ankle-course: error: cannot write {target}: {message}\n"
+        assert "Traceback" not in done.stdout + done.stderr
+    assert not missing.parent.exists()
 
 
 def test_report_has_one_clear_line_per_problem(graded: Graded) -> None:
@@ -548,6 +610,7 @@ def test_a_killed_run_completes_when_run_again(tmp_path: Path) -> None:
 
     again = grade(course, "autograde", assignment, "--jobs", "2")
     assert again.returncode == 0, again.stderr
+    assert again.stderr == ""  # no warning of any kind in a normal run
     assert f"graded {len(students) - finished}, unchanged and skipped {finished}" in again.stdout
     bank = load_item_bank(course, assignment)
     assert not [i for i in bank.items if isinstance(i, ScenarioItem)]

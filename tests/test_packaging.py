@@ -8,36 +8,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            str(REPO),
-        ],
-        check=True,
-        timeout=300,
-    )
-    (built,) = out.glob("ankle_course-*.whl")
-    return built
-
-
-def test_wheel_contains_data(wheel: Path) -> None:
-    names = set(zipfile.ZipFile(wheel).namelist())
+def test_wheel_contains_data(built_wheel: Path) -> None:
+    names = set(zipfile.ZipFile(built_wheel).namelist())
     for yaml_file in ("anatomy", "techniques", "safety", "lessons", "sources"):
         assert f"course/content/{yaml_file}.yaml" in names
     assert any(n.startswith("course/assets/") for n in names)
@@ -47,7 +22,7 @@ def test_wheel_contains_data(wheel: Path) -> None:
     assert not any(n.startswith("grading/") or "/source/" in n for n in names)
 
 
-def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
         [
@@ -59,7 +34,7 @@ def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> 
             "-q",
             "--target",
             str(target),
-            str(wheel),
+            str(built_wheel),
         ],
         check=True,
         timeout=300,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -306,10 +307,17 @@ def _write_gradebook(course: Course, gb: Any, assignment: str, student: str, out
     coursedir = course.coursedir
     timestamp = coursedir.get_existing_timestamp(str(course.submitted_dir(student, assignment)))
     gb.update_or_create_student(student)
-    if timestamp:
-        submission = gb.update_or_create_submission(assignment, student, timestamp=timestamp)
-    else:
-        submission = gb.update_or_create_submission(assignment, student)
+    extra = {"timestamp": timestamp} if timestamp else {}
+    with warnings.catch_warnings():
+        # nbgrader 0.9.6's add_submission builds the new rows through relationships before
+        # adding them to the session; SQLAlchemy 2 warns (harmlessly) that the autoflush will
+        # not cascade them. Only this named warning from this one call is silenced.
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings(
+            "ignore", message=r"Object of type <Submitted\w+> not in session", category=SAWarning
+        )
+        submission = gb.update_or_create_submission(assignment, student, **extra)
     for nb in submission.notebooks:
         scores = outcome.scores.get(nb.name, {})
         comments = outcome.comments.get(nb.name, {})

@@ -62,6 +62,12 @@ def main(
     _STATE["db_url"] = db_url
 
 
+def _disclaimer() -> None:
+    from course.loader import load_content
+
+    typer.echo(load_content().disclaimer)
+
+
 def _guard(func: Any) -> Any:
     import functools
 
@@ -113,6 +119,7 @@ def autograde(
     typer.echo(f"{assignment}: graded {graded}, unchanged and skipped {len(summary.skipped)}")
     for line in problem_lines(summary.graded):
         typer.echo(line)
+    _disclaimer()
     if summary.ungradable:
         names = ", ".join(r["student_id"] for r in summary.ungradable)
         typer.echo(f"could not grade: {names}", err=True)
@@ -149,6 +156,7 @@ def export(
 
     count = do_export(_course(), assignment, to, fmt.value)
     typer.echo(f"exported {count} learner(s) of {assignment} to {to}")
+    _disclaimer()
 
 
 @app.command()

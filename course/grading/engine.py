@@ -148,8 +148,9 @@ class SnapshotOverwriteCells(OverwriteCells):  # type: ignore[misc]
 class KernelPool:
     """One fresh kernel per learner, the next one already starting (never reused)."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, spare: bool = True) -> None:
         self.config = config
+        self.spare = spare
         self._next: Any = None
 
     def _start(self) -> Any:
@@ -158,12 +159,15 @@ class KernelPool:
 
         km = AsyncKernelManager(kernel_name="python3", config=self.config)
         env = dict(os.environ, NBGRADER_EXECUTION="autograde")
-        run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"], env=env)
+        # the kernel only logs errors: ipykernel warns on every start that its localhost TCP
+        # sockets are not encrypted, noise in every autograde run
+        arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+        run_sync(km.start_kernel)(extra_arguments=arguments, env=env)
         return km
 
     def take(self) -> Any:
         km = self._next if self._next is not None else self._start()
-        self._next = self._start()
+        self._next = self._start() if self.spare else None
         return km
 
     def discard(self, km: Any) -> None:
@@ -189,10 +193,9 @@ def init_worker(spec: AssignmentSpec, config: Config, warm: bool) -> None:
     logging.getLogger("traitlets").setLevel(logging.CRITICAL)
     _STATE["spec"] = spec
     _STATE["config"] = config
-    if warm:
-        pool = KernelPool(config)
-        _STATE["pool"] = pool
-        util.Finalize(pool, pool.close, exitpriority=10)
+    pool = KernelPool(config, spare=warm)
+    _STATE["pool"] = pool
+    util.Finalize(pool, pool.close, exitpriority=10)
 
 
 def grade(job: Job) -> Outcome:

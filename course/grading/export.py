@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any, Literal
 
+from course.grading import GradingError
 from course.grading.autograde import read_result
 from course.grading.course import Course
 from course.grading.items import critical_items, load_item_bank
@@ -85,34 +86,56 @@ def _number(value: float) -> str:
 
 
 def export(course: Course, assignment: str, to: Path, fmt: Literal["csv", "canvas"] = "csv") -> int:
-    """Write the grades of ``assignment`` to ``to``; returns the number of learners."""
+    """Write the grades of ``assignment`` to ``to``; returns the number of learners.
+
+    The folder of ``to`` must exist. In the Canvas file a failed assessment because of a
+    critical miss is worth 0 points: Canvas only receives a number, and a number near full
+    marks would read as a pass for a learner who would massage an ankle that must not be. The
+    CSV export keeps the points, ``passed`` and ``critical_misses``.
+    """
+    if not to.parent.is_dir():
+        raise GradingError(f"cannot write {to}: the folder {to.parent} does not exist")
+    if to.is_dir():
+        raise GradingError(f"cannot write {to}: it is a folder (give a file name, e.g. grades.csv)")
     rows = collect(course, assignment)
-    to.parent.mkdir(parents=True, exist_ok=True)
-    with to.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        if fmt == "canvas":
-            bank = load_item_bank(course.root, assignment)
-            column = f"{bank.title} ({assignment})"
-            writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
-            writer.writerow(["Points Possible", "", "", "", "", _number(bank.max_score)])
-            for row in rows:
-                score = "" if row["status"] in ("missing", "ungraded") else _number(row["score"])
-                writer.writerow([row["student_id"], "", row["student_id"], "", "", score])
-        else:
-            writer.writerow(COLUMNS)
-            for row in rows:
-                writer.writerow(
-                    [
-                        row["student_id"],
-                        _number(row["score"]),
-                        _number(row["max_score"]),
-                        f"{row['percent']:.1f}",
-                        "true" if row["passed"] else "false",
-                        ";".join(row["critical_misses"]),
-                        row["status"],
-                    ]
-                )
+    try:
+        with to.open("w", newline="", encoding="utf-8") as handle:
+            _write(csv.writer(handle), course, assignment, rows, fmt)
+    except OSError as exc:
+        raise GradingError(f"cannot write {to}: {exc.strerror or exc}") from None
     return len(rows)
+
+
+def _write(
+    writer: Any, course: Course, assignment: str, rows: list[dict[str, Any]], fmt: str
+) -> None:
+    if fmt == "canvas":
+        bank = load_item_bank(course.root, assignment)
+        column = f"{bank.title} ({assignment})"
+        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
+        writer.writerow(["Points Possible", "", "", "", "", _number(bank.max_score)])
+        for row in rows:
+            if row["status"] in ("missing", "ungraded"):
+                score = ""
+            elif row["critical_misses"]:
+                score = "0"  # failed on a critical item: never a near-full mark in Canvas
+            else:
+                score = _number(row["score"])
+            writer.writerow([row["student_id"], "", row["student_id"], "", "", score])
+        return
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                row["student_id"],
+                _number(row["score"]),
+                _number(row["max_score"]),
+                f"{row['percent']:.1f}",
+                "true" if row["passed"] else "false",
+                ";".join(row["critical_misses"]),
+                row["status"],
+            ]
+        )
 
 
 def status_rank(status: str) -> int:

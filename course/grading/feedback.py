@@ -14,8 +14,17 @@ from typing import Any
 from course.grading import GradingError
 from course.grading.autograde import read_result
 from course.grading.course import Course
-from course.grading.items import ChoiceItem, ItemBank, ScenarioItem, critical_items, load_item_bank
+from course.grading.items import (
+    MASSAGE_DECISIONS,
+    STOP_DECISIONS,
+    ChoiceItem,
+    ItemBank,
+    ScenarioItem,
+    critical_items,
+    load_item_bank,
+)
 from course.grading.submission import NOT_SIMPLE
+from course.loader import DECISION_ORDER
 
 
 def _show(value: Any) -> str:
@@ -132,6 +141,8 @@ def render(
             passed=result["passed"],
             pass_percent=bank.pass_percent,
             critical_misses=result.get("critical_misses", []),
+            massage_decisions=[d for d in DECISION_ORDER if d in MASSAGE_DECISIONS],
+            stop_decisions=[d for d in DECISION_ORDER if d in STOP_DECISIONS],
             items=item_views(bank, result, scores, maxima),
         )
     )

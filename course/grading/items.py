@@ -14,11 +14,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from course.grading import GradingError
+from course.safety import Decision
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z][0-9]{2}$")]
 
-#: Decisions that let a massage go ahead: a red-flag item answered with one is a critical miss.
-MASSAGE_DECISIONS = frozenset({"PROCEED", "PROCEED_WITH_CAUTION"})
+#: Decisions that let a massage go on (AVOID_AREA too: the massage continues around the area),
+#: the ones below REFER in the policy's ordering. A critical item answered with one is missed.
+MASSAGE_DECISIONS = frozenset(d.value for d in Decision if d < Decision.REFER)
+#: Decisions that stop a massage or keep it from starting, the ones above REFER: an item whose
+#: key is one of them is critical (as is every item with a red flag).
+STOP_DECISIONS = frozenset(d.value for d in Decision if d > Decision.REFER)
 
 
 class _Model(BaseModel):
@@ -170,7 +175,8 @@ def load_item_bank(course_dir: Path, assignment: str) -> ItemBank:
 
 
 def critical_items(bank: ItemBank) -> frozenset[str]:
-    """Ids of the scenario items with a red flag (a fired rule with ``red_flag: true``)."""
+    """Ids of the critical scenario items: the key stops the massage or keeps it from starting
+    (a decision above REFER: STOP, DO_NOT_MASSAGE, SEEK_URGENT_CARE), or a red flag fires."""
     if not bank.is_scenario:
         return frozenset()
     from course.loader import load_content
@@ -181,6 +187,6 @@ def critical_items(bank: ItemBank) -> frozenset[str]:
     for item in bank.items:
         assert isinstance(item, ScenarioItem)
         fired = {reason.rule for reason in assess(Situation(**item.situation)).reasons}
-        if fired & red:
+        if fired & red or item.answer in STOP_DECISIONS:
             critical.add(item.id)
     return frozenset(critical)

@@ -1,8 +1,9 @@
-"""The safety marking layer: points, the pass mark and critical red-flag items.
+"""The safety marking layer: points, the pass mark and critical items.
 
 A learner who would massage an ankle with a red flag must not pass: a critical item (a
-scenario with a red flag) answered PROCEED or PROCEED_WITH_CAUTION fails the assessment
-whatever the points total.
+scenario whose key stops the massage or keeps it from starting, or with a red flag) answered
+with a decision that lets the massage go on (PROCEED, PROCEED_WITH_CAUTION or AVOID_AREA, the
+decisions below REFER) fails the assessment whatever the points total.
 """
 
 from __future__ import annotations

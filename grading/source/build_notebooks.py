@@ -19,6 +19,8 @@ from pathlib import Path
 import nbformat
 
 from course.grading.items import (
+    MASSAGE_DECISIONS,
+    STOP_DECISIONS,
     ChoiceItem,
     ItemBank,
     ScenarioItem,
@@ -26,7 +28,7 @@ from course.grading.items import (
     load_item_bank,
 )
 from course.grading.keys import verify_keys
-from course.loader import load_content
+from course.loader import DECISION_ORDER, load_content
 
 HERE = Path(__file__).resolve().parent
 COURSE_DIR = HERE.parent
@@ -69,6 +71,12 @@ def _code(cell_id: str, source: str, meta: dict[str, object]) -> nbformat.Notebo
     cell = nbformat.v4.new_code_cell(source, id=cell_id)
     cell.metadata = meta
     return cell
+
+
+def _names(decisions: frozenset[str]) -> str:
+    """`A`, `B` or `C`, in the policy's order."""
+    names = [f"`{d}`" for d in DECISION_ORDER if d in decisions]
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _answers_table(bank: ItemBank, decisions: tuple[str, ...]) -> str:
@@ -151,8 +159,11 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
         header += [f"- `{d.id}`: {d.meaning}" for d in content.decisions.values()]
         header += [
             "",
-            "A scenario with a red flag is *critical*: answering `PROCEED` or",
-            "`PROCEED_WITH_CAUTION` there fails the assessment, whatever your other points.",
+            "A scenario where the massage must stop or not start (the right answer is "
+            + _names(STOP_DECISIONS)
+            + ") is *critical*: answering "
+            + _names(MASSAGE_DECISIONS)
+            + " there fails the assessment, whatever your other points.",
         ]
     cells.append(_md("intro", "\n".join(header), grade_id="intro"))
     answers = _answers_table(bank, decisions)
