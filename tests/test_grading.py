@@ -240,7 +240,7 @@ def test_an_answer_is_read_only_from_its_own_answer_cell() -> None:
     [
         'q01 = "ST" + "OP"',
         "class _Any:\n    __eq__ = lambda s, o: True\ntype = lambda x: str\nq01 = _Any()",
-        'q01 = "PROCEED"\nq01 = "STOP"',
+        'q01 = "PROCEED"\nq01 = "ST" + "OP"',
         'q01: str = "STOP"',
         'q01 = q01_other = "STOP"',
         'q01 = "STOP"\nimport os as q01',
@@ -260,6 +260,15 @@ def test_an_answer_that_is_not_one_plain_literal_assignment_is_not_simple(source
 
 def test_a_plain_literal_answer_is_read_whatever_else_the_cell_does() -> None:
     source = '# my answer\nq01 = "STOP"  # sure\nprint(q01)\nq01_refer = True'
+    answers, problems = read_answers(_answer_notebook(("q01_answer", source)), VARIABLES)
+    assert answers == {"q01": "STOP", "q01_refer": True}
+    assert problems == []
+
+
+def test_the_placeholder_kept_above_the_answer_does_not_matter() -> None:
+    source = (
+        '# Your answer: replace None\nq01 = None\nq01 = "STOP"\nq01_refer = None\nq01_refer = True'
+    )
     answers, problems = read_answers(_answer_notebook(("q01_answer", source)), VARIABLES)
     assert answers == {"q01": "STOP", "q01_refer": True}
     assert problems == []

@@ -165,8 +165,10 @@ def read_answers(
 
     Each answer variable (``variables``: answer cell id -> its variable names) is read only
     from its own answer cell, and only from a single plain assignment of a literal
-    (``q01 = "STOP"``, read with :func:`ast.literal_eval`, never run). An answer written any
-    other way (computed, assigned twice, rebound by an import, a loop, ...) is
+    (``q01 = "STOP"``, read with :func:`ast.literal_eval`, never run); when the cell assigns it
+    more than once at top level (the ``q01 = None`` placeholder kept above the answer), the last
+    assignment counts, as in Python. An answer written any other way (computed, rebound by an
+    import, a loop, a nested block, ...) is
     :data:`NOT_SIMPLE`; an answer cell that assigns another item's variable is reported and
     that assignment never counts. An unanswered variable is absent from the answers.
     """
@@ -199,9 +201,11 @@ def read_answers(
                 and stmt.targets[0].id == name
             ]
             value: Any = NOT_SIMPLE
-            if len(nodes) == 1 and len(plain) == 1 and plain[0].targets[0] is nodes[0]:
+            targets = [stmt.targets[0] for stmt in plain]
+            # every binding is a top-level `name = ...`: the last one counts, as in Python
+            if len(nodes) == len(plain) and all(any(n is t for t in targets) for n in nodes):
                 try:
-                    value = ast.literal_eval(plain[0].value)
+                    value = ast.literal_eval(plain[-1].value)
                 except Exception:  # ValueError, TypeError, RecursionError, MemoryError
                     value = NOT_SIMPLE
             answers[name] = value
