@@ -5,9 +5,14 @@ Education, not diagnosis. The public modules are :mod:`course.safety` (the decis
 diagrams, widgets, quizzes, progress and grading layers live in their own subpackages.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("ankle-course")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    """``course.__version__``, read from the installed metadata on first use."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("ankle-course")
+        except PackageNotFoundError:  # a bare checkout, never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'course' has no attribute {name!r}")

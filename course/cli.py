@@ -11,13 +11,20 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from types import UnionType
+from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
+# Each sub-command's module keeps its heavy imports inside the command function.
+from course.app.command import app as voila_app_command
+from course.export_html import export_html_command
+from course.grading.cli import app as grade_app
+from course.hub.cli import app as hub_app
+from course.progress.cli import progress as progress_command
 from course.situation import Situation
 
 app = typer.Typer(
@@ -29,10 +36,6 @@ app = typer.Typer(
 )
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
-
-
-class CliError(Exception):
-    """An expected problem: printed as one line, exit status 2."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -137,23 +140,25 @@ def _situation_error(exc: ValidationError) -> str:
     return f"{option}: {message}"
 
 
+def _option_type(annotation: Any) -> type:
+    """The command-line type of a Situation field: bool, int, float, or str for choices."""
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if get_origin(annotation) in (Union, UnionType, Annotated):
+        return _option_type(args[0])
+    if get_origin(annotation) is Literal or annotation is str:
+        return str
+    if annotation in (bool, int, float):
+        return annotation  # type: ignore[no-any-return]
+    raise TypeError(f"no command-line option type for {annotation!r}")
+
+
 def _assess_signature() -> inspect.Signature:
     parameters = []
     for name, info in Situation.model_fields.items():
         option = "--" + name.replace("_", "-")
-        annotation: Any
-        if info.annotation is bool:
-            annotation = bool | None
-            decls = [f"{option}/--no-{option[2:]}"]
-        elif name == "pain":
-            annotation = int | None
-            decls = [option]
-        elif name in ("hours_since_injury", "discomfort_days"):
-            annotation = float | None
-            decls = [option]
-        else:
-            annotation = str | None
-            decls = [option]
+        value_type = _option_type(info.annotation)
+        annotation: Any = value_type | None
+        decls = [f"{option}/--no-{option[2:]}"] if value_type is bool else [option]
         default = info.default
         parameters.append(
             inspect.Parameter(
@@ -184,13 +189,11 @@ def _assess_signature() -> inspect.Signature:
 _assess.__signature__ = _assess_signature()  # type: ignore[attr-defined]
 app.command("assess")(_assess)
 
-from course.grading.cli import app as grade_app  # noqa: E402 - light: nbgrader loads lazily
-
+app.command("app")(voila_app_command)
+app.command("progress")(progress_command)
+app.command("export-html")(export_html_command)
 app.add_typer(grade_app, name="grade")
-app.add_typer(__import__("course.hub.cli", fromlist=["app"]).app, name="hub")
-app.command("app")(__import__("course.app.command", fromlist=["app"]).app)
-app.command("progress")(__import__("course.progress.cli", fromlist=["progress"]).progress)
-app.command("export-html")(__import__("course.export_html", fromlist=["x"]).export_html_command)
+app.add_typer(hub_app, name="hub")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,15 +6,21 @@ widget (:class:`ProgressSummary`) is imported lazily so the store stays light.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from course.progress.store import (
-    ENV_VAR,
-    Attempt,
-    LessonProgress,
-    ProgressStore,
-    ProgressWarning,
-    default_path,
+if TYPE_CHECKING:
+    from course.progress.store import (
+        ENV_VAR,
+        Attempt,
+        LessonProgress,
+        ProgressStore,
+        ProgressWarning,
+        default_path,
+    )
+    from course.progress.widget import ProgressSummary
+
+_FROM_STORE = frozenset(
+    {"ENV_VAR", "Attempt", "LessonProgress", "ProgressStore", "ProgressWarning", "default_path"}
 )
 
 __all__ = [
@@ -37,6 +43,11 @@ def summary() -> Any:
 
 
 def __getattr__(name: str) -> Any:
+    """Load the store and the widget on first use, so ``import course.progress`` is free."""
+    if name in _FROM_STORE:
+        from course.progress import store
+
+        return getattr(store, name)
     if name == "ProgressSummary":
         from course.progress.widget import ProgressSummary
 
