@@ -10,7 +10,7 @@ from course.grading import GradingError
 from course.grading.autograde import read_result
 from course.grading.course import Course
 from course.grading.items import critical_items, load_item_bank
-from course.grading.marking import STATUSES, mark
+from course.grading.marking import mark
 
 COLUMNS = ("student_id", "score", "max_score", "percent", "passed", "critical_misses", "status")
 
@@ -136,7 +136,3 @@ def _write(
                 row["status"],
             ]
         )
-
-
-def status_rank(status: str) -> int:
-    return STATUSES.index(status) if status in STATUSES else len(STATUSES)

@@ -334,9 +334,6 @@ class HubAdmin:
         wait_for(ready, timeout=timeout, what=f"{name}'s server", interval=0.25)
         return time.monotonic() - started
 
-    def stop_server(self, name: str) -> None:
-        self.api("DELETE", f"/users/{name}/server")
-
 
 @dataclass
 class UserSession:
@@ -352,9 +349,6 @@ class UserSession:
 
     def api(self, method: str, path: str, body: Any = None, *, timeout: float = 120) -> Any:
         return request(method, f"{self.base}{path}", self.token, body, timeout=timeout)
-
-    def get_url(self, url: str) -> Any:
-        return request("GET", url, self.token)
 
     # nbgrader's assignment list (the learner's "Assignments" tab)
     def assignments(self, course_id: str) -> list[dict[str, Any]]:

@@ -110,10 +110,6 @@ def create_user(
     return pwd.getpwnam(name).pw_uid
 
 
-def add_to_group(user: str, group: str) -> None:
-    run(["usermod", "--append", "--groups", group, user])
-
-
 def set_password(name: str, password: str) -> None:
     run(["chpasswd"], stdin=f"{name}:{password}\n")
 
