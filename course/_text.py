@@ -1,4 +1,8 @@
-"""Learner-facing words of the lesson helpers, quizzes and progress (``content/study.yaml``)."""
+"""Learner-facing words, looked up by dotted key in a content file.
+
+``study.yaml`` holds the words of the lesson helpers, quizzes and progress; ``ui.yaml`` those
+of the diagrams and widgets (``course.diagrams.text.ui_text``).
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,44 @@ from typing import Any
 from course._resources import content_dir
 from course.loader import ContentError, read_yaml
 
-__all__ = ["study", "text", "texts"]
+__all__ = ["file_text", "lookup", "study", "text", "texts"]
 
-_FILE = "study.yaml"
+_STUDY = "study.yaml"
 
 
 @cache
+def _words(file: str) -> dict[str, Any]:
+    return read_yaml(content_dir() / file)
+
+
 def study() -> dict[str, Any]:
     """The whole ``study.yaml`` mapping (validated for its schema version)."""
-    return read_yaml(content_dir() / _FILE)
+    return _words(_STUDY)
 
 
-def _lookup(key: str) -> Any:
-    node: Any = study()
+def lookup(file: str, key: str) -> Any:
+    """The node at a dotted ``key`` of a content file; ``ContentError`` when missing."""
+    node: Any = _words(file)
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
-            raise ContentError(_FILE, "-", key, "missing text")
+            raise ContentError(file, "-", key, "missing text")
         node = node[part]
     return node
 
 
-def text(key: str, **values: Any) -> str:
-    """The text at a dotted ``key`` (e.g. ``"quiz.correct"``), formatted with ``values``."""
-    node = _lookup(key)
+def file_text(file: str, key: str, **values: Any) -> str:
+    """The string at a dotted ``key`` of a content file, formatted with ``values``."""
+    node = lookup(file, key)
     if not isinstance(node, str):
-        raise ContentError(_FILE, "-", key, "expected a string")
+        raise ContentError(file, "-", key, "expected a string")
     return node.format(**values) if values else node
 
 
+def text(key: str, **values: Any) -> str:
+    """The text at a dotted ``key`` of ``study.yaml`` (e.g. ``"quiz.correct"``)."""
+    return file_text(_STUDY, key, **values)
+
+
 def texts(key: str) -> Any:
-    """A list or mapping of texts at a dotted ``key``."""
-    return _lookup(key)
+    """A list or mapping of texts at a dotted ``key`` of ``study.yaml``."""
+    return lookup(_STUDY, key)

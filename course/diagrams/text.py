@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from functools import cache, lru_cache
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-import yaml
-
-from course._resources import content_dir
+from course._text import file_text
 from course.diagrams.draw import check_layers, check_structures, kind_of, visible_ids
 from course.diagrams.geometry import load_view
 from course.diagrams.palette import LAYERS, layer_of
 
-__all__ = ["alt_text", "describe_structure", "ui", "ui_text"]
-
-
-@cache
-def ui() -> Mapping[str, Any]:
-    """The parsed ``ui.yaml`` (cached)."""
-    path = content_dir() / "ui.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("schema_version") != 1:
-        raise ValueError(f"{path.name}: expected a mapping with schema_version 1")
-    return data
+__all__ = ["alt_text", "describe_structure", "ui_text"]
 
 
 def ui_text(key: str, **values: object) -> str:
     """The string at dotted ``key`` in ``ui.yaml``, formatted with ``values``."""
-    node: Any = ui()
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(f"ui.yaml has no key {key!r}")
-        node = node[part]
-    if not isinstance(node, str):
-        raise KeyError(f"ui.yaml key {key!r} is not a string")
-    return node.format(**values) if values else node
+    return file_text("ui.yaml", key, **values)
 
 
 def _structure(sid: str) -> Any:
