@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from course._resources import content_dir
-from course.loader import ContentError, load_content, read_yaml
+from course.loader import ContentError, load_content, parse_records, read_yaml
 from course.models import Id, Text, _Record
 
 __all__ = ["Section", "all_sections", "section", "sections"]
@@ -33,24 +33,10 @@ def all_sections() -> dict[str, tuple[Section, ...]]:
         raise ContentError(_FILE, "-", "lessons", "expected a mapping of lesson id to sections")
     lessons = {lesson.id: lesson for lesson in load_content().lessons}
     result: dict[str, tuple[Section, ...]] = {}
-    for lesson_id, items in raw.items():
+    for lesson_id in raw:
         if lesson_id not in lessons:
             raise ContentError(_FILE, repr(lesson_id), "-", "unknown lesson")
-        if not isinstance(items, list) or not items:
-            raise ContentError(_FILE, repr(lesson_id), "-", "expected a non-empty list")
-        parsed: list[Section] = []
-        for index, item in enumerate(items):
-            try:
-                parsed.append(Section.model_validate(item))
-            except ValidationError as exc:
-                error = exc.errors()[0]
-                field = ".".join(str(p) for p in error["loc"]) or "-"
-                raise ContentError(
-                    _FILE, f"{lesson_id} #{index + 1}", field, error["msg"]
-                ) from None
-        ids = [s.id for s in parsed]
-        if len(set(ids)) != len(ids):
-            raise ContentError(_FILE, repr(lesson_id), "id", "duplicate section id")
+        parsed = parse_records(raw, f"{_FILE} ({lesson_id})", lesson_id, Section)
         minutes = sum(s.minutes for s in parsed)
         if minutes != lessons[lesson_id].minutes:
             raise ContentError(

@@ -176,3 +176,28 @@ def test_every_citation_names_a_declared_source() -> None:
     for record in records:
         for citation in record.source:
             assert citation.split()[0] in content.sources, (record, citation)
+
+
+def test_lesson_sections_are_validated_like_the_rest(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from course import _sections
+
+    monkeypatch.setattr(_sections, "content_dir", lambda: content_copy)
+    _sections.all_sections.cache_clear()
+    prep = "02_preparation"
+    try:
+        _edit(
+            content_copy / "sections.yaml",
+            lambda d: d["lessons"][prep].append(d["lessons"][prep][1]),
+        )
+        with pytest.raises(
+            ContentError, match=r"\(02_preparation\): record '\w+': field id: duplicate"
+        ):
+            _sections.all_sections()
+        _sections.all_sections.cache_clear()
+        _edit(content_copy / "sections.yaml", lambda d: d["lessons"][prep][0].pop("title"))
+        with pytest.raises(ContentError, match=r"\(02_preparation\): record '\w+': field title"):
+            _sections.all_sections()
+    finally:
+        _sections.all_sections.cache_clear()
