@@ -8,12 +8,10 @@ is stopped by its PID.
 from __future__ import annotations
 
 import csv
-import glob
 import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,34 +21,24 @@ from pathlib import Path
 import pytest
 from test_grading_autograde import copy_course, fill, grade, released, right_answers, submit
 
+from course.hub.harness import free_port, postgres_bin
+
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ASSIGNMENT = "safety_scenarios"
 
 
-def _pg_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    assert found, "Debian's postgresql package is not installed (apt-get install postgresql)"
-    return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
     """A running PostgreSQL server; yields its db_url."""
-    pg = _pg_bin()
+    pg = postgres_bin()  # the newest installed major version
     folder = Path(tempfile.mkdtemp(prefix="ankle-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root: use the package's account
         account = pwd.getpwnam("postgres")
         os.chown(folder, account.pw_uid, account.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
     subprocess.run(
         [
             *as_user,
@@ -112,7 +100,7 @@ def test_grading_against_postgresql(postgres: str, tmp_path: Path) -> None:
     right = right_answers(course)
     submit(course, "ana", fill(released(course), right))
     submit(course, "ben", fill(released(course), {**right, "q14": "PROCEED"}))
-    submit(course, "chloé", fill(released(course), {**right, "q03": "PROCEED", "q04": "STOP"}))
+    submit(course, "chloé", fill(released(course), {**right, "q05": "PROCEED", "q04": "STOP"}))
     submit(course, "dev", fill(released(course), right))
 
     done = grade(course, "autograde", ASSIGNMENT, "--jobs", "2", db_url=postgres)
