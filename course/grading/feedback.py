@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from course.grading import GradingError
-from course.grading.autograde import read_result
 from course.grading.course import Course
 from course.grading.items import (
     MASSAGE_DECISIONS,
@@ -154,9 +153,8 @@ def generate_feedback(
     """Write the feedback page of every graded learner (or of ``students``)."""
     from course.grading.export import collect
 
-    course.check_assignment(assignment)
+    rows = collect(course, assignment, with_grades=True)  # checks the assignment
     bank = load_item_bank(course.root, assignment)
-    rows = collect(course, assignment, with_grades=True)
     if students is not None:
         unknown = sorted(set(students) - {r["student_id"] for r in rows})
         if unknown:
@@ -164,7 +162,7 @@ def generate_feedback(
         rows = [r for r in rows if r["student_id"] in students]
     written = []
     for row in rows:
-        if row["status"] == "missing" or read_result(course, row["student_id"], assignment) is None:
+        if row["status"] in ("missing", "ungraded"):  # no result file: nothing to explain
             continue
         for notebook in row["notebooks"]:
             out = course.feedback_dir(row["student_id"], assignment) / f"{notebook}.html"
