@@ -7,14 +7,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: lab test check lint typecheck pytest system-deps hub-deps browser-deps bench clean help
+.PHONY: lab test check lint typecheck pytest venv-deps system-deps node-version hub-deps browser-deps bench clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (sets everything up first)"
 	@echo "make test   - set up and run lint, type checks and the full test suite"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
-$(BIN)/python:
+$(BIN)/python: | venv-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
@@ -28,6 +28,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 lab: $(VENV)/.installed-lab
 	$(BIN)/ankle-course lab
+
+# `python -m venv` needs ensurepip, which Debian ships in python3-venv.
+venv-deps:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "Installing Debian package python3-venv"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv; }
 
 # Debian packages the suite drives for real: Chromium (browser tests) and PostgreSQL
 # (gradebook tests). Installed with apt-get when missing (sudo when not root).
@@ -45,7 +52,16 @@ system-deps:
 
 # configurable-http-proxy for the JupyterHub tests (pinned in deploy/hub/package-lock.json)
 CHP := deploy/hub/node_modules/.bin/configurable-http-proxy
-hub-deps: system-deps $(CHP)
+hub-deps: system-deps node-version $(CHP)
+
+# configurable-http-proxy 5 needs Node.js 20 or newer (Debian 12's own nodejs is 18).
+node-version:
+	@major=$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
+	if [ "$$major" -lt 20 ]; then \
+	  echo "Node.js $$major found; the JupyterHub tests need Node.js >= 20 for configurable-http-proxy."; \
+	  echo "Install Node.js 20 (e.g. the nodejs package from NodeSource), then run make test again."; \
+	  exit 1; \
+	fi
 
 $(CHP): deploy/hub/package.json deploy/hub/package-lock.json
 	npm ci --prefix deploy/hub --no-audit --no-fund
