@@ -39,6 +39,15 @@ class ContentError(ValueError):
         self.file, self.record, self.field, self.problem = file, record, field, problem
         super().__init__(f"{file}: record {record}: field {field}: {problem}")
 
+    @classmethod
+    def from_validation(
+        cls, file: str, record: str, exc: ValidationError, prefix: tuple[str, ...] = ()
+    ) -> ContentError:
+        """The first problem of a pydantic error, with its field path (under ``prefix``)."""
+        error = exc.errors()[0]
+        field = ".".join([*prefix, *(str(part) for part in error["loc"])]) or "-"
+        return cls(file, record, field, str(error["msg"]).removeprefix("Value error, "))
+
 
 @dataclass(frozen=True)
 class CourseContent:
@@ -107,9 +116,7 @@ def parse_records(
         try:
             record = model.model_validate(item)
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or "-"
-            raise ContentError(file, label, field, error["msg"]) from None
+            raise ContentError.from_validation(file, label, exc) from None
         record_id = str(getattr(record, id_field))
         if record_id in seen:
             raise ContentError(file, label, id_field, f"duplicate id {record_id!r}")

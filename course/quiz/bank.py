@@ -100,10 +100,7 @@ def _parse(file: str, index: int, item: Any, content: CourseContent) -> Question
     try:
         question = model.model_validate(item)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "-"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ContentError(file, label, field, message) from None
+        raise ContentError.from_validation(file, label, exc) from None
     check_sources(file, label, question.checks, content.sources)
     if isinstance(question, FindOnDiagram) and question.structure not in content.structures:
         raise ContentError(file, label, "structure", f"unknown structure {question.structure!r}")
@@ -118,10 +115,7 @@ def _check_scenario(file: str, label: str, question: ScenarioDecision) -> None:
     try:
         situation = Situation.model_validate(question.situation)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(["situation", *(str(part) for part in error["loc"])])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        raise ContentError(file, label, field, message) from None
+        raise ContentError.from_validation(file, label, exc, prefix=("situation",)) from None
     decided = assess(situation).decision.value
     if decided != question.answer:
         raise ContentError(
