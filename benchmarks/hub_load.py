@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from course.hub import system
-from course.hub.harness import HubAdmin, HubProcess, TempPostgres, UserSession, answered
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from hub_harness import HubAdmin, HubProcess, TempPostgres, UserSession, answered
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = "ankle-course"

@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hub_harness import free_port, postgres_bin
 from test_grading_autograde import copy_course, fill, grade, released, right_answers, submit
-
-from course.hub.harness import free_port, postgres_bin
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

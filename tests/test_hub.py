@@ -25,9 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from course.hub import system
-from course.hub.harness import (
+from hub_harness import (
     HttpError,
     HubAdmin,
     HubProcess,
@@ -35,6 +33,8 @@ from course.hub.harness import (
     UserSession,
     answered,
 )
+
+from course.hub import system
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
 
 pytestmark = [pytest.mark.hub, pytest.mark.postgres, pytest.mark.slow]
