@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -22,21 +21,17 @@ import nbformat
 from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+from kernels import this_python_kernel  # noqa: E402
+
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 TARGET_SECONDS = 60.0
 
 
 def _environment(tmp: Path) -> dict[str, str]:
-    spec = tmp / "jupyter" / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}),
-        encoding="utf-8",
-    )
     env = dict(os.environ)
     env.update(
-        JUPYTER_PATH=str(tmp / "jupyter"),
+        JUPYTER_PATH=str(this_python_kernel(tmp)),
         ANKLE_COURSE_PROGRESS=str(tmp / "progress.json"),
         MPLBACKEND="module://ipympl.backend_nbagg",
     )

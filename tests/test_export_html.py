@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from kernels import this_python_kernel
 
 from course.export_html import WIDGET_VIEW, export_html, static_outputs
 
@@ -69,14 +68,7 @@ def test_a_destination_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def _kernel_on_this_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = tmp_path / "jupyter" / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "Python 3", "language": "python"}),
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("JUPYTER_PATH", str(this_python_kernel(tmp_path)))
 
 
 @pytest.mark.slow

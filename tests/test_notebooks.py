@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from kernels import this_python_kernel
 
 from course._sections import sections
 from course.loader import load_content
@@ -107,13 +108,8 @@ def test_widgets_the_issue_asks_for_are_used() -> None:
 # --- run every notebook, top to bottom, headless ------------------------------------------------
 def _kernel_env(tmp_path: Path) -> dict[str, str]:
     """A python3 kernelspec that runs this interpreter, a scratch progress file, ipympl."""
-    spec = tmp_path / "jupyter" / "kernels" / "python3"
-    spec.mkdir(parents=True)
-    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    kernel = {"argv": argv, "display_name": "Python 3 (course venv)", "language": "python"}
-    (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
     return {
-        "JUPYTER_PATH": str(tmp_path / "jupyter"),
+        "JUPYTER_PATH": str(this_python_kernel(tmp_path)),
         "ANKLE_COURSE_PROGRESS": str(tmp_path / "progress.json"),
         "MPLBACKEND": "module://ipympl.backend_nbagg",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
