@@ -265,10 +265,16 @@ class HubProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-        leftovers = [pid for pid in pids if system.pid_alive(pid)]
-        system.stop_pids(leftovers)
+        # The hub has signalled its servers and proxy; give them a moment to finish exiting
+        # (a server can still be writing its last log lines when the hub's process ends).
+        deadline = time.monotonic() + 10
+        while (alive := [pid for pid in pids if system.pid_alive(pid)]) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        system.stop_pids(alive)
         self.process = None
-        return leftovers
+        return alive
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
