@@ -94,9 +94,15 @@ def test_flowchart_is_drawn_from_the_rules_most_severe_first() -> None:
     assert figure.png.startswith(b"\x89PNG")
     for step in steps:
         assert step.condition in figure.alt
-    assert figure.alt.endswith("If every answer is no: Proceed.")
+    assert "If every answer is no: Proceed." in figure.alt
+    referral = lesson.flowchart_referral()
+    assert [steps[n - 1].refer for n in referral] == [True] * len(referral)
+    assert sum(step.refer for step in steps) == len(referral)
+    assert figure.alt.endswith("the policy asks for no referral.")
+    assert f"{referral[-2]} or {referral[-1]}?" in figure.alt
+    assert "+ refer" not in figure.alt
     bundle, metadata = figure._repr_mimebundle_()
-    assert 'alt="A decision flowchart.' in bundle["text/html"]
+    assert 'alt="A decision flowchart in two parts.' in bundle["text/html"]
     assert metadata["image/png"]["alt"] == figure.alt
 
 
@@ -144,10 +150,12 @@ def test_checklist_starts_with_safety_and_lists_the_routine() -> None:
 @settings(max_examples=300, deadline=None)
 @given(situations())
 def test_reading_the_flowchart_gives_the_engines_answer(situation: Situation) -> None:
-    """First yes gives the decision; any yes that says refer means refer: as assess() says."""
+    """Part one: the first yes gives the decision. Part two: refer when any referral question
+    (by its number) had a yes. Both as assess() says, with no exception to remember."""
     result = assess(situation)
     fired = {reason.rule for reason in result.reasons}
-    yes = [step for step in lesson.flowchart_steps() if step.rule in fired]
-    decision = Decision(yes[0].decision) if yes else Decision.PROCEED
+    steps = lesson.flowchart_steps()
+    yes = [number for number, step in enumerate(steps, 1) if step.rule in fired]
+    decision = Decision(steps[yes[0] - 1].decision) if yes else Decision.PROCEED
     assert decision is result.decision
-    assert any(step.refer for step in yes) == result.refer
+    assert bool(set(yes) & set(lesson.flowchart_referral())) == result.refer
