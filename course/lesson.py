@@ -183,7 +183,12 @@ def structures(lesson_id: str | None = None, kind: str | Sequence[str] | None = 
         if not kinds <= known:
             raise ValueError(f"unknown kind {sorted(kinds - known)}; valid: {sorted(known)}")
         chosen = [s for s in chosen if s.kind in kinds]
-    rows = [[s.name, ", ".join(s.synonyms), s.description, " ".join(s.cautions)] for s in chosen]
+    level = texts("labels")["level"]
+    ordered = sorted(chosen, key=lambda s: s.level != "core")  # core first, stable
+    rows = [
+        [s.name, level[s.level], ", ".join(s.synonyms), s.description, " ".join(s.cautions)]
+        for s in ordered
+    ]
     columns = texts("lesson.structure_columns")
     return Block(_table(columns, rows), _plain_table(columns, rows))
 
@@ -211,8 +216,12 @@ def technique(technique_id: str) -> Block:
         facts.append((card["hold"], _amount(t)))
     elif t.repetitions:
         facts.append((card["repetitions"], t.repetitions))
-    if t.avoid:
-        facts.append((card["avoid"], ", ".join(content.structures[a].name for a in t.avoid)))
+    never_on = content.never_on(t.id)
+    if never_on:
+        facts.append((card["avoid"], ", ".join(content.structures[a].name for a in never_on)))
+    light = content.light_touch_only(t.id)
+    if light:
+        facts.append((card["light_touch"], ", ".join(content.structures[a].name for a in light)))
     rows = "".join(f"<tr><th scope='row'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
     cautions = (
         f"<p><strong>{_e(card['cautions'])}</strong></p>{_list(t.cautions)}" if t.cautions else ""
@@ -487,6 +496,7 @@ def checklist_items() -> list[tuple[str, list[str]]]:
         f"{t.order}. {t.name}: {labels['hand_part'][t.hand_part]}, "
         f"{labels['direction'][t.direction]}, {labels['pressure'][t.pressure]}"
         + (f", {_amount(t)}" if _amount(t) != "—" else "")
+        + (f". {' '.join(t.cautions)}" if t.cautions else "")
         for t in content.techniques
     ]
     return [

@@ -65,8 +65,14 @@ def test_structure_tables() -> None:
 def test_technique_card_and_routine_follow_the_data() -> None:
     card = lesson.technique("petrissage").plain
     assert card.startswith("2. Petrissage")
-    assert "Never knead directly on the shin bone (tibia)." in card
-    assert "Keep off: Tibia" in card
+    assert "Never knead directly on the shin bone (tibia)" in card
+    assert "Never worked on directly: Tibia" in card
+    assert "Keep off" not in card
+    assert "Pressure: deeper than effleurage, still comfortable" in card
+    friction = lesson.technique("malleolar_friction").plain
+    assert "Pressure: the guide sets no level: at most moderate" in friction
+    assert "firm" not in friction.lower()
+    assert "Caution zones nearby: Light touch only: behind the inner ankle bone" in friction
     hold = lesson.technique("tendon_sustained_pressure").plain
     assert "hold 5\N{EN DASH}10 seconds" in hold
     rows = lesson.routine().plain.splitlines()[1:]
@@ -145,6 +151,14 @@ def test_checklist_starts_with_safety_and_lists_the_routine() -> None:
     checklist.boxes[0].value = True
     assert f"1 of {len(labels)} steps ticked." in checklist.status.value
     assert "☐ Safety check" in checklist._repr_mimebundle_()["text/html"]
+    content = load_content()
+    for technique, label in zip(content.techniques, technique_labels, strict=True):
+        for caution in technique.cautions:
+            assert caution in label, technique.id
+        if content.light_touch_only(technique.id):
+            assert "light" in label.lower(), technique.id
+    cross = next(label for label in technique_labels if "cross-fibre" in label)
+    assert "Only for deeper tension, carefully, moderate pressure" in cross
 
 
 @settings(max_examples=300, deadline=None)
