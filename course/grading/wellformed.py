@@ -4,7 +4,7 @@ The released notebooks' setup cell makes ``check = AnswerCheck(ANSWERS, globals(
 visible test cell calls ``check("q01")``. A well-formed answer prints one line; an answer that
 is missing, not one of the valid names (or True/False), or not written as a plain literal in
 the cell (``q01 = "ST" + "OP"``: the grader reads answers, it never runs them) raises
-:class:`AnswerNotWellFormedError` naming the item, so ``nbgrader validate`` and the Validate button
+:class:`AnswerError` naming the item, so ``nbgrader validate`` and the Validate button
 fail on it. Nothing here knows a key: a check never says whether an answer is right.
 
 The same :func:`form_problem` words the grader's own check output in the autograded notebook.
@@ -21,8 +21,15 @@ from course.grading.submission import NOT_SIMPLE, read_cell
 Options = Sequence[Any]
 
 
-class AnswerNotWellFormedError(Exception):
+class AnswerError(Exception):
     """An answer that is missing, not a valid name or not a plain literal (never: wrong)."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (and so ``nbgrader validate``) shows: the message, no traceback,
+        wrapped so nbgrader's 90-column report never cuts it."""
+        import textwrap
+
+        return textwrap.wrap(f"{type(self).__name__}: {self}", width=80)
 
 
 def _is_bool_options(options: Options) -> bool:
@@ -96,7 +103,7 @@ class AnswerCheck:
     def __call__(self, name: str) -> None:
         problem = self.problem(name)
         if problem is not None:
-            raise AnswerNotWellFormedError(problem)
+            raise AnswerError(problem)
         print(text("graded.well_formed", name=name))
 
     def all(self) -> None:
