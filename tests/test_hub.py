@@ -172,7 +172,7 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
     exchange = Path(state.exchange_root)
     assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
     inbound = exchange / COURSE / "inbound"
-    assert stat.S_IMODE(inbound.stat().st_mode) == 0o2733
+    assert stat.S_IMODE(inbound.stat().st_mode) == 0o3733  # sticky: no renaming of others
     assert inbound.stat().st_gid == instructor_gid
     course_dir = Path(state.course_dir)
     assert (course_dir / "source" / ASSIGNMENT / NOTEBOOK).is_file()
