@@ -315,3 +315,23 @@ def test_grade_report_lists_every_refusal_with_its_reason(
         assert entry in line
     assert any("symbolic link" in x for x in lines)
     assert any("cannot be read" in x for x in lines)
+
+
+def test_refusals_are_replaced_per_learner_and_a_damaged_record_reads_as_none(
+    tmp_path: Path,
+) -> None:
+    from course.hub.refusals import Refusal, record_refusals, refusals_path
+
+    first = [
+        Refusal("ann", "ann+a+1", "the submission is a symbolic link", "2026-12-01T10:00:00"),
+        Refusal("ben", "ben+a+1", "the submission cannot be read", "2026-12-01T10:00:00"),
+    ]
+    record_refusals(tmp_path, "a", ["ann", "ben"], first)
+    assert read_refusals(tmp_path, "a") == first
+    assert stat.S_IMODE(refusals_path(tmp_path, "a").stat().st_mode) == 0o600
+    # ann's next collect went through: her refusal is cleared, ben's is kept
+    record_refusals(tmp_path, "a", ["ann"], [])
+    assert read_refusals(tmp_path, "a") == first[1:]
+    assert read_refusals(tmp_path, "other") == []
+    refusals_path(tmp_path, "a").write_text("{not json", encoding="utf-8")
+    assert read_refusals(tmp_path, "a") == []
