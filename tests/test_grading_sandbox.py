@@ -146,6 +146,27 @@ def _hostile(host: Host) -> dict[str, str]:
             "    except OSError as exc:\n"
             "        print(address, type(exc).__name__, exc)"
         ),
+        "read the hidden tests": (
+            "import glob, os\n"
+            f"mark = {SECRET[:6]!r} + {SECRET[6:]!r}\n"
+            "paths = glob.glob('/proc/[0-9]*/fd/*') + glob.glob('/proc/[0-9]*/environ')\n"
+            "paths += glob.glob('/proc/[0-9]*/cmdline')\n"
+            "for top in ('/sandbox', '/tmp'):\n"
+            "    for folder, _, files in os.walk(top):\n"
+            "        paths += [os.path.join(folder, name) for name in files]\n"
+            "found = []\n"
+            "for path in paths:\n"
+            "    try:\n"
+            "        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)\n"
+            "        try:\n"
+            "            if mark.encode() in os.read(fd, 1 << 22):\n"
+            "                found.append(path)\n"
+            "        finally:\n"
+            "            os.close(fd)\n"
+            "    except OSError:\n"
+            "        pass\n"
+            "print('searched', len(paths), 'found', found)"
+        ),
         "sleep forever": (
             "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(10**6)"
         ),
@@ -153,7 +174,10 @@ def _hostile(host: Host) -> dict[str, str]:
 
 
 def _notebook(first: str) -> Any:
-    return new_notebook(cells=[new_code_cell(first), new_code_cell(ANSWER), new_code_cell(TEST)])
+    """The hostile cell, an answer, its test, and a hidden test holding a secret."""
+    hidden = new_code_cell(f"# hidden test: {SECRET}\nassert answer == 42")
+    cells = [new_code_cell(first), new_code_cell(ANSWER), new_code_cell(TEST), hidden]
+    return new_notebook(cells=cells)
 
 
 def _text(result: SandboxResult) -> str:
@@ -221,6 +245,17 @@ def test_the_keys_other_learners_and_homes_do_not_exist_in_the_sandbox(
     text = _text(result)
     assert SECRET not in text
     assert "FileNotFoundError" in text
+    assert _graded(result)
+
+
+def test_later_cells_and_the_runner_are_out_of_the_learner_s_reach(
+    batch: dict[str, tuple[SandboxResult, float]],
+) -> None:
+    result, _ = batch["read the hidden tests"]
+    assert result.ok, result.flagged
+    text = _text(result)
+    assert "found []" in text, text
+    assert SECRET not in text
     assert _graded(result)
 
 

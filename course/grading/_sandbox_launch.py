@@ -9,7 +9,7 @@ the course (or the course folder) is imported.
 The new root is an empty tmpfs holding, read-only: ``/usr`` (and the merged-usr links), the
 Python installation and virtual environment; copied: a few files of ``/etc`` the dynamic loader
 and Python read; a minimal ``/dev``; a fresh ``/proc`` of the new PID namespace; and, writable,
-a size-limited tmpfs ``/sandbox`` holding only the submission and a small ``/tmp``. Everything
+a size-limited tmpfs ``/sandbox`` (the working folder) and a small ``/tmp``. Everything
 else on the machine (homes, ``/root``, the course folder, the exchange, the gradebook) does not
 exist in there.
 """
@@ -38,7 +38,6 @@ _ETC_FILES = (
 )
 _DEVICES = ("null", "zero", "full", "random", "urandom")
 WORK = "/sandbox"
-NOTEBOOK = "submission.ipynb"
 
 
 def _mount(*args: str) -> None:
@@ -99,11 +98,6 @@ def _build_root(root: str, request: dict[str, object]) -> None:
     size = int(str(request["workspace_bytes"]))
     options = f"size={size},mode=0700,uid={uid},gid={gid},nosuid,nodev"
     _mount("-t", "tmpfs", "-o", options, "ankle-work", work)
-    path = os.path.join(work, NOTEBOOK)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(str(request["notebook"]))
-    os.chown(path, uid, gid)
-    os.chmod(path, 0o600)
 
 
 def _limit(request: dict[str, object]) -> None:
@@ -120,6 +114,12 @@ def main() -> None:
     _build_root(root, request)
     runner = str(request["runner"])
     python = str(request["python"])
+    # the notebook (with any hidden tests) reaches the runner as an anonymous in-memory file
+    # that it reads and closes before the kernel starts: never a file the learner's code can open
+    notebook_fd = os.memfd_create("submission", 0)
+    os.write(notebook_fd, str(request["notebook"]).encode("utf-8"))
+    os.lseek(notebook_fd, 0, os.SEEK_SET)
+    os.set_inheritable(notebook_fd, True)
     os.chroot(root)
     os.chdir(WORK)
     _limit(request)
@@ -140,7 +140,7 @@ def main() -> None:
         "MALLOC_ARENA_MAX": "2",
         "PYTHONDONTWRITEBYTECODE": "1",
         "ANKLE_SANDBOX_REQUEST": json.dumps(
-            {"notebook": os.path.join(WORK, NOTEBOOK), **dict(request["runner_options"])}
+            {"notebook_fd": notebook_fd, "work": WORK, **dict(request["runner_options"])}
         ),
     }
     os.execve(python, [python, "-I", "-c", runner], env)

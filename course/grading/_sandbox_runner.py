@@ -29,8 +29,9 @@ def _main() -> None:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     request = json.loads(os.environ.pop("ANKLE_SANDBOX_REQUEST"))
-    work = os.path.dirname(request["notebook"])
-    nb = nbformat.read(request["notebook"], as_version=4)  # type: ignore[no-untyped-call]
+    work = request["work"]
+    with os.fdopen(int(request["notebook_fd"]), encoding="utf-8") as source:
+        nb = nbformat.read(source, as_version=4)  # type: ignore[no-untyped-call]
     runtime = os.path.join(work, ".jupyter-runtime")
     os.makedirs(runtime, mode=0o700, exist_ok=True)
     env = {
