@@ -22,8 +22,9 @@ from typing import Any
 
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
+from traitlets.config import Config
 
-from course.grading.sandbox import SandboxLimits, SandboxResult, _pids_of_uid, execute_sandboxed
+from course.grading.sandbox import SandboxLimits, SandboxResult, _pids_of_uid, run_sandboxed
 
 pytestmark = [pytest.mark.slow]
 
@@ -205,7 +206,7 @@ def batch(host: Host) -> dict[str, tuple[SandboxResult, float]]:
 
     def run(name: str) -> tuple[str, SandboxResult, float]:
         started = time.monotonic()
-        result = execute_sandboxed(_notebook(jobs[name]), limits=LIMITS)
+        result = run_sandboxed(_notebook(jobs[name]), limits=LIMITS)
         return name, result, time.monotonic() - started
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -319,5 +320,48 @@ def test_the_sandbox_refuses_to_run_without_root(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
     assert "root" in (sandbox.sandbox_problem() or "")
-    with pytest.raises(RuntimeError, match="root"):
-        execute_sandboxed(_notebook("1"))
+    with pytest.raises(sandbox.SandboxUnavailableError, match="root"):
+        run_sandboxed(_notebook("1"))
+    resources = {"nbgrader": {"assignment": "code_quiz", "student": "ann"}}
+    with pytest.raises(sandbox.SandboxUnavailableError, match="'code_quiz' has `execute: true`"):
+        sandbox.execute_sandboxed(_notebook("1"), resources, Config())
+
+
+def _graded_notebook(first: str) -> Any:
+    """As nbgrader's pipeline hands it over: grade cells marked, the problems list kept."""
+    nb = _notebook(first)
+    for index, cell in enumerate(nb.cells[1:], start=1):
+        cell.metadata["nbgrader"] = {
+            "grade": index > 1,
+            "solution": index == 1,
+            "grade_id": f"cell{index}",
+            "points": 1,
+        }
+    nb.metadata["ankle_course"] = {"answers": {}, "problems": []}
+    return nb
+
+
+def test_the_pipeline_hook_flags_a_stopped_run_and_fails_the_tests_that_did_not_run() -> None:
+    from nbgrader.utils import determine_grade
+
+    from course.grading.sandbox import execute_sandboxed
+
+    config = Config()
+    config.Sandbox.wall_seconds = 12
+    config.Sandbox.cell_timeout = 2
+    resources = {"nbgrader": {"assignment": "code_quiz", "student": "ann"}}
+    hostile = _graded_notebook(_hostile_sleep())
+    executed = execute_sandboxed(hostile, resources, config)
+    problems = executed.metadata["ankle_course"]["problems"]
+    assert problems == [
+        "the sandbox flagged this submission: ran longer than 12 s in the sandbox and was stopped"
+    ]
+    for cell in executed.cells[2:]:
+        assert determine_grade(cell) == (0, 1)  # never full marks for a test that never ran
+    honest = execute_sandboxed(_graded_notebook("x = 1"), resources, config)
+    assert honest.metadata["ankle_course"]["problems"] == []
+    assert [determine_grade(cell) for cell in honest.cells[2:]] == [(1, 1), (1, 1)]
+
+
+def _hostile_sleep() -> str:
+    return "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(10**6)"

@@ -18,8 +18,10 @@ must run, but not as the instructor. ``execute_sandboxed`` runs one submission n
   killing the PID namespace (every process in it dies with its first process).
 
 Needs root (the namespaces and the uid switch) and ``unshare`` from util-linux;
-``sandbox_problem`` says why the sandbox cannot run here. The result is the executed notebook,
-or a reason to flag the submission; this function never runs learner code any other way.
+``sandbox_problem`` says why the sandbox cannot run here. ``run_sandboxed`` returns the
+executed notebook or a reason to flag the submission; ``execute_sandboxed`` is the grading
+pipeline's hook (``MarkAnswers`` calls it for ``execute: true`` item banks). Nothing here ever
+runs learner code any other way.
 """
 
 from __future__ import annotations
@@ -39,12 +41,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from course.grading import GradingError
+
 _HERE = Path(__file__).resolve().parent
 _LAUNCHER = _HERE / "_sandbox_launch.py"
 _RUNNER = _HERE / "_sandbox_runner.py"
 # sandbox uids: above any range useradd hands out, below the 32-bit "no uid" values
 _UID_RANGE = (1 << 30, (1 << 31) - 2)
+_META = "ankle_course"  # the submission's problems, as the marking preprocessors keep them
 _NAMESPACES = ("--net", "--mount", "--pid", "--ipc", "--uts", "--fork", "--kill-child")
+
+
+class SandboxUnavailableError(GradingError):
+    """The sandbox cannot run on this machine (not root, not Linux, no util-linux): nothing ran."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ def _free_uid() -> int:
         except KeyError:
             if not _pids_of_uid(uid):
                 return uid
-    raise RuntimeError("no free sandbox uid found")  # pragma: no cover - 2^30 candidates
+    raise SandboxUnavailableError("no free sandbox uid found")  # pragma: no cover - 2^30 candidates
 
 
 def _pids_of_uid(uid: int) -> list[int]:
@@ -187,7 +196,7 @@ def _exit_reason(code: int, stderr: Path) -> str:
     return f"the sandbox stopped with status {code}" + (f": {last}" if last else "")
 
 
-def execute_sandboxed(
+def run_sandboxed(
     notebook: Any, *, limits: SandboxLimits | None = None, kernel_name: str = "python3"
 ) -> SandboxResult:
     """Run every cell of ``notebook`` (an nbformat v4 notebook) in the sandbox.
@@ -195,14 +204,14 @@ def execute_sandboxed(
     Returns the executed notebook (cell errors, including a stopped cell, are outputs as with
     nbgrader's ``Execute``), and ``flagged`` set to a one-line reason when the run did not
     finish normally: the wall-clock limit, a dead kernel, a limit that ended the runner, an
-    unreadable reply. Raises ``RuntimeError`` only when the sandbox cannot run at all (see
-    ``sandbox_problem``); the input notebook is not modified.
+    unreadable reply. Raises ``SandboxUnavailableError`` only when the sandbox cannot run at
+    all (see ``sandbox_problem``); the input notebook is not modified.
     """
     import nbformat
 
     problem = sandbox_problem()
     if problem is not None:
-        raise RuntimeError(problem)
+        raise SandboxUnavailableError(problem)
     limits = limits or SandboxLimits()
     uid = _free_uid()
     started = time.monotonic()
@@ -266,6 +275,63 @@ def execute_sandboxed(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def limits_summary(limits: SandboxLimits) -> dict[str, float | int]:
-    """The limits as plain numbers (for logs and docs)."""
-    return asdict(limits)
+def limits_from_config(config: Any) -> SandboxLimits:
+    """``SandboxLimits`` with any ``c.Sandbox.<field>`` of the course's nbgrader configuration."""
+    section = config.get("Sandbox", {}) if config is not None else {}
+    defaults = asdict(SandboxLimits())
+    values = {}
+    for name, default in defaults.items():
+        if name in section:
+            values[name] = type(default)(section[name])
+    return SandboxLimits(**values)
+
+
+def execute_sandboxed(nb: Any, resources: Any, config: Any) -> Any:
+    """The grading pipeline's hook for ``execute: true``: ``nb`` with the sandbox's outputs.
+
+    ``nb`` is one learner's rebuilt submission (hidden tests restored), ``resources["nbgrader"]``
+    names the assignment and student, ``config`` is the course's traitlets configuration
+    (``c.Sandbox.*`` overrides ``SandboxLimits``). When the run was stopped or failed, the
+    reason is added to the submission's problems (``nb.metadata["ankle_course"]["problems"]``:
+    status ``flagged``) and every test cell that did not run gets an error output, so
+    nbgrader's ``determine_grade`` gives it 0, never full marks for a test that never ran.
+    Raises ``SandboxUnavailableError`` (nothing run) when the sandbox cannot run here.
+    """
+    info = resources.get("nbgrader", {})
+    problem = sandbox_problem()
+    if problem is not None:
+        raise SandboxUnavailableError(
+            f"assignment {info.get('assignment', '?')!r} has `execute: true` in its item bank: "
+            f"its learners' code needs the sandbox, which cannot run here ({problem}); "
+            "nothing was run"
+        )
+    result = run_sandboxed(nb, limits=limits_from_config(config))
+    if result.flagged is None and result.notebook is not None:
+        return result.notebook
+    executed = result.notebook if result.notebook is not None else nb
+    reason = f"the sandbox flagged this submission: {result.flagged}"
+    found = executed.metadata.get(_META)
+    if isinstance(found, dict):
+        found.setdefault("problems", []).append(reason)
+    else:
+        executed.metadata[_META] = {"problems": [reason]}
+    _fail_unrun_tests(executed, str(result.flagged))
+    return executed
+
+
+def _fail_unrun_tests(nb: Any, reason: str) -> None:
+    import nbformat
+
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
+            continue
+        if cell.get("execution_count") is None:
+            cell.outputs = [
+                nbformat.v4.new_output(  # type: ignore[no-untyped-call]
+                    "error",
+                    ename="SandboxStopped",
+                    evalue=f"this test did not run: {reason}",
+                    traceback=[f"SandboxStopped: this test did not run: {reason}"],
+                )
+            ]
