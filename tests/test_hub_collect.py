@@ -335,3 +335,20 @@ def test_refusals_are_replaced_per_learner_and_a_damaged_record_reads_as_none(
     assert read_refusals(tmp_path, "other") == []
     refusals_path(tmp_path, "a").write_text("{not json", encoding="utf-8")
     assert read_refusals(tmp_path, "a") == []
+
+
+def test_collect_update_takes_a_resubmission_and_keeps_the_refusals(
+    room: Room, collected: dict[str, str]
+) -> None:
+    newer = submit(room, "alice")
+    status, output = as_user(
+        room.instructor, f"nbgrader collect --update {ASSIGNMENT}", cwd=str(room.course_dir)
+    )
+    assert status == 0, output
+    secret = (room.inbound / newer / "submission_secret.txt").read_text()
+    assert (_submitted(room, "alice") / "submission_secret.txt").read_text() == secret
+    leftovers = [p.name for p in _submitted(room, "alice").parent.iterdir()]
+    assert leftovers == [ASSIGNMENT]  # no staging or replaced copy left behind
+    assert sorted(_refusals(room)) == sorted(
+        room.names[w] for w in ("bob", "carol", "dave", "frank")
+    )

@@ -219,6 +219,14 @@ def _parse_utc(text: str) -> datetime.datetime:
     return parsed
 
 
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, RefusedError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"could not be checked ({type(exc).__name__}: {exc})"
+
+
 def _utc(seconds: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(seconds, datetime.UTC).replace(tzinfo=None)
 
@@ -321,15 +329,13 @@ class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
         for filename in sorted(os.listdir(inbound_fd)):
             if filename.startswith(".") or not fnmatch.fnmatchcase(filename, pattern):
                 continue
-            username = filename.split("+", 1)[0]
+            parts = filename.rsplit("+", 3)
+            username = parts[0] if len(parts) >= 3 else filename.split("+", 1)[0]
             self._seen.add(username)
             try:
                 record = self._scan(inbound_fd, filename)
-            except RefusedError as exc:
-                self._refuse(username, filename, str(exc))
-                continue
-            except OSError as exc:
-                self._refuse(username, filename, f"cannot be read ({exc.strerror or exc})")
+            except Exception as exc:  # one entry's problem never stops the others
+                self._refuse(username, filename, _reason(exc))
                 continue
             candidates.setdefault(record["username"], []).append(record)
 
@@ -350,6 +356,8 @@ class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
     def _copy(self, record: dict[str, Any], dest: Path) -> None:
         """Copy one checked entry to ``dest`` through a staging folder (all or nothing)."""
         staging = dest.parent / f".{dest.name}.collecting-{secrets.token_hex(4)}"
+        previous = dest.parent / f".{dest.name}.replaced-{secrets.token_hex(4)}"
+        moved = False
         try:
             walk = self._walk(record["uid"])
             walk.folder(self._inbound_fd, record["filename"], "the submission", staging, 0)
@@ -357,11 +365,19 @@ class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
                 record["timestamp"].strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC", encoding="utf-8"
             )
             if dest.exists():
-                shutil.rmtree(dest)
+                os.rename(dest, previous)  # the earlier collected copy stays until this is in
+                moved = True
             os.rename(staging, dest)
+        except BaseException:
+            if moved and not dest.exists():
+                os.rename(previous, dest)
+                moved = False
+            raise
         finally:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
+            if moved:
+                shutil.rmtree(previous, ignore_errors=True)
 
     def _wanted(self, record: dict[str, Any], dest: Path) -> bool:
         """Stock nbgrader's rule: copy when new, or newer with --update, or --before-duedate."""
@@ -398,12 +414,8 @@ class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
                         break
                     try:
                         self._copy(record, dest)
-                    except RefusedError as exc:
-                        self._refuse(username, record["filename"], str(exc))
-                        continue
-                    except OSError as exc:
-                        reason = f"cannot be read ({exc.strerror or exc})"
-                        self._refuse(username, record["filename"], reason)
+                    except Exception as exc:  # one entry's problem never stops the others
+                        self._refuse(username, record["filename"], _reason(exc))
                         continue
                     self.log.info("Collected submission: %s %s", username, assignment)
                     break
