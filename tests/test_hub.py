@@ -172,7 +172,7 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
     exchange = Path(state.exchange_root)
     assert stat.S_IMODE(exchange.stat().st_mode) == 0o1777
     inbound = exchange / COURSE / "inbound"
-    assert stat.S_IMODE(inbound.stat().st_mode) == 0o2733
+    assert stat.S_IMODE(inbound.stat().st_mode) == 0o3733  # sticky: no renaming of others
     assert inbound.stat().st_gid == instructor_gid
     course_dir = Path(state.course_dir)
     assert (course_dir / "source" / ASSIGNMENT / NOTEBOOK).is_file()
@@ -393,6 +393,24 @@ def test_a_submission_filed_under_another_name_is_not_collected(room: Classroom)
     room.notes["forged"] = forged[0]
 
 
+def test_a_hand_made_submission_linking_the_key_is_not_collected(room: Classroom) -> None:
+    from datetime import UTC, datetime
+
+    state = room.state
+    carol = state.learner_names[2]
+    # carol guesses where the instructor's source notebook is and links it in a folder of her
+    # own making, dated now (later than her real, empty submission)
+    key = Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK
+    inbound = Path(state.exchange_root) / COURSE / "inbound"
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    name = f"{carol}+{ASSIGNMENT}+{stamp}+handmade"
+    status, output = room.session(carol).run(
+        f"cd {inbound} && mkdir '{name}' && ln -s {key} '{name}/{NOTEBOOK}'"
+    )
+    assert status == 0, output
+    room.notes["linked"] = name
+
+
 # --- 5. collect, autograde in parallel, feedback, export ---------------------------------------
 
 
@@ -405,13 +423,19 @@ def test_instructor_collects_grades_in_parallel_and_returns_feedback(room: Class
         f"ankle-course grade --course-dir . autograde {ASSIGNMENT} --jobs 3 && "
         f"ankle-course grade --course-dir . feedback {ASSIGNMENT} && "
         f"ankle-course hub return-feedback {ASSIGNMENT} --course-dir . && "
-        f"ankle-course grade --course-dir . export {ASSIGNMENT} --to grades.csv",
+        f"ankle-course grade --course-dir . export {ASSIGNMENT} --to grades.csv && "
+        f"ankle-course grade --course-dir . report {ASSIGNMENT}",
         timeout=600,
     )
     room.notes["grading_seconds"] = time.monotonic() - started
     assert status == 0, output
     assert "but owned by" in output
     assert room.notes["forged"] in output
+    # the hand-made entry with the key linked in is refused; carol's own (empty) one counts
+    assert "symbolic link" in output
+    refused = [line for line in output.splitlines() if "refused at collect" in line]
+    assert any(room.notes["linked"] in line and "symbolic link" in line for line in refused)
+    assert any(room.notes["forged"] in line and "but owned by" in line for line in refused)
     assert f"{ASSIGNMENT}: graded 3" in output
     rows = list(csv.DictReader(io.StringIO(teacher.read_text("ankle-course/grades.csv"))))
     scores = {row["student_id"]: float(row["score"]) for row in rows}

@@ -110,7 +110,10 @@ class InspectSubmission(NbGraderPreprocessor):  # type: ignore[misc]
         info = resources["nbgrader"]
         released = released_notebook(course_root(self.config), info["assignment"], info["notebook"])
         found = inspect(nb, released)
-        answers, problems = read_answers(found.notebook, answer_variables(released))
+        bank, _ = bank_of(course_root(self.config), info["assignment"])
+        answers, problems = read_answers(
+            found.notebook, answer_variables(released), executed=bank.execute
+        )
         rebuilt = found.notebook
         rebuilt.metadata[META] = {
             "answers": {name: _jsonable(value) for name, value in answers.items()},

@@ -20,6 +20,16 @@ def problem_lines(rows: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def refusal_lines(course: Course, assignment: str) -> list[str]:
+    """One line per inbound entry that collect refused (hand-made, hostile or unreadable)."""
+    from course.hub.refusals import read_refusals
+
+    return [
+        f"{r.student}: refused at collect: {r.entry}: {r.reason}"
+        for r in read_refusals(course.root, assignment)
+    ]
+
+
 def report(course: Course, assignment: str, console: Console) -> list[dict[str, Any]]:
     """Print the status table of ``assignment``; returns its rows."""
     from course.loader import load_content
@@ -38,7 +48,7 @@ def report(course: Course, assignment: str, console: Console) -> list[dict[str, 
             ", ".join(row["critical_misses"]) or "-",
         )
     console.print(table)
-    for line in problem_lines(rows):
-        console.print(line, markup=False, highlight=False)
+    for line in [*problem_lines(rows), *refusal_lines(course, assignment)]:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(load_content().disclaimer, style="italic")
     return rows

@@ -217,7 +217,7 @@ def has_other_code(source: str, own: tuple[str, ...]) -> bool:
 
 
 def read_answers(
-    notebook: Any, variables: dict[str, tuple[str, ...]]
+    notebook: Any, variables: dict[str, tuple[str, ...]], *, executed: bool = False
 ) -> tuple[dict[str, Any], list[str]]:
     """The answers written in the answer cells, and one line per problem found.
 
@@ -228,7 +228,8 @@ def read_answers(
     assignment counts, as in Python. An answer written any other way (computed, rebound by an
     import, a loop, a nested block, ...) is :data:`NOT_SIMPLE`; an answer cell that assigns
     another item's variable is reported and that assignment never counts; an answer cell with
-    any other code is reported (the code is never run). An unanswered variable is absent.
+    any other code is reported (the code is never run, or with ``executed`` only in the grading
+    sandbox). An unanswered variable is absent.
     """
     everyone = {name for names in variables.values() for name in names}
     answers: dict[str, Any] = {}
@@ -248,5 +249,6 @@ def read_answers(
                 f"answer cell {meta['grade_id']} assigns {name}, another item's answer (ignored)"
             )
         if not cell_problems and not crossed and has_other_code(source, own):
-            problems.append(f"answer cell {meta['grade_id']} holds other code (never run)")
+            where = "run only in the sandbox" if executed else "never run"
+            problems.append(f"answer cell {meta['grade_id']} holds other code ({where})")
     return answers, problems

@@ -10,18 +10,36 @@ the new submission folder belongs to that group; mode 0770 then lets the instruc
 keeps other learners out. ``OwnerCheckedCollect`` refuses submissions whose folder is not owned
 by the learner named in it (a learner can run ``nbgrader submit --student OTHER``).
 
+``OwnerCheckedCollect`` trusts nothing a learner made: learners can write into ``inbound/``
+(that is how a submission gets there), so any entry may be hand-made. It takes only folders
+owned by the learner named in them holding only that learner's regular files and folders
+(checked with ``lstat``, copied without following links), dates each submission by the latest
+of its claimed time and its change time, and refuses the rest one entry at a time, recording
+why (``course.hub.refusals``) for ``ankle-course grade report``. ``inbound/`` is sticky, so a
+learner cannot rename or remove another's entry.
+
 Enabled by the per-user nbgrader configuration that ``ankle-course hub setup`` writes.
 """
 
 from __future__ import annotations
 
+import datetime
+import fnmatch
 import os
 import pwd
+import secrets
+import shutil
 import stat
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
+from nbgrader.utils import check_mode, parse_utc
+
+from course.hub.refusals import Refusal, record_refusals
 
 SUBMISSION_DIR_MODE = 0o770
 SUBMISSION_SUBDIR_MODE = 0o750
@@ -53,27 +71,356 @@ class PrivateSubmit(ExchangeSubmit):  # type: ignore[misc]
         os.chmod(dest, SUBMISSION_DIR_MODE)
 
 
-class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
-    """``nbgrader collect`` that ignores submissions filed under someone else's name."""
+class RefusedError(Exception):
+    """An inbound entry that collect will not take; the message is the reason."""
 
-    def _path_to_record(self, path: str) -> dict[str, Any]:
-        record: dict[str, Any] = super()._path_to_record(path)
+
+@dataclass(frozen=True)
+class CollectLimits:
+    """Bounds on what one submission may hold (a hostile folder is refused, not copied)."""
+
+    max_file_bytes: int = 100_000 * 1000  # nbgrader's CourseDirectory.max_file_size default
+    max_total_bytes: int = 100_000 * 1000  # CourseDirectory.max_dir_size
+    max_entries: int = 10_000
+    max_depth: int = 16
+
+
+_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+# O_NONBLOCK: a FIFO swapped in after the check must not hang collect
+_OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+_CHUNK = 1 << 20
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a file" if stat.S_ISREG(mode) else "an unknown kind of entry"
+
+
+def _owner_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
+def _check(info: os.stat_result, uid: int, where: str) -> None:
+    """Refuse anything but a regular file or folder owned by ``uid`` (``info`` from lstat)."""
+    mode = info.st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise RefusedError(f"{where} is {_kind(mode)}; only files and folders are collected")
+    if info.st_uid != uid:
+        link = (
+            " (a hard link to another's file)" if stat.S_ISREG(mode) and info.st_nlink > 1 else ""
+        )
+        raise RefusedError(f"{where} belongs to {_owner_name(info.st_uid)}, not the learner{link}")
+
+
+def _same(before: os.stat_result, after: os.stat_result, where: str) -> None:
+    if (before.st_dev, before.st_ino) != (after.st_dev, after.st_ino):
+        raise RefusedError(f"{where} changed while it was being collected")
+
+
+class _Walk:
+    """Walks one submission folder by file descriptors, never following a link.
+
+    With ``dest`` it also copies (regular files and folders only, checked again on the open
+    descriptor, so swapping an entry between check and copy gains nothing). Tracks the latest
+    change time (``ctime``) of anything inside, which the learner cannot set back.
+    """
+
+    def __init__(self, uid: int, limits: CollectLimits, ignore: list[str]) -> None:
+        self.uid = uid
+        self.limits = limits
+        self.ignore = ignore
+        self.newest = 0.0
+        self.total = 0
+        self.entries = 0
+
+    def _ignored(self, name: str) -> bool:
+        return any(fnmatch.fnmatch(name, pattern) for pattern in self.ignore)
+
+    def folder(self, parent_fd: int, name: str, where: str, dest: Path | None, depth: int) -> None:
+        info = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
+        _check(info, self.uid, where)
+        if not stat.S_ISDIR(info.st_mode):
+            raise RefusedError(f"{where} is {_kind(info.st_mode)}, not a folder")
+        if depth > self.limits.max_depth:
+            raise RefusedError(f"{where} is nested more than {self.limits.max_depth} folders deep")
+        self.newest = max(self.newest, info.st_ctime)
         try:
-            owner = pwd.getpwuid(os.stat(path).st_uid).pw_name
-        except (KeyError, OSError):
-            owner = "an unknown user"
-        record["forged"] = owner != record["username"]
-        if record["forged"]:
-            self.log.error(
-                "Ignoring %s: filed as %s but owned by %s", path, record["username"], owner
-            )
-        return record
+            fd = os.open(name, _OPEN_DIR, dir_fd=parent_fd)
+        except PermissionError:
+            raise RefusedError(f"{where} cannot be read (its owner closed it)") from None
+        try:
+            _same(info, os.fstat(fd), where)
+            if dest is not None:
+                dest.mkdir(mode=0o755)
+            try:
+                names = sorted(os.listdir(fd))
+            except PermissionError:
+                raise RefusedError(f"{where} cannot be read (its owner closed it)") from None
+            for child in names:
+                self.entries += 1
+                if self.entries > self.limits.max_entries:
+                    raise RefusedError(f"holds more than {self.limits.max_entries} entries")
+                inner = f"{where}/{child}"
+                target = None if dest is None or self._ignored(child) else dest / child
+                child_info = os.stat(child, dir_fd=fd, follow_symlinks=False)
+                _check(child_info, self.uid, inner)
+                if stat.S_ISDIR(child_info.st_mode):
+                    self.folder(fd, child, inner, target, depth + 1)
+                else:
+                    self.file(fd, child, inner, child_info, target)
+        finally:
+            os.close(fd)
 
-    def _sort_by_timestamp(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Newest first, a learner's own submissions before any filed in their name by others."""
-        return sorted(records, key=lambda r: (not r["forged"], r["timestamp"]), reverse=True)
+    def file(
+        self, parent_fd: int, name: str, where: str, info: os.stat_result, dest: Path | None
+    ) -> None:
+        self.newest = max(self.newest, info.st_ctime)
+        if info.st_size > self.limits.max_file_bytes:
+            raise RefusedError(f"{where} is larger than {self.limits.max_file_bytes} bytes")
+        self.total += info.st_size
+        if self.total > self.limits.max_total_bytes:
+            raise RefusedError(f"holds more than {self.limits.max_total_bytes} bytes")
+        if dest is None:
+            return
+        try:
+            fd = os.open(name, _OPEN_FILE, dir_fd=parent_fd)
+        except PermissionError:
+            raise RefusedError(f"{where} cannot be read (its owner closed it)") from None
+        with os.fdopen(fd, "rb") as source:
+            opened = os.fstat(fd)
+            _check(opened, self.uid, where)
+            _same(info, opened, where)
+            copied = 0
+            with dest.open("xb") as target:
+                while chunk := source.read(_CHUNK):
+                    copied += len(chunk)
+                    if copied > self.limits.max_file_bytes:
+                        raise RefusedError(
+                            f"{where} grew beyond {self.limits.max_file_bytes} bytes"
+                        )
+                    target.write(chunk)
+        os.chmod(dest, 0o644)
+
+
+def _parse_utc(text: str) -> datetime.datetime:
+    parsed: datetime.datetime = parse_utc(text)
+    return parsed
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, RefusedError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"cannot be read ({exc.strerror or exc})"
+    return f"could not be checked ({type(exc).__name__}: {exc})"
+
+
+def _utc(seconds: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).replace(tzinfo=None)
+
+
+class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
+    """``nbgrader collect`` that takes only what the learner's own ``nbgrader submit`` made.
+
+    Each inbound entry must be a folder (not a link) owned by the learner named in it, holding
+    only regular files and folders owned by that learner; everything is checked with ``lstat``
+    and copied through file descriptors opened without following links. A submission's time is
+    the latest of its name, its ``timestamp.txt`` and the change time (``ctime``) of anything in
+    it, which a learner cannot set back; the collected ``timestamp.txt`` says that time. An entry
+    that fails is refused (logged with the reason, recorded for ``ankle-course grade report``)
+    and never stops the collection of the others; the learner's newest acceptable submission is
+    collected instead, if any.
+    """
+
+    limits = CollectLimits()
+
+    def _parse(self, filename: str) -> tuple[str, datetime.datetime]:
+        parts = filename.rsplit("+", 3)
+        if len(parts) < 3:
+            raise RefusedError("its name is not STUDENT+ASSIGNMENT+TIMESTAMP")
+        try:
+            claimed = _parse_utc(parts[2])
+        except (ValueError, OverflowError):
+            raise RefusedError("its name holds no valid timestamp") from None
+        return parts[0], claimed
+
+    def _walk(self, uid: int) -> _Walk:
+        limits = CollectLimits(
+            max_file_bytes=int(self.coursedir.max_file_size) * 1000,
+            max_total_bytes=int(self.coursedir.max_dir_size) * 1000,
+        )
+        return _Walk(uid, limits, list(self.coursedir.ignore))
+
+    def _claimed_file_time(self, inbound_fd: int, filename: str, uid: int) -> datetime.datetime:
+        """The time in the entry's ``timestamp.txt`` (checked like every file), or the epoch."""
+        try:
+            fd = os.open(f"{filename}/timestamp.txt", _OPEN_FILE, dir_fd=inbound_fd)
+        except OSError:
+            return datetime.datetime(1970, 1, 1)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != uid:
+                return datetime.datetime(1970, 1, 1)
+            text = handle.read(200).decode("utf-8", errors="replace").strip()
+        try:
+            return _parse_utc(text)
+        except (ValueError, OverflowError):
+            return datetime.datetime(1970, 1, 1)
+
+    def _scan(self, inbound_fd: int, filename: str) -> dict[str, Any]:
+        """Check one entry (no copy); its record, or ``RefusedError``."""
+        username, claimed = self._parse(filename)
+        try:
+            uid = pwd.getpwnam(username).pw_uid
+        except KeyError:
+            raise RefusedError(f"there is no account named {username}") from None
+        info = os.stat(filename, dir_fd=inbound_fd, follow_symlinks=False)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid != uid:
+            owner = _owner_name(info.st_uid)
+            raise RefusedError(f"filed as {username} but owned by {owner}")
+        walk = self._walk(uid)
+        walk.folder(inbound_fd, filename, "the submission", None, 0)
+        changed = _utc(walk.newest)
+        in_file = self._claimed_file_time(inbound_fd, filename, uid)
+        timestamp = max(claimed, in_file, changed)
+        if timestamp - max(claimed, in_file) > datetime.timedelta(minutes=1):
+            self.log.warning(
+                "%s claims %s but was last changed at %s: collected as submitted then",
+                filename,
+                max(claimed, in_file),
+                changed,
+            )
+        return {"username": username, "filename": filename, "timestamp": timestamp, "uid": uid}
+
+    def _refuse(self, username: str, filename: str, reason: str) -> None:
+        self.log.error("Refused %s (%s): %s", filename, username, reason)
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        self._refusals.append(Refusal(username, filename, reason, now))
+        self._seen.add(username)
 
     def init_src(self) -> None:
-        super().init_src()
-        records: list[dict[str, Any]] = getattr(self, "src_records", [])
-        self.src_records = [record for record in records if not record["forged"]]
+        if self.coursedir.course_id == "":
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.course_path = os.path.join(self.root, self.coursedir.course_id)
+        self.inbound_path = os.path.join(self.course_path, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail(f"Course not found: {self.inbound_path}")
+        if not check_mode(self.inbound_path, read=True, execute=True):
+            self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
+        self._refusals: list[Refusal] = []
+        self._seen: set[str] = set()
+        student = self.coursedir.student_id or "*"
+        pattern = f"{student}+{self.coursedir.assignment_id}+*"
+        inbound_fd = os.open(self.inbound_path, _OPEN_DIR)
+        self._inbound_fd = inbound_fd
+        candidates: dict[str, list[dict[str, Any]]] = {}
+        for filename in sorted(os.listdir(inbound_fd)):
+            if filename.startswith(".") or not fnmatch.fnmatchcase(filename, pattern):
+                continue
+            parts = filename.rsplit("+", 3)
+            username = parts[0] if len(parts) >= 3 else filename.split("+", 1)[0]
+            self._seen.add(username)
+            try:
+                record = self._scan(inbound_fd, filename)
+            except Exception as exc:  # one entry's problem never stops the others
+                self._refuse(username, filename, _reason(exc))
+                continue
+            candidates.setdefault(record["username"], []).append(record)
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        self._candidates: dict[str, list[dict[str, Any]]] = {}
+        for username, records in candidates.items():
+            ordered = self._sort_by_timestamp(records)
+            if self.duedate is not None and self.before_duedate:
+                on_time = [r for r in ordered if r["timestamp"] <= self.duedate]
+                ordered = on_time + [r for r in ordered if r not in on_time]
+            self._candidates[username] = ordered
+        self.src_records = [records[0] for records in self._candidates.values()]
+
+    def _copy(self, record: dict[str, Any], dest: Path) -> None:
+        """Copy one checked entry to ``dest`` through a staging folder (all or nothing)."""
+        staging = dest.parent / f".{dest.name}.collecting-{secrets.token_hex(4)}"
+        previous = dest.parent / f".{dest.name}.replaced-{secrets.token_hex(4)}"
+        moved = False
+        try:
+            walk = self._walk(record["uid"])
+            walk.folder(self._inbound_fd, record["filename"], "the submission", staging, 0)
+            (staging / "timestamp.txt").write_text(
+                record["timestamp"].strftime("%Y-%m-%d %H:%M:%S.%f") + " UTC", encoding="utf-8"
+            )
+            if dest.exists():
+                os.rename(dest, previous)  # the earlier collected copy stays until this is in
+                moved = True
+            os.rename(staging, dest)
+        except BaseException:
+            if moved and not dest.exists():
+                os.rename(previous, dest)
+                moved = False
+            raise
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+            if moved:
+                shutil.rmtree(previous, ignore_errors=True)
+
+    def _wanted(self, record: dict[str, Any], dest: Path) -> bool:
+        """Stock nbgrader's rule: copy when new, or newer with --update, or --before-duedate."""
+        if not dest.is_dir():
+            return True
+        existing = self.coursedir.get_existing_timestamp(str(dest))
+        if self.update and (existing is None or record["timestamp"] > existing):
+            return True
+        return bool(self.before_duedate and existing != record["timestamp"])
+
+    def copy_files(self) -> None:
+        assignment = self.coursedir.assignment_id
+        if not self._candidates:
+            self.log.warning(
+                "No submissions of '%s' for course '%s' to collect",
+                assignment,
+                self.coursedir.course_id,
+            )
+        try:
+            for username, records in sorted(self._candidates.items()):
+                dest = Path(
+                    self.coursedir.format_path(
+                        self.coursedir.submitted_directory, username, assignment
+                    )
+                )
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                for record in records:
+                    if not self._wanted(record, dest):
+                        self.log.info(
+                            "No newer submission to collect (use --update): %s %s",
+                            username,
+                            assignment,
+                        )
+                        break
+                    try:
+                        self._copy(record, dest)
+                    except Exception as exc:  # one entry's problem never stops the others
+                        self._refuse(username, record["filename"], _reason(exc))
+                        continue
+                    self.log.info("Collected submission: %s %s", username, assignment)
+                    break
+        finally:
+            os.close(self._inbound_fd)
+            record_refusals(
+                Path(self.coursedir.root), assignment, sorted(self._seen), self._refusals
+            )
