@@ -59,7 +59,7 @@ def lab(
     ] = False,
 ) -> None:
     """Open the course in JupyterLab, starting at the welcome notebook."""
-    from course.workspace import default_workspace, lab_command, sync_workspace
+    from course.workspace import default_workspace, lab_command, lab_environment, sync_workspace
 
     workspace = (directory or default_workspace()).expanduser().resolve()
     try:
@@ -71,12 +71,17 @@ def lab(
     for name in report.new_versions:
         _out.print(f"Kept your edited notebook; the course's new version is {name}")
     command = lab_command(workspace, port=port, open_browser=browser)
+    try:
+        env = lab_environment(workspace)
+    except OSError as exc:
+        fail(f"cannot write the course's JupyterLab settings in {workspace}: {exc.strerror}")
     if dry_run:
-        _out.print(" ".join(command), markup=False, highlight=False)
+        config_path = f"JUPYTER_CONFIG_PATH={env['JUPYTER_CONFIG_PATH']}"
+        _out.print(" ".join([config_path, *command]), markup=False, highlight=False)
         return
     _out.print(f"Opening the course in JupyterLab from {workspace} (Ctrl+C to stop)")
     try:
-        raise typer.Exit(subprocess.call(command, cwd=workspace))
+        raise typer.Exit(subprocess.call(command, cwd=workspace, env=env))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
 

@@ -157,6 +157,13 @@ def test_lab_dry_run_prepares_the_workspace(
     assert "--ServerApp.port=8999" in out
     assert "--no-browser" in out
     assert ("--allow-root" in out) == (os.geteuid() == 0)
+    # learner mode: nbgrader's server side off, the course's own config folder for the page
+    assert "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False" in out
+    assert f"\nJUPYTER_CONFIG_PATH={workspace / '.ankle-course-jupyter'}" in out
+    page_config = json.loads(
+        (workspace / ".ankle-course-jupyter" / "labconfig" / "page_config.json").read_text()
+    )
+    assert page_config["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
     assert sorted(p.name for p in workspace.glob("*.ipynb")) == sorted(
         p.name for p in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb")
     )
