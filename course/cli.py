@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 # Each sub-command's module keeps its heavy imports inside the command function.
+from course.app.command import CONTEXT as VOILA_CONTEXT
 from course.app.command import app as voila_app_command
 from course.export_html import export_html_command
 from course.grading.cli import app as grade_app
@@ -194,7 +195,7 @@ def _assess_signature() -> inspect.Signature:
 _assess.__signature__ = _assess_signature()  # type: ignore[attr-defined]
 app.command("assess")(_assess)
 
-app.command("app")(voila_app_command)
+app.command("app", context_settings=VOILA_CONTEXT)(voila_app_command)
 app.command("progress")(progress_command)
 app.command("export-html")(export_html_command)
 app.add_typer(grade_app, name="grade")

@@ -173,3 +173,34 @@ def test_lab_rejects_a_bad_port() -> None:
     result = _run("lab", "--port", "70000", "--dry-run")
     assert result.returncode == 2
     assert "--port" in result.stderr
+
+
+def test_app_takes_an_address_a_base_url_and_voila_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["app", "--dry-run", "--no-browser", "--ip", "0.0.0.0", "--base-url", "/course/app/"]
+    assert main([*args, "--Voila.tornado_settings={'x': 1}"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.rstrip().endswith("--Voila.tornado_settings={'x': 1}")  # passed through, last
+    out = printed.split()
+    assert "--Voila.ip=0.0.0.0" in out
+    assert "--Voila.base_url=/course/app/" in out
+    assert "--strip_sources=True" in out
+    assert main(["app", "--dry-run"]) == 0
+    assert "--Voila.ip=127.0.0.1" in capsys.readouterr().out  # localhost unless asked
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base-url", "course"], "--base-url must start and end with '/'"),
+        (["stray"], "unexpected argument 'stray'"),
+    ],
+)
+def test_app_refuses_bad_options_in_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["app", "--dry-run", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
