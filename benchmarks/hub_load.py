@@ -68,6 +68,16 @@ def start_all(admin: HubAdmin, names: list[str]) -> list[float]:
         return list(pool.map(admin.start_server, names))
 
 
+def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
+    """CPU-seconds each learner's server process has used so far (user + system)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = []
+    for name in names:
+        fields = Path(f"/proc/{hub.server_pids[name]}/stat").read_text().rsplit(")", 1)[1].split()
+        used.append((int(fields[11]) + int(fields[12])) / ticks)
+    return used
+
+
 def use_learner_mode(hub_dir: Path, settings_text: str, *, on: bool) -> None:
     """Write hub.json for learners' servers in learner mode (as setup wrote it) or as before."""
     settings = json.loads(settings_text)
@@ -151,6 +161,7 @@ def main() -> int:
 
         # before: every learner's server at once, as the course started them before
         before = start_all(admin, learners)
+        cpu_before = server_cpu(hub, learners)
         hub.stop()  # stops every server; the hub reads hub.json again at its next start
 
         # after: the same, in learner mode
@@ -159,6 +170,7 @@ def main() -> int:
         hub.start()
         admin = HubAdmin(hub, token)
         starts = start_all(admin, learners)
+        cpu_after = server_cpu(hub, learners)
         admin.start_server(state.instructor)
         teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
         with ThreadPoolExecutor(max_workers=len(learners)) as pool:
@@ -197,6 +209,12 @@ def main() -> int:
         print(describe("after (learner mode)", starts))
         ratio = percentile(starts, 95) / percentile(before, 95)
         print(f"server start p95 after / before: {ratio:.2f}")
+        for label, used in (("before", cpu_before), ("after", cpu_after)):
+            print(
+                f"CPU-seconds per learner server when ready, {label}: "
+                f"p50 {statistics.median(used):.2f} s, max {max(used):.2f} s "
+                f"(cores: {os.cpu_count()})"
+            )
         for label, values in (("fetch", fetches), ("submit", submits)):
             p50, p95 = statistics.median(values), percentile(values, 95)
             print(f"{label}: p50 {p50:.2f} s, p95 {p95:.2f} s (all {len(values)} at once)")
