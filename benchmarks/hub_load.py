@@ -7,8 +7,9 @@ concurrently through their own servers; the instructor collects and autogrades i
 Server start is measured twice in the same run, on the same machine and accounts: "before",
 learners' servers as the course started them before learner mode (every server extension but
 the formgrader), and "after", in learner mode (``course.roles.HUB_LEARNER``: only what learners
-use). The hub is restarted between the two (it reads ``hub.json`` at start); the instructor's
-server, started alone first, warms the disk cache for both. Prints both start p50/p95 and their
+use, started through ``course.hub.singleuser``). The hub is restarted between the two (it
+reads ``hub.json`` at start); the instructor's server, started alone first, warms the disk
+cache for both. Prints both start p50/p95 and their
 ratio, and fetch/submit p95, and fails (exit 1) unless every submission
 was collected and graded with full marks, i.e. nothing was lost or mixed up. Everything it
 started is stopped by PID and every user and folder removed, also on failure. Run as root:
@@ -84,6 +85,7 @@ def use_learner_mode(hub_dir: Path, settings_text: str, *, on: bool) -> None:
     if not on:
         settings["learner_args"] = BEFORE_ARGS
         settings.pop("learner_config_path", None)
+        settings.pop("singleuser_cmd", None)  # JupyterHub's own jupyterhub-singleuser
     hub_paths(hub_dir)["settings"].write_text(json.dumps(settings, indent=2), encoding="utf-8")
 
 

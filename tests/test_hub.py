@@ -364,6 +364,10 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
             assert "from course" not in body
             assert "not diagnosis" in body
             page.context.close()
+            # the learner closes the explorers: their kernel is shut down, as Lab's does
+            session = room.session(alice)
+            for kernel in session.api("GET", "/api/kernels"):
+                session.api("DELETE", f"/api/kernels/{kernel['id']}")
 
             teacher = state.instructor
             page = _browser_login(browser, room.hub, teacher, room.notes["passwords"][teacher])

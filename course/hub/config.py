@@ -144,6 +144,8 @@ def write_settings(state: HubState, authenticator: str) -> None:
         "exchange_root": state.exchange_root,
         "course_dir": state.course_dir,
         "venv_bin": str(Path(sys.prefix) / "bin"),
+        # everyone's server: jupyterhub-singleuser through course.hub.singleuser (faster start)
+        "singleuser_cmd": [sys.executable, "-m", "course.hub.singleuser"],
         "admin_service": ADMIN_SERVICE,
         "authenticator": authenticator,
         "lessons_folder": LESSONS_FOLDER,

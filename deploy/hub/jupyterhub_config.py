@@ -108,7 +108,9 @@ c.JupyterHub.load_roles = [
 # --- single-user servers: one Unix user per person (never SimpleLocalProcessSpawner) -----------
 c.JupyterHub.spawner_class = "localprocess"
 venv_bin = Path(SETTINGS["venv_bin"])
-c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
+# jupyterhub-singleuser, through the course's launcher that skips a slow, unused import
+# (course/hub/singleuser.py); hub.json written by an older setup has no such entry
+c.Spawner.cmd = SETTINGS.get("singleuser_cmd") or [str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
