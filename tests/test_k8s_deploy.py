@@ -90,6 +90,12 @@ def test_learners_get_learner_mode_and_the_instructor_everything(values: dict[st
     assert values["hub"]["config"]["Authenticator"]["admin_users"] == []
 
 
+def test_servers_start_through_the_course_s_launcher(values: dict[str, Any]) -> None:
+    cmd = values["singleuser"]["cmd"]
+    assert cmd[-2:] == ["-m", "course.hub.singleuser"]
+    assert (REPO / "course" / "hub" / "singleuser.py").is_file()
+
+
 def test_learners_start_at_the_welcome_notebook(values: dict[str, Any]) -> None:
     url = values["singleuser"]["defaultUrl"]
     assert url == "/lab/tree/ankle-course/00_welcome.ipynb"
