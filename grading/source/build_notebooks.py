@@ -95,35 +95,17 @@ def _answers_table(bank: ItemBank, decisions: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-SETUP = '''\
+SETUP = """\
 # Run this cell first. It lists the valid answers and defines check(), which tells you
 # whether an answer is well formed. It never tells you whether an answer is right.
+from course.grading.wellformed import AnswerCheck
+
 DECISIONS = ({decisions})
 {answers}
 
-
-def check(name):
-    """Print whether the answer called `name` is well formed (not whether it is right)."""
-    options = ANSWERS[name]
-    value = globals().get(name)
-    if value is None:
-        print(f"{{name}}: not answered yet (replace None with your answer)")
-    elif options == (True, False):
-        if value is True or value is False:
-            print(f"{{name}}: well formed")
-        else:
-            print(f"{{name}}: must be True or False, not {{value!r}}")
-    elif isinstance(value, str) and value in options:
-        print(f"{{name}}: well formed")
-    else:
-        print(f"{{name}}: {{value!r}} is not one of: " + ", ".join(options))
-
-
-def check_answers():
-    """Check every answer of this assessment (well formed or not; never right or wrong)."""
-    for name in ANSWERS:
-        check(name)
-'''
+check = AnswerCheck(ANSWERS, globals())  # check("q01") checks one answer
+check_answers = check.all  # check_answers() checks them all
+"""
 
 
 def _decision_key_test(variable: str, key: str | bool) -> str:
