@@ -4,7 +4,13 @@ Localhost only and bounded: sets up an instructor and N learners (default 20, at
 throwaway Unix users (``ac_l<hex>_`` names), a PostgreSQL gradebook and a hub on free
 127.0.0.1 ports; starts every learner's server at once; all learners fetch, answer and submit
 concurrently through their own servers; the instructor collects and autogrades in parallel.
-Prints server start p50/p95 and fetch/submit p95, and fails (exit 1) unless every submission
+Server start is measured twice in the same run, on the same machine and accounts: "before",
+learners' servers as the course started them before learner mode (every server extension but
+the formgrader), and "after", in learner mode (``course.roles.HUB_LEARNER``: only what learners
+use, started through ``course.hub.singleuser``). The hub is restarted between the two (it
+reads ``hub.json`` at start); the instructor's server, started alone first, warms the disk
+cache for both. Prints both start p50/p95 and their
+ratio, and fetch/submit p95, and fails (exit 1) unless every submission
 was collected and graded with full marks, i.e. nothing was lost or mixed up. Everything it
 started is stopped by PID and every user and folder removed, also on failure. Run as root:
 
@@ -41,6 +47,8 @@ COURSE = "ankle-course"
 ASSIGNMENT = "safety_scenarios"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 DEADLINE_SECONDS = 1200  # the whole run stops itself after this
+# learners' servers before learner mode: everything but nbgrader's formgrader extension
+BEFORE_ARGS = ["--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False"]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -53,6 +61,39 @@ def timed(action: Callable[[], Any]) -> float:
     start = time.monotonic()
     action()
     return time.monotonic() - start
+
+
+def start_all(admin: HubAdmin, names: list[str]) -> list[float]:
+    """Start every learner's server at the same moment; seconds until each is ready."""
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        return list(pool.map(admin.start_server, names))
+
+
+def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
+    """CPU-seconds each learner's server process has used so far (user + system)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = []
+    for name in names:
+        fields = Path(f"/proc/{hub.server_pids[name]}/stat").read_text().rsplit(")", 1)[1].split()
+        used.append((int(fields[11]) + int(fields[12])) / ticks)
+    return used
+
+
+def use_learner_mode(hub_dir: Path, settings_text: str, *, on: bool) -> None:
+    """Write hub.json for learners' servers in learner mode (as setup wrote it) or as before."""
+    settings = json.loads(settings_text)
+    if not on:
+        settings["learner_args"] = BEFORE_ARGS
+        settings.pop("learner_config_path", None)
+        settings.pop("singleuser_cmd", None)  # JupyterHub's own jupyterhub-singleuser
+    hub_paths(hub_dir)["settings"].write_text(json.dumps(settings, indent=2), encoding="utf-8")
+
+
+def describe(label: str, starts: list[float]) -> str:
+    return (
+        f"server start {label}: p50 {statistics.median(starts):.1f} s, "
+        f"p95 {percentile(starts, 95):.1f} s, max {max(starts):.1f} s (all started at once)"
+    )
 
 
 def main() -> int:
@@ -100,13 +141,15 @@ def main() -> int:
             )
         ).state
         setup_seconds = time.monotonic() - t_setup
+        settings_text = hub_paths(hub_dir)["settings"].read_text(encoding="utf-8")
+        use_learner_mode(hub_dir, settings_text, on=False)
         hub = HubProcess(hub_dir=hub_dir)
         hub.start()
         token = (hub_paths(hub_dir)["secrets"] / "admin_token").read_text().strip()
         admin = HubAdmin(hub, token)
         learners = state.learner_names
 
-        # the instructor releases
+        # the instructor releases (and their server, started alone, warms the disk cache)
         alone = admin.start_server(state.instructor)
         teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
         code, out = teacher.run(
@@ -118,9 +161,21 @@ def main() -> int:
             raise RuntimeError(f"release failed:\n{out[-3000:]}")
         source = json.loads((Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text())
 
-        # every learner's server at once
+        # before: every learner's server at once, as the course started them before
+        before = start_all(admin, learners)
+        cpu_before = server_cpu(hub, learners)
+        hub.stop()  # stops every server; the hub reads hub.json again at its next start
+
+        # after: the same, in learner mode
+        use_learner_mode(hub_dir, settings_text, on=True)
+        hub = HubProcess(hub_dir=hub_dir)
+        hub.start()
+        admin = HubAdmin(hub, token)
+        starts = start_all(admin, learners)
+        cpu_after = server_cpu(hub, learners)
+        admin.start_server(state.instructor)
+        teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
         with ThreadPoolExecutor(max_workers=len(learners)) as pool:
-            starts = list(pool.map(admin.start_server, learners))
             sessions = [UserSession(hub, n, admin.user_token(n)) for n in learners]
 
             def fetch(session: UserSession) -> float:
@@ -152,10 +207,16 @@ def main() -> int:
 
         print(f"learners: {len(learners)}  (setup {setup_seconds:.1f} s)")
         print(f"one server starting alone (the instructor's): {alone:.1f} s")
-        print(
-            f"server start: p50 {statistics.median(starts):.1f} s, "
-            f"p95 {percentile(starts, 95):.1f} s, max {max(starts):.1f} s (all started at once)"
-        )
+        print(describe("before (every extension but the formgrader)", before))
+        print(describe("after (learner mode)", starts))
+        ratio = percentile(starts, 95) / percentile(before, 95)
+        print(f"server start p95 after / before: {ratio:.2f}")
+        for label, used in (("before", cpu_before), ("after", cpu_after)):
+            print(
+                f"CPU-seconds per learner server when ready, {label}: "
+                f"p50 {statistics.median(used):.2f} s, max {max(used):.2f} s "
+                f"(cores: {os.cpu_count()})"
+            )
         for label, values in (("fetch", fetches), ("submit", submits)):
             p50, p95 = statistics.median(values), percentile(values, 95)
             print(f"{label}: p50 {p50:.2f} s, p95 {p95:.2f} s (all {len(values)} at once)")

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 
 # Each sub-command's module keeps its heavy imports inside the command function.
+from course.app.command import CONTEXT as VOILA_CONTEXT
 from course.app.command import app as voila_app_command
 from course.export_html import export_html_command
 from course.grading.cli import app as grade_app
@@ -59,7 +60,7 @@ def lab(
     ] = False,
 ) -> None:
     """Open the course in JupyterLab, starting at the welcome notebook."""
-    from course.workspace import default_workspace, lab_command, sync_workspace
+    from course.workspace import default_workspace, lab_command, lab_environment, sync_workspace
 
     workspace = (directory or default_workspace()).expanduser().resolve()
     try:
@@ -71,12 +72,17 @@ def lab(
     for name in report.new_versions:
         _out.print(f"Kept your edited notebook; the course's new version is {name}")
     command = lab_command(workspace, port=port, open_browser=browser)
+    try:
+        env = lab_environment(workspace)
+    except OSError as exc:
+        fail(f"cannot write the course's JupyterLab settings in {workspace}: {exc.strerror}")
     if dry_run:
-        _out.print(" ".join(command), markup=False, highlight=False)
+        config_path = f"JUPYTER_CONFIG_PATH={env['JUPYTER_CONFIG_PATH']}"
+        _out.print(" ".join([config_path, *command]), markup=False, highlight=False)
         return
     _out.print(f"Opening the course in JupyterLab from {workspace} (Ctrl+C to stop)")
     try:
-        raise typer.Exit(subprocess.call(command, cwd=workspace))
+        raise typer.Exit(subprocess.call(command, cwd=workspace, env=env))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
 
@@ -189,7 +195,7 @@ def _assess_signature() -> inspect.Signature:
 _assess.__signature__ = _assess_signature()  # type: ignore[attr-defined]
 app.command("assess")(_assess)
 
-app.command("app")(voila_app_command)
+app.command("app", context_settings=VOILA_CONTEXT)(voila_app_command)
 app.command("progress")(progress_command)
 app.command("export-html")(export_html_command)
 app.add_typer(grade_app, name="grade")

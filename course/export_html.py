@@ -3,6 +3,11 @@
 Each notebook is executed (with a throw-away progress file, so the learner's own progress is
 never touched) and converted with nbconvert. Widgets become their static fallback: diagrams
 and charts as ``<img>`` with their alt text, quizzes as plain question lists.
+
+The pages are really offline: the ``offline`` template (``course/export_template``) is
+nbconvert's ``lab`` page without the scripts it would fetch from a CDN (require.js, MathJax,
+Mermaid), and images are data URIs. The kernels talk to nbclient over local IPC sockets, not
+TCP, so nothing is sent over the network and ipykernel has nothing to warn about.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import typer
 __all__ = ["export_html", "export_html_command", "static_outputs"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "export_template"
+TEMPLATE = "offline"
 
 
 def lesson_notebooks(source: Path) -> list[Path]:
@@ -58,6 +65,9 @@ def static_outputs(notebook: Any) -> Any:
     return notebook
 
 
+_SCRATCH_ENV = "ANKLE_COURSE_EXPORT_SCRATCH"
+
+
 @contextlib.contextmanager
 def _scratch_progress() -> Iterator[dict[str, str]]:
     from course.progress.store import ENV_VAR
@@ -65,8 +75,19 @@ def _scratch_progress() -> Iterator[dict[str, str]]:
     with tempfile.TemporaryDirectory(prefix="ankle-export-") as tmp:
         env = dict(os.environ)
         env[ENV_VAR] = str(Path(tmp) / "progress.json")
+        env[_SCRATCH_ENV] = tmp
         env.setdefault("MPLBACKEND", "Agg")
         yield env
+
+
+def _ipc_kernel_config(scratch: Path) -> Any:
+    """Kernel-manager settings: the kernel listens on IPC sockets in ``scratch``, never TCP."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(scratch / "kernel")
+    return config
 
 
 def export_html(destination: Path, source: Path | None = None, timeout: int = 120) -> list[Path]:
@@ -88,7 +109,9 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
     except OSError as exc:
         problem = exc.strerror or type(exc).__name__
         raise OSError(text("export.no_folder", path=destination, problem=problem)) from None
-    exporter = HTMLExporter(template_name="lab")  # type: ignore[no-untyped-call]
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+        template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATE_DIR)]
+    )
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -99,6 +122,7 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
             notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
             client = NotebookClient(
                 notebook,
+                config=_ipc_kernel_config(Path(env[_SCRATCH_ENV])),
                 timeout=timeout,
                 kernel_name="python3",
                 resources={"metadata": {"path": str(source)}},

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from course._resources import notebooks_dir
 
 _MANIFEST = ".ankle-course.json"
 WORKSPACE_ENV = "ANKLE_COURSE_HOME"
+# the course's own Jupyter config folder for `ankle-course lab` (hidden in the course folder)
+LAB_CONFIG_FOLDER = ".ankle-course-jupyter"
 
 
 def default_workspace() -> Path:
@@ -45,12 +48,15 @@ def _read_manifest(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-def sync_workspace(workspace: Path, source: Path | None = None) -> SyncReport:
+def sync_workspace(
+    workspace: Path, source: Path | None = None, extra: Sequence[Path] = ()
+) -> SyncReport:
     """Copy the course notebooks into ``workspace`` without ever losing a learner's edits.
 
     A missing notebook is copied. A notebook the learner never changed is refreshed when the
     course ships a new version. A notebook the learner changed is kept as it is, and the new
-    version is saved beside it as ``NAME.updated.ipynb``.
+    version is saved beside it as ``NAME.updated.ipynb``. ``extra`` notebooks (for example the
+    explorers app on the hub) are kept the same way.
     """
     source = source or notebooks_dir()
     if not source.is_dir():
@@ -63,7 +69,7 @@ def sync_workspace(workspace: Path, source: Path | None = None) -> SyncReport:
     shipped_before = _read_manifest(manifest_path)
     report = SyncReport()
     manifest: dict[str, str] = {}
-    for notebook in sorted(source.glob("*.ipynb")):
+    for notebook in [*sorted(source.glob("*.ipynb")), *extra]:
         name = notebook.name
         target = workspace / name
         shipped = _digest(notebook)
@@ -97,7 +103,11 @@ def lab_command(
     as_root: bool | None = None,
     python: str | None = None,
 ) -> list[str]:
-    """The ``jupyter lab`` command that opens the welcome notebook in ``workspace``."""
+    """The ``jupyter lab`` command that opens the welcome notebook in ``workspace``, as a
+    self-paced learner's JupyterLab (:data:`course.roles.SELF_PACED`; run it with
+    :func:`lab_environment`)."""
+    from course.roles import SELF_PACED
+
     if as_root is None:
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
     command = [
@@ -106,6 +116,7 @@ def lab_command(
         "jupyterlab",
         f"--ServerApp.root_dir={workspace}",
         "--LabApp.default_url=/lab/tree/00_welcome.ipynb",
+        *SELF_PACED.server_args(),
     ]
     if port is not None:
         command.append(f"--ServerApp.port={port}")
@@ -114,3 +125,12 @@ def lab_command(
     if as_root:
         command.append("--allow-root")
     return command
+
+
+def lab_environment(workspace: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for :func:`lab_command`: the self-paced learner's config folder (written
+    into ``workspace``) first on ``JUPYTER_CONFIG_PATH``, for that process only."""
+    from course.roles import SELF_PACED, with_config_path
+
+    folder = SELF_PACED.write_config_dir(workspace / LAB_CONFIG_FOLDER, mode=0o700)
+    return with_config_path(dict(os.environ if env is None else env), folder)

@@ -158,6 +158,13 @@ def test_lab_dry_run_prepares_the_workspace(
     assert "--ServerApp.port=8999" in out
     assert "--no-browser" in out
     assert ("--allow-root" in out) == (os.geteuid() == 0)
+    # learner mode: nbgrader's server side off, the course's own config folder for the page
+    assert "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False" in out
+    assert f"\nJUPYTER_CONFIG_PATH={workspace / '.ankle-course-jupyter'}" in out
+    page_config = json.loads(
+        (workspace / ".ankle-course-jupyter" / "labconfig" / "page_config.json").read_text()
+    )
+    assert page_config["disabledExtensions"]["@jupyter/nbgrader:formgrader"] is True
     assert sorted(p.name for p in workspace.glob("*.ipynb")) == sorted(
         p.name for p in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb")
     )
@@ -167,3 +174,34 @@ def test_lab_rejects_a_bad_port() -> None:
     result = _run("lab", "--port", "70000", "--dry-run")
     assert result.returncode == 2
     assert "--port" in result.stderr
+
+
+def test_app_takes_an_address_a_base_url_and_voila_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["app", "--dry-run", "--no-browser", "--ip", "0.0.0.0", "--base-url", "/course/app/"]
+    assert main([*args, "--Voila.tornado_settings={'x': 1}"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.rstrip().endswith("--Voila.tornado_settings={'x': 1}")  # passed through, last
+    out = printed.split()
+    assert "--Voila.ip=0.0.0.0" in out
+    assert "--Voila.base_url=/course/app/" in out
+    assert "--strip_sources=True" in out
+    assert main(["app", "--dry-run"]) == 0
+    assert "--Voila.ip=127.0.0.1" in capsys.readouterr().out  # localhost unless asked
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base-url", "course"], "--base-url must start and end with '/'"),
+        (["stray"], "unexpected argument 'stray'"),
+    ],
+)
+def test_app_refuses_bad_options_in_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["app", "--dry-run", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1

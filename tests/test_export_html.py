@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from html_checks import external_resources, figure_alt_problems
 from kernels import this_python_kernel
 
 from course.export_html import WIDGET_VIEW, export_html, static_outputs
@@ -71,18 +72,54 @@ def _kernel_on_this_python(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("JUPYTER_PATH", str(this_python_kernel(tmp_path)))
 
 
+def test_the_offline_checks_find_what_a_browser_would_fetch() -> None:
+    page = (
+        '<script src="https://cdn.example/require.js"></script>'
+        '<script type="module">import m from "https://cdn.example/mermaid.mjs";</script>'
+        '<link rel="stylesheet" href="//fonts.example/a.css"><img src="http://x/y.png" alt="y">'
+        "<style>/* see https://docs.example */ @import url(https://css.example/b.css);</style>"
+        '<a href="https://example.org/">a plain link is not loaded</a>'
+        '<script src="data:text/javascript,1"></script><img src="data:image/png;base64,AA" alt="z">'
+    )
+    assert external_resources(page) == [
+        "https://cdn.example/require.js",
+        "//fonts.example/a.css",
+        "http://x/y.png",
+        "https://cdn.example/mermaid.mjs",
+        "https://css.example/b.css",
+    ]
+    repeated = (
+        '<figure><img alt="Two views" src="data:,"><figcaption>Two views</figcaption></figure>'
+    )
+    assert figure_alt_problems(repeated) == ["caption repeats the alt text: Two views"]
+    assert figure_alt_problems('<img alt="" src="data:,">') == [
+        'no text alternative: <img alt="" src="data:,">'
+    ]
+
+
 @pytest.mark.slow
 def test_export_writes_static_pages_with_alt_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     _kernel_on_this_python(tmp_path, monkeypatch)
     source = tmp_path / "notebooks"
     source.mkdir()
-    for name in ("02_preparation", "05_safety"):
+    for name in ("01_anatomy", "02_preparation", "05_safety"):
         shutil.copy(REPO / "notebooks" / f"{name}.ipynb", source)
     learner_progress = Path(os.environ["ANKLE_COURSE_PROGRESS"])
     files = export_html(tmp_path / "site", source=source)
-    assert [f.name for f in files] == ["index.html", "02_preparation.html", "05_safety.html"]
+    names = ["index.html", "01_anatomy.html", "02_preparation.html", "05_safety.html"]
+    assert [f.name for f in files] == names
+    # really offline: nothing to fetch, every image described once, no kernel warnings
+    for page in files:
+        text = page.read_text(encoding="utf-8")
+        assert external_resources(text) == [], page.name
+        assert figure_alt_problems(text) == [], page.name
+    assert "without encryption" not in capfd.readouterr().err
+    anatomy = files[1].read_text(encoding="utf-8")
+    assert 'alt="Outer side view, foot turning at the ankle joint"' in anatomy  # range of motion
+    assert 'alt="Back view, heel turning at the subtalar joint"' in anatomy
+    files = files[:1] + files[2:]
     index = files[0].read_text(encoding="utf-8")
     assert '<a href="05_safety.html">Safety, contraindications and when to refer</a>' in index
     assert "education, not diagnosis" in index

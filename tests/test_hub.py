@@ -309,6 +309,80 @@ def test_pam_login_with_the_initial_password(room: Classroom) -> None:
     assert landed.endswith(f"/user/{alice}/lab/tree/ankle-course/00_welcome.ipynb"), landed
 
 
+def _browser_login(browser: Any, hub: HubProcess, name: str, password: str) -> Any:
+    """A fresh Chromium tab logged in through the hub's own login form; it lands where the
+    hub sends that person."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", name)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    return page
+
+
+@pytest.mark.browser
+def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
+    room: Classroom,
+) -> None:
+    """In Chromium, through the hub: a learner's JupyterLab has no instructor tools and no news
+    prompt but keeps Assignments and Validate; the explorers app opens from the learner's own
+    server through Voila, without code; the instructor's JupyterLab has every tool."""
+    from browser.harness import launch_chromium
+    from lab_tools import lab_tools, nbgrader_menu_items, wait_for_notebook
+    from playwright.sync_api import sync_playwright
+
+    assert room.hub is not None
+    state = room.state
+    alice = state.learner_names[0]
+    shots = Path(REPO / "artifacts" / "screenshots" / "hub_roles")
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = _browser_login(browser, room.hub, alice, room.notes["passwords"][alice])
+            page.wait_for_url(f"**/user/{alice}/lab/tree/ankle-course/00_welcome.ipynb*")
+            wait_for_notebook(page)
+            learner = lab_tools(page)
+            page.screenshot(path=str(shots / "01_learner_lab.png"))
+            assert "Formgrader" not in learner["menu"]
+            assert "Course List" not in learner["menu"]
+            assert "Assignment List" in learner["menu"]  # learners still fetch and submit
+            assert not learner["create_assignment"]
+            assert learner["validate"]  # graded assignments on the hub
+            assert not learner["news_prompt"]
+            # the explorers, through Voila on the learner's own server: no code on the page
+            page.goto(f"{room.hub.url}/hub/user-redirect/voila/render/ankle-course/explorer.ipynb")
+            page.get_by_role("checkbox", name="The person has a fever").wait_for(timeout=120_000)
+            page.get_by_role("checkbox", name="The person has a fever").check()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(shots / "02_learner_explorers.png"))
+            code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor"
+            assert page.locator(code).count() == 0
+            body = page.inner_text("body")
+            assert "from course" not in body
+            assert "not diagnosis" in body
+            page.context.close()
+            # the learner closes the explorers: their kernel is shut down, as Lab's does
+            session = room.session(alice)
+            for kernel in session.api("GET", "/api/kernels"):
+                session.api("DELETE", f"/api/kernels/{kernel['id']}")
+
+            teacher = state.instructor
+            page = _browser_login(browser, room.hub, teacher, room.notes["passwords"][teacher])
+            page.wait_for_url(f"**/user/{teacher}/lab*")
+            page.locator(".lm-MenuBar-item", has_text="Nbgrader").wait_for(timeout=120_000)
+            page.locator('[data-id="nbgrader-create_assignemnt"]').wait_for(timeout=60_000)
+            menu = nbgrader_menu_items(page)
+            page.screenshot(path=str(shots / "03_instructor_lab.png"))
+            assert "Formgrader" in menu
+            assert "Course List" in menu
+            page.context.close()
+        finally:
+            browser.close()
+
+
 # --- 3. release, fetch, answer, submit ----------------------------------------------------------
 
 

@@ -20,6 +20,10 @@ def test_wheel_contains_data(built_wheel: Path) -> None:
         (REPO / "notebooks").glob("*.ipynb")
     )
     assert not any(n.startswith("grading/") or "/source/" in n for n in names)
+    # the offline export template and the explorers app notebook ship with the package
+    assert "course/export_template/offline/index.html.j2" in names
+    assert "course/export_template/offline/conf.json" in names
+    assert "course/app/explorer.ipynb" in names
 
 
 def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Path) -> None:

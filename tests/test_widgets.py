@@ -6,6 +6,7 @@ import re
 from importlib.resources import files
 
 import pytest
+from html_checks import figure_alt_problems
 
 from course.diagrams import render
 from course.loader import load_content
@@ -206,6 +207,7 @@ def test_static_fallback_has_picture_alt_text_and_list(make: object) -> None:
         r'<img src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}" alt="[^"]{40,}"', page
     )
     assert "<li>" in page
+    assert figure_alt_problems(page) == []  # each picture described once, not twice
     assert len(data["text/plain"]) > 40
     widget.close()
 

@@ -7,6 +7,7 @@ widgets. The notebook's code cells call :func:`anatomy_explorer` and :func:`scen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,16 @@ def scenario_explorer() -> Any:
 def voila_command(
     *,
     port: int | None = None,
+    ip: str = "127.0.0.1",
+    base_url: str | None = None,
     open_browser: bool = True,
     token: str | None = None,
     python: str | None = None,
     notebook: Path = APP_NOTEBOOK,
+    extra: Sequence[str] = (),
 ) -> list[str]:
-    """The ``voila`` command that serves the app: sources stripped, no tracebacks, localhost."""
+    """The ``voila`` command that serves the app: sources stripped, no tracebacks; localhost
+    unless ``ip`` says otherwise. ``extra`` Voila options come last (they may override)."""
     import sys
 
     command = [
@@ -56,16 +61,19 @@ def voila_command(
         "-m",
         "voila",
         str(notebook),
-        "--Voila.ip=127.0.0.1",
+        f"--Voila.ip={ip}",
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--template=lab",
         "--theme=light",
     ]
+    if base_url is not None:
+        command.append(f"--Voila.base_url={base_url}")
     if port is not None:
         command.append(f"--port={port}")
     if not open_browser:
         command.append("--no-browser")
     if token:
         command.append(f"--token={token}")
+    command.extend(extra)
     return command

@@ -62,9 +62,22 @@ class StaticFallback:
     def static_heading(self) -> str:
         return ui_text("explorer.list_heading")
 
+    def static_images(self) -> Sequence[tuple[bytes, str]]:
+        """The still pictures, each with its own short text alternative; the caption below them
+        (:meth:`static_caption`) describes them in full, so the two never say the same."""
+        return [(self.static_png(), ui_text("fallback.alt"))]
+
+    def static_caption(self) -> str:
+        """The visible caption under the still pictures: the full description."""
+        return self.static_alt()
+
     def static_html(self) -> str:
-        png = base64.b64encode(self.static_png()).decode("ascii")
-        alt = html.escape(self.static_alt(), quote=True)
+        images = "".join(
+            f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+            f'alt="{html.escape(alt, quote=True)}" style="max-width:100%;height:auto"/>'
+            for png, alt in self.static_images()
+        )
+        caption = html.escape(self.static_caption())
         items = "".join(f"<li>{html.escape(i)}</li>" for i in self.static_items())
         listing = (
             f"<details><summary>{html.escape(self.static_heading())}</summary><ul>{items}</ul>"
@@ -74,8 +87,7 @@ class StaticFallback:
         )
         note = html.escape(ui_text("fallback.note"))
         return (
-            f'<figure class="ankle-static"><img src="data:image/png;base64,{png}" alt="{alt}" '
-            f'style="max-width:100%;height:auto"/><figcaption>{alt}</figcaption></figure>'
+            f'<figure class="ankle-static">{images}<figcaption>{caption}</figcaption></figure>'
             f"{listing}<p><small>{note}</small></p>"
         )
 

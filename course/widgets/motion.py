@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from typing import Any
 
@@ -92,17 +91,18 @@ class RangeOfMotion(StaticFallback, anywidget.AnyWidget):
     def static_png(self) -> bytes:
         return motion_png("dorsiflexion", self.dorsiflexion)
 
-    def static_html(self) -> str:
-        second = base64.b64encode(motion_png("inversion", self.inversion)).decode("ascii")
-        return (
-            super()
-            .static_html()
-            .replace(
-                "</figure>",
-                f'<img src="data:image/png;base64,{second}" alt="" '
-                'style="max-width:100%;height:auto"/></figure>',
-                1,
-            )
+    def static_images(self) -> Sequence[tuple[bytes, str]]:
+        """Both views, each named by its own caption text (the figure caption gives the angles)."""
+        return [
+            (motion_png("dorsiflexion", self.dorsiflexion), ui_text("motion.lateral_caption")),
+            (motion_png("inversion", self.inversion), ui_text("motion.posterior_caption")),
+        ]
+
+    def static_caption(self) -> str:
+        return ui_text(
+            "motion.caption",
+            dorsi=self.valuetext("dorsiflexion"),
+            inv=self.valuetext("inversion"),
         )
 
     def static_alt(self) -> str:

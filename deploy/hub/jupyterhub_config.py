@@ -108,7 +108,9 @@ c.JupyterHub.load_roles = [
 # --- single-user servers: one Unix user per person (never SimpleLocalProcessSpawner) -----------
 c.JupyterHub.spawner_class = "localprocess"
 venv_bin = Path(SETTINGS["venv_bin"])
-c.Spawner.cmd = [str(venv_bin / "jupyterhub-singleuser")]
+# jupyterhub-singleuser, through the course's launcher that skips a slow, unused import
+# (course/hub/singleuser.py); hub.json written by an older setup has no such entry
+c.Spawner.cmd = SETTINGS.get("singleuser_cmd") or [str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
@@ -122,14 +124,23 @@ _instructor_env = _env_file("instructor.env")
 _welcome = f"/lab/tree/{SETTINGS.get('lessons_folder', 'ankle-course')}/00_welcome.ipynb"
 
 
+# learners' servers load only what learners use (course.roles.HUB_LEARNER): no instructor tools,
+# no news prompt; set for their launch only (command line and a config folder the hub owns)
+_learner_args = list(SETTINGS.get("learner_args", []))
+_learner_config_path = SETTINGS.get("learner_config_path")
+
+
 def _pre_spawn(spawner: object) -> None:
-    """The instructor's server gets the gradebook URL (with its password); learners start at
-    the welcome notebook."""
+    """The instructor's server gets the gradebook URL (with its password) and every tool;
+    learners' servers start at the welcome notebook in learner mode."""
+    env = spawner.environment  # type: ignore[attr-defined]
     if getattr(getattr(spawner, "user", None), "name", "") == instructor:
-        env = spawner.environment  # type: ignore[attr-defined]
         spawner.environment = {**env, **_instructor_env}  # type: ignore[attr-defined]
     else:
         spawner.default_url = _welcome  # type: ignore[attr-defined]
+        spawner.args = [*_learner_args]  # type: ignore[attr-defined]
+        if _learner_config_path:
+            spawner.environment = {**env, "JUPYTER_CONFIG_PATH": _learner_config_path}  # type: ignore[attr-defined]
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn

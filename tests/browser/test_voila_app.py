@@ -28,6 +28,7 @@ from course.loader import load_content
 from course.safety import Situation, assess
 
 APP_OUTPUTS = "body[data-voila] .jp-OutputArea-output"
+NO_CODE = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor"
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +69,32 @@ def test_the_command_serves_the_app_notebook_without_code() -> None:
     assert Path(APP_NOTEBOOK).is_file()
 
 
+def test_the_app_behind_a_base_url(page: Any) -> None:
+    """``--base-url`` as behind a proxy: the page and its kernel live under the prefix."""
+    from harness import course_env, free_port
+
+    home = temporary_home("ankle-app-base-")
+    port = free_port()
+    token = f"ankle-app-base-{port}"
+    command = [sys.executable, "-m", "course.cli", "app", "--no-browser", "--port", str(port)]
+    command += ["--token", token, "--base-url", "/course/app/"]
+    server = Server(command, port=port, token=token, env=course_env(home), log=home / "app.log")
+    try:
+        server.start("course/app/")
+        page.goto(server.url("course/app/"))
+        page.get_by_role("checkbox", name="The person has a fever").wait_for(timeout=90_000)
+        assert page.locator(NO_CODE).count() == 0
+        assert "from course" not in page.inner_text("body")
+    finally:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def test_app_shows_both_explorers_and_no_code(app_page: Any) -> None:
     page = app_page
     shots = Shots("voila_app")
     shots(page, "app opened")
-    code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor"
-    assert page.locator(code).count() == 0
+    assert page.locator(NO_CODE).count() == 0
     body = page.inner_text("body")
     assert "from course" not in body
     assert "anatomy_explorer()" not in body

@@ -1,0 +1,93 @@
+"""``ankle-course lab`` is a learner's JupyterLab: no instructor tools, no news prompt.
+
+The control is a stock ``jupyter lab`` on the same notebooks with the same (empty) Jupyter
+settings, started the way a person would without the course's command: it shows nbgrader's
+menu, the Create Assignment panel, Validate and the news prompt, so the checks below can see
+them when they are there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import Server, course_env, free_port, is_root, temporary_home
+from lab_tools import lab_tools, wait_for_notebook
+from notebook_ui import Shots
+
+WELCOME = "00_welcome.ipynb"
+
+
+def _start(home: Path, *, course_command: bool) -> Server:
+    port = free_port()
+    token = f"ankle-mode-{os.getpid()}-{port}"
+    env = {**course_env(home), "JUPYTER_TOKEN": token}
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    workspace = home / "ankle-course"
+    if course_command:
+        command = [sys.executable, "-m", "course.cli", "lab", "--dir", str(workspace)]
+        command += ["--no-browser", "--port", str(port)]
+    else:
+        from course.workspace import sync_workspace
+
+        sync_workspace(workspace)
+        command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}"]
+        command += [f"--ServerApp.root_dir={workspace}"]
+        command += ["--allow-root"] if is_root() else []
+    server = Server(command, port=port, token=token, env=env, log=home / "lab.log")
+    return server.start("api/status")
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, Server]]:
+    homes = {name: temporary_home(f"ankle-mode-{name}-") for name in ("learner", "stock")}
+    started: dict[str, Server] = {}
+    try:
+        started["learner"] = _start(homes["learner"], course_command=True)
+        started["stock"] = _start(homes["stock"], course_command=False)
+        yield started
+    finally:
+        for server in started.values():
+            server.stop()
+        for home in homes.values():
+            shutil.rmtree(home, ignore_errors=True)
+
+
+def _open(page: Any, server: Server) -> dict[str, Any]:
+    page.goto(server.url(f"lab/tree/{WELCOME}"))
+    wait_for_notebook(page)
+    return lab_tools(page)
+
+
+def test_stock_jupyterlab_shows_the_instructor_tools(page: Any, servers: dict[str, Server]) -> None:
+    tools = _open(page, servers["stock"])
+    Shots("learner_mode_stock")(page, "stock jupyterlab")
+    assert "Formgrader" in tools["menu"]
+    assert tools["create_assignment"]
+    assert tools["validate"]
+    assert tools["news_prompt"]
+    assert tools["notebook_switcher"]
+
+
+def test_ankle_course_lab_shows_a_learner_s_jupyterlab(
+    page: Any, servers: dict[str, Server]
+) -> None:
+    tools = _open(page, servers["learner"])
+    Shots("learner_mode_self_paced")(page, "ankle-course lab")
+    assert tools["menu"] == []  # no Nbgrader menu: no Formgrader, no course list
+    assert not tools["create_assignment"]
+    assert not tools["validate"]  # nothing to validate without graded assignments
+    assert not tools["news_prompt"]
+    assert not tools["notebook_switcher"]  # the Notebook pages are not served to learners
+    assert "@jupyter/nbgrader:formgrader" in tools["disabled"]
+    # the lesson itself is all there and works
+    assert page.locator(".jp-NotebookPanel .jp-Cell").count() > 3
+    # nbgrader's server side is not loaded either
+    for path in ("formgrader", "assignments?course_id=x", "courses"):
+        status = page.request.get(servers["learner"].url(path)).status
+        assert status == 404, path

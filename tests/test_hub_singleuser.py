@@ -1,0 +1,45 @@
+"""``course.hub.singleuser``: JupyterHub's single-user command without the slow, unused import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+PROBE = """
+import sys, time
+{prepare}
+started = time.process_time()
+import jsonschema._format
+from jsonschema import Draft7Validator
+print(sys.modules.get("rfc3987_syntax") is not None, round(time.process_time() - started, 2))
+print(Draft7Validator.FORMAT_CHECKER.conforms("https://example.org/a", "uri-reference"))
+"""
+
+
+def _probe(prepare: str) -> list[str]:
+    code = PROBE.format(prepare=prepare)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
+    )
+    return result.stdout.split()
+
+
+def test_the_launcher_skips_only_the_slow_iri_grammar() -> None:
+    stock = _probe("")
+    fast = _probe("from course.hub.singleuser import skip_slow_imports; skip_slow_imports()")
+    assert stock[0] == "True"  # jsonschema imports it when nothing stops it
+    assert fast[0] == "False"
+    assert float(fast[1]) < float(stock[1])  # CPU-seconds of the import
+    assert stock[2] == fast[2] == "True"  # the other format checkers still work
+
+
+def test_the_launcher_is_jupyterhub_singleuser() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "course.hub.singleuser", "--help-all"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--SingleUserNotebookApp" in result.stdout or "JupyterHub" in result.stdout
