@@ -116,7 +116,13 @@ def test_technique_demo_steps_through_the_routine_in_order() -> None:
         demo.next()
         seen.append(demo.technique)
     assert list(dict.fromkeys(seen)) == list(routine())
-    assert demo._next.disabled
+    assert demo.nav.at_last
+    assert demo.nav.status.startswith(f"Technique {len(routine())} of {len(routine())}")
+    demo.nav.step(1)  # Next at the end does nothing; the button keeps the focus
+    assert demo.technique == routine()[-1]
+    demo.nav._handle_custom_msg({"action": "previous"}, [])  # what the browser sends
+    assert demo.technique == routine()[-2]
+    demo.next()
     demo.previous()
     assert demo.technique == routine()[-2]
     assert routine_step(routine()[0], -1) == routine()[0]
@@ -133,7 +139,9 @@ def test_technique_demo_hold_timer_play_and_views() -> None:
     demo.technique = "achilles_strokes"
     assert demo.canvas.hold == []
     assert demo.view == "posterior"
-    demo.view = "lateral"
+    assert [value for _label, value in demo.nav.views] == ["posterior", "lateral"]
+    demo.nav.view = "lateral"  # the learner picks a view (radio group in the browser)
+    assert demo.view == "lateral"
     assert "Outer side" in demo.alt_text
     demo.play()
     assert demo.canvas.playing
