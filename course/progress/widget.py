@@ -104,9 +104,9 @@ class ProgressSummary(widgets.VBox):  # type: ignore[misc]
         self.store = store or ProgressStore()
         self._table = widgets.HTML()
         self._chart = widgets.HTML()
+        # no icon: ipywidgets puts the icon font's glyph into the button's accessible name
         self._refresh = widgets.Button(
             description=text("progress.refresh"),
-            icon="refresh",
             tooltip=text("progress.refresh"),
         )
         self._refresh.on_click(lambda _button: self.refresh(announce=True))

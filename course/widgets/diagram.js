@@ -43,7 +43,32 @@ function prefixIds(svgText, uid) {
     .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${uid}-${id}"`);
 }
 
+// JupyterLab's notebook shortcuts act on the focused element unless it carries
+// data-lm-suppress-shortcuts: the arrow keys in a widget's select, radio group or text
+// field would otherwise select another cell and take the focus away from the learner.
+// Installed once per page by whichever course widget renders first; it covers the
+// ipywidgets controls the course wraps as well.
+function guardWidgetKeys() {
+  if (window.__ankleKeyGuard) return;
+  window.__ankleKeyGuard = true;
+  document.addEventListener(
+    "focusin",
+    (event) => {
+      const el = event.target;
+      if (
+        el instanceof HTMLElement &&
+        el.matches("select, input, textarea") &&
+        el.closest(".jp-OutputArea-output")
+      ) {
+        el.setAttribute("data-lm-suppress-shortcuts", "true");
+      }
+    },
+    true,
+  );
+}
+
 function render({ model, el }) {
+  guardWidgetKeys();
   counter += 1;
   const uid = `ankle${counter}${Math.random().toString(36).slice(2, 7)}`;
   const root = document.createElement("div");
@@ -177,6 +202,10 @@ function render({ model, el }) {
       part.addEventListener("mouseenter", () => groups.get(id)?.classList.add("is-hover"));
       part.addEventListener("mouseleave", () => groups.get(id)?.classList.remove("is-hover"));
     }
+    // With focusable structures the figure is a group of buttons; without (technique
+    // pictures) it is one image named by its text alternative, so the drawing's inner
+    // groups are not read out one by one.
+    figure.setAttribute("role", groups.size ? "group" : "img");
     paintSelection();
     paintMarks();
     setupTechnique();

@@ -285,6 +285,19 @@ def image_findings(roots: list[AXNode]) -> list[Finding]:
     return out
 
 
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def glyph_findings(roots: list[AXNode]) -> list[Finding]:
+    """No icon-font glyph (Unicode private use area) in a name: screen readers read it out as
+    an unknown character."""
+    return [
+        Finding("icon-glyph-in-name", f"{node.role} named {node.name!r}")
+        for node in _live(roots)
+        if node.role != "StaticText" and PRIVATE_USE.search(node.name)
+    ]
+
+
 def heading_findings(roots: list[AXNode]) -> list[Finding]:
     """Headings, in reading order, never skip a level (h2 followed by h4)."""
     out = []
@@ -311,6 +324,7 @@ def tree_findings(page: Any, scope: str, headings_scope: str | None = None) -> l
         *radio_name_findings(page, scope),
         *toggle_findings(page, roots, scope),
         *image_findings(roots),
+        *glyph_findings(roots),
         *heading_findings(heading_roots),
     ]
 
@@ -344,7 +358,8 @@ CANDIDATES_JS = """([scope, done]) => {
     && el.labels[0].textContent) || el.textContent || el.title || '').trim());
   let i = 0;
   for (const root of document.querySelectorAll(scope)) {
-    const controls = root.querySelectorAll('button, input[type=radio], select');
+    const controls = root.querySelectorAll(
+      'button, input[type=radio], input[type=checkbox], input[type=range], select');
     for (const el of controls) {
       if (!usable(el)) continue;
       let key;
@@ -355,6 +370,10 @@ CANDIDATES_JS = """([scope, done]) => {
           + (group.querySelector('legend') ? 'legend' : '');
       } else if (el.matches('select')) {
         key = 'select:' + name(el).slice(0, 30);
+      } else if (el.matches('input[type=checkbox]')) {
+        key = 'checkbox:' + (root.getAttribute('data-audit') || '');  // one per output
+      } else if (el.matches('input[type=range]')) {
+        key = 'range:' + name(el).slice(0, 30);
       } else {
         key = 'button:' + name(el).split(/[:,(]/)[0].trim();
       }
@@ -416,8 +435,9 @@ def settle(page: Any, quiet_ms: int = 300, timeout: float = 30_000) -> None:
 
 
 def interaction_findings(page: Any, scope: str) -> tuple[list[Finding], list[str]]:
-    """Operate one control of each kind in ``scope`` with the keyboard; returns the findings
-    and a log of what was operated (for the report and the docs)."""
+    """Operate one control of each kind in ``scope`` with the keyboard (Enter on buttons,
+    Space on checkboxes, Space and an arrow key on radios, an arrow key on selects and
+    sliders); returns the findings and a log of what was operated (for the docs)."""
     findings: list[Finding] = []
     log: list[str] = []
     done: list[str] = []
@@ -449,7 +469,7 @@ def interaction_findings(page: Any, scope: str) -> tuple[list[Finding], list[str
             page.keyboard.press("Space")  # choose the first option, then move with an arrow
             settle(page)
             page.evaluate(SNAPSHOT_JS, c["index"])
-        key = "Enter" if c["key"].startswith("button:") else "ArrowDown"
+        key = {"button": "Enter", "checkbox": "Space"}.get(c["key"].split(":")[0], "ArrowDown")
         page.keyboard.press(key)
         settle(page)
         verdict = page.evaluate(VERDICT_JS)
@@ -498,6 +518,8 @@ def transcript(page: Any, scope: str, limit: int = 400) -> list[str]:
     for node in _live(ax_roots(page, scope)):
         if node.role not in SPOKEN or (node.role in ("group", "list") and not node.name):
             continue
+        if node.role == "textbox" and not node.name:
+            continue  # a code cell's editor (JupyterLab's, not the course's)
         states = []
         if node.role == "heading":
             states.append(f"level {node.props.get('level')}")

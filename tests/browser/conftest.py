@@ -46,6 +46,7 @@ PLANTED_CELLS = {
     ),
     "radio-group": "ipywidgets.RadioButtons(options=['Yes', 'No'], description='Planted')",
     "toggle-state": "ipywidgets.ToggleButtons(options=['Outer side', 'Inner side'])",
+    "icon-glyph-in-name": "ipywidgets.Button(description='Refresh', icon='refresh')",
     "focus-lost": (
         "box = ipywidgets.VBox()\n"
         "def rebuild(_button=None):\n"
