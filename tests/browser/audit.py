@@ -505,6 +505,7 @@ SPOKEN = {
     "combobox",
     "textbox",
     "slider",
+    "spinbutton",
     "link",
     "table",
     "list",

@@ -268,7 +268,7 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
     demo.get_by_role("button", name=ui_text("technique.play"), pressed=False).wait_for(
         timeout=30_000
     )
-    status = demo.locator(".ankle-diagram [role=status]").first
+    status = demo.locator(".ankle-diagram > .ankle-sr-only[role=status]")
     assert ui_text("technique.played") in status.inner_text()
     assert stroke.evaluate("(p) => p.style.strokeDasharray") == ""
     shots(page, "played", element=demo)
