@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from importlib.resources import files
 
@@ -232,3 +233,13 @@ def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None
     motion = files("course.widgets").joinpath("motion.js").read_text(encoding="utf-8")
     for needle in ("export default", "label.htmlFor", "aria-valuetext", 'type = "range"'):
         assert needle in motion
+
+
+def test_explorer_announces_the_new_picture_and_search_results() -> None:
+    explorer = AnkleExplorer("lateral", layers=["bones"])
+    assert explorer._message.html == ""  # the live region exists, empty, before any change
+    explorer.view = "medial"
+    count = len(explorer.visible_ids)
+    assert explorer._message.html == f"Inner side view: {count} structures."
+    explorer.find("heel bone")
+    assert explorer._message.html == html.escape(explorer.message)

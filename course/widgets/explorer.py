@@ -115,6 +115,7 @@ class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
         self.canvas.observe(self._on_canvas_selected, "selected")
         if selected is not None:
             self.selected = selected
+        self._message.html = ""  # nothing to announce until the learner changes something
 
     # --- trait validation and reactions ------------------------------------------------
     @traitlets.validate("view")
@@ -145,6 +146,14 @@ class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
     @traitlets.observe("view", "layers")
     def _on_view_or_layers(self, _change: Any) -> None:
         self._refresh_view()
+        # the picture changed: say what is shown now (a search overrides this with its result)
+        self._message.html = html.escape(
+            ui_text(
+                "explorer.showing",
+                view=ui_text(f"views.{self.view}"),
+                count=len(self.visible_ids),
+            )
+        )
 
     @traitlets.observe("selected")
     def _on_selected(self, change: Any) -> None:

@@ -531,7 +531,12 @@ def transcript(page: Any, scope: str, limit: int = 400) -> list[str]:
         if node.props.get("live"):
             states.append(f"live={node.props['live']}")
         depth = sum(1 for a in node.ancestors() if a.role in SPOKEN and not a.ignored)
-        name = node.name if len(node.name) <= 110 else node.name[:107] + "..."
+        label = node.name
+        if node.role == "status":  # what the live region holds now
+            label = " ".join(
+                n.name for n in node.walk() if n.role == "StaticText" and not n.ignored
+            ).strip()
+        name = label if len(label) <= 110 else label[:107] + "..."
         extra = f" [{', '.join(states)}]" if states else ""
         lines.append(f"{'  ' * min(depth, 4)}{node.role} {name!r}{extra}")
         if len(lines) >= limit:
