@@ -206,6 +206,7 @@ function render({ model, el }) {
     // pictures) it is one image named by its text alternative, so the drawing's inner
     // groups are not read out one by one.
     figure.setAttribute("role", groups.size ? "group" : "img");
+    if (!groups.size) svg.setAttribute("aria-hidden", "true"); // the image's name says it all
     paintSelection();
     paintMarks();
     setupTechnique();

@@ -423,8 +423,9 @@ VERDICT_JS = """() => {
     announced: announced || ownState,
     born,
     radioMoved: !isRadio || sameGroup,
-    focused: active ? (active.getAttribute('aria-label') || active.textContent
-      || active.tagName).trim().slice(0, 60) : '',
+    focused: active ? (active.getAttribute('aria-label') || (active.labels && active.labels[0]
+      && active.labels[0].textContent) || active.textContent || active.tagName)
+      .trim().slice(0, 60) : '',
   };
 }"""
 
