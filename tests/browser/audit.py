@@ -405,6 +405,8 @@ VERDICT_JS = """() => {
     .filter(r => r.getAttribute('aria-live') !== 'off');
   const announced = regions.some(r => r.__auditOld && r.textContent !== r.__auditBefore
     && r.textContent.trim());
+  const said = regions.filter(r => r.__auditOld && r.textContent !== r.__auditBefore
+    && r.textContent.trim()).map(r => r.textContent.trim().slice(0, 100));
   const born = regions.filter(r => !r.__auditOld && r.textContent.trim())
     .map(r => r.textContent.trim().slice(0, 60));
   const focusLost = !active || active === document.body || !document.contains(active);
@@ -421,6 +423,7 @@ VERDICT_JS = """() => {
     focusInOutput: !!active && output.contains(active),
     changed: output.innerText !== text,
     announced: announced || ownState,
+    said,
     born,
     radioMoved: !isRadio || sameGroup,
     focused: active ? (active.getAttribute('aria-label') || (active.labels && active.labels[0]
@@ -475,7 +478,8 @@ def interaction_findings(page: Any, scope: str) -> tuple[list[Finding], list[str
         settle(page)
         verdict = page.evaluate(VERDICT_JS)
         what = f"{key} on {c['name']!r}"
-        log.append(f"{what}: focus on {verdict['focused']!r}")
+        said = "; ".join(verdict["said"]) or "-"
+        log.append(f"{what}: focus on {verdict['focused']!r}; live region: {said}")
         if verdict["focusLost"] or not verdict["focusInOutput"]:
             findings.append(Finding("focus-lost", f"{what}: focus went to the page body"))
         if not verdict["radioMoved"]:
