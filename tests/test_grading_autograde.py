@@ -429,7 +429,7 @@ def test_feedback_explains_each_item_with_the_rule_and_the_guide(feedback: dict[
     assert "Your answer</dt><dd>PROCEED; refer: True" in page
     assert "The right answer</dt><dd>SEEK_URGENT_CARE; refer: True" in page
     assert "spreading-infection" in page
-    assert "Signs of infection (fever, warmth, red" in page
+    assert "signs of infection such as fever, warmth or red streaks" in page
     assert "Critical: you would have gone on massaging an ankle that needed the massage" in page
     assert "Answering PROCEED, PROCEED_WITH_CAUTION, AVOID_AREA" in page
     assert "This scenario is critical: the massage must stop or not start, and your answer" in page
