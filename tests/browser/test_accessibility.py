@@ -22,6 +22,7 @@ from conftest import PLANTED_CELLS, TRAP_NOTEBOOK
 from harness import ARTIFACTS, Server
 from notebook_ui import (
     NOTEBOOK,
+    Shots,
     error_outputs,
     keyboard_walk,
     open_notebook,
@@ -84,4 +85,12 @@ def test_lesson_is_accessible(page: Any, lab: Server, name: str) -> None:
     operated, log = interaction_findings(page, OUTPUTS)
     findings += operated
     (TRANSCRIPTS / f"{name.removesuffix('.ipynb')}.keyboard.txt").write_text("\n".join(log) + "\n")
+    # what the learner sees where the keyboard pass ended (the focus ring on the last control)
+    last = page.locator("[data-audit-last]")
+    page.evaluate(
+        "() => document.activeElement.closest('.jp-OutputArea-output')"
+        "?.setAttribute('data-audit-last', '')"
+    )
+    if last.count():
+        Shots(f"a11y_{name.removesuffix('.ipynb')}")(page, "focus after the keyboard pass", last)
     assert not findings, f"{name}:\n" + "\n".join(map(str, findings))
