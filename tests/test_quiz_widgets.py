@@ -105,6 +105,8 @@ def test_scenario_card_offers_every_decision_and_explains(store: ProgressStore) 
     values = [value for _label, value in card.options]
     assert values[0] == "PROCEED"
     assert values[-1] == "SEEK_URGENT_CARE"
+    with pytest.raises(ValueError, match="valid: 'PROCEED'"):
+        card.set_answer("MASSAGE_HARDER")
     card.set_answer("DO_NOT_MASSAGE")
     card.submit()
     assert "signs of infection such as fever, warmth or red" in card.feedback

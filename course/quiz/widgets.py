@@ -183,6 +183,10 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
         elif isinstance(self.question, OrderSteps):
             self.view.steps = list(value)
         elif self._values:
+            if value not in self._values:
+                valid = ", ".join(repr(v) for v in self._values)
+                question = self.question.id
+                raise ValueError(f"{value!r} is not an option of {question}; valid: {valid}")
             self.view.value = [self._values.index(value)]
 
     def submit(self) -> Result | None:
