@@ -9,7 +9,9 @@ import ipywidgets as widgets
 
 from course._text import text, texts
 from course.lesson import checklist_items, describe
+from course.loader import load_content
 from course.safety import Assessment, Situation, assess
+from course.widgets.controls import LiveText
 
 __all__ = ["RoutineChecklist", "ScenarioExplorer"]
 
@@ -48,9 +50,13 @@ class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
             control.observe(self._changed, names="value")
             self.controls[name] = control
         self.result = widgets.HTML()
-        heading = widgets.HTML(f"<h4>{html.escape(text('scenario.heading'))}</h4>")
-        result_heading = widgets.HTML(f"<h4>{html.escape(text('scenario.result_heading'))}</h4>")
-        super().__init__([heading, *self.controls.values(), result_heading, self.result])
+        # A short announcement of the decision; the full result is read by moving to it.
+        self.announcement = LiveText(hidden_visually=True)
+        heading = widgets.HTML(f"<h3>{html.escape(text('scenario.heading'))}</h3>")
+        result_heading = widgets.HTML(f"<h3>{html.escape(text('scenario.result_heading'))}</h3>")
+        super().__init__(
+            [heading, *self.controls.values(), self.announcement, result_heading, self.result]
+        )
         self._changed(None)
 
     def situation(self) -> Situation:
@@ -74,8 +80,11 @@ class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
 
     def _changed(self, _change: Any) -> None:
         self.controls["hours_since_injury"].disabled = self.controls["injury"].value == "none"
-        self.block = describe(self.assessment())
+        assessment = self.assessment()
+        self.block = describe(assessment)
         self.result.value = self.block.html
+        label = load_content().decisions[assessment.decision.value].label
+        self.announcement.html = html.escape(f"{text('scenario.decision')}: {label}")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)
@@ -90,7 +99,7 @@ class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
     def __init__(self) -> None:
         self.boxes: list[widgets.Checkbox] = []
         children: list[widgets.Widget] = [
-            widgets.HTML(f"<h4>{html.escape(text('checklist.heading'))}</h4>"),
+            widgets.HTML(f"<h3>{html.escape(text('checklist.heading'))}</h3>"),
             widgets.HTML(f"<p><em>{html.escape(text('checklist.note'))}</em></p>"),
         ]
         self.groups = checklist_items()
@@ -102,7 +111,7 @@ class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
                 box.observe(self._ticked, names="value")
                 self.boxes.append(box)
                 children.append(box)
-        self.status = widgets.HTML()
+        self.status = LiveText()
         children.append(self.status)
         super().__init__(children)
         self._ticked(None)
@@ -110,11 +119,11 @@ class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
     def _ticked(self, _change: Any) -> None:
         done = sum(1 for box in self.boxes if box.value)
         status = text("checklist.done", done=done, total=len(self.boxes))
-        self.status.value = f"<p role='status'>{html.escape(status)}</p>"
+        self.status.html = f"<p>{html.escape(status)}</p>"
 
     def static_html(self) -> str:
         """The checklist as plain HTML with empty boxes (for HTML export)."""
-        parts = [f"<h4>{html.escape(text('checklist.heading'))}</h4>"]
+        parts = [f"<h3>{html.escape(text('checklist.heading'))}</h3>"]
         for heading, items in self.groups:
             if heading:
                 parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")

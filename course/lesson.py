@@ -455,7 +455,7 @@ def describe(assessment: Assessment) -> Block:
         for r in assessment.reasons
     )
     body = (
-        f"<div role='status' aria-live='polite'>"
+        f"<div class='ankle-decision'>"
         f"<p><strong>{_e(text('scenario.decision'))}:</strong> "
         f"<span style='border-left:0.6em solid {colour};padding-left:0.4em'>"
         f"<strong>{_e(info.label)}</strong></span> — {_e(info.meaning)}</p>"

@@ -20,20 +20,25 @@ def _card(widget: SelfCheck, question_id: str) -> QuestionCard:
     return next(c for c in widget.cards if c.question.id == question_id)
 
 
+def _press(card: QuestionCard, action: str) -> None:
+    """What a click on Check / Hint / Show answer sends from the browser."""
+    card.view._handle_custom_msg({"action": action}, [])
+
+
 def test_check_gives_feedback_at_once_and_records_the_attempt(store: ProgressStore) -> None:
     widget = SelfCheck("02_preparation", store=store)
     card = _card(widget, "prep_self_position")
-    card.check_button.click()
-    assert "Choose an answer first." in card.feedback.value
+    _press(card, "check")
+    assert "Choose an answer first." in card.feedback
     card.set_answer("On a cushion behind you")
-    card.check_button.click()
-    assert "Not quite." in card.feedback.value
-    assert card.question.hint in card.feedback.value
+    _press(card, "check")
+    assert "Not quite." in card.feedback
+    assert card.question.hint in card.feedback
     assert "0 of 5 questions" in widget.score.value
     card.set_answer("Across the opposite knee")
-    card.check_button.click()
-    assert "Correct." in card.feedback.value
-    assert "rest the ankle across the opposite knee" in card.feedback.value.lower()
+    _press(card, "check")
+    assert "Correct." in card.feedback
+    assert "rest the ankle across the opposite knee" in card.feedback.lower()
     assert "1 of 5 questions" in widget.score.value
     attempts = store.as_dict()["lessons"]["02_preparation"]["attempts"]
     assert [(a["question"], a["correct"]) for a in attempts] == [
@@ -45,22 +50,22 @@ def test_check_gives_feedback_at_once_and_records_the_attempt(store: ProgressSto
 
 def test_hint_and_show_answer(store: ProgressStore) -> None:
     card = _card(SelfCheck("04_ligaments_and_tendons", store=store), "lig_achilles_hold")
-    card.hint_button.click()
-    assert card.question.hint in card.feedback.value
-    card.answer_button.click()
-    assert "Answer: Gently, between thumb and index finger" in card.feedback.value
+    _press(card, "hint")
+    assert card.question.hint in card.feedback
+    _press(card, "reveal")
+    assert "Answer: Gently, between thumb and index finger" in card.feedback
     assert store.as_dict()["lessons"] == {}  # looking is not an attempt
 
 
 def test_multiple_select_partial_feedback(store: ProgressStore) -> None:
     card = _card(SelfCheck("00_welcome", store=store), "welcome_benefits")
-    card._checkboxes[0].value = True
-    card._checkboxes[4].value = True  # a wrong one
+    assert card.view.kind == "multiple"
+    card.view.value = [0, 4]  # what ticking the first and fifth box sends; the fifth is wrong
     result = card.submit()
     assert result is not None
     assert not result.correct
-    assert "You missed 3." in card.feedback.value
-    assert "1 of your choices should not be ticked." in card.feedback.value
+    assert "You missed 3." in card.feedback
+    assert "1 of your choices should not be ticked." in card.feedback
 
 
 def test_order_steps_move_buttons(store: ProgressStore) -> None:
@@ -68,28 +73,43 @@ def test_order_steps_move_buttons(store: ProgressStore) -> None:
     question = card.question
     assert isinstance(question, OrderSteps)
     assert card.answer() == list(question.shuffled())
-    for position, step in enumerate(question.steps):  # selection sort with the buttons
+    assert card.view.kind == "order"
+    for position, step in enumerate(question.steps):  # selection sort with Move up
         while card.answer().index(step) > position:
-            index = card.answer().index(step)
-            up_button = card._steps_box.children[index].children[0]
-            up_button.click()
+            card.move(card.answer().index(step), -1)
     assert card.answer() == list(question.steps)
-    first_row = card._steps_box.children[0]
-    assert first_row.children[0].disabled  # nothing above the first step
-    assert first_row.children[0].tooltip.startswith("Move up: ")
+    assert card.view.steps == list(question.steps)
+    card.move(0, -1)  # nothing above the first step: no change
+    assert card.answer() == list(question.steps)
     assert card.submit().correct  # type: ignore[union-attr]
+    card.view.steps = list(reversed(question.steps))  # what the browser's buttons send
+    assert card.answer() == list(reversed(question.steps))
+
+
+def test_question_is_a_named_group_with_named_buttons(store: ProgressStore) -> None:
+    widget = SelfCheck("05_safety", store=store)
+    card = widget.cards[1]
+    assert card.view.heading == f"Question 2 of {len(widget.cards)}"
+    assert card.view.prompt == card.question.prompt
+    assert card.view.labels["button_name"].format(action="Check", question="Q") == "Check, Q"
+    assert {"check", "hint", "show_answer", "move_up", "move_down", "moved"} <= set(
+        card.view.labels
+    )
+    assert card.feedback == ""  # the feedback region exists (empty) before the first answer
 
 
 def test_scenario_card_offers_every_decision_and_explains(store: ProgressStore) -> None:
     card = _card(SelfCheck("05_safety", store=store), "safety_card_fever_only")
     assert isinstance(card.question, ScenarioDecision)
-    assert card._choice is not None
-    values = [value for _label, value in card._choice.options]
+    assert card.view.kind == "single"
+    values = [value for _label, value in card.options]
     assert values[0] == "PROCEED"
     assert values[-1] == "SEEK_URGENT_CARE"
+    with pytest.raises(ValueError, match="valid: 'PROCEED'"):
+        card.set_answer("MASSAGE_HARDER")
     card.set_answer("DO_NOT_MASSAGE")
     card.submit()
-    assert "signs of infection such as fever, warmth or red" in card.feedback.value
+    assert "signs of infection such as fever, warmth or red" in card.feedback
 
 
 def test_find_on_the_diagram_is_checked_on_pick(store: ProgressStore) -> None:
@@ -102,7 +122,7 @@ def test_find_on_the_diagram_is_checked_on_pick(store: ProgressStore) -> None:
     assert not card.result.correct
     card._diagram.answer("lateral_malleolus")
     assert card.result.correct
-    assert "Correct." in card.feedback.value
+    assert "Correct." in card.feedback
     attempts = store.as_dict()["lessons"]["06_review_and_routine"]["attempts"]
     assert [a["correct"] for a in attempts] == [False, True]
 

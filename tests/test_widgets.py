@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from importlib.resources import files
 
@@ -117,7 +118,13 @@ def test_technique_demo_steps_through_the_routine_in_order() -> None:
         demo.next()
         seen.append(demo.technique)
     assert list(dict.fromkeys(seen)) == list(routine())
-    assert demo._next.disabled
+    assert demo.nav.at_last
+    assert demo.nav.status.startswith(f"Technique {len(routine())} of {len(routine())}")
+    demo.nav.step(1)  # Next at the end does nothing; the button keeps the focus
+    assert demo.technique == routine()[-1]
+    demo.nav._handle_custom_msg({"action": "previous"}, [])  # what the browser sends
+    assert demo.technique == routine()[-2]
+    demo.next()
     demo.previous()
     assert demo.technique == routine()[-2]
     assert routine_step(routine()[0], -1) == routine()[0]
@@ -134,7 +141,9 @@ def test_technique_demo_hold_timer_play_and_views() -> None:
     demo.technique = "achilles_strokes"
     assert demo.canvas.hold == []
     assert demo.view == "posterior"
-    demo.view = "lateral"
+    assert [value for _label, value in demo.nav.views] == ["posterior", "lateral"]
+    demo.nav.view = "lateral"  # the learner picks a view (radio group in the browser)
+    assert demo.view == "lateral"
     assert "Outer side" in demo.alt_text
     demo.play()
     assert demo.canvas.playing
@@ -226,3 +235,13 @@ def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None
     motion = files("course.widgets").joinpath("motion.js").read_text(encoding="utf-8")
     for needle in ("export default", "label.htmlFor", "aria-valuetext", 'type = "range"'):
         assert needle in motion
+
+
+def test_explorer_announces_the_new_picture_and_search_results() -> None:
+    explorer = AnkleExplorer("lateral", layers=["bones"])
+    assert explorer._message.html == ""  # the live region exists, empty, before any change
+    explorer.view = "medial"
+    count = len(explorer.visible_ids)
+    assert explorer._message.html == f"Inner side view: {count} structures."
+    explorer.find("heel bone")
+    assert explorer._message.html == html.escape(explorer.message)

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from course._figures import StaticFigure, render
 from course._text import text, texts
 from course.progress.store import LessonProgress, ProgressStore
+from course.widgets.controls import LiveText
 
 __all__ = ["ProgressSummary", "progress_chart", "progress_table_html"]
 
@@ -103,33 +104,40 @@ class ProgressSummary(widgets.VBox):  # type: ignore[misc]
         self.store = store or ProgressStore()
         self._table = widgets.HTML()
         self._chart = widgets.HTML()
+        # no icon: ipywidgets puts the icon font's glyph into the button's accessible name
         self._refresh = widgets.Button(
             description=text("progress.refresh"),
-            icon="refresh",
             tooltip=text("progress.refresh"),
         )
-        self._refresh.on_click(lambda _button: self.refresh())
+        self._refresh.on_click(lambda _button: self.refresh(announce=True))
         self._where = widgets.HTML()
+        self._announce = LiveText(hidden_visually=True)
         super().__init__(
             [
                 widgets.HTML(f"<h3>{html.escape(text('progress.heading'))}</h3>"),
                 self._table,
                 self._chart,
                 self._refresh,
+                self._announce,
                 self._where,
             ],
             **kwargs,
         )
         self.refresh()
 
-    def refresh(self) -> None:
-        """Re-read the progress file and redraw."""
+    def refresh(self, announce: bool = False) -> None:
+        """Re-read the progress file and redraw (``announce``: say so to screen readers)."""
         self.rows = self.store.summary()
         self._table.value = progress_table_html(self.rows)
         self.figure = progress_chart(self.rows)
         self._chart.value = self.figure.html()
         where = text("progress.file", path=self.store.path)
         self._where.value = f"<small>{html.escape(where)}</small>"
+        if announce:
+            started = sum(1 for row in self.rows if row.questions_tried or row.sections_opened)
+            self._announce.html = html.escape(
+                text("progress.updated", started=started, total=len(self.rows))
+            )
 
     def static_html(self) -> str:
         """What the widget shows, as plain HTML (for HTML export and terminals)."""

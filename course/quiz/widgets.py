@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import anywidget
 import ipywidgets as widgets
+import traitlets
 
 from course._text import text
 from course.loader import load_content
@@ -23,10 +25,9 @@ from course.quiz.models import (
     SingleChoice,
     TrueFalse,
 )
+from course.widgets.controls import STATIC, LiveText
 
-__all__ = ["QuestionCard", "SelfCheck"]
-
-_WIDE = widgets.Layout(width="auto")
+__all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
 
 
 def _label_quiz(question: FindOnDiagram) -> widgets.Widget | None:
@@ -37,6 +38,33 @@ def _label_quiz(question: FindOnDiagram) -> widgets.Widget | None:
         return None
     quiz: widgets.Widget = LabelQuiz(view=question.view, structures=[question.structure])
     return quiz
+
+
+class QuestionView(anywidget.AnyWidget):
+    """The browser side of a question: a named group of radios, checkboxes or ordered steps,
+    Check / Hint / Show answer buttons that name the question, and a feedback live region.
+
+    ``kind`` is ``single`` (radios), ``multiple`` (checkboxes), ``order`` (steps with Move up /
+    Move down) or ``find`` (the pick happens on a diagram next to it). ``value`` holds the
+    indexes of the chosen options, ``steps`` the current order. The buttons send
+    ``{"action": "check" | "hint" | "reveal"}``.
+    """
+
+    _esm = STATIC / "question.js"
+    _css = STATIC / "question.css"
+    heading = traitlets.Unicode("").tag(sync=True)
+    prompt = traitlets.Unicode("").tag(sync=True)
+    kind = traitlets.Enum(("single", "multiple", "order", "find"), "single").tag(sync=True)
+    options = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    value = traitlets.List(traitlets.Int()).tag(sync=True)
+    steps = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)
+    feedback = traitlets.Unicode("").tag(sync=True)
+    correct = traitlets.Bool(False).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+
+_LABEL_KEYS = ("check", "hint", "show_answer", "move_up", "move_down", "moved", "button_name")
 
 
 class QuestionCard(widgets.VBox):  # type: ignore[misc]
@@ -58,125 +86,108 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
         self.result: Result | None = None
         self.available = True
         self._started = time.monotonic()
-        self._order: list[str] = []
-        self._checkboxes: list[widgets.Checkbox] = []
-        self._choice: widgets.RadioButtons | None = None
+        self._values: list[Any] = []
         self._diagram: widgets.Widget | None = None
-        self._steps_box = widgets.VBox()
-        self.feedback = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
-        label = text("quiz.question_label", number=number, total=total)
-        title = widgets.HTML(
-            f"<p><strong>{html.escape(label)}</strong><br>{html.escape(question.prompt)}</p>"
+        labels = {key: text(f"quiz.{key}") for key in _LABEL_KEYS}
+        labels["find_prompt"] = text("quiz.find_prompt")
+        self.view = QuestionView(
+            heading=text("quiz.question_label", number=number, total=total),
+            prompt=question.prompt,
+            labels=labels,
         )
-        self.check_button = widgets.Button(
-            description=text("quiz.check"), button_style="primary", tooltip=text("quiz.check")
-        )
-        self.hint_button = widgets.Button(description=text("quiz.hint"), tooltip=text("quiz.hint"))
-        self.answer_button = widgets.Button(
-            description=text("quiz.show_answer"), tooltip=text("quiz.show_answer")
-        )
-        self.check_button.on_click(lambda _b: self.submit())
-        self.hint_button.on_click(lambda _b: self.show_hint())
-        self.answer_button.on_click(lambda _b: self.reveal())
-        controls = self._controls()
-        buttons = widgets.HBox([self.check_button, self.hint_button, self.answer_button])
-        super().__init__([title, controls, buttons, self.feedback])
+        self.view.on_msg(self._message)
+        children: list[widgets.Widget] = [self.view]
+        self._controls()
+        if self._diagram is not None:
+            children.append(self._diagram)
+        super().__init__(children)
         self.add_class("ankle-selfcheck-question")
 
     # --- controls ----------------------------------------------------------------------
-    def _controls(self) -> widgets.Widget:
+    def _controls(self) -> None:
         q = self.question
+        view = self.view
         if isinstance(q, SingleChoice):
-            return self._radio([(option, option) for option in q.options])
-        if isinstance(q, TrueFalse):
-            return self._radio([(text("quiz.true"), True), (text("quiz.false"), False)])
-        if isinstance(q, ScenarioDecision):
+            self._choices([(option, option) for option in q.options])
+        elif isinstance(q, TrueFalse):
+            self._choices([(text("quiz.true"), True), (text("quiz.false"), False)])
+        elif isinstance(q, ScenarioDecision):
             decisions = load_content().decisions.values()
-            return self._radio([(f"{d.label} ({d.id})", d.id) for d in decisions])
-        if isinstance(q, MultipleSelect):
-            self._checkboxes = [
-                widgets.Checkbox(value=False, description=option, indent=False, layout=_WIDE)
-                for option in q.options
-            ]
-            return widgets.VBox(self._checkboxes)
-        if isinstance(q, OrderSteps):
-            self._order = list(q.shuffled())
-            self._draw_steps()
-            return self._steps_box
-        self._diagram = _label_quiz(q)
-        if self._diagram is None:
-            self.available = False
-            for button in (self.check_button, self.hint_button, self.answer_button):
-                button.disabled = True
-            return widgets.HTML(f"<em>{html.escape(text('quiz.find_none'))}</em>")
-        self._diagram.observe(self._picked, names="feedback")
-        prompt = widgets.HTML(f"<em>{html.escape(text('quiz.find_prompt'))}</em>")
-        return widgets.VBox([prompt, self._diagram])
+            self._choices([(f"{d.label} ({d.id})", d.id) for d in decisions])
+        elif isinstance(q, MultipleSelect):
+            self._choices([(option, option) for option in q.options])
+            view.kind = "multiple"
+        elif isinstance(q, OrderSteps):
+            view.kind = "order"
+            view.steps = list(q.shuffled())
+        else:
+            view.kind = "find"
+            self._diagram = _label_quiz(q)
+            if self._diagram is None:
+                self.available = False
+                view.disabled = True
+                view.labels = {**view.labels, "find_prompt": text("quiz.find_none")}
+            else:
+                self._diagram.observe(self._picked, names="feedback")
+
+    def _choices(self, options: list[tuple[str, Any]]) -> None:
+        self.view.options = [label for label, _value in options]
+        self._values = [value for _label, value in options]
+
+    @property
+    def options(self) -> list[tuple[str, Any]]:
+        """The offered choices as (label, value) pairs (single-choice kinds)."""
+        return list(zip(self.view.options, self._values, strict=True))
+
+    def _message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        action = content.get("action") if isinstance(content, dict) else None
+        if not self.available:
+            return
+        if action == "check":
+            self.submit()
+        elif action == "hint":
+            self.show_hint()
+        elif action == "reveal":
+            self.reveal()
 
     def _picked(self, _change: Any) -> None:
         """A pick on the diagram is checked at once, as if Check was pressed."""
         if self.answer() is not None:
             self.submit()
 
-    def _radio(self, options: list[tuple[str, Any]]) -> widgets.RadioButtons:
-        self._choice = widgets.RadioButtons(options=options, value=None, layout=_WIDE)
-        self._choice.description = ""
-        return self._choice
-
-    def _draw_steps(self) -> None:
-        rows = []
-        last = len(self._order) - 1
-        for index, step in enumerate(self._order):
-            up = widgets.Button(
-                icon="arrow-up",
-                tooltip=f"{text('quiz.move_up')}: {step}",
-                disabled=index == 0,
-                layout=widgets.Layout(width="2.6em"),
-            )
-            down = widgets.Button(
-                icon="arrow-down",
-                tooltip=f"{text('quiz.move_down')}: {step}",
-                disabled=index == last,
-                layout=widgets.Layout(width="2.6em"),
-            )
-            up.on_click(lambda _b, i=index: self.move(i, -1))
-            down.on_click(lambda _b, i=index: self.move(i, +1))
-            label = widgets.HTML(f"{index + 1}. {html.escape(step)}")
-            rows.append(widgets.HBox([up, down, label]))
-        self._steps_box.children = rows
-
     def move(self, index: int, offset: int) -> None:
-        """Move the step at ``index`` up (-1) or down (+1)."""
+        """Move the step at ``index`` up (-1) or down (+1), as the Move buttons do."""
+        order = list(self.view.steps)
         target = index + offset
-        if 0 <= index < len(self._order) and 0 <= target < len(self._order):
-            self._order[index], self._order[target] = self._order[target], self._order[index]
-            self._draw_steps()
+        if 0 <= index < len(order) and 0 <= target < len(order):
+            order[index], order[target] = order[target], order[index]
+            self.view.steps = order
 
     # --- answering -----------------------------------------------------------------------
     def answer(self) -> Any:
         """The learner's current answer, or None when nothing is chosen yet."""
         q = self.question
-        if self._choice is not None:
-            return self._choice.value
+        chosen = [self._values[i] for i in self.view.value if 0 <= i < len(self._values)]
         if isinstance(q, MultipleSelect):
-            chosen = [box.description for box in self._checkboxes if box.value]
             return chosen or None
         if isinstance(q, OrderSteps):
-            return list(self._order)
-        if self._diagram is not None and isinstance(q, FindOnDiagram):
-            return _diagram_answer(self._diagram, q)
-        return None
+            return list(self.view.steps)
+        if isinstance(q, FindOnDiagram):
+            return None if self._diagram is None else _diagram_answer(self._diagram, q)
+        return chosen[0] if chosen else None
 
     def set_answer(self, value: Any) -> None:
         """Set the controls to ``value`` (used by tests and instructors' demos)."""
-        if self._choice is not None:
-            self._choice.value = value
-        elif isinstance(self.question, MultipleSelect):
-            for box in self._checkboxes:
-                box.value = box.description in value
+        if isinstance(self.question, MultipleSelect):
+            self.view.value = [i for i, v in enumerate(self._values) if v in value]
         elif isinstance(self.question, OrderSteps):
-            self._order = list(value)
-            self._draw_steps()
+            self.view.steps = list(value)
+        elif self._values:
+            if value not in self._values:
+                valid = ", ".join(repr(v) for v in self._values)
+                question = self.question.id
+                raise ValueError(f"{value!r} is not an option of {question}; valid: {valid}")
+            self.view.value = [self._values.index(value)]
 
     def submit(self) -> Result | None:
         """Check the current answer, show feedback at once and record the attempt."""
@@ -186,7 +197,7 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
             return None
         result = check(self.question, answer)
         self.result = result
-        self._show(feedback(self.question, result))
+        self._show(feedback(self.question, result), correct=result.correct)
         seconds = time.monotonic() - self._started
         self._started = time.monotonic()
         if self.store is not None:
@@ -210,16 +221,16 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
         shown = Result(self.question.id, False, 0.0)
         self._show(feedback(self.question, shown, reveal=True)[1:])
 
-    def _show(self, lines: tuple[str, ...]) -> None:
+    @property
+    def feedback(self) -> str:
+        """The feedback shown now (HTML)."""
+        return str(self.view.feedback)
+
+    def _show(self, lines: tuple[str, ...], correct: bool = False) -> None:
         first, *rest = lines
         body = "".join(f"<br>{html.escape(line)}" for line in rest)
-        style = ""
-        if self.result is not None and lines and first == text("quiz.correct"):
-            style = ' style="color:#006b3c"'
-        self.feedback.value = (
-            f'<div role="status" aria-live="polite"><strong{style}>'
-            f"{html.escape(first)}</strong>{body}</div>"
-        )
+        self.view.correct = correct
+        self.view.feedback = f"<strong>{html.escape(first)}</strong>{body}"
 
 
 def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:
@@ -245,7 +256,7 @@ class SelfCheck(widgets.VBox):  # type: ignore[misc]
             QuestionCard(q, lesson_id, i, total, self.store, self._scored)
             for i, q in enumerate(self.questions, start=1)
         ]
-        self.score = widgets.HTML()
+        self.score = LiveText()
         self._update_score()
         children: list[widgets.Widget] = [*self.cards, self.score]
         if not self.questions:
@@ -262,10 +273,8 @@ class SelfCheck(widgets.VBox):  # type: ignore[misc]
 
     def _update_score(self) -> None:
         total = sum(1 for c in self.cards if c.available)
-        self.score.value = (
-            f'<p role="status">{html.escape(text("quiz.score", correct=self.correct, total=total))}'
-            "</p>"
-        )
+        score = text("quiz.score", correct=self.correct, total=total)
+        self.score.html = f"<p>{html.escape(score)}</p>"
 
     def static_html(self) -> str:
         """The questions without answers, for HTML export and terminals."""

@@ -26,6 +26,10 @@ const CSS = `
 .ankle-diagram .ankle-disclaimer { font-size: 0.85em; color: #444; }
 .ankle-diagram .ankle-controls { display: flex; gap: 0.6em; align-items: center; margin: 0.4em 0; flex-wrap: wrap; }
 .ankle-diagram .ankle-controls button { font-size: 1em; padding: 0.25em 0.8em; }
+.ankle-diagram .ankle-controls button[aria-pressed="true"] { background: #0b5cad; color: #fff; border-color: #0b5cad; }
+.ankle-diagram .ankle-controls button:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
+.ankle-diagram .ankle-sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
+.ankle-diagram [hidden] { display: none !important; }
 .ankle-diagram .ankle-hold-count { font-variant-numeric: tabular-nums; font-size: 1.3em; min-width: 3ch; }
 @media (prefers-reduced-motion: reduce) { .ankle-diagram * { transition: none !important; animation: none !important; } }
 `;
@@ -39,7 +43,32 @@ function prefixIds(svgText, uid) {
     .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${uid}-${id}"`);
 }
 
+// JupyterLab's notebook shortcuts act on the focused element unless it carries
+// data-lm-suppress-shortcuts: the arrow keys in a widget's select, radio group or text
+// field would otherwise select another cell and take the focus away from the learner.
+// Installed once per page by whichever course widget renders first; it covers the
+// ipywidgets controls the course wraps as well.
+function guardWidgetKeys() {
+  if (window.__ankleKeyGuard) return;
+  window.__ankleKeyGuard = true;
+  document.addEventListener(
+    "focusin",
+    (event) => {
+      const el = event.target;
+      if (
+        el instanceof HTMLElement &&
+        el.matches("select, input, textarea") &&
+        el.closest(".jp-OutputArea-output")
+      ) {
+        el.setAttribute("data-lm-suppress-shortcuts", "true");
+      }
+    },
+    true,
+  );
+}
+
 function render({ model, el }) {
+  guardWidgetKeys();
   counter += 1;
   const uid = `ankle${counter}${Math.random().toString(36).slice(2, 7)}`;
   const root = document.createElement("div");
@@ -51,10 +80,15 @@ function render({ model, el }) {
   figure.setAttribute("role", "group");
   const controls = document.createElement("div");
   controls.className = "ankle-controls";
+  // Live regions exist from the first render; only their text changes afterwards.
+  const announce = document.createElement("div");
+  announce.className = "ankle-sr-only";
+  announce.setAttribute("role", "status");
+  announce.setAttribute("aria-live", "polite");
   const info = document.createElement("div");
   info.className = "ankle-info";
   info.setAttribute("aria-live", "polite");
-  root.append(style, figure, controls, info);
+  root.append(style, figure, controls, announce, info);
   el.append(root);
 
   let groups = new Map(); // id -> <g class="structure">
@@ -110,6 +144,11 @@ function render({ model, el }) {
   }
 
   function setup() {
+    // A focused structure survives a redraw (new view, labels, layers) when it is still
+    // drawn; otherwise the focus moves to the figure, never to the page body.
+    const focused = figure.contains(document.activeElement)
+      ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
+      : null;
     figure.innerHTML = prefixIds(model.get("svg") || "", uid);
     svg = figure.querySelector("svg");
     figure.setAttribute("aria-label", model.get("label") || "");
@@ -163,9 +202,22 @@ function render({ model, el }) {
       part.addEventListener("mouseenter", () => groups.get(id)?.classList.add("is-hover"));
       part.addEventListener("mouseleave", () => groups.get(id)?.classList.remove("is-hover"));
     }
+    // With focusable structures the figure is a group of buttons; without (technique
+    // pictures) it is one image named by its text alternative, so the drawing's inner
+    // groups are not read out one by one.
+    figure.setAttribute("role", groups.size ? "group" : "img");
+    if (!groups.size) svg.setAttribute("aria-hidden", "true"); // the image's name says it all
     paintSelection();
     paintMarks();
     setupTechnique();
+    if (focused !== null) {
+      const again = groups.get(focused);
+      if (again) again.focus();
+      else {
+        figure.tabIndex = -1;
+        figure.focus();
+      }
+    }
   }
 
   // --- technique mode: play the strokes, hold timer -------------------------------------
@@ -226,15 +278,19 @@ function render({ model, el }) {
       }
       if (arrow) arrow.style.opacity = "1";
     }
+    const wasPlaying = playButton.getAttribute("aria-pressed") === "true";
     if (model.get("playing")) {
       model.set("playing", false);
       model.save_changes();
     }
-    playButton.textContent = strings().play || "Play";
+    playButton.setAttribute("aria-pressed", "false");
+    if (wasPlaying) announce.textContent = strings().played || "";
   }
 
+  // Play is a toggle button: its name stays, aria-pressed says whether the strokes play.
   const playButton = document.createElement("button");
   playButton.type = "button";
+  playButton.setAttribute("aria-pressed", "false");
   playButton.addEventListener("click", () => {
     const on = !model.get("playing");
     model.set("playing", on);
@@ -243,7 +299,8 @@ function render({ model, el }) {
   });
   function onPlaying() {
     if (model.get("playing")) {
-      playButton.textContent = strings().stop || "Stop";
+      playButton.setAttribute("aria-pressed", "true");
+      announce.textContent = strings().playing || "";
       play();
     } else {
       clearTimers();
@@ -281,22 +338,27 @@ function render({ model, el }) {
     }, 1000);
   });
 
+  // The controls are built once; a new technique only shows or hides the hold timer, so a
+  // focused button is never removed from the page.
+  controls.append(playButton, holdButton, holdCount, holdStatus);
   function setupTechnique() {
-    controls.replaceChildren();
     if (model.get("mode") !== "technique") {
       controls.hidden = true;
       return;
     }
     controls.hidden = false;
-    playButton.textContent = model.get("playing") ? strings().stop : strings().play;
-    controls.append(playButton);
+    playButton.textContent = strings().play || "Play";
+    playButton.setAttribute("aria-pressed", model.get("playing") ? "true" : "false");
     const hold = model.get("hold") || [];
-    if (hold.length === 2) {
-      holdButton.textContent = strings().hold_start || "Start";
-      holdCount.textContent = "";
-      holdStatus.textContent = "";
-      controls.append(holdButton, holdCount, holdStatus);
-    }
+    const showHold = hold.length === 2;
+    if (!showHold && document.activeElement === holdButton) playButton.focus();
+    holdButton.hidden = !showHold;
+    holdCount.hidden = !showHold;
+    holdButton.textContent = strings().hold_start || "Start";
+    if (holdTimer) clearInterval(holdTimer);
+    holdTimer = null;
+    holdCount.textContent = "";
+    holdStatus.textContent = "";
   }
 
   model.on("change:svg", setup);

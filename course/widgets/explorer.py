@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -14,6 +15,7 @@ from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png, render_svg
 from course.diagrams.text import alt_text, ui_text
+from course.widgets.controls import LiveText
 from course.widgets.diagram import DiagramView, StaticFallback
 from course.widgets.logic import accessible_names, info_html, info_panels, search
 
@@ -85,7 +87,7 @@ class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
             continuous_update=False,
         )
         self._search_button = w.Button(description=ui_text("explorer.search_button"))
-        self._message = w.HTML(layout=w.Layout(min_height="1.2em"))
+        self._message = LiveText()
         layer_row = w.HBox(
             [w.Label(ui_text("explorer.layers")), *self._layer_boxes.values()],
             layout=w.Layout(flex_flow="row wrap"),
@@ -113,6 +115,7 @@ class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
         self.canvas.observe(self._on_canvas_selected, "selected")
         if selected is not None:
             self.selected = selected
+        self._message.html = ""  # nothing to announce until the learner changes something
 
     # --- trait validation and reactions ------------------------------------------------
     @traitlets.validate("view")
@@ -143,6 +146,14 @@ class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
     @traitlets.observe("view", "layers")
     def _on_view_or_layers(self, _change: Any) -> None:
         self._refresh_view()
+        # the picture changed: say what is shown now (a search overrides this with its result)
+        self._message.html = html.escape(
+            ui_text(
+                "explorer.showing",
+                view=ui_text(f"views.{self.view}"),
+                count=len(self.visible_ids),
+            )
+        )
 
     @traitlets.observe("selected")
     def _on_selected(self, change: Any) -> None:
@@ -202,7 +213,7 @@ class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
                 self.layers = result.layers
             self.selected = result.structure_id
         self.message = result.message
-        self._message.value = result.message
+        self._message.html = html.escape(result.message)
         return result.structure_id
 
     @property

@@ -87,7 +87,7 @@ def info_html(structure_id: str | None) -> str:
             f"</strong><ul>{items}</ul></div>"
         )
     return (
-        f'<h4 class="ankle-info-name">{esc(s.name)}</h4><p>{esc(s.description)}</p>'
+        f'<h3 class="ankle-info-name">{esc(s.name)}</h3><p>{esc(s.description)}</p>'
         f'<dl class="ankle-info-facts">{body}</dl>{cautions}'
         f'<p class="ankle-disclaimer">{esc(content.disclaimer)}</p>'
     )
@@ -317,7 +317,7 @@ def technique_details_html(technique_id: str) -> str:
         )
     heading = ui_text("technique.step_of", n=ids.index(t.id) + 1, total=len(ids), name=t.name)
     return (
-        f"<h4>{esc(heading)}</h4><p>{esc(t.purpose)}</p><dl>{facts}</dl>"
+        f"<h3>{esc(heading)}</h3><p>{esc(t.purpose)}</p><dl>{facts}</dl>"
         f"<strong>{esc(ui_text('technique.steps'))}</strong><ol>{steps}</ol>{cautions}"
         f'<p class="ankle-disclaimer">{esc(content.disclaimer)}</p>'
     )

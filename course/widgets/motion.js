@@ -119,6 +119,7 @@ function render({ model, el }) {
       if (svg) {
         svg.removeAttribute("width");
         svg.removeAttribute("height");
+        svg.setAttribute("aria-hidden", "true"); // the box (role=img) is named by the caption
       }
       box.setAttribute("aria-label", (model.get("captions") || {})[movement] || "");
       caption.textContent = (model.get("captions") || {})[movement] || "";

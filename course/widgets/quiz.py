@@ -12,6 +12,7 @@ from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import load_view
 from course.diagrams.render import render_png, render_svg
 from course.diagrams.text import alt_text, ui_text
+from course.widgets.controls import LiveText
 from course.widgets.diagram import DiagramView, StaticFallback
 from course.widgets.logic import QuizState, quiz_answer, quiz_labels, quiz_skip, quiz_start
 
@@ -44,8 +45,8 @@ class LabelQuiz(StaticFallback, w.VBox):  # type: ignore[misc]
             order=ids,
             label=ui_text("explorer.diagram"),
         )
-        self._prompt = w.HTML()
-        self._feedback = w.HTML()
+        self._prompt = LiveText()
+        self._feedback = LiveText()
         self._score = w.HTML()
         skip = w.Button(description=ui_text("quiz.skip"))
         restart = w.Button(description=ui_text("quiz.restart"))
@@ -98,8 +99,8 @@ class LabelQuiz(StaticFallback, w.VBox):  # type: ignore[misc]
         if wrong and wrong not in marks:
             marks[wrong] = "wrong"
         self.canvas.marks = marks
-        self._prompt.value = f'<p role="status"><strong>{s.prompt()}</strong></p>'
-        self._feedback.value = f'<p role="status" aria-live="polite">{s.feedback}</p>'
+        self._prompt.html = f"<p><strong>{s.prompt()}</strong></p>"
+        self._feedback.html = f"<p>{s.feedback}</p>"
         self._score.value = ui_text("quiz.score", score=s.score, total=s.total)
         self.score, self.total = s.score, s.total
         self.finished = s.finished

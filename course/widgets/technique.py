@@ -16,12 +16,21 @@ from course.diagrams.overlays import (
     technique_views,
 )
 from course.diagrams.text import ui_text
+from course.widgets.controls import StepNav
 from course.widgets.diagram import DiagramView, StaticFallback
 from course.widgets.logic import routine, routine_step, technique_details_html
 
 __all__ = ["TechniqueDemo"]
 
-_STRING_KEYS = ("play", "stop", "hold_start", "hold_running", "hold_ready", "hold_done")
+_STRING_KEYS = (
+    "play",
+    "playing",
+    "played",
+    "hold_start",
+    "hold_running",
+    "hold_ready",
+    "hold_done",
+)
 
 
 class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
@@ -38,30 +47,17 @@ class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
             mode="technique",
             strings={k: ui_text(f"technique.{k}") for k in _STRING_KEYS},
         )
-        wide = w.Layout(width="auto")  # never cut a label short ("Previous techni...")
-        self._previous = w.Button(
-            description=ui_text("technique.previous"), icon="arrow-left", layout=wide
+        self.nav = StepNav(
+            on_step=self._step,
+            labels={k: ui_text(f"technique.{k}") for k in ("previous", "next", "view")},
         )
-        self._next = w.Button(
-            description=ui_text("technique.next"), icon="arrow-right", layout=wide
-        )
-        self._views = w.ToggleButtons(description=ui_text("technique.view"))
         self._details = w.HTML()
-        self._previous.on_click(lambda _b: self.previous())
-        self._next.on_click(lambda _b: self.next())
-        super().__init__(
-            children=[
-                w.HBox([self._previous, self._next, self._views]),
-                self.canvas,
-                self._details,
-            ],
-            **kw,
-        )
+        super().__init__(children=[self.nav, self.canvas, self._details], **kw)
         self._syncing = False
         self.set_trait("technique", technique)
         self.set_trait("view", overlay_for(technique, view).view)
         self._refresh()
-        self._views.observe(self._on_view_buttons, "value")
+        self.nav.observe(self._on_view_buttons, "view")
         self.canvas.observe(self._on_canvas_playing, "playing")
 
     @traitlets.validate("technique")
@@ -105,16 +101,25 @@ class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
         self.alt_text = technique_alt_text(self.technique, self.view)
         self._details.value = technique_details_html(self.technique)
         ids = routine()
-        self._previous.disabled = self.technique == ids[0]
-        self._next.disabled = self.technique == ids[-1]
+        views = technique_views(self.technique)
         self._syncing = True
         try:
-            views = technique_views(self.technique)
-            self._views.options = [(ui_text(f"views.{v}"), v) for v in views]
-            self._views.value = self.view
-            self._views.layout.display = None if len(views) > 1 else "none"
+            with self.nav.hold_sync():
+                self.nav.at_first = self.technique == ids[0]
+                self.nav.at_last = self.technique == ids[-1]
+                self.nav.views = [[ui_text(f"views.{v}"), v] for v in views]
+                self.nav.view = self.view
+                self.nav.status = ui_text(
+                    "technique.step_of",
+                    n=ids.index(self.technique) + 1,
+                    total=len(ids),
+                    name=t.name,
+                )
         finally:
             self._syncing = False
+
+    def _step(self, offset: int) -> None:
+        self.technique = routine_step(self.technique, offset)
 
     def next(self) -> None:
         self.technique = routine_step(self.technique, 1)

@@ -25,15 +25,70 @@ from harness import (
     temporary_home,
 )
 
-TRAP_NOTEBOOK = "zz_unlabelled_slider.ipynb"
+TRAP_NOTEBOOK = "zz_planted_faults.ipynb"
+
+# One fault of each kind the audit claims to find; test_accessibility.py requires every one
+# to be reported, so a green audit of the lessons means something.
+PLANTED_CELLS = {
+    "heading-order": "HTML('<h4>A heading that skips a level</h4>')",
+    "axe:aria-input-field-name": "ipywidgets.IntSlider()",
+    "axe:color-contrast": (
+        "HTML('<p style=\"color:#b0b0b0;background:#ffffff\">Pale text that is hard to read.</p>')"
+    ),
+    "axe:link-in-text-block": (
+        'HTML(\'<p style="color:#222">Read <a href="https://example.invalid/" '
+        'style="color:#555;text-decoration:none">the guide</a> before you start.</p>\')'
+    ),
+    "image-name": (
+        "display(Image(PNG))\n"
+        'HTML(\'<img alt="Image" src="data:image/png;base64,\'\n'
+        "     + base64.b64encode(PNG).decode() + '\">')"
+    ),
+    "radio-group": "ipywidgets.RadioButtons(options=['Yes', 'No'], description='Planted')",
+    "toggle-state": "ipywidgets.ToggleButtons(options=['Outer side', 'Inner side'])",
+    "icon-glyph-in-name": "ipywidgets.Button(description='Refresh', icon='refresh')",
+    "focus-lost": (
+        "box = ipywidgets.VBox()\n"
+        "def rebuild(_button=None):\n"
+        "    button = ipywidgets.Button(description='Rebuild me')\n"
+        "    button.on_click(rebuild)\n"
+        "    box.children = [button]\n"
+        "rebuild()\n"
+        "box"
+    ),
+    "live-region-late": (
+        "saved = ipywidgets.HTML()\n"
+        "save = ipywidgets.Button(description='Save')\n"
+        "save.on_click(lambda _b: setattr(saved, 'value', '<p role=\"status\">Saved.</p>'))\n"
+        "ipywidgets.VBox([save, saved])"
+    ),
+    "not-announced": (
+        "count = ipywidgets.HTML('<p>Pressed 0 times</p>')\n"
+        "press = ipywidgets.Button(description='Count')\n"
+        "press.on_click(lambda _b: setattr(count, 'value', '<p>Pressed 1 time</p>'))\n"
+        "ipywidgets.VBox([press, count])"
+    ),
+}
+PLANTED_SETUP = (
+    "import base64, io\n"
+    "import ipywidgets\n"
+    "from IPython.display import HTML, Image, display\n"
+    "from matplotlib.figure import Figure\n"
+    "_buffer = io.BytesIO()\n"
+    "Figure(figsize=(1.5, 1)).savefig(_buffer, format='png')\n"
+    "PNG = _buffer.getvalue()"
+)
 
 
 def trap_notebook() -> str:
-    """A notebook with a plain ipywidgets slider: its handle has no accessible name."""
+    """A throw-away notebook with one planted accessibility fault of each kind."""
     import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    nb = new_notebook(cells=[new_code_cell("import ipywidgets\nipywidgets.IntSlider()")])
+    cells = [new_markdown_cell("# Planted faults"), new_code_cell(PLANTED_SETUP)]
+    cells.append(new_markdown_cell("## Each cell below holds one fault"))
+    cells += [new_code_cell(source) for source in PLANTED_CELLS.values()]
+    nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",

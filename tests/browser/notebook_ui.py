@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import SCREENSHOTS, Server, axe_source
+from harness import SCREENSHOTS, Server
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'
@@ -88,34 +88,6 @@ class Shots:
             page.screenshot(path=str(path))
         self.saved.append(path)
         return path
-
-
-SEVERE = ("serious", "critical")
-
-
-def axe_violations(page: Any, include: list[str], exclude: list[str] | None = None) -> list[Any]:
-    """Run the pinned axe-core on the elements matching ``include``; return all violations."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(content=axe_source())
-    present = [s for s in include if page.locator(s).count() > 0]
-    if not present:
-        raise AssertionError(f"nothing to audit: no element matches {include}")
-    context = {"include": [[s] for s in present], "exclude": [[s] for s in exclude or []]}
-    result = page.evaluate(
-        "async (context) => await window.axe.run(context, {resultTypes: ['violations']})",
-        context,
-    )
-    violations: list[Any] = result["violations"]
-    return violations
-
-
-def describe(violations: list[Any]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"{v['impact']}: {v['id']} - {v['help']} ({len(v['nodes'])} elements)")
-        for node in v["nodes"][:5]:
-            lines.append(f"    {node['target']}: {node['html'][:160]}")
-    return "\n".join(lines)
 
 
 def tab_to(page: Any, target: Any, max_presses: int = 400) -> int:

@@ -82,12 +82,14 @@ def test_welcome_runs_without_errors(welcome: Any) -> None:
 
 def _question(page: Any, question_id_text: str) -> Any:
     """The self-check question card whose prompt contains ``question_id_text``."""
-    return (
-        page.locator(f"{NOTEBOOK} .widget-vbox")
-        .filter(has=page.get_by_role("button", name=text("quiz.check"), exact=True))
-        .filter(has_text=question_id_text)
-        .last
-    )
+    return page.locator(f"{NOTEBOOK} .ankle-question").filter(has_text=question_id_text).last
+
+
+def _check(card: Any) -> Any:
+    """The card's Check button: its name says which question it checks."""
+    number = card.locator("legend strong").inner_text()
+    name = text("quiz.button_name", action=text("quiz.check"), question=number)
+    return card.get_by_role("button", name=name, exact=True)
 
 
 def test_self_check_gives_feedback_right_and_wrong(welcome: Any) -> None:
@@ -95,13 +97,15 @@ def test_self_check_gives_feedback_right_and_wrong(welcome: Any) -> None:
     shots = Shots("self_check")
     card = _question(page, "this course can tell you what is wrong")
     card.scroll_into_view_if_needed()
-    card.get_by_role("radio", name=text("quiz.true"), exact=True).check()
-    card.get_by_role("button", name=text("quiz.check"), exact=True).click()
-    feedback = card.locator("[role=status]")
+    # the question is the name of its group of options
+    group = card.get_by_role("group", name=card.locator("legend").inner_text())
+    group.get_by_role("radio", name=text("quiz.true"), exact=True).check()
+    _check(card).click()
+    feedback = card.locator(".ankle-question-feedback[role=status]")
     feedback.get_by_text(text("quiz.incorrect")).wait_for()
     shots(page, "wrong answer", element=card)
     card.get_by_role("radio", name=text("quiz.false"), exact=True).check()
-    card.get_by_role("button", name=text("quiz.check"), exact=True).click()
+    _check(card).click()
     feedback.get_by_text(text("quiz.correct"), exact=True).wait_for()
     assert "education, not diagnosis" in feedback.inner_text()
     shots(page, "right answer", element=card)
@@ -117,8 +121,9 @@ def test_progress_summary_changes_after_a_self_check(welcome: Any) -> None:
     card = _question(page, "What is the massage in this course meant for?")
     card.scroll_into_view_if_needed()
     card.get_by_role("radio").first.check()
-    card.get_by_role("button", name=text("quiz.check"), exact=True).click()
-    card.locator("[role=status]").get_by_text(text("quiz.correct"), exact=True).wait_for()
+    _check(card).click()
+    feedback = card.locator(".ankle-question-feedback")
+    feedback.get_by_text(text("quiz.correct"), exact=True).wait_for()
     summary.get_by_role("button", name=text("progress.refresh")).click()
     page.wait_for_function(
         "([row, before]) => row.innerText !== before", arg=[row.element_handle(), before]
@@ -210,22 +215,31 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
     demo.get_by_role("heading", name=heading(1)).wait_for()
     demo.scroll_into_view_if_needed()
     shots(page, "effleurage", element=demo)
-    previous = demo.get_by_role("button", name=ui_text("technique.previous"))
-    following = demo.get_by_role("button", name=ui_text("technique.next"))
-    assert previous.is_disabled()
+    previous = demo.get_by_role("button", name=ui_text("technique.previous"), exact=True)
+    following = demo.get_by_role("button", name=ui_text("technique.next"), exact=True)
+    announcer = demo.locator(".ankle-nav [role=status]")
+    assert previous.get_attribute("aria-disabled") == "true"
 
-    # the whole routine with the keyboard: Tab to "Next technique", then Enter at each step
+    # the whole routine with the keyboard: Tab to "Next technique", then Enter at each step;
+    # the focus stays on the button and the new technique is announced
     tab_to(page, following)
+    has_focus = "(el) => document.activeElement === el"
     for n in range(2, total + 1):
         page.keyboard.press("Enter")
         demo.get_by_role("heading", name=heading(n)).wait_for()
+        page.wait_for_function(
+            "([el, text]) => el.textContent === text", arg=[announcer.element_handle(), heading(n)]
+        )
+        assert following.evaluate(has_focus)
         figure = diagram(page, scope).locator("xpath=..")
         tid = ordered[n - 1].id
         alts = {technique_alt_text(tid, view) for view in technique_views(tid)}
         assert figure.get_attribute("aria-label") in alts
         if n == 3:
             shots(page, f"step {n} {ordered[n - 1].id}", element=demo)
-    assert following.is_disabled()
+    assert following.get_attribute("aria-disabled") == "true"
+    page.keyboard.press("Enter")  # nothing after the last one, and the focus stays
+    assert following.evaluate(has_focus)
     shots(page, "last technique", element=demo)
     previous.click()
     demo.get_by_role("heading", name=heading(total - 1)).wait_for()
@@ -233,11 +247,11 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
         previous.click()
     demo.get_by_role("heading", name=heading(1)).wait_for()
 
-    # play the strokes: the stroke is drawn progressively, then the button offers Play again
+    # play the strokes: a toggle button, pressed while the stroke is drawn progressively
     play = demo.get_by_role("button", name=ui_text("technique.play"))
+    assert play.get_attribute("aria-pressed") == "false"
     play.click()
-    stop = demo.get_by_role("button", name=ui_text("technique.stop"))
-    stop.wait_for()
+    demo.get_by_role("button", name=ui_text("technique.play"), pressed=True).wait_for()
     offsets: list[str] = []
     stroke = diagram(page, scope).locator('g[id*="-stroke-"] path').first
     page.wait_for_function(
@@ -251,6 +265,10 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
         "([path, first]) => getComputedStyle(path).strokeDashoffset !== first",
         arg=[stroke.element_handle(), offsets[0]],
     )
-    play.wait_for(timeout=30_000)
+    demo.get_by_role("button", name=ui_text("technique.play"), pressed=False).wait_for(
+        timeout=30_000
+    )
+    status = demo.locator(".ankle-diagram > .ankle-sr-only[role=status]")
+    assert ui_text("technique.played") in status.inner_text()
     assert stroke.evaluate("(p) => p.style.strokeDasharray") == ""
     shots(page, "played", element=demo)

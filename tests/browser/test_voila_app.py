@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import Server, start_app, temporary_home
+from audit import axe_findings, interaction_findings, transcript, tree_findings
+from harness import ARTIFACTS, Server, start_app, temporary_home
 from notebook_ui import (
-    SEVERE,
     STDERR,
     Shots,
-    axe_violations,
-    describe,
     diagram,
     info_panel,
     keyboard_select_structure,
@@ -29,6 +27,7 @@ from course.safety import Situation, assess
 
 APP_OUTPUTS = "body[data-voila] .jp-OutputArea-output"
 NO_CODE = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor"
+TRANSCRIPTS = ARTIFACTS / "accessibility"
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +130,8 @@ def test_app_anatomy_explorer_by_mouse_and_keyboard(app_page: Any) -> None:
 def test_app_scenario_explorer_by_keyboard(app_page: Any) -> None:
     page = app_page
     shots = Shots("voila_app_scenario")
-    status = page.locator(".widget-html:has([role=status])").filter(has_text="Decision").first
+    # the decision is announced by a live region that exists before it changes
+    status = page.locator(".ankle-live[role=status]").filter(has_text="Decision").first
     assert _decision_label() in status.inner_text()
     fever = page.get_by_role("checkbox", name="The person has a fever")
     tab_to(page, fever)
@@ -153,7 +153,15 @@ def test_app_scenario_explorer_by_keyboard(app_page: Any) -> None:
 
 
 def test_app_accessibility(app_page: Any) -> None:
+    """The same audit as the lessons (tests/browser/audit.py) on the app's page."""
     page = app_page
-    violations = axe_violations(page, [APP_OUTPUTS])
-    severe = [v for v in violations if v["impact"] in SEVERE]
-    assert not severe, describe(severe)
+    report = axe_findings(page, APP_OUTPUTS)
+    assert report.contrast_passed > 0, "colour contrast was not measured"
+    findings = [*report.findings, *tree_findings(page, APP_OUTPUTS, "body[data-voila] .jp-Cell")]
+    TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    spoken = transcript(page, "body[data-voila] .jp-Cell", limit=2000)
+    (TRANSCRIPTS / "app.txt").write_text("\n".join(spoken) + "\n")
+    operated, log = interaction_findings(page, APP_OUTPUTS)
+    findings += operated
+    (TRANSCRIPTS / "app.keyboard.txt").write_text("\n".join(log) + "\n")
+    assert not findings, "\n".join(map(str, findings))
