@@ -2,8 +2,8 @@
 
 The picture is a still of a ``course.diagrams`` view without labels, one structure drawn with
 a thick outline and pointed at by an arrow, the others faded. Any id, name or synonym that
-``course.anatomy.find()`` resolves to the marked structure is right. The alt text lists what the view shows and where
-the marked structure lies in the drawing, never which one it is.
+``course.anatomy.find()`` resolves to the marked structure is right. The alt text lists what
+the view shows and where the marked structure lies in the drawing, never which one it is.
 """
 
 from __future__ import annotations
