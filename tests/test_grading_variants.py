@@ -213,3 +213,10 @@ def test_the_installed_package_carries_no_template(built_wheel: Path, bank: Vari
             data = archive.read(name).decode("utf-8", errors="ignore")
             found = [needle for needle in needles if needle in data]
             assert not found, (name, found[:3])
+
+
+def test_every_learner_has_the_refer_questions_at_the_same_places(bank: VariantBank) -> None:
+    shapes = {tuple((i.kind, i.ask_refer) for i in generate(bank, f"s{n}")) for n in range(30)}
+    assert len(shapes) == 1
+    families_at_q01 = {generate(bank, f"s{n}")[0].family for n in range(30)}
+    assert len(families_at_q01) > 3

@@ -35,6 +35,7 @@ __all__ = [
     "VariantItem",
     "generate",
     "is_variant_bank",
+    "layout",
     "load_variant_bank",
     "scenarios",
 ]
@@ -361,7 +362,7 @@ def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
     """The variant of ``student_id``: scenarios in a per-learner order, then picture questions."""
     student = _check_student(student_id)
     base = (bank.seed, bank.assignment, student)
-    order = sorted(range(len(bank.blueprint)), key=lambda i: _digest(*base, "order", i))
+    order = _order(bank, base)
     people = sorted(range(len(bank.people)), key=lambda i: _digest(*base, "person", i))
     settings = sorted(range(len(bank.settings)), key=lambda i: _digest(*base, "setting", i))
     used: set[str] = set()
@@ -415,6 +416,25 @@ def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
             )
         )
     return tuple(items)
+
+
+def layout(bank: VariantBank) -> tuple[bool, ...]:
+    """Whether each scenario position asks the refer question: the same for every learner,
+    so one released notebook (the same cells for all) fits every variant."""
+    slots = sorted(
+        range(len(bank.blueprint)), key=lambda i: _digest(bank.seed, bank.assignment, "layout", i)
+    )
+    return tuple(bank.blueprint[i].ask_refer for i in slots)
+
+
+def _order(bank: VariantBank, base: tuple[object, ...]) -> list[int]:
+    """Blueprint slot at each position: a per-learner shuffle among the slots of each shape
+    (refer question or not), placed on the shared :func:`layout`."""
+    pools: dict[bool, list[int]] = {}
+    for shape in (False, True):
+        same = [i for i, slot in enumerate(bank.blueprint) if slot.ask_refer is shape]
+        pools[shape] = sorted(same, key=lambda i: _digest(*base, "order", i))
+    return [pools[shape].pop() for shape in layout(bank)]
 
 
 def default_course_dir() -> Path:
