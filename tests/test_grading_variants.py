@@ -12,8 +12,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from course.cases import RECORD_MIME
 from course.grading import GradingError
 from course.grading.items import STOP_DECISIONS
+from course.grading.variant_marking import (
+    MISMATCH,
+    critical_for,
+    find_record,
+    gradeables_for,
+    max_score,
+    mismatch_problem,
+    template_gradeables,
+)
 from course.grading.variants import (
     VariantBank,
     blueprint_of,
@@ -220,3 +230,96 @@ def test_every_learner_has_the_refer_questions_at_the_same_places(bank: VariantB
     assert len(shapes) == 1
     families_at_q01 = {generate(bank, f"s{n}")[0].family for n in range(30)}
     assert len(families_at_q01) > 3
+
+
+# --- marking against the submitter's own variant ---------------------------------------------
+
+
+def _score(bank: VariantBank, student: str, answers: dict[str, object]) -> float:
+    from course.grading.marking import item_score
+
+    return sum(
+        item_score(g, answers.get(g.variable), g.points) for g in gradeables_for(bank, student)
+    )
+
+
+def _right_answers(bank: VariantBank, student: str) -> dict[str, object]:
+    return {g.variable: g.key for g in gradeables_for(bank, student)}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(student=st.text(min_size=1, max_size=30).filter(str.strip))
+def test_each_graded_cell_is_keyed_by_assess_of_the_learners_own_situation(
+    bank: VariantBank, student: str
+) -> None:
+    items = {i.id: i for i in generate(bank, student)}
+    cells = gradeables_for(bank, student)
+    assert [g.grade_id for g in cells] == [g.grade_id for g in template_gradeables(bank)]
+    for g in cells:
+        item = items[g.item_id]
+        if item.situation is None:
+            assert (g.kind, g.key) == ("structure", item.structure)
+        elif g.kind == "refer":
+            assert g.key is assess(item.situation).refer
+        else:
+            assert g.key == assess(item.situation).decision.value
+    assert critical_for(bank, student) == {i.id for i in items.values() if i.critical}
+
+
+def test_own_answers_score_full_marks_and_a_neighbours_score_low(bank: VariantBank) -> None:
+    full = max_score(bank)
+    assert _score(bank, "alice", _right_answers(bank, "alice")) == full
+    copied = [_score(bank, f"learner{n}", _right_answers(bank, "alice")) for n in range(20)]
+    assert max(copied) < 0.8 * full  # a copied notebook never reaches the pass mark
+    assert sum(copied) / len(copied) < 0.45 * full
+
+
+def test_picture_answers_score_by_any_name_of_the_marked_structure(bank: VariantBank) -> None:
+    from course.anatomy import get
+
+    cell = next(g for g in gradeables_for(bank, "alice") if g.kind == "structure")
+    structure = get(str(cell.key))
+    for name in (structure.id, structure.name.upper(), *structure.synonyms):
+        assert _score_one(cell, name) == cell.points
+    assert _score_one(cell, "tibia") == 0.0
+
+
+def _score_one(cell: object, answer: object) -> float:
+    from course.grading.marking import item_score
+
+    return item_score(cell, answer, 2.0)  # type: ignore[arg-type]
+
+
+def _notebook_with_record(record: dict[str, object] | None) -> dict[str, object]:
+    outputs = (
+        [] if record is None else [{"output_type": "display_data", "data": {RECORD_MIME: record}}]
+    )
+    return {
+        "cells": [
+            {"cell_type": "markdown", "source": ""},
+            {"cell_type": "code", "outputs": outputs},
+        ]
+    }
+
+
+def test_a_record_of_someone_elses_cases_is_a_variant_mismatch(bank: VariantBank) -> None:
+    from course.grading.variant_release import variant_fingerprint
+
+    own = {
+        "student": "alice",
+        "variant": variant_fingerprint(bank, "alice", generate(bank, "alice")),
+    }
+    assert find_record(_notebook_with_record(own)) == own
+    assert mismatch_problem(bank, "alice", own) is None
+    status, reason = mismatch_problem(bank, "mallory", own) or ("", "")
+    assert status == MISMATCH
+    assert "showed the cases of 'alice', not 'mallory'" in reason
+    status, reason = mismatch_problem(bank, "alice", {**own, "variant": "0000"}) or ("", "")
+    assert status == MISMATCH
+    assert "variant '0000'" in reason
+    assert find_record(_notebook_with_record(None)) is None
+    status, reason = mismatch_problem(bank, "alice", None) or ("", "")
+    assert status == "flagged"
+    assert "no record" in reason

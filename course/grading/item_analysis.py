@@ -191,8 +191,10 @@ def analyse(
     by: str,
     labels: Mapping[str, str] | None = None,
     decisions: Sequence[str] = (),
+    order: Sequence[str] = (),
 ) -> Analysis:
-    """Statistics per unit, in first-seen unit order, over the learners that were graded."""
+    """Statistics per unit over the learners that were graded; units in ``order`` come first
+    in that order, any others after them as first seen."""
     graded = [r for r in rows if r.get("status") in GRADED]
     ids = {r["student_id"] for r in graded}
     percents = {r["student_id"]: float(r["percent"]) for r in graded}
@@ -201,8 +203,11 @@ def analyse(
     for response in responses:
         if response.student in ids:
             units.setdefault(response.unit, []).append(response)
+    rank = {unit: i for i, unit in enumerate(order)}
+    ordered = sorted(units, key=lambda u: rank.get(u, len(rank)))
     stats = []
-    for unit, answers in units.items():
+    for unit in ordered:
+        answers = units[unit]
         answered = [r for r in answers if r.answer is not None]
         wrong = Counter(_shown(r.answer) for r in answers if not r.right)
         common = wrong.most_common(1)

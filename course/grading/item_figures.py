@@ -168,7 +168,12 @@ def confusion_matrix(analysis: Analysis, decisions: tuple[str, ...]) -> Chart:
         + "; ".join(f"{n} answered {c} where the key is {r}" for n, r, c in off if n)
         + "."
     )
-    return Chart("confusion_matrix.png", fig, alt, "Right decision against the decision answered.")
+    caption = (
+        "Right decision (rows) against the decision answered (columns). Left of the diagonal: "
+        "less severe than the key, the dangerous direction (a critical miss when the answer lets "
+        "the massage go on); right of it: more cautious than needed."
+    )
+    return Chart("confusion_matrix.png", fig, alt, caption)
 
 
 def _any_column(analysis: Analysis, column: str) -> bool:

@@ -42,6 +42,7 @@ def analysis_for(course_dir: Path, assignment: str, rows: Sequence[Mapping[str, 
             by="rule family",
             labels={"diagram": "picture questions"},
             decisions=DECISION_ORDER,
+            order=[*vbank.families, "diagram"],
         )
     bank = load_item_bank(course_dir, assignment)
     labels = {
@@ -56,6 +57,7 @@ def analysis_for(course_dir: Path, assignment: str, rows: Sequence[Mapping[str, 
         by="item",
         labels=labels,
         decisions=DECISION_ORDER,
+        order=[item.id for item in bank.items],
     )
 
 

@@ -72,7 +72,7 @@ class Gradeable(_Model):
     grade_id: str
     item_id: str
     variable: str
-    kind: Literal["decision", "refer", "choice"]
+    kind: Literal["decision", "refer", "choice", "structure"]
     points: float
     key: str | bool
 

@@ -51,9 +51,16 @@ def item_score(gradeable: Gradeable, answer: Any, max_score: float) -> float:
     """The points of one graded cell from the answer written in its item's answer cell.
 
     ``max_score`` when the literal answer has the key's type and equals it (what the hidden
-    test ``type(q) is str and q == KEY`` / ``q is True`` checks for a literal), else 0.
+    test ``type(q) is str and q == KEY`` / ``q is True`` checks for a literal), else 0. A
+    picture question (kind ``structure``) scores with any name ``course.anatomy.find()``
+    resolves to the marked structure.
     """
-    right = type(answer) is type(gradeable.key) and answer == gradeable.key
+    if gradeable.kind == "structure":
+        from course.grading.diagram_items import names_structure
+
+        right = names_structure(answer, str(gradeable.key))
+    else:
+        right = type(answer) is type(gradeable.key) and answer == gradeable.key
     return max_score if right else 0.0
 
 
