@@ -10,6 +10,7 @@ import pytest
 
 from course.anatomy import get
 from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, decode_png, load_cases
+from course.grading import GradingError
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
 from course.grading.variant_release import variant_fingerprint, write_cases
 from course.grading.variants import VariantBank, generate, load_variant_bank
@@ -158,3 +159,49 @@ def test_the_marked_structure_changes_the_picture() -> None:
         question_png("lateral", LAYERS, s, dpi=50) for s in ("calcaneus", "talus", "fibula")
     }
     assert len(pictures) == 3
+
+
+# --- picture questions in a fixed item bank (anatomy_techniques) ------------------------------
+
+
+def _picture_item(**changes: object) -> dict[str, object]:
+    item: dict[str, object] = {
+        "id": "a99",
+        "prompt": "Which structure is marked in this picture? Answer with its name.",
+        "picture": {"view": "lateral", "layers": list(LAYERS)},
+        "answer": "calcaneus",
+        "explanation": "The heel bone.",
+        "source": ["reference §2"],
+    }
+    item.update(changes)
+    return item
+
+
+def test_a_picture_question_is_graded_by_name() -> None:
+    from course.grading.items import ChoiceItem, ItemBank
+    from course.grading.keys import verify_keys
+
+    bank = ItemBank.model_validate(
+        {
+            "schema_version": 1,
+            "assignment": "x",
+            "title": "x",
+            "kind": "choice",
+            "pass_percent": 70,
+            "points": 1,
+            "intro": "x",
+            "items": [_picture_item()],
+        }
+    )
+    (cell,) = bank.gradeables
+    assert (cell.kind, cell.key) == ("structure", "calcaneus")
+    verify_keys(bank)
+    with pytest.raises(ValueError, match="a picture question is answered by a name"):
+        ChoiceItem.model_validate(_picture_item(options=["calcaneus", "talus"]))
+    with pytest.raises(ValueError, match="needs at least two options"):
+        ChoiceItem.model_validate({**_picture_item(), "picture": None})
+    hidden = bank.model_copy(
+        update={"items": (ChoiceItem.model_validate(_picture_item(answer="deltoid_ligament")),)}
+    )
+    with pytest.raises(GradingError, match="'deltoid_ligament' is not drawn in the lateral view"):
+        verify_keys(hidden)

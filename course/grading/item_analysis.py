@@ -122,7 +122,7 @@ def responses_fixed(bank: ItemBank, rows: Iterable[Mapping[str, Any]]) -> list[R
 
 def _is_structure_item(item: ChoiceItem) -> bool:
     """A picture question (answered by a structure's name, not an option)."""
-    return getattr(item, "view", None) is not None
+    return item.picture is not None
 
 
 def responses_variants(bank: Any, rows: Iterable[Mapping[str, Any]]) -> list[Response]:
