@@ -116,13 +116,15 @@ def write_html(analysis: Analysis, directory: Path) -> Path:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Item analysis: {html.escape(analysis.assignment)}</title>",
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "<style>body{font-family:sans-serif;max-width:92rem;margin:2rem auto;padding:0 1rem}"
+        ".figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(28rem,1fr));gap:1rem}"
         "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2rem .5rem}"
         "td.n{text-align:right}figure{margin:1.5rem 0}</style></head><body>",
         f"<h1>Item analysis: {html.escape(analysis.assignment)}</h1>",
         f"<p>{_summary(analysis)}</p>",
     ]
     try:
+        parts.append('<div class="figures">')
         for chart in charts:
             chart.figure.savefig(directory / chart.name, dpi=100)
             parts.append(
@@ -130,6 +132,7 @@ def write_html(analysis: Analysis, directory: Path) -> Path:
                 f'style="max-width:100%"><figcaption>{html.escape(chart.caption)}</figcaption>'
                 "</figure>"
             )
+        parts.append("</div>")
         parts += [_table(analysis), f"<p><em>{html.escape(load_content().disclaimer)}</em></p>"]
         parts.append("</body></html>")
         page = directory / "index.html"
