@@ -12,6 +12,7 @@ anatomy keys against the course content, so a key can never drift from the polic
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.grading.diagram_items import question_alt_text, question_png
 from course.grading.items import (
     MASSAGE_DECISIONS,
     STOP_DECISIONS,
@@ -106,6 +108,7 @@ SETUP = '''\
 # Run this cell first. It lists the valid answers and defines check(), which tells you
 # whether an answer is well formed. It never tells you whether an answer is right.
 DECISIONS = ({decisions})
+STRUCTURE_NAME = "any name of a structure of the course"
 {answers}
 
 
@@ -115,6 +118,14 @@ def check(name):
     value = globals().get(name)
     if value is None:
         print(f"{{name}}: not answered yet (replace None with your answer)")
+    elif options == STRUCTURE_NAME:
+        from course.anatomy import find
+
+        try:
+            find(value)
+            print(f"{{name}}: well formed")
+        except (LookupError, TypeError) as problem:
+            print(f"{{name}}: {{problem}}")
     elif options == (True, False):
         if value is True or value is False:
             print(f"{{name}}: well formed")
@@ -133,8 +144,13 @@ def check_answers():
 '''
 
 
-def _decision_key_test(variable: str, key: str | bool) -> str:
-    if isinstance(key, bool):
+def _decision_key_test(variable: str, key: str | bool, structure: bool = False) -> str:
+    if structure:
+        test = (
+            "from course.grading.diagram_items import names_structure as _names_it\n"
+            f"assert _names_it({variable}, {json.dumps(key)})"
+        )
+    elif isinstance(key, bool):
         test = f"assert {variable} is {key}"
     else:
         test = f"assert type({variable}) is str and {variable} == {json.dumps(key)}"
@@ -191,14 +207,29 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
                     f"Also answer `{item.id}_refer`: should this person be referred to "
                     "a physical therapist or a doctor (`True` or `False`)?"
                 )
+        elif item.picture is not None:
+            alt = question_alt_text(item.picture.view, item.picture.layers, item.answer)
+            text = [
+                f"## Question {number}",
+                "",
+                f"![{alt}](attachment:{item.id}.png)",
+                "",
+                item.prompt,
+            ]
         else:
             options = ", ".join(f'`"{o}"`' for o in item.options)
             text = [f"## Question {number}", "", item.prompt, "", f"Options: {options}"]
-        cells.append(_md(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text"))
+        cell = _md(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text")
+        if isinstance(item, ChoiceItem) and item.picture is not None:
+            png = question_png(item.picture.view, item.picture.layers, item.answer, dpi=80)
+            cell.attachments = {f"{item.id}.png": {"image/png": base64.b64encode(png).decode()}}
+        cells.append(cell)
 
         hint = "one of the options, in quotes."
         if isinstance(item, ScenarioItem):
             hint = 'a decision name in quotes, e.g. "STOP"'
+        elif item.picture is not None:
+            hint = 'the structure\'s name in quotes, e.g. "tibia"'
         refer_hint = ""
         if isinstance(item, ScenarioItem) and item.ask_refer:
             refer_hint = f"; {item.id}_refer: True or False."
@@ -225,7 +256,7 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
             cells.append(
                 _code(
                     f"{g.grade_id}-test".replace("_", "-"),
-                    _decision_key_test(g.variable, g.key),
+                    _decision_key_test(g.variable, g.key, g.kind == "structure"),
                     _meta(g.grade_id, grade=True, points=g.points),
                 )
             )
