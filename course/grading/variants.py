@@ -134,10 +134,35 @@ class VariantBank(_Model):
                 )
         return self
 
+    #: Answers are literals, read and never run (as in the fixed assessments).
+    execute: Literal[False] = False
+
     @cached_property
     def eligible(self) -> tuple[tuple[Case, ...], ...]:
         """For each blueprint slot, the cases that fit it under the current policy."""
         return _check(self)
+
+    # --- what the marking layer asks of any item bank ----------------------------------------
+
+    @property
+    def is_scenario(self) -> bool:
+        return True
+
+    @property
+    def is_variant(self) -> bool:
+        return True
+
+    @cached_property
+    def gradeables(self) -> tuple[Any, ...]:
+        """The graded cells every variant shares (ids, kinds, points; each learner's keys come
+        from ``course.grading.variant_marking.gradeables_for``)."""
+        from course.grading.variant_marking import template_gradeables
+
+        return template_gradeables(self)
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(g.points for g in self.gradeables))
 
 
 @dataclass(frozen=True)
