@@ -1,139 +1,222 @@
-"""Benchmark: sequential ``nbgrader autograde`` versus ``ankle-course grade autograde --jobs 2``.
+"""Benchmark: plain ``nbgrader autograde`` (executing) versus ``ankle-course grade autograde``.
 
-    .venv/bin/python benchmarks/grading.py [--submissions 30] [--jobs 2]
+    .venv/bin/python benchmarks/grading.py [--submissions 30] [--large 300] [--jobs 2]
 
 Builds a class of submissions of ``safety_scenarios`` (a seeded mix of right and wrong
-answers), grades a copy with each tool on this machine, checks that every learner's score is
-identical and prints both times and the ratio. Exits 1 if the scores differ.
+answers) and grades copies of it on this machine, in one run:
+
+1. sequential plain ``nbgrader autograde`` with nbgrader's own pipeline, which executes every
+   notebook in a kernel (what the course ran before static marking), on ``--submissions``;
+2. ``ankle-course grade autograde --jobs N`` (static marking, no kernel) on the same ones;
+3. ``ankle-course grade autograde --jobs N`` on ``--large`` submissions.
+
+Prints the times, the speed-up (target >= 10x), the large run's time (target <= 30 s on 2
+cores) and the peak memory of each run (summed over the process tree, sampled), and checks
+that every learner's score is identical across the tools and equal to the score expected from
+the answers written. Exits 1 if any score differs.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import nbformat
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"
 BIN = Path(sys.executable).parent
 
+#: nbgrader's own autograde pipeline (executing), as the course directory had it before.
+BASELINE_CONFIG = """
+# benchmark baseline: nbgrader's default autograde pipeline, executing every notebook
+from nbconvert.preprocessors import ClearMetadataPreprocessor as _ClearMetadata
+from nbgrader import preprocessors as _pp
 
-def make_submissions(course: Path, count: int, seed: int = 6) -> list[str]:
-    """Write ``count`` submissions with a seeded mix of answers into ``course/submitted``."""
+c.Autograde.sanitize_preprocessors = [
+    _pp.ClearOutput, _pp.DeduplicateIds, _pp.OverwriteKernelspec, _pp.OverwriteCells,
+    _pp.CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    _pp.Execute, _pp.IgnorePattern, _ClearMetadata, _pp.LimitOutput, _pp.SaveAutoGrades,
+    _pp.AssignLatePenalties, _pp.CheckCellMetadata,
+]
+c.Execute.timeout = 10
+c.Execute.startup_timeout = 60
+"""
+
+
+def make_submissions(course: Path, count: int, seed: int = 6) -> dict[str, float]:
+    """Write ``count`` submissions with a seeded mix of answers; returns the expected scores."""
     from course.grading.items import load_item_bank
     from course.loader import DECISION_ORDER
 
     bank = load_item_bank(course, ASSIGNMENT)
-    decisions = DECISION_ORDER
+    gradeables = {g.variable: g for g in bank.gradeables}
     rng = random.Random(seed)
-    released = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    students = [f"learner{n:02d}" for n in range(count)]
-    for student in students:
-        nb = nbformat.read(released, as_version=4)
+    released = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    expected: dict[str, float] = {}
+    for n in range(count):
+        student = f"learner{n:03d}"
+        nb = nbformat.from_dict(released)
         skill = rng.uniform(0.4, 1.0)
+        score = 0.0
         for cell in nb.cells:
             meta = cell.metadata.get("nbgrader", {})
             if not meta.get("solution"):
                 continue
             item = bank.item(meta["grade_id"].removesuffix("_answer"))
-            answer = item.answer if rng.random() < skill else rng.choice(decisions)
+            answer = item.answer if rng.random() < skill else rng.choice(DECISION_ORDER)
             lines = [f'{item.id} = "{answer}"']
-            refer = getattr(item, "refer", None)
+            score += gradeables[item.id].points if answer == item.answer else 0.0
             if getattr(item, "ask_refer", False):
-                lines.append(f"{item.id}_refer = {refer if rng.random() < skill else not refer}")
+                refer = getattr(item, "refer", None)
+                given = refer if rng.random() < skill else not refer
+                lines.append(f"{item.id}_refer = {given}")
+                score += gradeables[f"{item.id}_refer"].points if given == refer else 0.0
             cell.source = "\n".join(lines)
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
         (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
-    return students
+        expected[student] = score
+    return expected
 
 
-def scores(course: Path, students: list[str]) -> dict[str, float]:
+def scores(course: Path) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
-        return {s: float(gb.find_submission(ASSIGNMENT, s).score) for s in students}
+        return {s.student.id: float(s.score) for s in gb.assignment_submissions(ASSIGNMENT)}
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run ``command``; returns its wall time and peak memory (MB, summed over its tree)."""
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    peak = [0]
+
+    def sample() -> None:
+        root = psutil.Process(process.pid)
+        while process.poll() is None:
+            try:
+                tree = [root, *root.children(recursive=True)]
+                total = 0
+                for member in tree:
+                    with contextlib.suppress(psutil.Error):
+                        total += member.memory_info().rss
+                peak[0] = max(peak[0], total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return seconds, peak[0] / 1e6
+
+
+def fresh_course(tmp: Path, name: str) -> Path:
+    from course.grading.course import Course
+    from course.grading.release import release
+
+    target = tmp / name
+    shutil.copytree(
+        ROOT / "grading",
+        target,
+        ignore=shutil.ignore_patterns(
+            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
+        ),
+    )
+    release(Course.open(target), ASSIGNMENT)
+    return target
+
+
+def ours(course: Path, jobs: int) -> list[str]:
+    return [
+        str(BIN / "ankle-course"),
+        "grade",
+        "autograde",
+        ASSIGNMENT,
+        "--course-dir",
+        str(course),
+        "--jobs",
+        str(jobs),
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=30)
+    parser.add_argument("--large", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from course.grading.course import Course
-    from course.grading.release import release
 
-    with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp:
-        base = Path(tmp) / "nbgrader"
-        shutil.copytree(
-            ROOT / "grading",
-            base,
-            ignore=shutil.ignore_patterns(
-                "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
-            ),
-        )
-        release(Course.open(base), ASSIGNMENT)
-        students = make_submissions(base, args.submissions)
-        ours = Path(tmp) / "ankle"
-        shutil.copytree(base, ours)
+    with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        base = fresh_course(tmp, "nbgrader")
+        expected = make_submissions(base, args.submissions)
+        mine = tmp / "ankle"
+        shutil.copytree(base, mine)
+        with (base / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+            config.write(BASELINE_CONFIG)
 
-        sequential = timed([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], cwd=base)
-        parallel = timed(
-            [
-                str(BIN / "ankle-course"),
-                "grade",
-                "--course-dir",
-                str(ours),
-                "autograde",
-                ASSIGNMENT,
-                "--jobs",
-                str(args.jobs),
-            ],
-            cwd=ours,
-        )
-        reference, candidate = scores(base, students), scores(ours, students)
+        sequential, nbgrader_mb = timed([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], base)
+        parallel, ours_mb = timed(ours(mine, args.jobs), mine)
+        reference, candidate = scores(base), scores(mine)
 
-    same = reference == candidate
-    print(f"submissions: {args.submissions}, cores: {os.cpu_count()}")
+        large_course = fresh_course(tmp, "large")
+        large_expected = make_submissions(large_course, args.large, seed=7)
+        large, large_mb = timed(ours(large_course, args.jobs), large_course)
+        large_scores = scores(large_course)
+
+    n, big = args.submissions, args.large
+    print(f"cores: {os.cpu_count()}, jobs: {args.jobs}")
     print(
-        f"nbgrader autograde (sequential): {sequential:.2f} s "
-        f"({sequential / args.submissions:.2f} s/submission)"
+        f"{n} submissions, plain nbgrader autograde (sequential, executing): {sequential:.2f} s "
+        f"({sequential / n:.3f} s/submission), peak memory {nbgrader_mb:.0f} MB"
     )
     print(
-        f"ankle-course grade autograde --jobs {args.jobs}: {parallel:.2f} s "
-        f"({parallel / args.submissions:.2f} s/submission)"
+        f"{n} submissions, ankle-course grade autograde (static marking): {parallel:.2f} s "
+        f"({parallel / n:.3f} s/submission), peak memory {ours_mb:.0f} MB"
     )
-    print(f"speed-up: {sequential / parallel:.2f}x (target >= 1.8x)")
+    print(f"speed-up: {sequential / parallel:.1f}x (target >= 10x)")
     print(
-        f"scores identical: {'yes' if same else 'NO'} "
-        f"(mean {sum(reference.values()) / len(reference):.2f})"
+        f"{big} submissions, ankle-course grade autograde: {large:.2f} s "
+        f"({large / big:.3f} s/submission; target <= 30 s), peak memory {large_mb:.0f} MB "
+        f"({large_mb / ours_mb:.2f}x the {n}-submission run: flat with class size)"
     )
+    same = reference == candidate == expected
+    large_same = large_scores == large_expected
+    print(
+        f"scores identical ({n}: nbgrader executing, ankle-course, expected from the answers): "
+        f"{'yes' if same else 'NO'} (mean {sum(expected.values()) / len(expected):.2f})"
+    )
+    print(f"scores as expected ({big}): {'yes' if large_same else 'NO'}")
     if not same:
-        for student in students:
-            if reference[student] != candidate[student]:
-                print(f"  {student}: nbgrader {reference[student]} vs ours {candidate[student]}")
-        return 1
-    return 0
+        for student in sorted(expected):
+            trio = (reference.get(student), candidate.get(student), expected[student])
+            if len(set(trio)) > 1:
+                print(f"  {student}: nbgrader {trio[0]}, ours {trio[1]}, expected {trio[2]}")
+    return 0 if same and large_same else 1
 
 
 if __name__ == "__main__":

@@ -5,10 +5,20 @@ Used by plain ``nbgrader`` commands run from this folder and by ``ankle-course g
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
 
 from course.grading.hide_tests import HideTests
+from course.grading.preprocessors import CourseVerdict, InspectSubmission, MarkAnswers, RecordResult
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by nbgrader
 
@@ -35,15 +45,36 @@ c.CourseDirectory.ignore = [
 # Answer cells are plain assignments (`q01 = None`): the solution region is removed, not
 # replaced by nbgrader's default `raise NotImplementedError()` stub.
 c.ClearSolutions.code_stub = {"python": ""}
-# Answers are single assignments: a cell that runs longer than this is stopped (item scores 0).
-c.Execute.timeout = 10
-c.Execute.startup_timeout = 60
+# The course's marking is nbgrader's marking: plain `nbgrader autograde`, formgrader's Autograde
+# button and `ankle-course grade autograde` all run these lists, so they agree. No learner code
+# runs: InspectSubmission rebuilds each submission from the released notebook and reads the
+# answers as literals (never executed); MarkAnswers replaces nbgrader's Execute; RecordResult
+# replaces SaveAutoGrades and AssignLatePenalties (the same gradebook rows, plus the result file
+# .ankle-grading.json with status and critical misses). Keep these lines if you copy the course
+# directory; `nbgrader` must run where `course` is importable (it fails loudly otherwise).
+c.Autograde.sanitize_preprocessors = [
+    InspectSubmission,
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    MarkAnswers,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    RecordResult,
+    CheckCellMetadata,
+]
 # Keep autograded notebooks small whatever a learner prints.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 100
 # Feedback made by plain `nbgrader generate_feedback` or formgrader renders the autograded
 # notebooks, whose test cells hold the hidden tests and expected values: HideTests (after
 # GetGrades) empties every test cell and cuts out hidden-test blocks, so no key reaches the
-# feedback folder that `nbgrader release_feedback` hands out. `ankle-course grade feedback`
-# writes its own pages from the item banks instead.
-c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideTests]
+# feedback folder that `nbgrader release_feedback` hands out; CourseVerdict puts the result
+# first (passed or not, critical misses). `ankle-course grade feedback` writes the same file
+# name from the item banks instead.
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideTests, CourseVerdict]

@@ -262,7 +262,8 @@ def test_a_plain_literal_answer_is_read_whatever_else_the_cell_does() -> None:
     source = '# my answer\nq01 = "STOP"  # sure\nprint(q01)\nq01_refer = True'
     answers, problems = read_answers(_answer_notebook(("q01_answer", source)), VARIABLES)
     assert answers == {"q01": "STOP", "q01_refer": True}
-    assert problems == []
+    # the other code is never run, only reported, so the instructor sees what was tried
+    assert problems == ["answer cell q01_answer holds other code (never run)"]
 
 
 def test_the_placeholder_kept_above_the_answer_does_not_matter() -> None:
@@ -378,9 +379,11 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
             ("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--jobs", "0"),
             "--jobs must be at least 1",
         ),
+        (("report", "safety_scenarios", "--course-dir", "/nonexistent/course"), "does not exist"),
+        (("release", "no_such_quiz", "--course-dir", str(GRADING)), "unknown assignment"),
         (
-            ("--course-dir", str(GRADING), "autograde", "safety_scenarios", "--timeout", "0"),
-            "--timeout must be a positive",
+            ("export", "safety_scenarios", "--to", "/tmp/x.csv", "--canvas-assignment-id", "5"),
+            "--canvas-assignment-id and --roster need --format canvas",
         ),
     ],
 )

@@ -27,7 +27,6 @@ from course.loader import load_content
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"
 CLI = str(Path(sys.executable).parent / "ankle-course")
-TIMEOUT = 3
 
 
 def copy_course(target: Path) -> Path:
@@ -200,7 +199,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
         gb.update_or_create_student("absent")
 
     started = time.perf_counter()
-    run = grade(course, "autograde", ASSIGNMENT, "--jobs", "2", "--timeout", str(TIMEOUT))
+    run = grade(course, "autograde", ASSIGNMENT, "--jobs", "2")
     seconds = time.perf_counter() - started
     results = {}
     for path in (course / "autograded").glob(f"*/{ASSIGNMENT}/.ankle-grading.json"):
@@ -303,13 +302,14 @@ def test_invalid_json_is_reported_not_graded(graded: Graded) -> None:
     )
 
 
-def test_an_endless_answer_is_stopped_and_scores_0(graded: Graded) -> None:
+def test_an_endless_loop_in_an_answer_cell_is_never_run(graded: Graded) -> None:
+    """Answers are read, never run: the loop is reported, the literal answer counts."""
     result = graded.results["looper"]
     assert result["status"] == "flagged"
-    assert result["problems"] == ["answer cell q03_answer ran too long and was stopped"]
-    assert result["item_scores"]["q03"] == 0
-    assert result["score"] == 50  # every other item still counts
-    assert graded.seconds < 120
+    assert result["problems"] == ["answer cell q03_answer holds other code (never run)"]
+    assert result["item_scores"]["q03"] == 2
+    assert result["score"] == 52
+    assert graded.seconds < 60
 
 
 @pytest.mark.parametrize(
@@ -422,19 +422,38 @@ def feedback(graded: Graded) -> dict[str, str]:
     return pages
 
 
-def test_feedback_explains_each_item_with_the_rule_and_the_guide(feedback: dict[str, str]) -> None:
+def test_feedback_shows_each_answer_and_the_critical_misses_without_the_key(
+    feedback: dict[str, str],
+) -> None:
     assert set(feedback) >= {"perfect", "careless", "looper", UNICODE_ID, "broken_json"}
     page = feedback["careless"]
     assert "education, not diagnosis" in page
     assert "Your answer</dt><dd>PROCEED; refer: True" in page
+    assert "Result</dt><dd>not right" in page
+    assert "Critical: you would have gone on massaging an ankle that needed the massage" in page
+    assert "This scenario is critical: the massage must stop or not start, and your answer" in page
+    assert "not passed" in page
+    # no key: neither the right answers nor the rules that decide them
+    assert "The right answer" not in page
+    assert "SEEK_URGENT_CARE; refer" not in page
+    assert "spreading-infection" not in page
+    assert "could not be graded" in feedback["broken_json"]
+
+
+def test_feedback_with_answers_explains_each_item_with_the_rule_and_the_guide(
+    graded: Graded,
+) -> None:
+    done = grade(graded.course, "feedback", ASSIGNMENT, "--with-answers", "--student", "careless")
+    assert done.returncode == 0, done.stderr
+    path = graded.course / "feedback" / "careless" / ASSIGNMENT / f"{ASSIGNMENT}.html"
+    page = path.read_text(encoding="utf-8")
     assert "The right answer</dt><dd>SEEK_URGENT_CARE; refer: True" in page
     assert "spreading-infection" in page
     assert "Signs of infection (fever, warmth, red" in page
-    assert "Critical: you would have gone on massaging an ankle that needed the massage" in page
     assert "Answering PROCEED, PROCEED_WITH_CAUTION, AVOID_AREA" in page
-    assert "This scenario is critical: the massage must stop or not start, and your answer" in page
-    assert "not passed" in page
-    assert "could not be graded" in feedback["broken_json"]
+    # back to the page without the key, as the other tests expect
+    done = grade(graded.course, "feedback", ASSIGNMENT, "--student", "careless")
+    assert done.returncode == 0, done.stderr
 
 
 def test_no_hidden_test_or_solution_reaches_releases_or_feedback(
@@ -482,7 +501,13 @@ def test_plain_nbgrader_generate_feedback_shows_no_key(graded: Graded) -> None:
         assert "Score: " in page, student  # still nbgrader's page, with the points
         leaked = [s for s in secrets if s in page]
         assert not leaked, (student, leaked[:3])
-    assert "PROCEED" in pages["careless"].read_text(encoding="utf-8")  # the learner's answer
+    careless = pages["careless"].read_text(encoding="utf-8")
+    assert "PROCEED" in careless  # the learner's answer
+    # the course's verdict comes first: not passed, and the critical miss named
+    assert "Result of this assessment" in careless
+    assert "Not passed: 50 / 52 points" in careless
+    assert "Critical: in q02 your answer would let a massage go on" in careless
+    assert "education, not diagnosis" in careless
 
 
 # --- export and report ------------------------------------------------------------------------
@@ -523,10 +548,9 @@ def test_export_csv_and_canvas(graded: Graded, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     lines = list(csv.reader(canvas.read_text(encoding="utf-8").splitlines()))
     assert lines[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert lines[0][5].endswith("(safety_scenarios)")
     assert lines[1][0] == "Points Possible"
     assert lines[1][5] == "52"
-    canvas_rows = {row[2]: row[5] for row in lines[2:]}
+    canvas_rows = {row[3]: row[5] for row in lines[2:]}  # default key: SIS Login ID
     assert canvas_rows["perfect"] == "52"
     assert canvas_rows["absent"] == ""
     # failed on a critical item: 0 in Canvas (the CSV above keeps 50, passed and the miss)
@@ -558,7 +582,7 @@ def test_report_has_one_clear_line_per_problem(graded: Graded) -> None:
     lines = done.stdout.splitlines()
     for student, fragment in [
         ("broken_json", "invalid: safety_scenarios.ipynb is not a valid notebook"),
-        ("looper", "flagged: answer cell q03_answer ran too long"),
+        ("looper", "flagged: answer cell q03_answer holds other code (never run)"),
         ("editor", "tampered: test cell q05 was edited"),
         ("deleter", "tampered: test cell q06 was deleted"),
         ("renamer", "tampered: unknown cell id 'q07_mine'"),

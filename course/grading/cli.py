@@ -25,9 +25,16 @@ app = typer.Typer(
 
 _STATE: dict[str, Any] = {}
 
+_COURSE_DIR_HELP = "The nbgrader course directory (before or after the sub-command)."
+_DB_URL_HELP = "Gradebook URL, sqlite:///... or postgresql://... (before or after the sub-command)."
 CourseDirOption = Annotated[
-    Path, typer.Option("--course-dir", help="The nbgrader course directory.", show_default=True)
+    Path, typer.Option("--course-dir", help=_COURSE_DIR_HELP, show_default=True)
 ]
+#: The same two options on every sub-command: ``grade release A --course-dir X`` works too.
+CourseDirAfter = Annotated[
+    Path | None, typer.Option("--course-dir", help=_COURSE_DIR_HELP, show_default=False)
+]
+DbUrlAfter = Annotated[str | None, typer.Option("--db-url", help=_DB_URL_HELP)]
 
 
 class ExportFormat(StrEnum):
@@ -35,27 +42,37 @@ class ExportFormat(StrEnum):
     canvas = "canvas"
 
 
+class CanvasKey(StrEnum):
+    id = "id"
+    sis_user_id = "sis_user_id"
+    sis_login_id = "sis_login_id"
+
+
+class Missing(StrEnum):
+    blank = "blank"
+    zero = "zero"
+    excused = "excused"
+
+
 def _fail(message: str) -> NoReturn:
     typer.echo(f"ankle-course: error: {message}", err=True)
     raise typer.Exit(2)
 
 
-def _course(timeout: int | None = None) -> Any:
+def _course(course_dir: Path | None = None, db_url: str | None = None) -> Any:
+    """The course of the options given after the sub-command, else before it."""
     from course.grading.course import Course
 
-    root: Path = _STATE["course_dir"]
+    root: Path = course_dir if course_dir is not None else _STATE["course_dir"]
     if not root.is_dir():
         _fail(f"course directory {root} does not exist")
-    return Course.open(root, db_url=_STATE.get("db_url"), timeout=timeout)
+    return Course.open(root, db_url=db_url if db_url is not None else _STATE.get("db_url"))
 
 
 @app.callback()
 def main(
     course_dir: CourseDirOption = Path("grading"),
-    db_url: Annotated[
-        str | None,
-        typer.Option("--db-url", help="Gradebook URL (sqlite:///... or postgresql://...)."),
-    ] = None,
+    db_url: DbUrlAfter = None,
 ) -> None:
     """Graded safety assessments with nbgrader. Education, not diagnosis."""
     _STATE["course_dir"] = course_dir
@@ -86,11 +103,15 @@ def _guard(func: Any) -> Any:
 
 @app.command()
 @_guard
-def release(assignment: Annotated[str, typer.Argument(help="Assignment name.")]) -> None:
+def release(
+    assignment: Annotated[str, typer.Argument(help="Assignment name.")],
+    course_dir: CourseDirAfter = None,
+    db_url: DbUrlAfter = None,
+) -> None:
     """Generate the learners' version (no solutions, no hidden tests) in release/."""
     from course.grading.release import release as do_release
 
-    path = do_release(_course(), assignment)
+    path = do_release(_course(course_dir, db_url), assignment)
     typer.echo(f"released {assignment} to {path}")
 
 
@@ -99,19 +120,18 @@ def release(assignment: Annotated[str, typer.Argument(help="Assignment name.")])
 def autograde(
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel grading processes.")] = 2,
-    timeout: Annotated[
-        int | None, typer.Option("--timeout", help="Seconds a cell may run (default: config).")
-    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Regrade unchanged submissions.")] = False,
     student: Annotated[
         list[str] | None, typer.Option("--student", help="Grade only this learner (repeat).")
     ] = None,
+    course_dir: CourseDirAfter = None,
+    db_url: DbUrlAfter = None,
 ) -> None:
-    """Grade every submission in submitted/ (in parallel; the gradebook is written serially)."""
+    """Mark every submission in submitted/ without running it (the gradebook written serially)."""
     from course.grading.autograde import autograde as do_autograde
     from course.grading.report import problem_lines
 
-    course = _course(timeout=timeout)
+    course = _course(course_dir, db_url)
     summary = do_autograde(
         course, assignment, jobs=jobs, force=force, students=student, progress=sys.stderr.isatty()
     )
@@ -133,11 +153,23 @@ def feedback(
     student: Annotated[
         list[str] | None, typer.Option("--student", help="Only this learner (repeat).")
     ] = None,
+    with_answers: Annotated[
+        bool,
+        typer.Option(
+            "--with-answers",
+            help="Also show the right answers and the rules (only once every learner has "
+            "submitted: the pages then hold the key).",
+        ),
+    ] = False,
+    course_dir: CourseDirAfter = None,
+    db_url: DbUrlAfter = None,
 ) -> None:
-    """Write leak-free HTML feedback to feedback/<student>/<assignment>/."""
+    """Write HTML feedback to feedback/<student>/<assignment>/ (no key unless asked)."""
     from course.grading.feedback import generate_feedback
 
-    written = generate_feedback(_course(), assignment, students=student)
+    written = generate_feedback(
+        _course(course_dir, db_url), assignment, students=student, with_answers=with_answers
+    )
     typer.echo(f"wrote {len(written)} feedback page(s) for {assignment}")
 
 
@@ -150,11 +182,47 @@ def export(
         ExportFormat,
         typer.Option("--format", help="csv (all columns) or canvas (gradebook import)."),
     ] = ExportFormat.csv,
+    canvas_assignment_id: Annotated[
+        int | None,
+        typer.Option(
+            "--canvas-assignment-id",
+            min=1,
+            help="Canvas's numeric id of the assignment (its URL ends /assignments/N): the "
+            "column is then 'Title (N)', which Canvas matches to that assignment.",
+        ),
+    ] = None,
+    canvas_key: Annotated[
+        CanvasKey,
+        typer.Option("--canvas-key", help="The Canvas column that carries each learner's id."),
+    ] = CanvasKey.sis_login_id,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="CSV with id, first_name, last_name (and optional section): "
+            "names as 'Last, First' in the Student column.",
+        ),
+    ] = None,
+    missing: Annotated[
+        Missing,
+        typer.Option("--missing", help="Canvas cell of a learner with no graded submission."),
+    ] = Missing.blank,
+    course_dir: CourseDirAfter = None,
+    db_url: DbUrlAfter = None,
 ) -> None:
-    """Export grades: student_id,score,max_score,percent,passed,critical_misses,status."""
+    """Export grades: plain CSV (all columns) or a Canvas gradebook import file."""
+    from course.grading.export import CanvasOptions
     from course.grading.export import export as do_export
 
-    count = do_export(_course(), assignment, to, fmt.value)
+    canvas = CanvasOptions(
+        assignment_id=canvas_assignment_id,
+        key=canvas_key.value,
+        roster=roster,
+        missing=missing.value,
+    )
+    if fmt is not ExportFormat.canvas and (canvas_assignment_id is not None or roster is not None):
+        _fail("--canvas-assignment-id and --roster need --format canvas")
+    count = do_export(_course(course_dir, db_url), assignment, to, fmt.value, canvas)
     typer.echo(f"exported {count} learner(s) of {assignment} to {to}")
     _disclaimer()
 
@@ -173,11 +241,13 @@ def report(
         Path | None,
         typer.Option("--html", help="Also write the item analysis with figures to this folder."),
     ] = None,
+    course_dir: CourseDirAfter = None,
+    db_url: DbUrlAfter = None,
 ) -> None:
     """A table of every learner's status, then one line per problem (or the item analysis)."""
     from rich.console import Console
 
-    course = _course()
+    course = _course(course_dir, db_url)
     console = Console()
     if not items and html_dir is None:
         from course.grading.report import report as do_report

@@ -25,8 +25,8 @@ class Course:
     db_url: str
 
     @classmethod
-    def open(cls, root: Path, db_url: str | None = None, timeout: int | None = None) -> Course:
-        """Load ``root/nbgrader_config.py``; ``db_url`` and ``timeout`` override it."""
+    def open(cls, root: Path, db_url: str | None = None) -> Course:
+        """Load ``root/nbgrader_config.py``; ``db_url`` overrides its gradebook URL."""
         from traitlets.config import Config
         from traitlets.config.loader import PyFileConfigLoader
 
@@ -43,10 +43,6 @@ class Course:
         config.CourseDirectory.root = str(root)
         if db_url:
             config.CourseDirectory.db_url = db_url
-        if timeout is not None:
-            if timeout <= 0:
-                raise GradingError(f"--timeout must be a positive number of seconds, not {timeout}")
-            config.Execute.timeout = timeout
         url = str(config.CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}")
         url = _postgres_driver(url)
         config.CourseDirectory.db_url = url

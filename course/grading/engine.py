@@ -1,16 +1,17 @@
-"""Grade one submission in a worker process, with nbgrader's own preprocessors.
+"""Mark one submission in a worker process, with the course's nbgrader preprocessors.
 
-The worker never touches the gradebook: the parent takes a snapshot of what nbgrader's
-``OverwriteCells`` and ``OverwriteKernelspec`` read from it (the source cells, with hidden
-tests) and hands it to the worker; the worker returns the scores and the parent writes them,
-one submission at a time. Each learner runs in a fresh kernel of their own; the next kernel is
-started while the current one works (a warm pool), so start-up overlaps with grading.
+The worker runs exactly the preprocessors ``grading/nbgrader_config.py`` gives nbgrader
+(``Autograde.sanitize_preprocessors`` then ``Autograde.autograde_preprocessors``), so it marks
+as plain ``nbgrader autograde`` and formgrader do, with two differences that change no result:
+nbgrader's ``OverwriteCells`` and ``OverwriteKernelspec`` read a snapshot of the gradebook the
+parent took (workers never open it), and ``RecordResult`` runs in the parent, one submission at
+a time (:func:`course.grading.record.record`). No learner code runs: the configuration marks
+answers statically; one that still names nbgrader's ``Execute`` (or its gradebook writers) is
+refused with a clear message.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import time
@@ -20,23 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbgrader import utils
 from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    ClearOutput,
-    DeduplicateIds,
+    AssignLatePenalties,
     Execute,
-    IgnorePattern,
-    LimitOutput,
     OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
 )
 from traitlets.config import Config
 
-from course.grading.submission import answer_variables, inspect, read_answers
-
-#: Error names of a cell stopped by the per-cell timeout.
-TIMEOUT_ERRORS = frozenset({"CellTimeoutError", "KeyboardInterrupt", "TimeoutError"})
+from course.grading import GradingError
+from course.grading.preprocessors import RecordResult
 
 
 @dataclass(frozen=True)
@@ -83,28 +79,14 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What grading one submission produced; the parent stores it."""
+    """What marking one submission produced; the parent records it."""
 
     student: str
-    status: str  # graded | invalid | error
+    status: str  # ready (to record) | invalid | error
     fingerprint: str
     problems: list[str] = field(default_factory=list)
-    tampered: list[str] = field(default_factory=list)
-    scores: dict[str, dict[str, tuple[float | None, float]]] = field(default_factory=dict)
-    comments: dict[str, dict[str, str | None]] = field(default_factory=dict)
-    answers: dict[str, Any] = field(default_factory=dict)
-    zeroed: list[str] = field(default_factory=list)
-    timestamp: str | None = None
+    notebooks: dict[str, Any] = field(default_factory=dict)  # name -> marked notebook
     seconds: float = 0.0
-
-
-def fingerprint(submitted_dir: Path) -> str:
-    """A hash of every file of a submission (names, sizes and bytes)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in submitted_dir.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(submitted_dir)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 class _SnapshotGradebook:
@@ -145,65 +127,111 @@ class SnapshotOverwriteCells(OverwriteCells):  # type: ignore[misc]
         return super(OverwriteCells, self).preprocess(nb, resources)  # type: ignore[no-any-return]
 
 
-class KernelPool:
-    """One fresh kernel per learner, the next one already starting (never reused)."""
+class SnapshotOverwriteKernelspec(OverwriteKernelspec):  # type: ignore[misc]
+    """nbgrader's OverwriteKernelspec, reading the source kernelspec from a snapshot."""
 
-    def __init__(self, config: Config, spare: bool = True) -> None:
-        self.config = config
-        self.spare = spare
-        self._next: Any = None
+    spec: NotebookSpec | None = None
 
-    def _start(self) -> Any:
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        assert self.spec is not None
+        if self.spec.kernelspec:
+            kernelspec = json.loads(self.spec.kernelspec)
+            if kernelspec:
+                nb.metadata["kernelspec"] = kernelspec
+        return nb, resources
 
-        km = AsyncKernelManager(kernel_name="python3", config=self.config)
-        env = dict(os.environ, NBGRADER_EXECUTION="autograde")
-        # the kernel only logs errors: ipykernel warns on every start that its localhost TCP
-        # sockets are not encrypted, noise in every autograde run
-        arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
-        run_sync(km.start_kernel)(extra_arguments=arguments, env=env)
-        return km
 
-    def take(self) -> Any:
-        km = self._next if self._next is not None else self._start()
-        self._next = self._start() if self.spare else None
-        return km
+#: nbgrader preprocessors that run learner code or write the gradebook from a worker.
+REFUSED = (Execute, SaveAutoGrades, AssignLatePenalties)
 
-    def discard(self, km: Any) -> None:
-        from jupyter_core.utils import run_sync
 
-        with contextlib.suppress(Exception):  # a learner's kernel may already be dead
-            run_sync(km.shutdown_kernel)(now=True)
+def _classes(config: Config, name: str) -> list[type]:
+    from nbgrader.converters import Autograde
+    from traitlets.utils.importstring import import_item
 
-    def close(self) -> None:
-        if self._next is not None:
-            self.discard(self._next)
-            self._next = None
+    configured = config.Autograde.get(name)
+    if configured is None:
+        configured = Autograde.class_traits()[name].make_dynamic_default()
+    return [import_item(c) if isinstance(c, str) else c for c in configured]
+
+
+def pipeline(config: Config) -> tuple[list[type], list[type]]:
+    """The configured sanitize and autograde preprocessors, checked for a worker."""
+    sanitize = _classes(config, "sanitize_preprocessors")
+    autograde = _classes(config, "autograde_preprocessors")
+    for cls in sanitize + autograde:
+        if issubclass(cls, REFUSED):
+            raise GradingError(
+                f"nbgrader_config.py configures nbgrader's {cls.__name__}: the course marks "
+                "answers without running them; use the preprocessors of course.grading."
+                "preprocessors (see docs/grading.md)"
+            )
+    if not any(issubclass(cls, RecordResult) for cls in autograde):
+        raise GradingError(
+            "nbgrader_config.py: Autograde.autograde_preprocessors has no RecordResult, "
+            "so no result would be recorded (see docs/grading.md)"
+        )
+    return sanitize, [c for c in autograde if not issubclass(c, RecordResult)]
+
+
+class _CompiledJsonSchema:
+    """``jsonschema`` as nbgrader's metadata checks (CheckCellMetadata) use it, with each
+    schema compiled once (``fastjsonschema``): nbgrader calls ``jsonschema.validate``, which
+    re-checks the schema itself for every cell, most of the time of marking a notebook. A
+    cell the compiled check rejects goes through ``jsonschema.validate`` itself, so the same
+    cells pass and the same error is raised."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self._compiled: dict[str, Any] = {}
+
+    def validate(self, instance: Any, schema: Any) -> None:
+        import fastjsonschema
+
+        key = json.dumps(schema, sort_keys=True)
+        check = self._compiled.get(key)
+        if check is None:
+            check = self._compiled[key] = fastjsonschema.compile(schema)
+        try:
+            check(instance)
+        except fastjsonschema.JsonSchemaException:
+            self._module.validate(instance, schema)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+def _compile_metadata_schema() -> None:
+    from nbgrader.nbgraderformat import common
+
+    if not isinstance(common.jsonschema, _CompiledJsonSchema):
+        common.jsonschema = _CompiledJsonSchema(common.jsonschema)
 
 
 _STATE: dict[str, Any] = {}
 
 
-def init_worker(spec: AssignmentSpec, config: Config, warm: bool) -> None:
-    """Per-process set-up of a grading worker."""
+def init_worker(spec: AssignmentSpec, config: Config, db_url: str) -> None:
+    """Per-process set-up of a marking worker."""
     import logging
-    from multiprocessing import util
 
     logging.getLogger("traitlets").setLevel(logging.CRITICAL)
     _STATE["spec"] = spec
     _STATE["config"] = config
-    pool = KernelPool(config, spare=warm)
-    _STATE["pool"] = pool
-    util.Finalize(pool, pool.close, exitpriority=10)
+    _STATE["db_url"] = db_url
+    _STATE["pipeline"] = pipeline(config)
+    _compile_metadata_schema()
 
 
 def grade(job: Job) -> Outcome:
-    """Grade one submission; never raises (problems become the outcome's status)."""
+    """Mark one submission; never raises (problems become the outcome's status)."""
     started = time.perf_counter()
-    outcome = Outcome(student=job.student, status="graded", fingerprint=job.fingerprint)
+    outcome = Outcome(student=job.student, status="ready", fingerprint=job.fingerprint)
     try:
         _grade(job, outcome)
+    except GradingError as exc:
+        outcome.status = "error"
+        outcome.problems.append(f"could not be graded: {exc}")
     except Exception as exc:
         outcome.status = "error"
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
@@ -227,16 +255,14 @@ class _InvalidError(Exception):
 def _grade(job: Job, outcome: Outcome) -> None:
     spec: AssignmentSpec = _STATE["spec"]
     config: Config = _STATE["config"]
+    sanitize, autograde = _STATE["pipeline"]
     submitted = Path(job.submitted_dir)
     out_dir = Path(job.autograded_dir)
-    timestamp_file = submitted / "timestamp.txt"
-    if timestamp_file.is_file():
-        outcome.timestamp = timestamp_file.read_text(encoding="utf-8").strip() or None
 
     notebooks: dict[str, Any] = {}
     for nb_spec in spec.notebooks:
         path = submitted / f"{nb_spec.name}.ipynb"
-        if not path.is_file():
+        if path.is_symlink() or not path.is_file():
             outcome.status = "invalid"
             outcome.problems.append(f"{path.name} is missing from the submission")
             continue
@@ -249,108 +275,33 @@ def _grade(job: Job, outcome: Outcome) -> None:
         return
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    if timestamp_file.is_file():
+    timestamp_file = submitted / "timestamp.txt"
+    if timestamp_file.is_file() and not timestamp_file.is_symlink():
         (out_dir / "timestamp.txt").write_bytes(timestamp_file.read_bytes())
     for nb_spec in spec.notebooks:
-        released = nbformat.reads(nb_spec.released, as_version=4)  # type: ignore[no-untyped-call]
-        found = inspect(notebooks[nb_spec.name], released)
-        outcome.tampered += found.tampered
-        outcome.problems += found.flagged
-        nb = found.notebook
-        # read here, before anything runs: the learner's kernel never decides an answer
-        answers, problems = read_answers(nb, answer_variables(released))
-        outcome.answers.update(answers)
-        outcome.problems += problems
         resources: dict[str, Any] = {
             "metadata": {"path": str(out_dir)},
             "nbgrader": {
                 "notebook": nb_spec.name,
                 "assignment": spec.assignment,
                 "student": job.student,
-                "db_url": "snapshot://",
+                "db_url": _STATE["db_url"],
             },
         }
-        nb = _sanitize(nb, resources, nb_spec, config)
-        nb = _execute(nb, resources, config)
-        scores: dict[str, tuple[float | None, float]] = {}
-        comments: dict[str, str | None] = {}
-        timed_out = _timed_out_answers(nb)
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id")
-            if utils.is_grade(cell):
-                scores[grade_id] = utils.determine_grade(cell)
-            if utils.is_solution(cell):
-                same = meta.get("checksum") == utils.compute_checksum(cell)
-                comments[grade_id] = "No response." if same else None
-        for answer_id in timed_out:
-            outcome.problems.append(f"answer cell {answer_id} ran too long and was stopped")
-        zero = _items_of(nb, timed_out | set(found.deleted_answers))
-        for grade_id in zero:
-            if grade_id in scores and scores[grade_id][0]:
-                scores[grade_id] = (0.0, scores[grade_id][1])
-        outcome.zeroed += sorted(zero)
-        outcome.scores[nb_spec.name] = scores
-        outcome.comments[nb_spec.name] = comments
+        nb = notebooks[nb_spec.name]
+        for cls in [*sanitize, *autograde]:
+            if issubclass(cls, OverwriteCells):
+                pp: Any = SnapshotOverwriteCells(config=config)
+                pp.spec = nb_spec
+            elif issubclass(cls, OverwriteKernelspec):
+                pp = SnapshotOverwriteKernelspec(config=config)
+                pp.spec = nb_spec
+            else:
+                pp = cls(config=config)
+            nb, resources = pp(nb, resources)
         text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
         _write_atomic(out_dir / f"{nb_spec.name}.ipynb", text)
-
-
-def _sanitize(nb: Any, resources: Any, spec: NotebookSpec, config: Config) -> Any:
-    overwrite = SnapshotOverwriteCells(config=config)
-    overwrite.spec = spec
-    for pp in (ClearOutput(config=config), DeduplicateIds(config=config), overwrite):
-        nb, resources = pp(nb, resources)
-    if spec.kernelspec:
-        nb.metadata["kernelspec"] = json.loads(spec.kernelspec)
-    nb, resources = CheckCellMetadata(config=config)(nb, resources)
-    return nb
-
-
-def _execute(nb: Any, resources: Any, config: Config) -> Any:
-    pool: KernelPool | None = _STATE.get("pool")
-    execute = Execute(config=config)
-    km = pool.take() if pool is not None else None
-    try:
-        with utils.setenv(NBGRADER_EXECUTION="autograde"):
-            nb, resources = execute.preprocess(nb, resources, km=km)
-    finally:
-        if km is not None:
-            if execute.kc is not None:
-                execute.kc.stop_channels()
-            assert pool is not None
-            pool.discard(km)
-    for pp in (
-        IgnorePattern(config=config),
-        LimitOutput(config=config),
-        CheckCellMetadata(config=config),
-    ):
-        nb, resources = pp(nb, resources)
-    return nb
-
-
-def _timed_out_answers(nb: Any) -> set[str]:
-    stopped = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code" or not utils.is_solution(cell):
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error" and output.get("ename") in TIMEOUT_ERRORS:
-                stopped.add(cell.metadata["nbgrader"]["grade_id"])
-    return stopped
-
-
-def _items_of(nb: Any, answer_ids: set[str]) -> set[str]:
-    """The grade cells that follow each answer cell (its item's tests)."""
-    zero: set[str] = set()
-    current: str | None = None
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            current = meta.get("grade_id")
-        elif meta.get("grade") and current in answer_ids:
-            zero.add(meta["grade_id"])
-    return zero
+        outcome.notebooks[nb_spec.name] = nb
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,7 +87,95 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def export(course: Course, assignment: str, to: Path, fmt: Literal["csv", "canvas"] = "csv") -> int:
+@dataclass(frozen=True)
+class CanvasOptions:
+    """How to write the Canvas gradebook-import file (see docs/grading.md)."""
+
+    assignment_id: int | None = None  # Canvas's numeric assignment id: header "Title (N)"
+    key: Literal["id", "sis_user_id", "sis_login_id"] = "sis_login_id"
+    roster: Path | None = None  # id, first_name, last_name[, section]
+    missing: Literal["blank", "zero", "excused"] = "blank"
+
+
+#: Canvas's student columns, in the order its importer requires (before the assignments).
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+_KEY_COLUMN = {"id": 1, "sis_user_id": 2, "sis_login_id": 3}
+_MISSING = {"blank": "", "zero": "0", "excused": "EX"}
+_ROSTER_PREFIX = re.compile(r"^([a-z][a-z0-9_]{0,15})?$")
+
+
+def escape_cell(value: str) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (``=``, ``+``, ``-``, ``@``)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    roster_id: str
+    first_name: str
+    last_name: str
+    section: str
+
+    @property
+    def sortable_name(self) -> str:
+        """Canvas's "Last, First" (either part alone when the other is empty)."""
+        return ", ".join(part for part in (self.last_name, self.first_name) if part)
+
+
+def read_roster(path: Path) -> list[RosterEntry]:
+    """A roster CSV: ``id`` (required), ``first_name``, ``last_name``, ``section`` (optional).
+
+    The hub's roster (``ankle-course hub setup --roster``) and nbgrader's
+    ``db student import`` file both fit.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise GradingError(f"cannot read the roster {path}: {exc.strerror or exc}") from None
+    reader = csv.DictReader(text.splitlines())
+    if reader.fieldnames is None or "id" not in [f.strip() for f in reader.fieldnames]:
+        raise GradingError(f"{path}: the roster needs a header row with an 'id' column")
+    entries = []
+    for row in reader:
+        fields = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k}
+        if not fields.get("id"):
+            raise GradingError(f"{path}: row {reader.line_num}: empty id")
+        entries.append(
+            RosterEntry(
+                roster_id=fields["id"],
+                first_name=fields.get("first_name", ""),
+                last_name=fields.get("last_name", ""),
+                section=fields.get("section", ""),
+            )
+        )
+    return entries
+
+
+def match_roster(entries: list[RosterEntry], student: str) -> RosterEntry | None:
+    """The roster row of an nbgrader student id: the same id, or the hub's account name for it
+    (an account prefix such as ``ac_`` and the id folded to ``a-z0-9_``)."""
+    from course.hub.roster import RosterError, safe_name
+
+    for entry in entries:
+        if entry.roster_id == student:
+            return entry
+    for entry in entries:
+        try:
+            body = safe_name("", entry.roster_id)
+        except RosterError:
+            continue
+        if student.endswith(body) and _ROSTER_PREFIX.match(student[: len(student) - len(body)]):
+            return entry
+    return None
+
+
+def export(
+    course: Course,
+    assignment: str,
+    to: Path,
+    fmt: Literal["csv", "canvas"] = "csv",
+    canvas: CanvasOptions | None = None,
+) -> int:
     """Write the grades of ``assignment`` to ``to``; returns the number of learners.
 
     The folder of ``to`` must exist. In the Canvas file a failed assessment because of a
@@ -97,37 +187,74 @@ def export(course: Course, assignment: str, to: Path, fmt: Literal["csv", "canva
         raise GradingError(f"cannot write {to}: the folder {to.parent} does not exist")
     if to.is_dir():
         raise GradingError(f"cannot write {to}: it is a folder (give a file name, e.g. grades.csv)")
+    options = canvas or CanvasOptions()
+    roster = read_roster(options.roster) if fmt == "canvas" and options.roster else None
     rows = collect(course, assignment)
+    lines = (
+        _canvas_lines(course, assignment, rows, options, roster)
+        if fmt == "canvas"
+        else _csv_lines(rows)
+    )
     try:
         with to.open("w", newline="", encoding="utf-8") as handle:
-            _write(csv.writer(handle), course, assignment, rows, fmt)
+            csv.writer(handle).writerows(lines)
     except OSError as exc:
         raise GradingError(f"cannot write {to}: {exc.strerror or exc}") from None
     return len(rows)
 
 
-def _write(
-    writer: Any, course: Course, assignment: str, rows: list[dict[str, Any]], fmt: str
-) -> None:
-    if fmt == "canvas":
-        bank = load_item_bank(course.root, assignment)
-        column = f"{bank.title} ({assignment})"
-        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
-        writer.writerow(["Points Possible", "", "", "", "", _number(bank.max_score)])
-        for row in rows:
-            if row["status"] in ("missing", "ungraded"):
-                score = ""
-            elif row["critical_misses"]:
-                score = "0"  # failed on a critical item: never a near-full mark in Canvas
-            else:
-                score = _number(row["score"])
-            writer.writerow([row["student_id"], "", row["student_id"], "", "", score])
-        return
-    writer.writerow(COLUMNS)
+def canvas_score(row: dict[str, Any], missing: str = "blank") -> str:
+    """A learner's Canvas cell: points; 0 on a critical miss; ``--missing`` when ungraded."""
+    if row["status"] in ("missing", "ungraded", "invalid", "error"):
+        return _MISSING[missing]
+    if row["critical_misses"]:
+        return "0"  # failed on a critical item: never a near-full mark in Canvas
+    return _number(row["score"])
+
+
+def _canvas_lines(
+    course: Course,
+    assignment: str,
+    rows: list[dict[str, Any]],
+    options: CanvasOptions,
+    roster: list[RosterEntry] | None,
+) -> list[list[str]]:
+    bank = load_item_bank(course.root, assignment)
+    title = " ".join(bank.title.split())
+    column = f"{title} ({options.assignment_id})" if options.assignment_id else title
+    if options.key == "id":
+        bad = [r["student_id"] for r in rows if not _canvas_user_id(r, roster).isdigit()]
+        if bad:
+            raise GradingError(
+                "--canvas-key id needs Canvas's numeric user ids as learner ids (or in the "
+                f"roster's id column); not numeric: {', '.join(bad[:5])}"
+            )
+    lines = [
+        [*CANVAS_COLUMNS, column],
+        ["Points Possible", "", "", "", "", _number(bank.max_score)],
+    ]
     for row in rows:
-        writer.writerow(
+        entry = match_roster(roster, row["student_id"]) if roster else None
+        identifier = entry.roster_id if entry else row["student_id"]
+        cells = ["", "", "", "", ""]
+        cells[0] = entry.sortable_name if entry and entry.sortable_name else identifier
+        cells[_KEY_COLUMN[options.key]] = identifier
+        cells[4] = entry.section if entry else ""
+        lines.append([escape_cell(c) for c in cells] + [canvas_score(row, options.missing)])
+    return lines
+
+
+def _canvas_user_id(row: dict[str, Any], roster: list[RosterEntry] | None) -> str:
+    entry = match_roster(roster, row["student_id"]) if roster else None
+    return entry.roster_id if entry else str(row["student_id"])
+
+
+def _csv_lines(rows: list[dict[str, Any]]) -> list[list[str]]:
+    lines = [list(COLUMNS)]
+    for row in rows:
+        lines.append(
             [
-                row["student_id"],
+                escape_cell(str(row["student_id"])),
                 _number(row["score"]),
                 _number(row["max_score"]),
                 f"{row['percent']:.1f}",
@@ -136,3 +263,4 @@ def _write(
                 row["status"],
             ]
         )
+    return lines

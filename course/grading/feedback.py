@@ -122,6 +122,7 @@ def render(
     result: dict[str, Any],
     scores: dict[str, float | None],
     maxima: dict[str, float],
+    with_answers: bool = False,
 ) -> str:
     """The HTML feedback page of one learner."""
     from course.loader import load_content
@@ -143,14 +144,25 @@ def render(
             massage_decisions=[d for d in DECISION_ORDER if d in MASSAGE_DECISIONS],
             stop_decisions=[d for d in DECISION_ORDER if d in STOP_DECISIONS],
             items=item_views(bank, result, scores, maxima),
+            with_answers=with_answers,
         )
     )
 
 
 def generate_feedback(
-    course: Course, assignment: str, students: list[str] | None = None
+    course: Course,
+    assignment: str,
+    students: list[str] | None = None,
+    with_answers: bool = False,
 ) -> list[Path]:
-    """Write the feedback page of every graded learner (or of ``students``)."""
+    """Write the feedback page of every graded learner (or of ``students``).
+
+    The pages name the file nbgrader's ``generate_feedback`` writes
+    (``feedback/<student>/<assignment>/<notebook>.html``), so whichever ran last is the one
+    ``nbgrader release_feedback`` hands out. Without ``with_answers`` they hold no key: each
+    item's answer, right or not, points and critical misses; with it, the right answers and
+    the rules too (for once every learner has submitted).
+    """
     from course.grading.export import collect
 
     rows = collect(course, assignment, with_grades=True)  # checks the assignment
@@ -167,6 +179,7 @@ def generate_feedback(
         for notebook in row["notebooks"]:
             out = course.feedback_dir(row["student_id"], assignment) / f"{notebook}.html"
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(render(bank, row, row["grades"], row["maxima"]), encoding="utf-8")
+            page = render(bank, row, row["grades"], row["maxima"], with_answers)
+            out.write_text(page, encoding="utf-8")
             written.append(out)
     return written

@@ -106,6 +106,10 @@ class ItemBank(_Model):
     pass_percent: float = Field(ge=0, le=100)
     points: float = Field(gt=0)
     refer_points: float = Field(1.0, gt=0)
+    #: True for an assessment whose answers are code that must run to be marked: each
+    #: learner's kernel then runs in the sandbox (``course.grading.sandbox``). False (both of
+    #: today's assessments): answers are literals, read and never run.
+    execute: bool = False
     intro: str
     items: tuple[ScenarioItem, ...] | tuple[ChoiceItem, ...]
 
@@ -173,6 +177,23 @@ class ItemBank(_Model):
             if item.id == item_id:
                 return item
         raise KeyError(item_id)
+
+
+def answer_options(bank: ItemBank, gradeable: Gradeable) -> tuple[Any, ...]:
+    """The well-formed answers of a graded cell: the decisions, True/False or the options."""
+    if gradeable.kind == "refer":
+        return (True, False)
+    if gradeable.kind == "decision":
+        from course.loader import load_content
+
+        return tuple(load_content().decisions)
+    if gradeable.kind == "structure":
+        from course.grading.wellformed import STRUCTURE_NAME
+
+        return STRUCTURE_NAME
+    item = bank.item(gradeable.item_id)
+    assert isinstance(item, ChoiceItem)
+    return item.options
 
 
 def item_bank_path(course_dir: Path, assignment: str) -> Path:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.grading.items import MASSAGE_DECISIONS, Gradeable
+from course.grading.items import MASSAGE_DECISIONS, Gradeable, ItemBank
 from course.grading.submission import NOT_SIMPLE
 
 #: Statuses of a submission that was graded (possibly with problems worth a look).
@@ -45,6 +45,16 @@ def critical_misses(critical: Iterable[str], answers: Mapping[str, Any]) -> tupl
             if answers.get(i) in MASSAGE_DECISIONS or answers.get(i) == NOT_SIMPLE
         )
     )
+
+
+def answer_key(bank: ItemBank, student: str) -> dict[str, Gradeable]:
+    """The key the static marker uses for ``student``: grade cell id -> :class:`Gradeable`.
+
+    Today every learner gets the item bank's own key (``ItemBank.gradeables``); per-learner
+    variants replace this one function (``student`` is passed for them).
+    """
+    del student  # one key for the whole class
+    return {g.grade_id: g for g in bank.gradeables}
 
 
 def item_score(gradeable: Gradeable, answer: Any, max_score: float) -> float:

@@ -158,6 +158,64 @@ def _bound_names(tree: ast.AST) -> list[tuple[str, ast.AST]]:
     return bound
 
 
+def read_cell(source: str, own: tuple[str, ...]) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Read the answers ``own`` from one answer cell's source, never running it.
+
+    Returns the answers (absent when unanswered, :data:`NOT_SIMPLE` when not one plain literal
+    assignment), the problems with those answers, and every other name the cell binds.
+    """
+    answers: dict[str, Any] = {}
+    problems: list[str] = []
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        for name in own:
+            answers[name] = NOT_SIMPLE
+            problems.append(f"{name} is not a simple answer")
+        return answers, problems, []
+    bound = _bound_names(tree)
+    for name in own:
+        nodes = [node for bound_name, node in bound if bound_name == name]
+        if not nodes:
+            continue
+        plain = [
+            stmt
+            for stmt in tree.body
+            if isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and stmt.targets[0].id == name
+        ]
+        value: Any = NOT_SIMPLE
+        targets = [stmt.targets[0] for stmt in plain]
+        # every binding is a top-level `name = ...`: the last one counts, as in Python
+        if len(nodes) == len(plain) and all(any(n is t for t in targets) for n in nodes):
+            try:
+                value = ast.literal_eval(plain[-1].value)
+            except Exception:  # ValueError, TypeError, RecursionError, MemoryError
+                value = NOT_SIMPLE
+        answers[name] = value
+        if value is NOT_SIMPLE:
+            problems.append(f"{name} is not a simple answer")
+    others = sorted({bound_name for bound_name, _ in bound} - set(own))
+    return answers, problems, others
+
+
+def has_other_code(source: str, own: tuple[str, ...]) -> bool:
+    """Whether an answer cell holds statements other than assignments to its own answers."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return True
+    return any(
+        not (
+            isinstance(stmt, ast.Assign)
+            and all(isinstance(t, ast.Name) and t.id in own for t in stmt.targets)
+        )
+        for stmt in tree.body
+    )
+
+
 def read_answers(
     notebook: Any, variables: dict[str, tuple[str, ...]]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -168,9 +226,9 @@ def read_answers(
     (``q01 = "STOP"``, read with :func:`ast.literal_eval`, never run); when the cell assigns it
     more than once at top level (the ``q01 = None`` placeholder kept above the answer), the last
     assignment counts, as in Python. An answer written any other way (computed, rebound by an
-    import, a loop, a nested block, ...) is
-    :data:`NOT_SIMPLE`; an answer cell that assigns another item's variable is reported and
-    that assignment never counts. An unanswered variable is absent from the answers.
+    import, a loop, a nested block, ...) is :data:`NOT_SIMPLE`; an answer cell that assigns
+    another item's variable is reported and that assignment never counts; an answer cell with
+    any other code is reported (the code is never run). An unanswered variable is absent.
     """
     everyone = {name for names in variables.values() for name in names}
     answers: dict[str, Any] = {}
@@ -180,40 +238,15 @@ def read_answers(
         own = variables.get(meta.get("grade_id", ""))
         if not meta.get("solution") or cell.get("cell_type") != "code" or own is None:
             continue
-        try:
-            tree = ast.parse(_source(cell))
-        except (SyntaxError, ValueError):
-            for name in own:
-                answers[name] = NOT_SIMPLE
-                problems.append(f"{name} is not a simple answer")
-            continue
-        bound = _bound_names(tree)
-        for name in own:
-            nodes = [node for bound_name, node in bound if bound_name == name]
-            if not nodes:
-                continue
-            plain = [
-                stmt
-                for stmt in tree.body
-                if isinstance(stmt, ast.Assign)
-                and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name)
-                and stmt.targets[0].id == name
-            ]
-            value: Any = NOT_SIMPLE
-            targets = [stmt.targets[0] for stmt in plain]
-            # every binding is a top-level `name = ...`: the last one counts, as in Python
-            if len(nodes) == len(plain) and all(any(n is t for t in targets) for n in nodes):
-                try:
-                    value = ast.literal_eval(plain[-1].value)
-                except Exception:  # ValueError, TypeError, RecursionError, MemoryError
-                    value = NOT_SIMPLE
-            answers[name] = value
-            if value is NOT_SIMPLE:
-                problems.append(f"{name} is not a simple answer")
-        others = sorted({bound_name for bound_name, _ in bound} & (everyone - set(own)))
-        for name in others:
+        source = _source(cell)
+        found, cell_problems, others = read_cell(source, own)
+        answers.update(found)
+        problems += cell_problems
+        crossed = sorted(set(others) & everyone)
+        for name in crossed:
             problems.append(
                 f"answer cell {meta['grade_id']} assigns {name}, another item's answer (ignored)"
             )
+        if not cell_problems and not crossed and has_other_code(source, own):
+            problems.append(f"answer cell {meta['grade_id']} holds other code (never run)")
     return answers, problems

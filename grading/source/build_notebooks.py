@@ -104,44 +104,17 @@ def _answers_table(bank: ItemBank | None, gradeables: Sequence[Gradeable]) -> st
     return "\n".join(lines)
 
 
-SETUP = '''\
+SETUP = """\
 # Run this cell first. It lists the valid answers and defines check(), which tells you
 # whether an answer is well formed. It never tells you whether an answer is right.
+from course.grading.wellformed import STRUCTURE_NAME, AnswerCheck
+
 DECISIONS = ({decisions})
-STRUCTURE_NAME = "any name of a structure of the course"
 {answers}
 
-
-def check(name):
-    """Print whether the answer called `name` is well formed (not whether it is right)."""
-    options = ANSWERS[name]
-    value = globals().get(name)
-    if value is None:
-        print(f"{{name}}: not answered yet (replace None with your answer)")
-    elif options == STRUCTURE_NAME:
-        from course.anatomy import find
-
-        try:
-            find(value)
-            print(f"{{name}}: well formed")
-        except (LookupError, TypeError) as problem:
-            print(f"{{name}}: {{problem}}")
-    elif options == (True, False):
-        if value is True or value is False:
-            print(f"{{name}}: well formed")
-        else:
-            print(f"{{name}}: must be True or False, not {{value!r}}")
-    elif isinstance(value, str) and value in options:
-        print(f"{{name}}: well formed")
-    else:
-        print(f"{{name}}: {{value!r}} is not one of: " + ", ".join(options))
-
-
-def check_answers():
-    """Check every answer of this assessment (well formed or not; never right or wrong)."""
-    for name in ANSWERS:
-        check(name)
-'''
+check = AnswerCheck(ANSWERS, globals())  # check("q01") checks one answer
+check_answers = check.all  # check_answers() checks them all
+"""
 
 
 def _decision_key_test(variable: str, key: str | bool, structure: bool = False) -> str:
@@ -229,7 +202,7 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
         if isinstance(item, ScenarioItem):
             hint = 'a decision name in quotes, e.g. "STOP"'
         elif item.picture is not None:
-            hint = 'the structure\'s name in quotes, e.g. "tibia"'
+            hint = "the marked structure's name, in quotes"
         refer_hint = ""
         if isinstance(item, ScenarioItem) and item.ask_refer:
             refer_hint = f"; {item.id}_refer: True or False."
@@ -344,7 +317,7 @@ def build_variants(bank: VariantBank) -> nbformat.NotebookNode:
                 "Run the cell below to see your picture. Answer with the marked structure's "
                 "name in quotes (any name the course uses for it, e.g. its synonym).",
             ]
-            hint = 'the structure\'s name in quotes, e.g. "tibia"'
+            hint = "the marked structure's name, in quotes"
         cells.append(_md(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text"))
         cells.append(_code(f"{item.id}-show", f"cases.show({number})", _meta(f"{item.id}_show")))
         stub = [f"{item.id} = None"]

@@ -1,0 +1,252 @@
+"""The course's marking as nbgrader preprocessors (configured in ``grading/nbgrader_config.py``).
+
+Plain ``nbgrader autograde``, formgrader's Autograde button and ``ankle-course grade
+autograde`` all run these, so they give the same scores, statuses and critical misses:
+
+``Autograde.sanitize_preprocessors``
+    :class:`InspectSubmission` first: compares the submission with the released notebook
+    (tampering, deleted answer cells, extra cells, big outputs), rebuilds it from the released
+    notebook with only the learner's answer cells, and reads every answer statically
+    (:func:`course.grading.submission.read_answers`); then nbgrader's own ClearOutput,
+    DeduplicateIds, OverwriteKernelspec, OverwriteCells and CheckCellMetadata.
+``Autograde.autograde_preprocessors``
+    :class:`MarkAnswers` in place of nbgrader's ``Execute``: no kernel, no learner code run;
+    each test cell gets the outputs that say whether its answer is well formed and whether it
+    matches the key, which nbgrader's ``determine_grade`` then scores. Then nbgrader's
+    IgnorePattern and LimitOutput, and :class:`RecordResult` in place of ``SaveAutoGrades`` and
+    ``AssignLatePenalties``: the gradebook (the same rows, late penalty included) and the result
+    file ``.ankle-grading.json`` beside the autograded notebook.
+``GenerateFeedback.preprocessors``
+    :class:`course.grading.hide_tests.HideTests` and :class:`CourseVerdict`: no key, and the
+    pass/fail and critical misses first.
+
+What the sanitize pass learns travels to the autograde pass in the notebook's metadata
+(``metadata.ankle_course``), which :class:`InspectSubmission` always rewrites, so a learner
+cannot plant it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course.grading import GradingError
+from course.grading.items import ItemBank, answer_options, critical_items, load_item_bank
+from course.grading.marking import answer_key, item_score
+from course.grading.submission import answer_variables, inspect, read_answers
+from course.grading.wellformed import form_problem
+
+#: Where the sanitize pass leaves what it found, for the autograde pass.
+META = "ankle_course"
+#: Error name of a test cell whose answer does not match the key (formgrader shows it).
+WRONG = "IncorrectAnswer"
+
+
+def course_root(config: Any) -> Path:
+    """The course directory of an nbgrader configuration (its ``CourseDirectory.root``)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return Path(CourseDirectory(config=config).root).resolve()
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@lru_cache(maxsize=16)
+def _bank(path: Path, mtime: int) -> tuple[ItemBank, frozenset[str]]:
+    del mtime  # part of the cache key: an edited item bank is read again
+    bank = load_item_bank(path.parent.parent, path.stem)
+    return bank, critical_items(bank)
+
+
+def bank_of(root: Path, assignment: str) -> tuple[ItemBank, frozenset[str]]:
+    """The item bank of ``assignment`` and its critical items (cached while unchanged)."""
+    path = root / "source" / f"{assignment}.yaml"
+    return _bank(path, _mtime(path))
+
+
+@lru_cache(maxsize=16)
+def _released(path: Path, mtime: int) -> Any:
+    del mtime
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise GradingError(
+            f"{path} is missing: release the assignment first (`ankle-course grade release`)"
+        ) from None
+    return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+
+
+def released_notebook(root: Path, assignment: str, notebook: str) -> Any:
+    """The released version of a notebook, which every submission is compared with.
+
+    Cached while the file is unchanged: callers must not modify it (``inspect`` copies it).
+    """
+    path = root / "release" / assignment / f"{notebook}.ipynb"
+    return _released(path, _mtime(path))
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    return f"<{type(value).__name__} literal>"  # never equal to a key: always wrong
+
+
+class InspectSubmission(NbGraderPreprocessor):  # type: ignore[misc]
+    """Sanitize first: rebuild the submission from the released notebook, read its answers."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        info = resources["nbgrader"]
+        released = released_notebook(course_root(self.config), info["assignment"], info["notebook"])
+        found = inspect(nb, released)
+        answers, problems = read_answers(found.notebook, answer_variables(released))
+        rebuilt = found.notebook
+        rebuilt.metadata[META] = {
+            "answers": {name: _jsonable(value) for name, value in answers.items()},
+            "tampered": found.tampered,
+            "problems": found.flagged + problems,
+        }
+        for problem in found.tampered + found.flagged + problems:
+            self.log.warning("%s: %s", info["student"], problem)
+        return rebuilt, resources
+
+
+def _stream(text: str) -> Any:
+    return nbformat.v4.new_output("stream", name="stdout", text=text + "\n")  # type: ignore[no-untyped-call]
+
+
+def _wrong(name: str) -> Any:
+    message = f"{name} does not match the item bank's key"
+    return nbformat.v4.new_output(  # type: ignore[no-untyped-call]
+        "error", ename=WRONG, evalue=message, traceback=[f"{WRONG}: {message}"]
+    )
+
+
+class MarkAnswers(NbGraderPreprocessor):  # type: ignore[misc]
+    """In place of nbgrader's Execute: mark each test cell from the answer read statically.
+
+    Nothing runs. A test cell's outputs become the line its check prints (well formed or
+    why not) and, when the answer does not match the key, an ``IncorrectAnswer`` error, so
+    nbgrader's ``determine_grade`` gives its points or 0, and formgrader shows why. An item
+    bank with ``execute: true`` goes to :func:`course.grading.sandbox.execute_sandboxed`.
+    """
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        info = resources["nbgrader"]
+        bank, _ = bank_of(course_root(self.config), info["assignment"])
+        if bank.execute:
+            from course.grading.sandbox import execute_sandboxed
+
+            nb = execute_sandboxed(nb, resources, self.config)
+        key = answer_key(bank, info["student"])
+        found = nb.metadata.get(META)
+        if not isinstance(found, dict):
+            raise GradingError("the notebook was not sanitized by InspectSubmission first")
+        answers = found["answers"]
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if not meta.get("grade") or meta.get("solution") or cell.cell_type != "code":
+                continue
+            gradeable = key.get(meta["grade_id"])
+            if gradeable is None:
+                if bank.execute:
+                    continue  # a code test: its sandboxed outputs decide
+                raise GradingError(
+                    f"test cell {meta['grade_id']} is not in the item bank of "
+                    f"{info['assignment']!r} (code tests need `execute: true`)"
+                )
+            value = answers.get(gradeable.variable)
+            problem = form_problem(gradeable.variable, value, answer_options(bank, gradeable))
+            from course._text import text
+
+            cell.outputs = [_stream(problem or text("graded.well_formed", name=gradeable.variable))]
+            points = float(meta.get("points", gradeable.points))
+            if item_score(gradeable, value, points) < points:
+                cell.outputs.append(_wrong(gradeable.variable))
+            cell.execution_count = None
+        return nb, resources
+
+
+class RecordResult(NbGraderPreprocessor):  # type: ignore[misc]
+    """In place of SaveAutoGrades and AssignLatePenalties: the gradebook and the result file."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        from nbgrader.api import Gradebook
+        from nbgrader.coursedir import CourseDirectory
+
+        from course.grading.record import record
+
+        info = resources["nbgrader"]
+        course_id = CourseDirectory(config=self.config).course_id
+        with Gradebook(info["db_url"], course_id) as gb:
+            record(gb, nb, resources, self.config)
+        return nb, resources
+
+
+class CourseVerdict(NbGraderPreprocessor):  # type: ignore[misc]
+    """Feedback: a first cell with the result, pass or not, and the critical misses (no key)."""
+
+    def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
+        from course.grading.course import RESULT_FILE
+
+        folder = Path(resources.get("metadata", {}).get("path") or ".")
+        try:
+            result = json.loads((folder / RESULT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result = None
+        cell = nbformat.v4.new_markdown_cell(verdict_markdown(result))  # type: ignore[no-untyped-call]
+        nb.cells.insert(0, cell)
+        return nb, resources
+
+
+def verdict_markdown(result: dict[str, Any] | None) -> str:
+    """The feedback's first cell: passed or not, points, critical misses, the disclaimer."""
+    from course._text import text
+    from course.loader import load_content
+
+    lines = [f"## {text('graded.verdict_title')}", ""]
+    if result is None or result.get("status") in ("invalid", "error"):
+        problems = "; ".join((result or {}).get("problems", [])) or "no result"
+        lines.append(html.escape(text("graded.verdict_ungraded", problems=problems)))
+    else:
+        values = {
+            "score": float(result["score"]),
+            "max_score": float(result["max_score"]),
+            "percent": result["percent"],
+            "pass_percent": float(result.get("pass_percent", 0)),
+        }
+        key = "graded.verdict_passed" if result.get("passed") else "graded.verdict_failed"
+        lines.append(f"**{html.escape(text(key, **values))}**")
+        if result.get("critical_misses"):
+            items = ", ".join(result["critical_misses"])
+            lines += ["", f"**{html.escape(text('graded.verdict_critical', items=items))}**"]
+        if result.get("problems"):
+            notes = text("graded.verdict_notes", problems="; ".join(result["problems"]))
+            lines += ["", html.escape(notes)]
+    lines += ["", f"*{html.escape(load_content().disclaimer)}*"]
+    return "\n".join(lines)
+
+
+def result_path(resources: Any) -> Path:
+    """The result file of the notebook being converted (beside the autograded notebook)."""
+    from course.grading.course import RESULT_FILE
+
+    return Path(resources["metadata"]["path"]) / RESULT_FILE
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
