@@ -94,23 +94,30 @@ def submit(course: Path, student: str, nb: Any) -> None:
 
 def run_as_learner(course: Path, student: str) -> Any:
     """Open the release as ``student`` would on the hub and run every cell in a real kernel."""
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     work = course.parent / f"home-{student}"
     shutil.copytree(course / "release" / ASSIGNMENT, work)
     nb = nbformat.read(work / f"{ASSIGNMENT}.ipynb", as_version=4)
-    specs = this_python_kernel(course.parent / f"kernel-{student}") / "kernels"
-    km = KernelManager(
-        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)])
-    )
+    jupyter_path = str(this_python_kernel(course.parent / f"kernel-{student}"))
     env = {k: v for k, v in os.environ.items() if k != "ANKLE_COURSE_STUDENT"}
-    env["JUPYTERHUB_USER"] = student
+    env.update(JUPYTERHUB_USER=student, JUPYTER_PATH=jupyter_path)
     client = NotebookClient(
-        nb, km=km, timeout=60, allow_errors=True, resources={"metadata": {"path": str(work)}}
+        nb,
+        kernel_name="python3",
+        timeout=60,
+        allow_errors=True,
+        resources={"metadata": {"path": str(work)}},
     )
-    client.execute(env=env)
+    saved = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = jupyter_path  # the kernelspec is looked up in this process
+    try:
+        client.execute(env=env)
+    finally:
+        if saved is None:
+            os.environ.pop("JUPYTER_PATH", None)
+        else:
+            os.environ["JUPYTER_PATH"] = saved
     return nb
 
 
@@ -120,6 +127,7 @@ class Graded:
     run: subprocess.CompletedProcess[str]
     results: dict[str, dict[str, Any]]
     shown: Any  # the notebook erin's kernel ran
+    plain: dict[str, dict[str, Any]]  # the results of plain `nbgrader autograde`
 
 
 @pytest.fixture(scope="module")
@@ -132,9 +140,9 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
         ),
     )
-    from nbgrader.api import Gradebook
+    from course.grading.course import Course
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
+    with Course.open(course).gradebook() as gb:
         for student in CLASS:
             gb.update_or_create_student(student)
     done = grade(course, "release", ASSIGNMENT)
@@ -163,12 +171,28 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     shown = run_as_learner(course, "erin")
     submit(course, "erin", fill(shown, right_answers(course, "erin")))
 
+    plain = course.parent / "plain"
+    shutil.copytree(course, plain)
     run = grade(course, "autograde", ASSIGNMENT, "--jobs", "2")
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    plain_run = subprocess.run(
+        [str(BIN / "nbgrader"), "autograde", ASSIGNMENT],
+        cwd=plain,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert plain_run.returncode == 0, plain_run.stderr[-2000:]
+    return Graded(course, run, _results(course), shown, _results(plain))
+
+
+def _results(course: Path) -> dict[str, dict[str, Any]]:
     results = {}
     for student in CLASS:
         path = course / "autograded" / student / ASSIGNMENT / ".ankle-grading.json"
         results[student] = json.loads(path.read_text(encoding="utf-8"))
-    return Graded(course, run, results, shown)
+    return results
 
 
 def test_the_released_notebook_shows_the_learners_own_cases(graded: Graded) -> None:
@@ -227,7 +251,8 @@ def test_no_record_is_flagged_and_still_marked(graded: Graded) -> None:
 def test_export_and_report(graded: Graded, tmp_path: Path) -> None:
     done = grade(graded.course, "export", ASSIGNMENT, "--to", str(tmp_path / "grades.csv"))
     assert done.returncode == 0, done.stderr
-    rows = {r["student_id"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
+    with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
+        rows = {r["student_id"]: r for r in csv.DictReader(handle)}
     assert rows["bob"]["status"] == "variant-mismatch"
     assert rows["bob"]["passed"] == "false"
     assert rows["alice"]["passed"] == "true"
@@ -237,3 +262,31 @@ def test_export_and_report(graded: Graded, tmp_path: Path) -> None:
         assert family in done.stdout
     assert (tmp_path / "items" / "index.html").is_file()
     assert len(list((tmp_path / "items").glob("*.png"))) == 3
+
+
+def test_plain_nbgrader_marks_every_variant_the_same(graded: Graded) -> None:
+    fields = ("status", "score", "passed", "critical_misses", "problems", "item_scores")
+    for student in CLASS:
+        ours = {f: graded.results[student][f] for f in fields}
+        theirs = {f: graded.plain[student][f] for f in fields}
+        assert ours == theirs, student
+
+
+def test_feedback_shows_each_learner_their_own_cases(graded: Graded) -> None:
+    import html
+
+    done = grade(graded.course, "feedback", ASSIGNMENT, "--with-answers")
+    assert done.returncode == 0, done.stderr
+    bank = load_variant_bank(graded.course, ASSIGNMENT)
+    for student in ("alice", "bob"):
+        page = html.unescape(
+            (graded.course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        )
+        items = generate(bank, student)
+        assert all(i.text in page for i in items if i.text)
+        assert "education, not diagnosis" in page
+    bob = html.unescape(
+        (graded.course / "feedback" / "bob" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    )
+    assert "the notebook showed the cases of 'alice', not 'bob'" in bob
+    assert "not passed" in bob

@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from course.grading import GradingError
 from course.grading.autograde import read_result
+from course.grading.banks import critical_of, load_bank
 from course.grading.course import Course
-from course.grading.items import critical_items, load_item_bank
+from course.grading.items import ItemBank, critical_items
 from course.grading.marking import mark
 
 COLUMNS = ("student_id", "score", "max_score", "percent", "passed", "critical_misses", "status")
@@ -26,8 +27,8 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
     course.check_assignment(assignment)
     from nbgrader.api import MissingEntry
 
-    bank = load_item_bank(course.root, assignment)
-    critical = critical_items(bank)
+    bank = load_bank(course.root, assignment)
+    fixed = critical_items(bank) if isinstance(bank, ItemBank) else frozenset()
     rows = []
     with course.gradebook() as gb:
         students = {s.id for s in gb.students} | set(course.submitted_students(assignment))
@@ -62,7 +63,7 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
                 score=score,
                 max_score=bank.max_score,
                 pass_percent=bank.pass_percent,
-                critical=critical,
+                critical=critical_of(bank, student, fixed),
                 answers=answers,
                 status=status,
             )
@@ -219,7 +220,7 @@ def _canvas_lines(
     options: CanvasOptions,
     roster: list[RosterEntry] | None,
 ) -> list[list[str]]:
-    bank = load_item_bank(course.root, assignment)
+    bank = load_bank(course.root, assignment)
     title = " ".join(bank.title.split())
     column = f"{title} ({options.assignment_id})" if options.assignment_id else title
     if options.key == "id":

@@ -70,7 +70,7 @@ def print_items(analysis: Analysis, console: Console) -> None:
     table = Table(
         title=f"{analysis.assignment}: item analysis of {analysis.learners} graded learners"
     )
-    table.add_column(analysis.by)
+    table.add_column(analysis.by, no_wrap=True)
     for name in ("answered", "% right", "discrimination"):
         table.add_column(name, justify="right")
     table.add_column("most common wrong answer")

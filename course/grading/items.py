@@ -179,7 +179,7 @@ class ItemBank(_Model):
         raise KeyError(item_id)
 
 
-def answer_options(bank: ItemBank, gradeable: Gradeable) -> tuple[Any, ...]:
+def answer_options(bank: Any, gradeable: Gradeable) -> tuple[Any, ...]:
     """The well-formed answers of a graded cell: the decisions, True/False or the options."""
     if gradeable.kind == "refer":
         return (True, False)
