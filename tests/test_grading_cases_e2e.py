@@ -256,6 +256,13 @@ def test_export_and_report(graded: Graded, tmp_path: Path) -> None:
     assert rows["bob"]["status"] == "variant-mismatch"
     assert rows["bob"]["passed"] == "false"
     assert rows["alice"]["passed"] == "true"
+    canvas = tmp_path / "canvas.csv"
+    done = grade(graded.course, "export", ASSIGNMENT, "--to", str(canvas), "--format", "canvas")
+    assert done.returncode == 0, done.stderr
+    with canvas.open(encoding="utf-8") as handle:
+        cells = {r[3]: r[-1] for r in csv.reader(handle)}
+    assert cells["bob"] == "0"
+    assert cells["alice"] == "54"
     done = grade(graded.course, "report", ASSIGNMENT, "--items", "--html", str(tmp_path / "items"))
     assert done.returncode == 0, done.stderr
     for family in ("injury", "sharp-pain", "picture questions"):

@@ -138,6 +138,11 @@ class VariantBank(_Model):
     execute: Literal[False] = False
 
     @cached_property
+    def made(self) -> dict[str, tuple[VariantItem, ...]]:
+        """The variants generated so far, by learner id (a variant never changes)."""
+        return {}
+
+    @cached_property
     def eligible(self) -> tuple[tuple[Case, ...], ...]:
         """For each blueprint slot, the cases that fit it under the current policy."""
         return _check(self)
@@ -183,23 +188,10 @@ class VariantItem:
     layers: tuple[str, ...] = ()
     structure: str = ""
 
-    @property
-    def key(self) -> str:
-        """The right answer: ``assess()``'s decision, or the marked structure's id."""
-        if self.situation is None:
-            return self.structure
-        from course.safety import assess
-
-        return assess(self.situation).decision.value
-
-    @property
-    def refer(self) -> bool | None:
-        """``assess()``'s refer flag (None for a picture question)."""
-        if self.situation is None:
-            return None
-        from course.safety import assess
-
-        return assess(self.situation).refer
+    #: The right answer: ``assess()``'s decision for the situation, or the marked structure.
+    key: str = ""
+    #: ``assess()``'s refer flag (None for a picture question).
+    refer: bool | None = None
 
 
 # --- loading and checking --------------------------------------------------------------------
@@ -207,12 +199,19 @@ class VariantItem:
 
 def is_variant_bank(course_dir: Path, assignment: str) -> bool:
     """True when the assignment's item bank says ``kind: variants``."""
-    path = course_dir / "source" / f"{assignment}.yaml"
-    if not path.is_file():
+    path = (course_dir / "source" / f"{assignment}.yaml").resolve()
+    try:
+        stat = path.stat()
+    except OSError:
         return False
+    return _is_variant(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _is_variant(path: Path, _mtime: int, _size: int) -> bool:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
+    except (OSError, yaml.YAMLError):
         return False
     return isinstance(data, dict) and data.get("kind") == "variants"
 
@@ -384,8 +383,20 @@ def _check_student(student_id: object) -> str:
 
 
 def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
-    """The variant of ``student_id``: scenarios in a per-learner order, then picture questions."""
+    """The variant of ``student_id``: scenarios in a per-learner order, then picture questions.
+
+    Every key is ``course.safety.assess()`` of the item's situation, computed here.
+    """
     student = _check_student(student_id)
+    made = bank.made
+    if student not in made:
+        made[student] = _generate(bank, student)
+    return made[student]
+
+
+def _generate(bank: VariantBank, student: str) -> tuple[VariantItem, ...]:
+    from course.safety import assess
+
     base = (bank.seed, bank.assignment, student)
     order = _order(bank, base)
     people = sorted(range(len(bank.people)), key=lambda i: _digest(*base, "person", i))
@@ -412,6 +423,7 @@ def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
             values[name] = option.text.format_map(values)
         text = " ".join(case.story.format_map(values).split())
         situation = case.situation_for(picked)
+        result = assess(situation)
         items.append(
             VariantItem(
                 id=f"q{position + 1:02d}",
@@ -424,6 +436,8 @@ def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
                 ask_refer=slot.ask_refer,
                 critical=slot.critical,
                 refer_points=bank.refer_points if slot.ask_refer else 0.0,
+                key=result.decision.value,
+                refer=result.refer,
             )
         )
     for index, spec in enumerate(bank.diagrams):
@@ -438,6 +452,7 @@ def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
                 view=spec.view,
                 layers=spec.layers,
                 structure=structure,
+                key=structure,
             )
         )
     return tuple(items)
