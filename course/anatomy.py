@@ -4,12 +4,67 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from functools import cache
 
-from course.loader import load_content
+from course._resources import content_dir
+from course.loader import ContentError, check_sources, load_content, read_yaml
 from course.models import Structure
 
-__all__ = ["find", "get", "structures"]
+__all__ = ["Ambiguity", "AmbiguousNameError", "ambiguous_names", "find", "get", "structures"]
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """Everyday words that name several structures, and why (``anatomy.yaml``)."""
+
+    terms: tuple[str, ...]
+    candidates: tuple[Structure, ...]
+    explanation: str
+
+
+class AmbiguousNameError(LookupError):
+    """The words name several structures; ``candidates`` and ``explanation`` say which and why."""
+
+    def __init__(self, text: str, ambiguity: Ambiguity) -> None:
+        self.candidates = ambiguity.candidates
+        self.explanation = ambiguity.explanation
+        names = ", ".join(repr(s.name) for s in ambiguity.candidates)
+        super().__init__(f"{text!r} can mean several structures: {names}. {self.explanation}")
+
+
+@cache
+def ambiguous_names() -> tuple[Ambiguity, ...]:
+    """The ``ambiguous_names`` of ``anatomy.yaml``, checked against the structures."""
+    file = "anatomy.yaml"
+    content = load_content()
+    raw = read_yaml(content_dir() / file).get("ambiguous_names", [])
+    if not isinstance(raw, list):
+        raise ContentError(file, "-", "ambiguous_names", "expected a list")
+    result = []
+    for index, item in enumerate(raw):
+        where = f"ambiguous_names[{index}]"
+        if not isinstance(item, dict) or set(item) != {
+            "terms",
+            "candidates",
+            "explanation",
+            "source",
+        }:
+            raise ContentError(file, where, "-", "needs terms, candidates, explanation, source")
+        terms, ids = item["terms"], item["candidates"]
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) for t in terms):
+            raise ContentError(file, where, "terms", "expected a non-empty list of words")
+        if not isinstance(ids, list) or len(ids) < 2:
+            raise ContentError(file, where, "candidates", "expected at least two structure ids")
+        unknown = [i for i in ids if i not in content.structures]
+        if unknown:
+            raise ContentError(file, where, "candidates", f"unknown structure {unknown[0]!r}")
+        if not isinstance(item["explanation"], str) or not item["explanation"].strip():
+            raise ContentError(file, where, "explanation", "expected text")
+        check_sources(file, where, tuple(item["source"]), content.sources)
+        candidates = tuple(content.structures[i] for i in ids)
+        result.append(Ambiguity(tuple(terms), candidates, item["explanation"].strip()))
+    return tuple(result)
 
 
 def _key(text: str) -> str:
@@ -46,12 +101,17 @@ def get(structure_id: str) -> Structure:
 def find(text: str) -> Structure:
     """Resolve an id, a name or a synonym, ignoring case, spaces, hyphens and underscores.
 
-    Raises ``LookupError`` suggesting close matches when nothing matches.
+    Raises :class:`AmbiguousNameError` (a ``LookupError``) listing the candidates, with an
+    explanation, for everyday words that name several structures ("ankle bone"), and
+    ``LookupError`` suggesting close matches when nothing matches.
     """
     if not isinstance(text, str):
         raise TypeError(f"find() takes a name as text, not {type(text).__name__}")
     index = _index()
     key = _key(text)
+    for ambiguity in ambiguous_names():
+        if key in {_key(term) for term in ambiguity.terms}:
+            raise AmbiguousNameError(text, ambiguity)
     if key in index:
         return index[key]
     partial = {s.id: s for term, s in index.items() if _contains_words(term, key)}

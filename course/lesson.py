@@ -32,6 +32,7 @@ __all__ = [
     "decisions",
     "disclaimer",
     "flowchart",
+    "flowchart_referral",
     "header",
     "key_points",
     "positions",
@@ -182,7 +183,12 @@ def structures(lesson_id: str | None = None, kind: str | Sequence[str] | None = 
         if not kinds <= known:
             raise ValueError(f"unknown kind {sorted(kinds - known)}; valid: {sorted(known)}")
         chosen = [s for s in chosen if s.kind in kinds]
-    rows = [[s.name, ", ".join(s.synonyms), s.description, " ".join(s.cautions)] for s in chosen]
+    level = texts("labels")["level"]
+    ordered = sorted(chosen, key=lambda s: s.level != "core")  # core first, stable
+    rows = [
+        [s.name, level[s.level], ", ".join(s.synonyms), s.description, " ".join(s.cautions)]
+        for s in ordered
+    ]
     columns = texts("lesson.structure_columns")
     return Block(_table(columns, rows), _plain_table(columns, rows))
 
@@ -210,8 +216,12 @@ def technique(technique_id: str) -> Block:
         facts.append((card["hold"], _amount(t)))
     elif t.repetitions:
         facts.append((card["repetitions"], t.repetitions))
-    if t.avoid:
-        facts.append((card["avoid"], ", ".join(content.structures[a].name for a in t.avoid)))
+    never_on = content.never_on(t.id)
+    if never_on:
+        facts.append((card["avoid"], ", ".join(content.structures[a].name for a in never_on)))
+    light = content.light_touch_only(t.id)
+    if light:
+        facts.append((card["light_touch"], ", ".join(content.structures[a].name for a in light)))
     rows = "".join(f"<tr><th scope='row'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
     cautions = (
         f"<p><strong>{_e(card['cautions'])}</strong></p>{_list(t.cautions)}" if t.cautions else ""
@@ -288,8 +298,9 @@ class FlowStep(NamedTuple):
 def flowchart_steps() -> list[FlowStep]:
     """One step per rule, most severe decision first (the catch-all is drawn last).
 
-    Read from the top: the first yes gives the decision, and any yes that says refer means
-    refer — the same result as :func:`course.safety.assess`.
+    Read from the top: the first yes gives the decision. Whether to refer is the flowchart's
+    own last question (:func:`flowchart_referral`), the same result as
+    :func:`course.safety.assess`.
     """
     content = load_content()
     order = list(content.decisions)
@@ -300,33 +311,48 @@ def flowchart_steps() -> list[FlowStep]:
     return [FlowStep(r.id, r.condition, r.decision, r.refer) for r in ranked]
 
 
+def flowchart_referral() -> list[int]:
+    """The numbers (from 1) of the questions whose yes means: refer to a professional."""
+    return [number for number, step in enumerate(flowchart_steps(), 1) if step.refer]
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    words = [str(n) for n in numbers]
+    if len(words) < 2:
+        return "".join(words)
+    return text("flowchart.number_list", first=", ".join(words[:-1]), last=words[-1])
+
+
 @cache
 def flowchart() -> StaticFigure:
-    """The decision flowchart, drawn from the rules: check from the top, the first yes decides."""
+    """The decision flowchart, drawn from the rules.
+
+    Part one: answer every question from the top; the first yes gives the decision (every
+    answer no: proceed). Part two, the last question: refer if any of the numbered questions
+    that call for a referral had a yes.
+    """
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
 
     content = load_content()
     steps = flowchart_steps()
+    referral = flowchart_referral()
     fallback = next(r for r in content.rules if "otherwise" in r.when)
-    rows = len(steps) + 1
     row_h = 0.8
-    figure = Figure(figsize=(10, row_h * rows + 1.3))
+    top = 1.6
+    bottom = -(len(steps) + 3.4) * row_h
+    figure = Figure(figsize=(10, top - bottom))
     ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(0, 10)
-    ax.set_ylim(-rows * row_h - 0.2, 1.3)
+    ax.set_ylim(bottom, top)
     ax.axis("off")
-    ax.text(5, 0.8, text("flowchart.title"), ha="center", va="center", fontsize=11, weight="bold")
+    ax.text(5, 1.0, text("flowchart.title"), ha="center", va="center", fontsize=11, weight="bold")
 
-    def decision_box(x: float, y: float, decision: str, refer: bool) -> None:
-        colour, hatch = DECISION_COLOURS[decision]
-        label = content.decisions[decision].label
-        if refer and decision != "REFER":
-            label += " " + text("flowchart.refer_mark")
+    def box(x: float, y: float, width: float, label: str, colour: str, hatch: str) -> None:
         ax.add_patch(
             FancyBboxPatch(
                 (x, y - 0.25),
-                3.0,
+                width,
                 0.5,
                 boxstyle="round,pad=0.05",
                 facecolor=colour,
@@ -336,7 +362,7 @@ def flowchart() -> StaticFigure:
             )
         )
         ax.text(
-            x + 1.5,
+            x + width / 2,
             y,
             label,
             ha="center",
@@ -346,42 +372,75 @@ def flowchart() -> StaticFigure:
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
 
-    for index, (_rule, condition, decision, refer) in enumerate(steps):
-        y = -index * row_h
+    def decision_box(x: float, y: float, decision: str) -> None:
+        colour, hatch = DECISION_COLOURS[decision]
+        box(x, y, 3.0, content.decisions[decision].label, colour, hatch)
+
+    def question(y: float, words: str, width: float = 5.6) -> None:
         ax.add_patch(
             FancyBboxPatch(
                 (0.2, y - 0.3),
-                5.6,
+                width,
                 0.6,
                 boxstyle="round,pad=0.05",
                 facecolor="white",
                 edgecolor="black",
             )
         )
-        wrapped = "\n".join(textwrap.wrap(condition, 62)[:2])
-        ax.text(0.35, y, wrapped, ha="left", va="center", fontsize=8)
+        lines = textwrap.wrap(words, int(width * 14))
+        ax.text(
+            0.35, y, "\n".join(lines), ha="left", va="center", fontsize=8 if len(lines) < 3 else 7
+        )
+
+    def arrow_down(y_from: float, y_to: float, label: str) -> None:
+        ax.annotate("", xy=(3.0, y_to), xytext=(3.0, y_from), arrowprops={"arrowstyle": "->"})
+        ax.text(3.1, (y_from + y_to) / 2, label, ha="left", va="center", fontsize=7)
+
+    for index, step in enumerate(steps):
+        y = -index * row_h
+        question(y, f"{index + 1}. {step.condition}")
         ax.annotate("", xy=(6.65, y), xytext=(5.85, y), arrowprops={"arrowstyle": "->", "lw": 1.2})
         ax.text(6.25, y + 0.1, text("flowchart.yes"), ha="center", va="bottom", fontsize=8)
-        decision_box(6.7, y, decision, refer)
+        decision_box(6.7, y, step.decision)
+        arrow_down(y - 0.32, y - row_h + 0.32, text("flowchart.no"))
+    y_last = -len(steps) * row_h
+    decision_box(1.5, y_last, fallback.decision)
+    ax.text(4.7, y_last, text("flowchart.all_no"), ha="left", va="center", fontsize=8)
+    # Part two: the referral question, asked whatever the decision was.
+    y_refer = y_last - 1.3 * row_h
+    ax.plot([0.1, 9.9], [y_last - 0.55 * row_h] * 2, color="#555555", lw=0.8, ls="--")
+    question(y_refer, text("flowchart.refer_question", numbers=_numbers(referral)), width=9.6)
+    y_answers = y_refer - 1.1 * row_h
+    for x, answer, words, decision in (
+        (0.6, "yes", text("flowchart.refer_yes"), "REFER"),
+        (5.6, "no", text("flowchart.refer_no"), "PROCEED"),
+    ):
         ax.annotate(
             "",
-            xy=(3.0, y - row_h + 0.32),
-            xytext=(3.0, y - 0.32),
+            xy=(x + 1.5, y_answers + 0.3),
+            xytext=(x + 1.5, y_refer - 0.34),
             arrowprops={"arrowstyle": "->", "lw": 1.0},
         )
-        ax.text(3.1, y - row_h / 2, text("flowchart.no"), ha="left", va="center", fontsize=7)
-    decision_box(1.5, -len(steps) * row_h, fallback.decision, fallback.refer)
+        ax.text(
+            x + 1.6, (y_refer + y_answers) / 2, text(f"flowchart.{answer}"), fontsize=8, va="center"
+        )
+        colour, hatch = DECISION_COLOURS[decision] if answer == "yes" else ("#FFFFFF", "")
+        box(x, y_answers, 3.6, words, colour, hatch)
     described = " ".join(
         text(
             "flowchart.alt_step",
             number=i,
-            condition=condition,
-            decision=content.decisions[decision].label,
-            refer=text("flowchart.alt_refer") if refer and decision != "REFER" else "",
+            condition=step.condition,
+            decision=content.decisions[step.decision].label,
         )
-        for i, (_rule, condition, decision, refer) in enumerate(steps, 1)
+        for i, step in enumerate(steps, 1)
     )
-    alt = text("flowchart.alt", steps=described, last=content.decisions[fallback.decision].label)
+    alt = text(
+        "flowchart.alt",
+        steps=described,
+        last=content.decisions[fallback.decision].label,
+        referral=text("flowchart.alt_referral", numbers=_numbers(referral)),
+    )
     return render(figure, alt, width=900)
 
 
@@ -437,6 +496,7 @@ def checklist_items() -> list[tuple[str, list[str]]]:
         f"{t.order}. {t.name}: {labels['hand_part'][t.hand_part]}, "
         f"{labels['direction'][t.direction]}, {labels['pressure'][t.pressure]}"
         + (f", {_amount(t)}" if _amount(t) != "—" else "")
+        + (f". {' '.join(t.cautions)}" if t.cautions else "")
         for t in content.techniques
     ]
     return [

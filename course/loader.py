@@ -69,6 +69,16 @@ class CourseContent:
         valid = ", ".join(t.id for t in self.techniques)
         raise ValueError(f"unknown technique {technique_id!r}; valid: {valid}")
 
+    def never_on(self, technique_id: str) -> tuple[str, ...]:
+        """Structures the technique never works directly (e.g. petrissage: the shin bone)."""
+        technique = self.technique(technique_id)
+        return tuple(s for s in technique.avoid if self.structures[s].kind != "caution_zone")
+
+    def light_touch_only(self, technique_id: str) -> tuple[str, ...]:
+        """Caution zones near the technique: a stroke may pass them lightly, never press."""
+        technique = self.technique(technique_id)
+        return tuple(s for s in technique.avoid if self.structures[s].kind == "caution_zone")
+
     def lesson(self, lesson_id: str) -> Lesson:
         """The lesson with this id; ``ValueError`` listing the valid ids otherwise."""
         for lesson in self.lessons:

@@ -38,7 +38,9 @@ Direction = Literal[
     "sustained_hold",
     "small_precise_movements",
 ]
-Pressure = Literal["light_to_moderate", "moderate", "firm_not_painful", "gentle", "not_set"]
+Pressure = Literal[
+    "light_to_moderate", "moderate", "deeper_comfortable", "firm_not_painful", "gentle", "not_set"
+]
 DecisionName = Literal[
     "PROCEED",
     "PROCEED_WITH_CAUTION",
@@ -74,6 +76,8 @@ class Structure(_Record):
     description: Text
     cautions: tuple[Text, ...] = ()
     contains: tuple[Id, ...] = ()
+    level: Literal["core", "more_detail"] = "core"
+    """``core``: what the routine uses, learn it first; ``more_detail``: for the curious."""
     source: Sources
 
 

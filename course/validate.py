@@ -10,6 +10,7 @@ from dataclasses import dataclass
 # raises ValueError (naming file, record and field) when it is wrong. Imported lazily.
 VALIDATORS: tuple[tuple[str, str], ...] = (
     ("content", "course.loader:load_content"),
+    ("anatomy names", "course.anatomy:ambiguous_names"),
     ("lesson sections", "course._sections:all_sections"),
     ("self-check questions", "course.quiz.bank:load_bank"),
     ("diagram geometry and technique overlays", "course.validate:check_diagrams"),

@@ -82,7 +82,7 @@ def test_assess_every_situation_field_has_an_option(capsys: pytest.CaptureFixtur
     assert main(args) == 0
     rules = {r["rule"] for r in json.loads(capsys.readouterr().out)["reasons"]}
     assert rules == {
-        "healing-injury",
+        "unsettled-injury",
         "mild-swelling",
         "moderate-pain",
         "persistent",
@@ -90,6 +90,7 @@ def test_assess_every_situation_field_has_an_option(capsys: pytest.CaptureFixtur
         "varicose",
         "blood-thinners",
         "reduced-sensation",
+        "wound-without-feeling",
     }
 
 
@@ -126,7 +127,7 @@ def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
         "diagram geometry and technique overlays",
     ):
         assert f"ok {label}" in out
-    assert "18 safety rules" in out
+    assert "20 safety rules" in out
 
 
 def test_validate_fails_on_broken_content(

@@ -65,6 +65,7 @@ def test_rule_ids_match_the_reference_table() -> None:
     assert ids == [
         "acute-injury",
         "fracture",
+        "unsettled-injury",
         "healing-injury",
         "severe-swelling",
         "mild-swelling",
@@ -80,6 +81,7 @@ def test_rule_ids_match_the_reference_table() -> None:
         "varicose",
         "blood-thinners",
         "reduced-sensation",
+        "wound-without-feeling",
         "none",
     ]
 
@@ -146,7 +148,9 @@ def test_missing_file(content_copy: Path) -> None:
 def test_rule_on_an_unknown_situation_field(content_copy: Path) -> None:
     _edit(
         content_copy / "safety.yaml",
-        lambda d: d["rules"][5].update(when={"field": "temperature", "ge": 38}),
+        lambda d: next(r for r in d["rules"] if r["id"] == "infection").update(
+            when={"field": "temperature", "ge": 38}
+        ),
     )
     with pytest.raises(ContentError, match=r"record 'infection': field when: .*'temperature'"):
         load_content(content_copy)

@@ -119,8 +119,8 @@ def test_alt_text_is_generated_from_the_data() -> None:
 
 def test_technique_overlay_has_strokes_arrows_hand_cautions_and_legend() -> None:
     with matplotlib.rc_context(RC):
-        _fig, ax = new_technique_figure("lateral")
-        artists = draw_technique(ax, "petrissage", "lateral")
+        _fig, ax = new_technique_figure("medial")
+        artists = draw_technique(ax, "petrissage", "medial")
     gids = {a.get_gid() for a in ax.get_children()} | {
         a.get_gid() for a in ax.patches
     }  # fmt: skip
@@ -128,10 +128,13 @@ def test_technique_overlay_has_strokes_arrows_hand_cautions_and_legend() -> None
     assert "avoid-tibia" in artists
     svg = render_technique_svg("tendon_sustained_pressure")
     assert 'id="hold-0"' in svg
-    assert 'id="avoid-caution_dorsalis_pedis"' in svg
-    assert "Keep off: Caution zone over the foot pulse" in technique_alt_text(
-        "tendon_sustained_pressure"
-    )
+    assert 'id="light-touch-caution_dorsalis_pedis"' in svg
+    alt = technique_alt_text("tendon_sustained_pressure")
+    assert "Light touch only: over the foot pulse;" in alt
+    assert "Keep off" not in alt
+    assert "Never worked on directly: Tibia." in technique_alt_text("petrissage")
+    friction = technique_alt_text("malleolar_friction", "medial")
+    assert "drawn thin and light blue, for light touch only" in friction
 
 
 def test_pressure_differs_between_techniques() -> None:
@@ -146,7 +149,7 @@ def test_technique_alt_text_carries_the_record() -> None:
     assert "fingertips" in text
     assert "across the fibres" in text
     assert "moderate" in text
-    assert "Moderate pressure only" in text
+    assert "Only for deeper tension, carefully, moderate pressure" in text
 
 
 def test_motion_svg_has_a_pivot_inside_the_picture() -> None:

@@ -92,7 +92,7 @@ def test_export_writes_static_pages_with_alt_text(
     assert images
     for image in images:
         assert re.search(r'alt="[^"]+"', image), image[:120]
-    assert 'alt="A decision flowchart.' in safety
+    assert 'alt="A decision flowchart in two parts.' in safety
     assert "Nothing in the policy stops an ordinary, comfortable massage." in safety
     assert "q01 =" not in safety  # no code cells in the reading copy
     preparation = files[1].read_text(encoding="utf-8")

@@ -370,6 +370,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+BAD_DB = "sqlite:////nonexistent/folder/gradebook.db"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -381,6 +384,10 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
         ),
         (("report", "safety_scenarios", "--course-dir", "/nonexistent/course"), "does not exist"),
         (("release", "no_such_quiz", "--course-dir", str(GRADING)), "unknown assignment"),
+        (
+            ("report", "safety_scenarios", "--course-dir", str(GRADING), "--db-url", BAD_DB),
+            f"cannot open the gradebook {BAD_DB}",
+        ),
         (
             ("export", "safety_scenarios", "--to", "/tmp/x.csv", "--canvas-assignment-id", "5"),
             "--canvas-assignment-id and --roster need --format canvas",

@@ -449,7 +449,7 @@ def test_feedback_with_answers_explains_each_item_with_the_rule_and_the_guide(
     page = path.read_text(encoding="utf-8")
     assert "The right answer</dt><dd>SEEK_URGENT_CARE; refer: True" in page
     assert "spreading-infection" in page
-    assert "Signs of infection (fever, warmth, red" in page
+    assert "signs of infection such as fever, warmth or red streaks" in page
     assert "Answering PROCEED, PROCEED_WITH_CAUTION, AVOID_AREA" in page
     # back to the page without the key, as the other tests expect
     done = grade(graded.course, "feedback", ASSIGNMENT, "--student", "careless")

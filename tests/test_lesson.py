@@ -65,8 +65,14 @@ def test_structure_tables() -> None:
 def test_technique_card_and_routine_follow_the_data() -> None:
     card = lesson.technique("petrissage").plain
     assert card.startswith("2. Petrissage")
-    assert "Never knead directly on the shin bone (tibia)." in card
-    assert "Keep off: Tibia" in card
+    assert "Never knead directly on the shin bone (tibia)" in card
+    assert "Never worked on directly: Tibia" in card
+    assert "Keep off" not in card
+    assert "Pressure: deeper than effleurage, still comfortable" in card
+    friction = lesson.technique("malleolar_friction").plain
+    assert "Pressure: the guide sets no level: at most moderate" in friction
+    assert "firm" not in friction.lower()
+    assert "Caution zones nearby: Light touch only: behind the inner ankle bone" in friction
     hold = lesson.technique("tendon_sustained_pressure").plain
     assert "hold 5\N{EN DASH}10 seconds" in hold
     rows = lesson.routine().plain.splitlines()[1:]
@@ -94,9 +100,15 @@ def test_flowchart_is_drawn_from_the_rules_most_severe_first() -> None:
     assert figure.png.startswith(b"\x89PNG")
     for step in steps:
         assert step.condition in figure.alt
-    assert figure.alt.endswith("If every answer is no: Proceed.")
+    assert "If every answer is no: Proceed." in figure.alt
+    referral = lesson.flowchart_referral()
+    assert [steps[n - 1].refer for n in referral] == [True] * len(referral)
+    assert sum(step.refer for step in steps) == len(referral)
+    assert figure.alt.endswith("the policy asks for no referral.")
+    assert f"{referral[-2]} or {referral[-1]}?" in figure.alt
+    assert "+ refer" not in figure.alt
     bundle, metadata = figure._repr_mimebundle_()
-    assert 'alt="A decision flowchart.' in bundle["text/html"]
+    assert 'alt="A decision flowchart in two parts.' in bundle["text/html"]
     assert metadata["image/png"]["alt"] == figure.alt
 
 
@@ -139,15 +151,25 @@ def test_checklist_starts_with_safety_and_lists_the_routine() -> None:
     checklist.boxes[0].value = True
     assert f"1 of {len(labels)} steps ticked." in checklist.status.value
     assert "☐ Safety check" in checklist._repr_mimebundle_()["text/html"]
+    content = load_content()
+    for technique, label in zip(content.techniques, technique_labels, strict=True):
+        for caution in technique.cautions:
+            assert caution in label, technique.id
+        if content.light_touch_only(technique.id):
+            assert "light" in label.lower(), technique.id
+    cross = next(label for label in technique_labels if "cross-fibre" in label)
+    assert "Only for deeper tension, carefully, moderate pressure" in cross
 
 
 @settings(max_examples=300, deadline=None)
 @given(situations())
 def test_reading_the_flowchart_gives_the_engines_answer(situation: Situation) -> None:
-    """First yes gives the decision; any yes that says refer means refer: as assess() says."""
+    """Part one: the first yes gives the decision. Part two: refer when any referral question
+    (by its number) had a yes. Both as assess() says, with no exception to remember."""
     result = assess(situation)
     fired = {reason.rule for reason in result.reasons}
-    yes = [step for step in lesson.flowchart_steps() if step.rule in fired]
-    decision = Decision(yes[0].decision) if yes else Decision.PROCEED
+    steps = lesson.flowchart_steps()
+    yes = [number for number, step in enumerate(steps, 1) if step.rule in fired]
+    decision = Decision(steps[yes[0] - 1].decision) if yes else Decision.PROCEED
     assert decision is result.decision
-    assert any(step.refer for step in yes) == result.refer
+    assert bool(set(yes) & set(lesson.flowchart_referral())) == result.refer

@@ -237,7 +237,7 @@ def _base(**changes: object) -> dict[str, object]:
         "id": "x_one",
         "type": "single_choice",
         "prompt": "Pick.",
-        "options": ["a", "b"],
+        "options": ["a", "b", "c"],
         "answer": "a",
         "hint": "h",
         "explanation": "e",
@@ -255,7 +255,8 @@ def _load(folder: Path) -> Bank:
     ("item", "field", "message"),
     [
         (_base(type="essay"), "type", "not one of"),
-        (_base(answer="c"), "-", "answer must be one of the options"),
+        (_base(answer="d"), "-", "answer must be one of the options"),
+        (_base(options=["a", "b"]), "options", "at least 3 items"),
         (_base(hint=""), "hint", "at least 1 character"),
         (_base(checks=["blog post"]), "source", "unknown source 'blog'"),
         (_base(colour="red"), "colour", "Extra inputs"),

@@ -89,7 +89,7 @@ def test_scenario_card_offers_every_decision_and_explains(store: ProgressStore) 
     assert values[-1] == "SEEK_URGENT_CARE"
     card.set_answer("DO_NOT_MASSAGE")
     card.submit()
-    assert "Signs of infection (fever, warmth, red" in card.feedback.value
+    assert "signs of infection such as fever, warmth or red" in card.feedback.value
 
 
 def test_find_on_the_diagram_is_checked_on_pick(store: ProgressStore) -> None:

@@ -37,13 +37,18 @@ from course.diagrams.palette import OKABE_ITO, PRESSURE_STYLES, STYLES
 from course.diagrams.text import ui_text
 
 __all__ = [
+    "LIGHT_PRESSURE",
     "Overlay",
+    "Run",
     "Stroke",
+    "arrow_head",
     "draw_technique",
     "load_overlays",
     "overlay_for",
     "render_technique_png",
     "render_technique_svg",
+    "stroke_runs",
+    "stroke_width_mm",
     "technique_alt_text",
     "technique_views",
 ]
@@ -54,14 +59,32 @@ HAND_FACE = "#9A9A9A"
 HAND_SCALE = 1.5
 TITLE_IN = 0.42
 LEGEND_IN = 1.05
+LIGHT_PRESSURE = "gentle"
+"""The pressure style a stroke is drawn with inside a caution zone it is marked light in."""
+LIGHT_CLEARANCE_MM = 1.5
+"""Gap kept between the ink of a stroke's full-pressure part and a zone it goes light in."""
+HOLD_RING_MM = 7.0
 
 
 @dataclass(frozen=True)
 class Stroke:
-    """One stroke: a polyline in view coordinates; ``hold`` strokes are a single point."""
+    """One stroke: a polyline in view coordinates; ``hold`` strokes are a single point.
+
+    ``light_in`` names the caution zones the stroke passes with light touch only: inside them
+    (and a small clearance around them) it is drawn, and done, light.
+    """
 
     kind: str
     points: np.ndarray[Any, Any]
+    light_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of a stroke at one pressure: the technique's own, or light touch only."""
+
+    points: np.ndarray[Any, Any]
+    light: bool
 
 
 @dataclass(frozen=True)
@@ -143,23 +166,42 @@ def _parse_entry(entry: Any, file: str, tid: str) -> Overlay:
     angle = float(hand.get("angle", 0))
     strokes: list[Stroke] = []
     for raw in entry.get("strokes") or []:
-        strokes.append(_parse_stroke(raw, file, where))
+        stroke = _parse_stroke(raw, file, where)
+        for zone in stroke.light_in:
+            if zone not in geometry.structures or not zone.startswith("caution_"):
+                raise GeometryError(
+                    file, where, f"light_in: {zone!r} is not a caution zone of this view"
+                )
+        strokes.append(stroke)
     if not strokes:
         raise GeometryError(file, where, "needs at least one stroke")
     if geometry.mirror:
         flip = np.array([-1.0, 1.0])
         at = at * flip
         angle = 180.0 - angle
-        strokes = [Stroke(s.kind, s.points * flip) for s in strokes]
+        strokes = [Stroke(s.kind, s.points * flip, s.light_in) for s in strokes]
     return Overlay(tid, view, (float(at[0]), float(at[1])), angle, tuple(strokes))
 
 
 def _parse_stroke(raw: Any, file: str, where: str) -> Stroke:
-    if not isinstance(raw, dict) or len(raw) != 1:
+    light_in: Any = raw.get("light_in", []) if isinstance(raw, dict) else []
+    if not isinstance(light_in, list) or not all(isinstance(z, str) for z in light_in):
+        raise GeometryError(file, where, f"light_in must be a list of caution zone ids: {raw!r}")
+    shape = {k: v for k, v in raw.items() if k != "light_in"} if isinstance(raw, dict) else raw
+    if not isinstance(shape, dict) or len(shape) != 1:
         raise GeometryError(
             file, where, f"a stroke is one of path/circles/zigzag/knead/hold: {raw!r}"
         )
-    ((kind, spec),) = raw.items()
+    ((kind, _spec),) = shape.items()
+    if kind == "hold" and light_in:
+        raise GeometryError(
+            file, where, "a sustained hold is never light touch: move it out of the caution zone"
+        )
+    stroke = _stroke_shape(kind, _spec, file, where)
+    return Stroke(stroke.kind, stroke.points, tuple(light_in))
+
+
+def _stroke_shape(kind: str, spec: Any, file: str, where: str) -> Stroke:
     if kind == "path":
         return Stroke("path", sample_open_curve(_xys(spec, file, where), 12))
     if kind == "hold":
@@ -197,6 +239,68 @@ def _trochoid(along: np.ndarray[Any, Any], radius: float, turns: float) -> np.nd
     cy = np.interp(t * s[-1], s, along[:, 1])
     theta = 2 * np.pi * turns * t + np.pi / 2
     return np.column_stack([cx + radius * np.cos(theta), cy + radius * np.sin(theta)])
+
+
+def stroke_width_mm(pressure: str, view: str) -> float:
+    """The drawn width of a stroke at this pressure, in the view's millimetres."""
+    layout = layout_for(load_view(view))
+    return PRESSURE_STYLES[pressure].width / 72 / layout.scale
+
+
+def _near_outline(path: Any, points: np.ndarray[Any, Any], margin: float) -> np.ndarray[Any, Any]:
+    """True for points inside the outline or within ``margin`` of its edge."""
+    near = np.asarray(path.contains_points(points), dtype=bool)
+    for ring in path.to_polygons(closed_only=False):
+        a = ring
+        b = np.roll(ring, -1, axis=0)
+        ab = b - a
+        length2 = np.maximum((ab**2).sum(axis=1), 1e-12)
+        rel = points[:, None, :] - a[None, :, :]
+        t = np.clip((rel * ab[None, :, :]).sum(axis=2) / length2[None, :], 0.0, 1.0)
+        closest = a[None, :, :] + t[:, :, None] * ab[None, :, :]
+        distance = np.sqrt(((points[:, None, :] - closest) ** 2).sum(axis=2)).min(axis=1)
+        near |= distance <= margin
+    return near
+
+
+def stroke_runs(stroke: Stroke, view: str, pressure: str) -> tuple[Run, ...]:
+    """The stroke split into stretches at the technique's pressure and at light touch only.
+
+    Every point inside (or within the ink's half width plus a clearance of) a zone the stroke
+    is marked ``light_in`` belongs to a light run; a light run also takes the full-pressure
+    points on either side of it, so the drawn line is continuous and the full-pressure ink
+    keeps out of the zone.
+    """
+    points = stroke.points
+    if not stroke.light_in or stroke.kind == "hold":
+        return (Run(points, False),)
+    geometry = load_view(view)
+    margin = stroke_width_mm(pressure, view) / 2 + LIGHT_CLEARANCE_MM
+    light = np.zeros(len(points), dtype=bool)
+    for zone in stroke.light_in:
+        light |= _near_outline(geometry.structures[zone].path, points, margin)
+    runs: list[Run] = []
+    start = 0
+    for index in range(1, len(points) + 1):
+        if index == len(points) or light[index] != light[start]:
+            if light[start]:
+                lo, hi = max(start - 1, 0), min(index + 1, len(points))
+                runs.append(Run(points[lo:hi], True))
+            elif index - start >= 2:
+                runs.append(Run(points[start:index], False))
+            start = index
+    return tuple(runs)
+
+
+def arrow_head(points: np.ndarray[Any, Any], width_mm: float) -> np.ndarray[Any, Any]:
+    """The triangle of the arrow at the end of a polyline drawn ``width_mm`` wide."""
+    head = 3.6 * width_mm + 2.5
+    direction = points[-1] - points[-3] if len(points) >= 3 else points[-1] - points[0]
+    direction = direction / (np.linalg.norm(direction) or 1.0)
+    tip = points[-1]
+    base = tip - direction * head
+    normal = np.array([-direction[1], direction[0]])
+    return np.vstack([tip, base + normal * head * 0.55, base - normal * head * 0.55])
 
 
 def technique_views(technique_id: str) -> tuple[str, ...]:
@@ -260,25 +364,29 @@ def draw_technique(ax: Axes, technique_id: str, view: str | None = None) -> dict
     work, avoid, zones = _emphasis(technique, geometry)
     drawn = draw_view(ax, overlay.view, None, [*work, *avoid, *zones], labels="highlighted")
     artists: dict[str, Any] = {"view": drawn}
-    for sid in avoid:
+    for sid in [*avoid, *zones]:
+        zone = kind_of(sid) == "caution_zone"
+        gid = f"light-touch-{sid}" if zone else f"avoid-{sid}"
         patch = PathPatch(
             geometry.structures[sid].path,
             facecolor="none",
             edgecolor=AVOID_COLOUR,
-            hatch="xx",
+            hatch=None if zone else "xx",
+            linestyle="--" if zone else "-",
             linewidth=2.2,
             zorder=45,
-            gid=f"avoid-{sid}",
+            gid=gid,
             clip_on=False,
         )
         ax.add_patch(patch)
-        artists[f"avoid-{sid}"] = patch
+        artists[gid] = patch
     style = PRESSURE_STYLES[technique.pressure]
-    mm_per_pt = 1 / 72 / layout.scale
+    light_style = PRESSURE_STYLES[LIGHT_PRESSURE]
+    any_light = False
     for index, stroke in enumerate(overlay.strokes):
         if stroke.kind == "hold":
             x, y = stroke.points[0]
-            for radius, width in ((3.0, 0), (7.0, style.width)):
+            for radius, width in ((3.0, 0), (HOLD_RING_MM, style.width)):
                 ring = Circle(
                     (x, y),
                     radius,
@@ -291,38 +399,47 @@ def draw_technique(ax: Axes, technique_id: str, view: str | None = None) -> dict
                 )
                 ax.add_patch(ring)
             continue
-        pts = stroke.points
-        head = 3.6 * style.width * mm_per_pt + 2.5
-        direction = pts[-1] - pts[-3]
-        direction = direction / (np.linalg.norm(direction) or 1.0)
-        tip = pts[-1]
-        base = tip - direction * head
-        normal = np.array([-direction[1], direction[0]])
-        line = Line2D(
-            [*pts[:-1, 0], base[0]],
-            [*pts[:-1, 1], base[1]],
-            color=style.colour,
-            linewidth=style.width,
-            solid_capstyle="round",
-            zorder=50,
-            gid=f"stroke-{index}",
-            clip_on=False,
-        )
-        ax.add_line(line)
-        arrow = Polygon(
-            np.vstack([tip, base + normal * head * 0.55, base - normal * head * 0.55]),
-            closed=True,
-            facecolor=style.colour,
-            edgecolor="#222222",
-            linewidth=0.5,
-            zorder=51,
-            gid=f"arrow-{index}",
-            clip_on=False,
-        )
-        ax.add_patch(arrow)
-        artists[f"stroke-{index}"] = line
+        runs = stroke_runs(stroke, overlay.view, technique.pressure)
+        for number, run in enumerate(runs):
+            last = number == len(runs) - 1
+            run_style = light_style if run.light else style
+            any_light = any_light or run.light
+            suffix = str(index) if len(runs) == 1 else f"{index}-{number}"
+            pts = run.points
+            if last:
+                head = arrow_head(pts, run_style.width / 72 / layout.scale)
+                base = (head[1] + head[2]) / 2
+                xs, ys = [*pts[:-1, 0], base[0]], [*pts[:-1, 1], base[1]]
+            else:
+                xs, ys = list(pts[:, 0]), list(pts[:, 1])
+            line = Line2D(
+                xs,
+                ys,
+                color=run_style.colour,
+                linewidth=run_style.width,
+                solid_capstyle="round",
+                zorder=50,
+                gid=f"stroke-{suffix}",
+                clip_on=False,
+            )
+            ax.add_line(line)
+            artists[f"stroke-{suffix}"] = line
+            if last:
+                arrow = Polygon(
+                    head,
+                    closed=True,
+                    facecolor=run_style.colour,
+                    edgecolor="#222222",
+                    linewidth=0.5,
+                    zorder=51,
+                    gid=f"arrow-{suffix}",
+                    clip_on=False,
+                )
+                ax.add_patch(arrow)
     artists["hand"] = _draw_hand(ax, technique.hand_part, overlay.hand_at, overlay.hand_angle)
-    _draw_title_and_legend(ax, technique, geometry, layout.scale, bool(avoid), bool(zones))
+    never_on = [sid for sid in avoid if kind_of(sid) != "caution_zone"]
+    zones_here = len(avoid) > len(never_on) or bool(zones)
+    _draw_title_and_legend(ax, technique, layout.scale, bool(never_on), zones_here, any_light)
     return artists
 
 
@@ -391,7 +508,7 @@ def _draw_hand(ax: Axes, hand_part: str, at: tuple[float, float], angle: float) 
 
 
 def _draw_title_and_legend(
-    ax: Axes, technique: Any, geometry: ViewGeometry, scale: float, avoid: bool, zones: bool
+    ax: Axes, technique: Any, scale: float, avoid: bool, zones: bool, light: bool
 ) -> None:
     xmin_ax, xmax_ax = ax.get_xlim()
     ymin_ax, ymax_ax = ax.get_ylim()
@@ -408,7 +525,7 @@ def _draw_title_and_legend(
     handles: list[Any] = []
     labels: list[str] = []
     for key, style in sorted(PRESSURE_STYLES.items(), key=lambda kv: kv[1].rank):
-        if key == "not_set" and technique.pressure != "not_set":
+        if key in ("not_set", "deeper_comfortable") and technique.pressure != key:
             continue
         current = key == technique.pressure
         handles.append(Line2D([], [], color=style.colour, linewidth=style.width))
@@ -416,8 +533,12 @@ def _draw_title_and_legend(
         labels.append(f"▶ {text}" if current else text)
     if zones:
         cz = STYLES["caution_zone"]
-        handles.append(Patch(facecolor=cz.face, edgecolor=cz.edge, hatch=cz.hatch, linestyle="--"))
+        handles.append(Patch(facecolor=cz.face, edgecolor=AVOID_COLOUR, hatch=cz.hatch, ls="--"))
         labels.append(ui_text("technique.caution_zone_legend"))
+    if light:
+        gentle = PRESSURE_STYLES[LIGHT_PRESSURE]
+        handles.append(Line2D([], [], color=gentle.colour, linewidth=gentle.width))
+        labels.append(ui_text("technique.light_stroke_legend"))
     if avoid:
         handles.append(Patch(facecolor="none", edgecolor=AVOID_COLOUR, hatch="xx", linewidth=2))
         labels.append(ui_text("technique.avoid_legend"))
@@ -482,12 +603,16 @@ def technique_alt_text(technique_id: str, view: str | None = None) -> str:
         )
     if work:
         parts.append("; ".join(names[sid].name for sid in work) + ".")
-    if avoid:
+    never_on = [s for s in avoid if kind_of(s) != "caution_zone"]
+    light = [s for s in [*avoid, *zones] if kind_of(s) == "caution_zone"]
+    if never_on:
         parts.append(
-            f"{ui_text('technique.avoid')}: " + "; ".join(names[s].name for s in avoid) + "."
+            f"{ui_text('technique.avoid')}: " + "; ".join(names[s].name for s in never_on) + "."
         )
-    if zones:
-        parts.append("; ".join(names[s].name for s in zones) + ".")
+    if light:
+        parts.append("; ".join(names[s].name for s in light) + ".")
+    if any(stroke.light_in for stroke in overlay.strokes):
+        parts.append(ui_text("technique.light_stroke_alt"))
     if technique.cautions:
         parts.append(f"{ui_text('technique.cautions')}: {' '.join(technique.cautions)}")
     return " ".join(parts)

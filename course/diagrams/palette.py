@@ -119,6 +119,7 @@ PRESSURE_STYLES: dict[str, PressureStyle] = {
     "gentle": PressureStyle(_C["sky_blue"], 2.0, 1),
     "light_to_moderate": PressureStyle(_C["bluish_green"], 3.0, 2),
     "moderate": PressureStyle(_C["orange"], 4.2, 3),
-    "firm_not_painful": PressureStyle(_C["vermillion"], 5.6, 4),
+    "deeper_comfortable": PressureStyle(_C["reddish_purple"], 4.9, 4),
+    "firm_not_painful": PressureStyle(_C["vermillion"], 5.6, 5),
     "not_set": PressureStyle("#6E6E6E", 3.0, 0),
 }

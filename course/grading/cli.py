@@ -59,8 +59,19 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _skip_iri_format_checker() -> None:
+    """Keep ``jsonschema`` from importing ``rfc3987_syntax`` (when installed, a second of
+    grammar building on every start): it only backs jsonschema's optional "iri" format
+    checks, which nothing here uses, and jsonschema skips that checker when the import fails
+    (a ``None`` entry in ``sys.modules`` makes it fail). The nbformat and nbgrader metadata
+    schemas use no such format, so every validation is unchanged."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def _course(course_dir: Path | None = None, db_url: str | None = None) -> Any:
     """The course of the options given after the sub-command, else before it."""
+    _skip_iri_format_checker()
     from course.grading.course import Course
 
     root: Path = course_dir if course_dir is not None else _STATE["course_dir"]

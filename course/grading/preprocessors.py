@@ -137,13 +137,14 @@ class InspectSubmission(NbGraderPreprocessor):  # type: ignore[misc]
 
 
 def _stream(text: str) -> Any:
-    return nbformat.v4.new_output("stream", name="stdout", text=text + "\n")  # type: ignore[no-untyped-call]
+    # built directly: nbformat.v4.new_output validates every output it makes
+    return nbformat.NotebookNode(output_type="stream", name="stdout", text=text + "\n")  # type: ignore[no-untyped-call]
 
 
 def _wrong(name: str) -> Any:
     message = f"{name} does not match the item bank's key"
-    return nbformat.v4.new_output(  # type: ignore[no-untyped-call]
-        "error", ename=WRONG, evalue=message, traceback=[f"{WRONG}: {message}"]
+    return nbformat.NotebookNode(  # type: ignore[no-untyped-call]
+        output_type="error", ename=WRONG, evalue=message, traceback=[f"{WRONG}: {message}"]
     )
 
 

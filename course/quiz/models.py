@@ -38,7 +38,7 @@ class SingleChoice(_Question):
     """Pick the one right option."""
 
     type: Literal["single_choice"]
-    options: Annotated[tuple[Text, ...], Field(min_length=2)]
+    options: Annotated[tuple[Text, ...], Field(min_length=3)]
     answer: Text
 
     @model_validator(mode="after")

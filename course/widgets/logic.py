@@ -61,10 +61,13 @@ def info_html(structure_id: str | None) -> str:
     if s.synonyms:
         rows.append((ui_text("info.synonyms"), ", ".join(s.synonyms)))
     works = [t.name for t in content.techniques if structure_id in t.structures]
-    avoids = [t.name for t in content.techniques if structure_id in t.avoid]
+    avoids = [t.name for t in content.techniques if structure_id in content.never_on(t.id)]
+    light = [t.name for t in content.techniques if structure_id in content.light_touch_only(t.id)]
     rows.append((ui_text("info.techniques"), ", ".join(works) or ui_text("info.none")))
     if avoids:
         rows.append((ui_text("info.avoided_by"), ", ".join(avoids)))
+    if light:
+        rows.append((ui_text("info.light_touch_by"), ", ".join(light)))
     if s.contains:
         rows.append(
             (ui_text("info.contains"), ", ".join(content.structures[c].name for c in s.contains))
@@ -116,13 +119,19 @@ class SearchResult:
 
 def search(text: str, view: str, layers: Iterable[str] | None = None) -> SearchResult:
     """Resolve a name or synonym; switch view or add a layer when needed to show it."""
-    from course.anatomy import find
+    from course.anatomy import AmbiguousNameError, find
 
     check_view(view)
     chosen = check_layers(layers)
     content = _content()
     try:
         structure = find(text)
+    except AmbiguousNameError as exc:
+        names = ", ".join(s.name for s in exc.candidates)
+        message = ui_text(
+            "explorer.ambiguous", text=text.strip(), explanation=exc.explanation, names=names
+        )
+        return SearchResult(None, view, chosen, message)
     except LookupError as exc:
         message = ui_text("explorer.not_found", text=text.strip())
         suggestion = str(exc).partition("did you mean ")[2].rstrip("?")
@@ -287,9 +296,15 @@ def technique_details_html(technique_id: str) -> str:
         rows.append(
             (ui_text("technique.hold"), ui_text("technique.hold_range", low=low, high=high))
         )
-    if t.avoid:
+    never_on = content.never_on(t.id)
+    if never_on:
         rows.append(
-            (ui_text("technique.avoid"), ", ".join(content.structures[s].name for s in t.avoid))
+            (ui_text("technique.avoid"), ", ".join(content.structures[s].name for s in never_on))
+        )
+    light = content.light_touch_only(t.id)
+    if light:
+        rows.append(
+            (ui_text("technique.light_touch"), ", ".join(content.structures[s].name for s in light))
         )
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     steps = "".join(f"<li>{esc(s)}</li>" for s in t.steps)

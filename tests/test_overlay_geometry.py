@@ -1,0 +1,128 @@
+"""Technique drawings keep friction and pressure out of the caution zones (light touch only),
+and off what a technique never works directly (petrissage: the shin bone).
+
+Computed from the geometry with shapely, independently of the drawing code's own test of
+which points are near a zone: for every stroke of every technique, the ink drawn at the
+technique's pressure (the line at its drawn width, its arrow head, a hold's ring) never
+touches a caution-zone outline; only a stretch the overlay marks ``light_in`` that zone may
+enter it, drawn light, and the technique's card says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
+
+from course.diagrams.draw import RC, kind_of
+from course.diagrams.geometry import load_view
+from course.diagrams.overlays import (
+    HOLD_RING_MM,
+    LIGHT_PRESSURE,
+    arrow_head,
+    draw_technique,
+    load_overlays,
+    new_technique_figure,
+    stroke_runs,
+    stroke_width_mm,
+)
+from course.diagrams.palette import PRESSURE_STYLES
+from course.loader import load_content
+
+CASES = [
+    (technique.id, overlay.view, index)
+    for technique in load_content().techniques
+    for overlay in load_overlays().get(technique.id, ())
+    for index in range(len(overlay.strokes))
+]
+
+
+def _zones(view: str) -> dict[str, BaseGeometry]:
+    geometry = load_view(view)
+    zones = {}
+    for sid, structure in geometry.structures.items():
+        if kind_of(sid) == "caution_zone":
+            rings = [Polygon(r).buffer(0) for r in structure.path.to_polygons() if len(r) >= 3]
+            zones[sid] = unary_union(rings)
+    return zones
+
+
+def _overlay(technique_id: str, view: str) -> Any:
+    return next(o for o in load_overlays()[technique_id] if o.view == view)
+
+
+def _line_ink(points: Any, width: float, with_arrow: bool) -> BaseGeometry:
+    ink = LineString(points).buffer(width / 2)
+    if with_arrow:
+        ink = ink.union(Polygon(arrow_head(points, width)))
+    return ink
+
+
+@pytest.mark.parametrize(("technique_id", "view", "index"), CASES)
+def test_no_pressure_inside_a_caution_zone(technique_id: str, view: str, index: int) -> None:
+    technique = load_content().technique(technique_id)
+    stroke = _overlay(technique_id, view).strokes[index]
+    zones = _zones(view)
+    width = stroke_width_mm(technique.pressure, view)
+    light_width = stroke_width_mm(LIGHT_PRESSURE, view)
+    where = f"{technique_id} ({view}) stroke {index}"
+    if stroke.kind == "hold":
+        ink = Point(*stroke.points[0]).buffer(HOLD_RING_MM + width / 2)
+        for zone, shape in zones.items():
+            assert ink.intersection(shape).area == 0, f"{where}: a hold in {zone}"
+        return
+    runs = stroke_runs(stroke, view, technique.pressure)
+    assert runs, where
+    for number, run in enumerate(runs):
+        last = number == len(runs) - 1
+        ink = _line_ink(run.points, light_width if run.light else width, last)
+        for zone, shape in zones.items():
+            touched = ink.intersection(shape).area > 0
+            if run.light:
+                assert not touched or zone in stroke.light_in, f"{where}: light in {zone}?"
+            else:
+                assert not touched, f"{where}: pressure inside {zone}"
+    never_on = load_content().never_on(technique_id)
+    geometry = load_view(view)
+    for sid in never_on:
+        if sid in geometry.structures:
+            bone = unary_union(
+                [Polygon(r).buffer(0) for r in geometry.structures[sid].path.to_polygons()]
+            )
+            for number, run in enumerate(runs):
+                ink = _line_ink(run.points, width, number == len(runs) - 1)
+                assert ink.intersection(bone).area == 0, f"{where}: works on {sid}"
+    line = LineString(stroke.points)
+    for zone in stroke.light_in:
+        assert line.intersects(zones[zone]), f"{where}: marked light in {zone} but never enters"
+        assert any(run.light for run in runs), where
+
+
+def test_every_technique_that_goes_light_says_so_on_its_card() -> None:
+    content = load_content()
+    for technique_id, overlays in load_overlays().items():
+        marked = {z for o in overlays for s in o.strokes for z in s.light_in}
+        if not marked:
+            continue
+        technique = content.technique(technique_id)
+        card = " ".join(technique.cautions).lower()
+        assert "light" in card, technique_id
+        assert marked <= set(content.light_touch_only(technique_id)), technique_id
+
+
+def test_the_light_stretches_are_drawn_light() -> None:
+    light = PRESSURE_STYLES[LIGHT_PRESSURE]
+    firm = PRESSURE_STYLES[load_content().technique("malleolar_friction").pressure]
+    with matplotlib.rc_context(RC):
+        figure, ax = new_technique_figure("medial")
+        artists = draw_technique(ax, "malleolar_friction", "medial")
+    assert isinstance(figure, Figure)
+    lines = {k: v for k, v in artists.items() if k.startswith("stroke-")}
+    widths = {round(line.get_linewidth(), 2) for line in lines.values()}
+    assert widths == {light.width, firm.width}
+    assert len(lines) >= 3  # full pressure, light through the zones, full pressure again
