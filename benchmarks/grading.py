@@ -218,8 +218,11 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
                 answer = not g.key
             elif g.kind == "structure":
                 answer = "talus"
-            else:
-                answer = rng.choice(DECISION_ORDER)
+            else:  # a neighbour of the right decision, the nearer the likelier
+                index = DECISION_ORDER.index(str(g.key))
+                near = [d for d in DECISION_ORDER if 0 < abs(DECISION_ORDER.index(d) - index) <= 3]
+                weights = [1 / abs(DECISION_ORDER.index(d) - index) for d in near]
+                answer = rng.choices(near, weights)[0]
             answers[g.variable] = answer
             score += item_score(g, answer, g.points)
         nb = nbformat.from_dict(released)
