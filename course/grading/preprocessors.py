@@ -38,7 +38,8 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from course.grading import GradingError
-from course.grading.items import ItemBank, answer_options, critical_items, load_item_bank
+from course.grading.banks import AnyBank, load_bank
+from course.grading.items import ItemBank, answer_options, critical_items
 from course.grading.marking import answer_key, item_score
 from course.grading.submission import answer_variables, inspect, read_answers
 from course.grading.wellformed import form_problem
@@ -64,14 +65,15 @@ def _mtime(path: Path) -> int:
 
 
 @lru_cache(maxsize=16)
-def _bank(path: Path, mtime: int) -> tuple[ItemBank, frozenset[str]]:
+def _bank(path: Path, mtime: int) -> tuple[AnyBank, frozenset[str]]:
     del mtime  # part of the cache key: an edited item bank is read again
-    bank = load_item_bank(path.parent.parent, path.stem)
-    return bank, critical_items(bank)
+    bank = load_bank(path.parent.parent, path.stem)
+    return bank, critical_items(bank) if isinstance(bank, ItemBank) else frozenset()
 
 
-def bank_of(root: Path, assignment: str) -> tuple[ItemBank, frozenset[str]]:
-    """The item bank of ``assignment`` and its critical items (cached while unchanged)."""
+def bank_of(root: Path, assignment: str) -> tuple[AnyBank, frozenset[str]]:
+    """The item bank of ``assignment`` and its critical items (cached while unchanged; a
+    variant bank's critical items are each learner's: ``banks.critical_of``)."""
     path = root / "source" / f"{assignment}.yaml"
     return _bank(path, _mtime(path))
 
@@ -115,10 +117,22 @@ class InspectSubmission(NbGraderPreprocessor):  # type: ignore[misc]
             found.notebook, answer_variables(released), executed=bank.execute
         )
         rebuilt = found.notebook
+        mismatch = None
+        bank, _ = bank_of(course_root(self.config), info["assignment"])
+        if not isinstance(bank, ItemBank):
+            from course.grading.variant_marking import find_record, mismatch_problem
+
+            # the record of whose cases the notebook showed: in the submission as handed in
+            checked = mismatch_problem(bank, info["student"], find_record(nb))
+            if checked is not None:
+                status, reason = checked
+                problems.append(reason)
+                mismatch = reason if status != "flagged" else None
         rebuilt.metadata[META] = {
             "answers": {name: _jsonable(value) for name, value in answers.items()},
             "tampered": found.tampered,
             "problems": found.flagged + problems,
+            "mismatch": mismatch,
         }
         for problem in found.tampered + found.flagged + problems:
             self.log.warning("%s: %s", info["student"], problem)
