@@ -64,6 +64,11 @@ def _build_root(root: str, request: dict[str, object]) -> None:
         elif os.path.isdir(source):
             _mkdirs(target)
             _bind_ro(source, target)
+    # the private /tmp first: a Python environment that lives under /tmp (a clone there) is
+    # then bound on top of it, read-only, instead of being hidden by it
+    tmp = os.path.join(root, "tmp")
+    _mkdirs(tmp)
+    _mount("-t", "tmpfs", "-o", "size=16m,mode=1777,nosuid,nodev", "ankle-tmp", tmp)
     binds = request["binds"]
     assert isinstance(binds, list)
     for source in binds:
@@ -90,9 +95,6 @@ def _build_root(root: str, request: dict[str, object]) -> None:
     _mkdirs(proc)
     _mount("-t", "proc", "-o", "nosuid,nodev,noexec", "proc", proc)
     uid, gid = int(str(request["uid"])), int(str(request["gid"]))
-    tmp = os.path.join(root, "tmp")
-    _mkdirs(tmp)
-    _mount("-t", "tmpfs", "-o", "size=16m,mode=1777,nosuid,nodev", "ankle-tmp", tmp)
     work = root + WORK
     _mkdirs(work)
     size = int(str(request["workspace_bytes"]))
