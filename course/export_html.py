@@ -96,9 +96,9 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
-    from course._resources import notebooks_dir
-    from course._text import text
-    from course.loader import load_content
+    from course.content.loader import load_content
+    from course.content.resources import notebooks_dir
+    from course.content.text import text
 
     source = source or notebooks_dir()
     notebooks = lesson_notebooks(source)
@@ -166,7 +166,7 @@ def export_html_command(
     """Render the lessons to static HTML for reading offline (diagrams as images)."""
     from rich.console import Console
 
-    from course._text import text
+    from course.content.text import text
 
     try:
         files = export_html(directory, timeout=timeout)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from course.grading import GradingError
+from course.errors import GradingError
 
 app = typer.Typer(
     help="Graded safety assessments with nbgrader (instructor commands).",
@@ -91,7 +91,7 @@ def main(
 
 
 def _disclaimer() -> None:
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     typer.echo(load_content().disclaimer)
 

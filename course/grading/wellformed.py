@@ -15,21 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from course._text import text
+from course.content.text import text
+from course.errors import AnswerError
 from course.grading.submission import NOT_SIMPLE, read_cell
 
+__all__ = ["AnswerCheck", "AnswerError", "form_problem"]
+
 Options = Sequence[Any]
-
-
-class AnswerError(Exception):
-    """An answer that is missing, not a valid name or not a plain literal (never: wrong)."""
-
-    def _render_traceback_(self) -> list[str]:
-        """What IPython (and so ``nbgrader validate``) shows: the message, no traceback,
-        wrapped so nbgrader's 90-column report never cuts it."""
-        import textwrap
-
-        return textwrap.wrap(f"{type(self).__name__}: {self}", width=80)
 
 
 def _is_bool_options(options: Options) -> bool:

@@ -76,8 +76,8 @@ def setup(
     ] = True,
 ) -> None:
     """Create the instructor and learner accounts, the exchange and per-user nbgrader config."""
-    from course.hub.setup import HubSetupError, SetupOptions, setup_hub
-    from course.hub.system import HubSystemError
+    from course.errors import HubSetupError, HubSystemError
+    from course.hub.setup import SetupOptions, setup_hub
 
     options = SetupOptions(
         roster=students,
@@ -124,8 +124,8 @@ def teardown(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove every account, home folder, grant and folder that setup created."""
-    from course.hub.setup import HubSetupError, load_state, teardown_hub
-    from course.hub.system import HubSystemError
+    from course.errors import HubSetupError, HubSystemError
+    from course.hub.setup import load_state, teardown_hub
 
     try:
         state = load_state(hub_dir.resolve())
@@ -158,7 +158,7 @@ def return_feedback(
     ] = Path("."),
 ) -> None:
     """Put the feedback pages into the exchange, where each learner fetches only their own."""
-    from course.hub.feedback import FeedbackError
+    from course.errors import FeedbackError
     from course.hub.feedback import return_feedback as do_return
 
     try:

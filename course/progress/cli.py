@@ -21,7 +21,7 @@ def progress(
     from rich.console import Console
     from rich.table import Table
 
-    from course._text import text, texts
+    from course.content.text import text, texts
     from course.progress.store import ProgressStore, ProgressWarning
     from course.progress.widget import table_rows
 

@@ -8,8 +8,8 @@ from typing import Any
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from course._figures import StaticFigure, render
-from course._text import text, texts
+from course.content.text import text, texts
+from course.display import StaticFigure, render
 from course.progress.store import LessonProgress, ProgressStore
 from course.widgets.controls import LiveText
 

@@ -11,8 +11,8 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from course._text import text
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.text import text
 from course.progress.store import ProgressStore
 from course.quiz.bank import load_bank
 from course.quiz.check import Result, check, feedback

@@ -11,7 +11,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from course.diagrams.text import ui_text
+from course.content.text import ui_text
 
 __all__ = ["DiagramView", "StaticFallback", "esm"]
 

@@ -8,9 +8,9 @@ from typing import Any
 import anywidget
 import traitlets
 
+from course.content.text import ui_text
 from course.diagrams.geometry import load_view
 from course.diagrams.motion import MOTION_VIEWS, TYPICAL, motion_png, motion_svg
-from course.diagrams.text import ui_text
 from course.widgets.diagram import StaticFallback, esm
 from course.widgets.logic import motion_valuetext
 

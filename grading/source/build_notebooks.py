@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.content.loader import load_content
 from course.grading.items import (
     MASSAGE_DECISIONS,
     STOP_DECISIONS,
@@ -28,7 +29,7 @@ from course.grading.items import (
     load_item_bank,
 )
 from course.grading.keys import verify_keys
-from course.loader import DECISION_ORDER, load_content
+from course.safety.decisions import DECISION_ORDER
 
 HERE = Path(__file__).resolve().parent
 COURSE_DIR = HERE.parent

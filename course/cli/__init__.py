@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Literal, NoReturn, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import typer
 from pydantic import ValidationError
@@ -20,13 +20,14 @@ from rich.console import Console
 from rich.markup import escape
 
 # Each sub-command's module keeps its heavy imports inside the command function.
-from course.app.command import CONTEXT as VOILA_CONTEXT
-from course.app.command import app as voila_app_command
+from course.cli.output import fail
+from course.cli.voila_app import CONTEXT as VOILA_CONTEXT
+from course.cli.voila_app import app as voila_app_command
 from course.export_html import export_html_command
 from course.grading.cli import app as grade_app
 from course.hub.cli import app as hub_app
 from course.progress.cli import progress as progress_command
-from course.situation import Situation
+from course.safety.situation import Situation
 
 app = typer.Typer(
     name="ankle-course",
@@ -37,12 +38,6 @@ app = typer.Typer(
 )
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``ankle-course: error: MESSAGE`` and exit with ``code``."""
-    _err.print(f"ankle-course: error: {message}", markup=False, highlight=False)
-    raise typer.Exit(code)
 
 
 @app.command()
@@ -101,7 +96,7 @@ def validate() -> None:
             _err.print(f"  {result.message}", markup=False, highlight=False)
     if failed:
         raise typer.Exit(1)
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     content = load_content()
     _out.print(
@@ -124,7 +119,7 @@ def _assess(**fields: Any) -> None:
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     info = load_content().decisions[result.decision.value]
     _out.print(f"[bold]Decision:[/bold] {info.label} ({result.decision.value}) — {info.meaning}")
