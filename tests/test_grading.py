@@ -349,7 +349,7 @@ def test_the_installed_package_carries_no_item_or_key(built_wheel: Path) -> None
             needles.add(text[:60])
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "course/grading/cli.py" in names
+        assert "course/cli/grade.py" in names
         assert not [n for n in names if n.endswith((".yaml", ".yml")) and "grading" in n]
         assert not [n for n in names if "safety_scenarios" in n or "anatomy_techniques" in n]
         for name in names:
