@@ -162,13 +162,195 @@ def ours(course: Path, jobs: int) -> list[str]:
     ]
 
 
+# --- the variant assessment and the item analysis --------------------------------------------
+
+VARIANTS = "safety_cases"
+
+
+def variant_course(tmp: Path, name: str, count: int) -> tuple[Path, list[str], float]:
+    """A course with ``count`` learners in the gradebook and ``safety_cases`` released to them;
+    returns the course, the learners and the release time."""
+    from course.grading.course import Course
+    from course.grading.release import release
+
+    target = tmp / name
+    shutil.copytree(
+        ROOT / "grading",
+        target,
+        ignore=shutil.ignore_patterns(
+            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
+        ),
+    )
+    students = [f"learner{n:03d}" for n in range(count)]
+    course = Course.open(target)
+    with course.gradebook() as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+    started = time.perf_counter()
+    release(course, VARIANTS)
+    return target, students, time.perf_counter() - started
+
+
+def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -> dict[str, float]:
+    """Each learner answers their own cases (a seeded mix of right and wrong), with the record
+    the notebook leaves when it shows their cases, and the release's other files, as
+    ``nbgrader submit`` hands them in. Returns the expected scores."""
+    from course.cases import CASES_FILE, RECORD_MIME
+    from course.grading.marking import item_score
+    from course.grading.variant_marking import gradeables_for
+    from course.grading.variant_release import variant_fingerprint
+    from course.grading.variants import generate, load_variant_bank
+    from course.safety.decisions import DECISION_ORDER
+
+    bank = load_variant_bank(course, VARIANTS)
+    rng = random.Random(seed)
+    release_dir = course / "release" / VARIANTS
+    released = nbformat.read(release_dir / f"{VARIANTS}.ipynb", as_version=4)
+    expected: dict[str, float] = {}
+    for student in students:
+        skill = rng.uniform(0.4, 1.0)
+        answers: dict[str, object] = {}
+        score = 0.0
+        for g in gradeables_for(bank, student):
+            if rng.random() < skill:
+                answer: object = g.key
+            elif g.kind == "refer":
+                answer = not g.key
+            elif g.kind == "structure":
+                answer = "talus"
+            else:  # a neighbour of the right decision, the nearer the likelier
+                index = DECISION_ORDER.index(str(g.key))
+                near = [d for d in DECISION_ORDER if 0 < abs(DECISION_ORDER.index(d) - index) <= 3]
+                weights = [1 / abs(DECISION_ORDER.index(d) - index) for d in near]
+                answer = rng.choices(near, weights)[0]
+            answers[g.variable] = answer
+            score += item_score(g, answer, g.points)
+        nb = nbformat.from_dict(released)
+        record = {
+            "assignment": VARIANTS,
+            "student": student,
+            "variant": variant_fingerprint(bank, student, generate(bank, student)),
+        }
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade_id") == "setup":
+                cell.outputs = [
+                    nbformat.v4.new_output(
+                        "display_data", data={"text/plain": student, RECORD_MIME: record}
+                    )
+                ]
+            if not meta.get("solution"):
+                continue
+            lines = []
+            for line in cell.source.splitlines():
+                name = line.split(" = ")[0]
+                if line.endswith(" = None") and name in answers:
+                    value = answers[name]
+                    line = (
+                        f"{name} = {value!r}" if isinstance(value, bool) else f'{name} = "{value}"'
+                    )
+                lines.append(line)
+            cell.source = "\n".join(lines)
+        folder = course / "submitted" / student / VARIANTS
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{VARIANTS}.ipynb")
+        shutil.copy(release_dir / CASES_FILE, folder / CASES_FILE)
+        (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+        expected[student] = score
+    return expected
+
+
+def variant_scores(course: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
+        return {s.student.id: float(s.score) for s in gb.assignment_submissions(VARIANTS)}
+
+
+def autograde_variants(course: Path, jobs: int) -> list[str]:
+    return [
+        str(BIN / "ankle-course"),
+        "grade",
+        "autograde",
+        VARIANTS,
+        "--course-dir",
+        str(course),
+        "--jobs",
+        str(jobs),
+    ]
+
+
+def variants_section(tmp: Path, small: int, large: int, jobs: int) -> bool:
+    """Release and autograde safety_cases for a small and a large class, against sequential
+    plain nbgrader (executing) on the small one; then time the item analysis on the large."""
+    base, students, release_small = variant_course(tmp, "cases-nbgrader", small)
+    expected = make_variant_submissions(base, students)
+    mine = tmp / "cases-ankle"
+    shutil.copytree(base, mine)
+    with (base / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(BASELINE_CONFIG)
+    sequential, nbgrader_mb = timed([str(BIN / "nbgrader"), "autograde", VARIANTS], base)
+    parallel, ours_mb = timed(autograde_variants(mine, jobs), mine)
+    same = variant_scores(mine) == expected
+
+    big, big_students, release_large = variant_course(tmp, "cases-large", large)
+    big_expected = make_variant_submissions(big, big_students, seed=9)
+    large_time, large_mb = timed(autograde_variants(big, jobs), big)
+    big_same = variant_scores(big) == big_expected
+
+    print(f"--- {VARIANTS} (a variant per learner) ---")
+    print(
+        f"release for {small} learners: {release_small:.2f} s; for {large}: {release_large:.2f} s"
+    )
+    print(
+        f"{small} submissions, plain nbgrader autograde (sequential, executing): {sequential:.2f} s"
+        f", peak memory {nbgrader_mb:.0f} MB"
+    )
+    print(
+        f"{small} submissions, ankle-course grade autograde: {parallel:.2f} s, peak memory "
+        f"{ours_mb:.0f} MB; speed-up {sequential / parallel:.1f}x (target >= 10x)"
+    )
+    print(
+        f"{large} submissions, ankle-course grade autograde: {large_time:.2f} s "
+        f"({large_time / large:.3f} s/submission), peak memory {large_mb:.0f} MB"
+    )
+    print(
+        f"scores as expected from each learner's own key: {small}: {'yes' if same else 'NO'}, "
+        f"{large}: {'yes' if big_same else 'NO'}"
+    )
+    items_ok = items_section(big, large)
+    return same and big_same and items_ok
+
+
+def items_section(course: Path, count: int) -> bool:
+    """``grade report --items`` and ``--html`` on a graded class, against the plain report."""
+    base = [str(BIN / "ankle-course"), "grade", "report", VARIANTS, "--course-dir", str(course)]
+    plain, _ = timed(base, course)
+    items, _ = timed([*base, "--items"], course)
+    page, _ = timed([*base, "--html", str(course / "item-analysis")], course)
+    print(f"--- item analysis ({VARIANTS}, {count} graded learners) ---")
+    print(f"grade report (baseline, the status table): {plain:.2f} s")
+    print(f"grade report --items: {items:.2f} s ({items / plain:.2f}x the baseline; target < 5 s)")
+    print(f"grade report --html DIR: {page:.2f} s ({page / plain:.2f}x the baseline; target < 5 s)")
+    return items < 5 and page < 5
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=30)
     parser.add_argument("--large", type=int, default=300)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--only", choices=("all", "fixed", "variants"), default="all", help="sections to run"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    ok = True
+    if args.only in ("all", "variants"):
+        with tempfile.TemporaryDirectory(prefix="grading-bench-cases-") as tmp_name:
+            ok = variants_section(Path(tmp_name), args.submissions, args.large, args.jobs)
+        if args.only == "variants":
+            return 0 if ok else 1
 
     with tempfile.TemporaryDirectory(prefix="grading-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -216,7 +398,7 @@ def main() -> int:
             trio = (reference.get(student), candidate.get(student), expected[student])
             if len(set(trio)) > 1:
                 print(f"  {student}: nbgrader {trio[0]}, ours {trio[1]}, expected {trio[2]}")
-    return 0 if same and large_same else 1
+    return 0 if same and large_same and ok else 1
 
 
 if __name__ == "__main__":

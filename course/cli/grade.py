@@ -252,15 +252,39 @@ def export(
 def report(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
+    items: Annotated[
+        bool,
+        typer.Option(
+            "--items", help="Item analysis: per item (per rule family for variant assessments)."
+        ),
+    ] = False,
+    html_dir: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the item analysis with figures to this folder."),
+    ] = None,
     course_dir: CourseDirAfter = None,
     db_url: DbUrlAfter = None,
 ) -> None:
-    """A table of every learner's status, then one line per problem."""
+    """A table of every learner's status, then one line per problem (or the item analysis)."""
     from rich.console import Console
 
-    from course.grading.report import report as do_report
+    course = _course(ctx, course_dir, db_url)
+    console = Console()
+    if not items and html_dir is None:
+        from course.grading.report import report as do_report
 
-    do_report(_course(ctx, course_dir, db_url), assignment, Console())
+        do_report(course, assignment, console)
+        return
+    from course.grading.export import collect
+    from course.grading.item_report import analysis_for, print_items, write_html
+
+    analysis = analysis_for(course.root, assignment, collect(course, assignment))
+    if items:
+        print_items(analysis, console)
+    if html_dir is not None:
+        page = write_html(analysis, html_dir)
+        typer.echo(f"wrote {page}")
+    _disclaimer()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from course.errors import GradingError
+from course.grading.banks import load_bank
 from course.grading.course import Course
 from course.grading.items import (
     MASSAGE_DECISIONS,
@@ -21,9 +22,9 @@ from course.grading.items import (
     ItemBank,
     ScenarioItem,
     critical_items,
-    load_item_bank,
 )
 from course.grading.submission import NOT_SIMPLE
+from course.grading.variants import VariantBank
 from course.safety.decisions import DECISION_ORDER
 
 
@@ -41,8 +42,81 @@ def _points(scores: dict[str, float | None], maxima: dict[str, float], ids: list
     return f"{got:g} / {total:g}"
 
 
+def _fired(situation: Any) -> list[dict[str, str]]:
+    from course.content.loader import load_content
+    from course.safety import assess
+
+    rules = {rule.id: rule for rule in load_content().rules}
+    return [
+        {
+            "id": r.rule,
+            "condition": rules[r.rule].condition,
+            "explanation": rules[r.rule].explanation,
+        }
+        for r in assess(situation).reasons
+    ]
+
+
+def variant_item_views(
+    bank: VariantBank,
+    result: dict[str, Any],
+    scores: dict[str, float | None],
+    maxima: dict[str, float],
+) -> list[dict[str, Any]]:
+    """The feedback items of a variant assessment: the learner's own stories and keys."""
+    from course.content.anatomy import get
+    from course.grading.diagram_items import question_text
+    from course.grading.variants import generate
+
+    answers = result.get("answers", {})
+    misses = set(result.get("critical_misses", []))
+    views = []
+    for number, item in enumerate(generate(bank, result["student_id"]), start=1):
+        ids = [item.id, *([f"{item.id}_refer"] if item.ask_refer else [])]
+        right = all((scores.get(i) or 0.0) >= maxima.get(i, 0.0) for i in ids)
+        answered = _show(answers.get(item.id))
+        if item.situation is None:
+            structure = get(item.structure)
+            views.append(
+                {
+                    "id": item.id,
+                    "heading": f"Question {number}",
+                    "text": question_text(),
+                    "answered": answered,
+                    "expected": structure.name,
+                    "right": right,
+                    "points": _points(scores, maxima, ids),
+                    "critical": False,
+                    "missed": False,
+                    "rules": [],
+                    "explanation": structure.description,
+                }
+            )
+            continue
+        expected = item.key
+        if item.ask_refer:
+            answered += f"; refer: {_show(answers.get(item.id + '_refer'))}"
+            expected += f"; refer: {item.refer}"
+        views.append(
+            {
+                "id": item.id,
+                "heading": f"Scenario {number}",
+                "text": item.text,
+                "answered": answered,
+                "expected": expected,
+                "right": right,
+                "points": _points(scores, maxima, ids),
+                "critical": item.critical,
+                "missed": item.id in misses,
+                "rules": _fired(item.situation),
+                "explanation": None,
+            }
+        )
+    return views
+
+
 def item_views(
-    bank: ItemBank,
+    bank: ItemBank | VariantBank,
     result: dict[str, Any],
     scores: dict[str, float | None],
     maxima: dict[str, float],
@@ -50,6 +124,9 @@ def item_views(
     """What the feedback page shows for each item."""
     from course.content.loader import load_content
     from course.safety import Situation, assess
+
+    if isinstance(bank, VariantBank):
+        return variant_item_views(bank, result, scores, maxima)
 
     rules = {rule.id: rule for rule in load_content().rules}
     answers = result.get("answers", {})
@@ -119,7 +196,7 @@ def _environment() -> Any:
 
 
 def render(
-    bank: ItemBank,
+    bank: ItemBank | VariantBank,
     result: dict[str, Any],
     scores: dict[str, float | None],
     maxima: dict[str, float],
@@ -167,7 +244,7 @@ def generate_feedback(
     from course.grading.export import collect
 
     rows = collect(course, assignment, with_grades=True)  # checks the assignment
-    bank = load_item_bank(course.root, assignment)
+    bank = load_bank(course.root, assignment)
     if students is not None:
         unknown = sorted(set(students) - {r["student_id"] for r in rows})
         if unknown:

@@ -16,7 +16,8 @@ from typing import Any
 import nbformat
 
 from course.errors import GradingError
-from course.grading.items import ItemBank, critical_items, load_item_bank
+from course.grading.banks import AnyBank, load_bank
+from course.grading.items import ItemBank, critical_items
 
 __all__ = [
     "META",
@@ -46,14 +47,15 @@ def _mtime(path: Path) -> int:
 
 
 @lru_cache(maxsize=16)
-def _bank(path: Path, mtime: int) -> tuple[ItemBank, frozenset[str]]:
+def _bank(path: Path, mtime: int) -> tuple[AnyBank, frozenset[str]]:
     del mtime  # part of the cache key: an edited item bank is read again
-    bank = load_item_bank(path.parent.parent, path.stem)
-    return bank, critical_items(bank)
+    bank = load_bank(path.parent.parent, path.stem)
+    return bank, critical_items(bank) if isinstance(bank, ItemBank) else frozenset()
 
 
-def bank_of(root: Path, assignment: str) -> tuple[ItemBank, frozenset[str]]:
-    """The item bank of ``assignment`` and its critical items (cached while unchanged)."""
+def bank_of(root: Path, assignment: str) -> tuple[AnyBank, frozenset[str]]:
+    """The item bank of ``assignment`` and its critical items (cached while unchanged; a
+    variant bank's critical items are each learner's: ``banks.critical_of``)."""
     path = root / "source" / f"{assignment}.yaml"
     return _bank(path, _mtime(path))
 

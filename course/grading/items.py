@@ -48,19 +48,38 @@ class ScenarioItem(_Model):
         return self
 
 
+class Picture(_Model):
+    """A picture question's diagram: a ``course.diagrams`` view and its layers."""
+
+    view: str
+    layers: tuple[str, ...] = Field(min_length=1)
+
+
 class ChoiceItem(_Model):
-    """A multiple-choice question on anatomy or technique."""
+    """A multiple-choice question on anatomy or technique, or a picture question.
+
+    A picture question (``picture`` set, no ``options``) shows the view with the structure
+    ``answer`` marked and asks which it is: any name ``course.anatomy.find()`` resolves to it
+    is right.
+    """
 
     id: ItemId
     prompt: str
-    options: tuple[str, ...] = Field(min_length=2)
+    options: tuple[str, ...] = ()
     answer: str
     explanation: str
     source: tuple[str, ...] = Field(min_length=1)
     from_content: dict[str, Any] | None = None
+    picture: Picture | None = None
 
     @model_validator(mode="after")
     def _answer_is_option(self) -> ChoiceItem:
+        if self.picture is not None:
+            if self.options:
+                raise ValueError(f"{self.id}: a picture question is answered by a name: no options")
+            return self
+        if len(self.options) < 2:
+            raise ValueError(f"{self.id}: a choice question needs at least two options")
         if self.answer not in self.options:
             raise ValueError(f"{self.id}: the answer {self.answer!r} is not one of the options")
         return self
@@ -72,7 +91,7 @@ class Gradeable(_Model):
     grade_id: str
     item_id: str
     variable: str
-    kind: Literal["decision", "refer", "choice"]
+    kind: Literal["decision", "refer", "choice", "structure"]
     points: float
     key: str | bool
 
@@ -119,7 +138,11 @@ class ItemBank(_Model):
         """Every graded cell, in notebook order (grade id == answer variable name)."""
         cells: list[Gradeable] = []
         for item in self.items:
-            kind: Literal["decision", "choice"] = "decision" if self.is_scenario else "choice"
+            kind: Literal["decision", "choice", "structure"] = (
+                "decision" if self.is_scenario else "choice"
+            )
+            if isinstance(item, ChoiceItem) and item.picture is not None:
+                kind = "structure"
             cells.append(
                 Gradeable(
                     grade_id=item.id,
@@ -156,7 +179,7 @@ class ItemBank(_Model):
         raise KeyError(item_id)
 
 
-def answer_options(bank: ItemBank, gradeable: Gradeable) -> tuple[Any, ...]:
+def answer_options(bank: Any, gradeable: Gradeable) -> tuple[Any, ...]:
     """The well-formed answers of a graded cell: the decisions, True/False or the options."""
     if gradeable.kind == "refer":
         return (True, False)
@@ -164,6 +187,10 @@ def answer_options(bank: ItemBank, gradeable: Gradeable) -> tuple[Any, ...]:
         from course.content.loader import load_content
 
         return tuple(load_content().decisions)
+    if gradeable.kind == "structure":
+        from course.grading.wellformed import STRUCTURE_NAME
+
+        return STRUCTURE_NAME
     item = bank.item(gradeable.item_id)
     assert isinstance(item, ChoiceItem)
     return item.options

@@ -54,9 +54,28 @@ def verify_keys(bank: ItemBank) -> None:
                 raise GradingError(
                     f"item {item.id}: refer key {item.refer} but the policy says {refer}"
                 )
+        elif item.picture is not None:
+            _check_picture(item)
         else:
             expected = content_key(item)
             if expected is not None and expected != item.answer:
                 raise GradingError(
                     f"item {item.id}: key {item.answer!r} but the content says {expected!r}"
                 )
+
+
+def _check_picture(item: ChoiceItem) -> None:
+    """The marked structure exists and is drawn in the picture's view and layers."""
+    from course.diagrams.draw import check_layers, visible_ids
+    from course.diagrams.geometry import load_view
+
+    assert item.picture is not None
+    try:
+        shown = visible_ids(load_view(item.picture.view), check_layers(item.picture.layers))
+    except ValueError as exc:
+        raise GradingError(f"item {item.id}: {exc}") from None
+    if item.answer not in shown:
+        raise GradingError(
+            f"item {item.id}: {item.answer!r} is not drawn in the {item.picture.view} view "
+            f"with layers {', '.join(item.picture.layers)}"
+        )

@@ -12,13 +12,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.grading.items import MASSAGE_DECISIONS, Gradeable, ItemBank
+from course.grading.items import MASSAGE_DECISIONS, Gradeable
 from course.grading.submission import NOT_SIMPLE
 
 #: Statuses of a submission that was graded (possibly with problems worth a look).
 GRADED = frozenset({"graded", "flagged", "tampered"})
+#: Statuses of a submission that was marked but never passes until the instructor has looked:
+#: a variant assessment's notebook that showed another learner's cases.
+HELD = frozenset({"variant-mismatch"})
 #: Every status, most serious first.
-STATUSES = ("error", "invalid", "missing", "tampered", "flagged", "graded")
+STATUSES = ("error", "invalid", "missing", "variant-mismatch", "tampered", "flagged", "graded")
 
 
 @dataclass(frozen=True)
@@ -47,23 +50,31 @@ def critical_misses(critical: Iterable[str], answers: Mapping[str, Any]) -> tupl
     )
 
 
-def answer_key(bank: ItemBank, student: str) -> dict[str, Gradeable]:
+def answer_key(bank: Any, student: str) -> dict[str, Gradeable]:
     """The key the static marker uses for ``student``: grade cell id -> :class:`Gradeable`.
 
-    Today every learner gets the item bank's own key (``ItemBank.gradeables``); per-learner
-    variants replace this one function (``student`` is passed for them).
+    A fixed item bank gives every learner its own key (``ItemBank.gradeables``); a variant
+    bank the key of ``student``'s own variant, regenerated from their id.
     """
-    del student  # one key for the whole class
-    return {g.grade_id: g for g in bank.gradeables}
+    from course.grading.banks import key_of
+
+    return key_of(bank, student)
 
 
 def item_score(gradeable: Gradeable, answer: Any, max_score: float) -> float:
     """The points of one graded cell from the answer written in its item's answer cell.
 
     ``max_score`` when the literal answer has the key's type and equals it (what the hidden
-    test ``type(q) is str and q == KEY`` / ``q is True`` checks for a literal), else 0.
+    test ``type(q) is str and q == KEY`` / ``q is True`` checks for a literal), else 0. A
+    picture question (kind ``structure``) scores with any name ``course.content.anatomy.find()``
+    resolves to the marked structure.
     """
-    right = type(answer) is type(gradeable.key) and answer == gradeable.key
+    if gradeable.kind == "structure":
+        from course.grading.diagram_items import names_structure
+
+        right = names_structure(answer, str(gradeable.key))
+    else:
+        right = type(answer) is type(gradeable.key) and answer == gradeable.key
     return max_score if right else 0.0
 
 
@@ -76,9 +87,11 @@ def mark(
     answers: Mapping[str, Any],
     status: str,
 ) -> Mark:
-    """Mark a submission: it passes with enough points, no critical miss and a gradable status."""
-    misses = critical_misses(critical, answers) if status in GRADED else ()
-    score = score if status in GRADED else 0.0
+    """Mark a submission: it passes with enough points, no critical miss and a gradable status
+    (a :data:`HELD` one keeps its points and misses but does not pass)."""
+    counted = status in GRADED or status in HELD
+    misses = critical_misses(critical, answers) if counted else ()
+    score = score if counted else 0.0
     raw = 100.0 * score / max_score if max_score else 0.0
     passed = status in GRADED and not misses and raw >= pass_percent
     return Mark(

@@ -42,7 +42,7 @@ from course.grading.files import (
     course_root,
     released_notebook,
 )
-from course.grading.items import answer_options
+from course.grading.items import ItemBank, answer_options
 from course.grading.marking import answer_key, item_score
 from course.grading.record import record
 from course.grading.submission import answer_variables, inspect, read_answers
@@ -70,10 +70,22 @@ class InspectSubmission(NbGraderPreprocessor):  # type: ignore[misc]
             found.notebook, answer_variables(released), executed=bank.execute
         )
         rebuilt = found.notebook
+        mismatch = None
+        bank, _ = bank_of(course_root(self.config), info["assignment"])
+        if not isinstance(bank, ItemBank):
+            from course.grading.variant_marking import find_record, mismatch_problem
+
+            # the record of whose cases the notebook showed: in the submission as handed in
+            checked = mismatch_problem(bank, info["student"], find_record(nb))
+            if checked is not None:
+                status, reason = checked
+                problems.append(reason)
+                mismatch = reason if status != "flagged" else None
         rebuilt.metadata[META] = {
             "answers": {name: _jsonable(value) for name, value in answers.items()},
             "tampered": found.tampered,
             "problems": found.flagged + problems,
+            "mismatch": mismatch,
         }
         for problem in found.tampered + found.flagged + problems:
             self.log.warning("%s: %s", info["student"], problem)

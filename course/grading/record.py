@@ -18,9 +18,11 @@ from typing import Any
 
 from nbgrader import utils
 
+from course.grading.banks import critical_of
 from course.grading.files import META, bank_of, course_root, write_json_atomic
 from course.grading.marking import GRADED, mark
 from course.grading.submission import NOT_SIMPLE
+from course.grading.variant_marking import MISMATCH
 
 
 def fingerprint(submitted_dir: Path) -> str:
@@ -108,11 +110,12 @@ def record(gb: Any, nb: Any, resources: Any, config: Any) -> dict[str, Any]:
     student, assignment, notebook = info["student"], info["assignment"], info["notebook"]
     coursedir = CourseDirectory(config=config)
     bank, critical = bank_of(course_root(config), assignment)
+    critical = critical_of(bank, student, critical)
     found = nb.metadata.get(META) or {}
     answers: dict[str, Any] = dict(found.get("answers", {}))
     tampered = list(found.get("tampered", []))
     problems = list(found.get("problems", []))
-    status = status_of(tampered, problems)
+    status = MISMATCH if found.get("mismatch") else status_of(tampered, problems)
     scores = {
         cell.metadata["nbgrader"]["grade_id"]: utils.determine_grade(cell)[0]
         for cell in nb.cells

@@ -9,6 +9,8 @@ from course.errors import GradingError
 from course.grading.course import Course
 from course.grading.items import load_item_bank
 from course.grading.keys import verify_keys
+from course.grading.variant_release import write_cases
+from course.grading.variants import is_variant_bank, load_variant_bank
 
 
 class _Errors(logging.Handler):
@@ -25,13 +27,29 @@ class _Errors(logging.Handler):
 
 
 def release(course: Course, assignment: str) -> Path:
-    """Write ``release/<assignment>/`` and record the assignment in the gradebook."""
+    """Write ``release/<assignment>/`` and record the assignment in the gradebook.
+
+    A variant assessment also gets ``cases.json.gz``: the cases of every learner in the
+    gradebook (releasing again after adding learners changes nobody's cases).
+    """
     from nbgrader.converters import GenerateAssignment
     from nbgrader.converters.base import NbGraderException
 
     course.check_assignment(assignment)
-    bank = load_item_bank(course.root, assignment)
-    verify_keys(bank)  # never release a key that disagrees with the policy or the content
+    variants = is_variant_bank(course.root, assignment)
+    if variants:
+        # checks every template against the current policy; keys are assess() itself
+        vbank = load_variant_bank(course.root, assignment)
+        with course.gradebook() as gb:
+            students = [s.id for s in gb.students]
+        if not students:
+            raise GradingError(
+                f"no learners in the gradebook: {assignment!r} gives each learner their own "
+                "cases, so import the class first (nbgrader db student import roster.csv)"
+            )
+    else:
+        bank = load_item_bank(course.root, assignment)
+        verify_keys(bank)  # never release a key that disagrees with the policy or the content
     coursedir = course.coursedir
     coursedir.assignment_id = assignment
     converter = GenerateAssignment(coursedir=coursedir, config=course.config)
@@ -47,4 +65,6 @@ def release(course: Course, assignment: str) -> Path:
         ) from None
     finally:
         converter.log.removeHandler(errors)
+    if variants:
+        write_cases(course.release_dir(assignment), vbank, students)
     return course.release_dir(assignment)

@@ -23,6 +23,10 @@ __all__ = ["AnswerCheck", "AnswerError", "form_problem"]
 
 Options = Sequence[Any]
 
+#: The options of a picture question: any name ``course.content.anatomy.find()`` resolves is well
+#: formed (whether it names the *marked* structure is never said).
+STRUCTURE_NAME: tuple[str] = ("<any name of a structure of the course>",)
+
 
 def _is_bool_options(options: Options) -> bool:
     return tuple(options) == (True, False)
@@ -47,11 +51,26 @@ def form_problem(name: str, value: Any, options: Options) -> str | None:
         if value is True or value is False:
             return None
         return text("graded.not_bool", name=name, value=repr(value))
+    if tuple(options) == STRUCTURE_NAME:
+        return _structure_problem(name, value)
     if isinstance(value, str) and value in options:
         return None
     return text(
         "graded.not_option", name=name, value=repr(value), options=", ".join(map(str, options))
     )
+
+
+def _structure_problem(name: str, value: Any) -> str | None:
+    """None when ``value`` names a structure of the course (any one), else why not."""
+    from course.content.anatomy import find
+
+    if not isinstance(value, str):
+        return text("graded.not_structure", name=name, problem=f"{value!r} is not a name")
+    try:
+        find(value)
+    except LookupError as exc:
+        return text("graded.not_structure", name=name, problem=str(exc))
+    return None
 
 
 def _history_answer(namespace: Mapping[str, Any], name: str) -> Any:

@@ -108,14 +108,28 @@ def render() -> str:
         assert isinstance(item, ChoiceItem)
         others = ", ".join(f"`{o}`" for o in item.options if o != item.answer)
         origin = " (key taken from the course content)" if item.from_content else ""
+        prompt = item.prompt
+        if item.picture is not None:
+            view, layers = item.picture.view, ", ".join(item.picture.layers)
+            prompt += f" (picture: the {view} view with {layers}; the key structure is marked)"
+            others = "any name `course.anatomy.find()` resolves to the key (id, name, synonym)"
         row = [
             f"`{item.id}`",
-            item.prompt,
+            prompt,
             f"`{item.answer}`",
             others,
             item.explanation + origin,
         ]
         lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+    lines += [
+        "",
+        "## safety_cases",
+        "",
+        "A variant per learner: its items are made from the story templates of",
+        "`grading/source/safety_cases.yaml` and keyed by `course.safety.assess()` for each",
+        'learner (see docs/grading.md, "Variant assessment"). Print a learner\'s items and keys',
+        'with `course.grading.variants.scenarios("safety_cases", "<learner id>")`.',
+    ]
     lines += ["", "*Education, not diagnosis: the course teaches general massage safety.*", ""]
     return "\n".join(lines)
 

@@ -1,0 +1,41 @@
+"""Any item bank: a fixed one (one key for the class) or a variant one (a key per learner).
+
+The marking layer asks the same few things of both: the graded cells and key of a learner,
+their critical items, the points and the pass mark.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from course.grading.items import Gradeable, ItemBank, critical_items, load_item_bank
+from course.grading.variants import VariantBank, is_variant_bank, load_variant_bank
+
+__all__ = ["AnyBank", "critical_of", "key_of", "load_bank"]
+
+AnyBank = ItemBank | VariantBank
+
+
+def load_bank(course_dir: Path, assignment: str) -> AnyBank:
+    """The item bank of ``assignment``, fixed or variant (``kind: variants``)."""
+    if is_variant_bank(course_dir, assignment):
+        return load_variant_bank(course_dir, assignment)
+    return load_item_bank(course_dir, assignment)
+
+
+def key_of(bank: AnyBank, student: str) -> dict[str, Gradeable]:
+    """Grade cell id -> graded cell with ``student``'s key (their own variant's, if any)."""
+    if isinstance(bank, VariantBank):
+        from course.grading.variant_marking import gradeables_for
+
+        return {g.grade_id: g for g in gradeables_for(bank, student)}
+    return {g.grade_id: g for g in bank.gradeables}
+
+
+def critical_of(bank: AnyBank, student: str, fixed: frozenset[str] | None = None) -> frozenset[str]:
+    """``student``'s critical items (``fixed``: the fixed bank's, when already computed)."""
+    if isinstance(bank, VariantBank):
+        from course.grading.variant_marking import critical_for
+
+        return critical_for(bank, student)
+    return fixed if fixed is not None else critical_items(bank)
