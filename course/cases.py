@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from course.content.text import text
+from course.display import img_tag
 from course.errors import CasesError
 
 __all__ = ["CASES_FILE", "ID_FILE", "RECORD_MIME", "Cases", "learner_key", "load_cases"]
@@ -62,10 +63,7 @@ class Cases:
             words = text("cases.scenario", number=number, text=item["text"])
             return {"text/markdown": words, "text/plain": words.replace("**", "")}
         question = text("cases.picture", number=number, question=item["question"])
-        image = (
-            f'<img src="data:image/png;base64,{item["png"]}" alt="{html.escape(item["alt"])}" '
-            'style="max-width:100%">'
-        )
+        image = img_tag(item["png"], item["alt"])
         return {
             "text/html": f"<p>{html.escape(question).replace('**', '')}</p>{image}",
             "text/plain": f"{question.replace('**', '')}\n{item['alt']}",

@@ -36,9 +36,9 @@ def lesson_notebooks(source: Path) -> list[Path]:
 
 
 def _img_html(png: str, alt: str) -> str:
-    return (
-        f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" style="max-width:100%">'
-    )
+    from course.display import img_tag
+
+    return img_tag(png, alt)
 
 
 def static_outputs(notebook: Any) -> Any:

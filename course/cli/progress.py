@@ -24,7 +24,7 @@ def progress(
 
     from course.content.text import text, texts
     from course.progress.store import ProgressStore, ProgressWarning
-    from course.progress.widget import table_rows
+    from course.progress.summary import table_rows
 
     console = out()
     store = ProgressStore()

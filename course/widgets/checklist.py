@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from course.content.text import text
 from course.widgets.controls import LiveText
+from course.widgets.fallback import StaticFallback
 from course.widgets.logic import checklist_items
 
 __all__ = ["RoutineChecklist"]
@@ -16,7 +17,7 @@ __all__ = ["RoutineChecklist"]
 _WIDE = widgets.Layout(width="auto")
 
 
-class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
+class RoutineChecklist(StaticFallback, widgets.VBox):  # type: ignore[misc]
     """The routine as ticks: safety check, preparation, techniques in order, when to stop."""
 
     def __init__(self) -> None:
@@ -52,9 +53,3 @@ class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
                 parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")
             parts.append("<ul>" + "".join(f"<li>☐ {html.escape(i)}</li>" for i in items) + "</ul>")
         return "".join(parts)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict):
-            bundle["text/html"] = self.static_html()
-        return bundle

@@ -14,13 +14,14 @@ from course.diagrams.geometry import load_view
 from course.diagrams.render import render_png, render_svg
 from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView, StaticFallback
+from course.widgets.diagram import DiagramView
+from course.widgets.fallback import StaticPicture
 from course.widgets.logic import QuizState, quiz_answer, quiz_labels, quiz_skip, quiz_start
 
 __all__ = ["LabelQuiz"]
 
 
-class LabelQuiz(StaticFallback, w.VBox):  # type: ignore[misc]
+class LabelQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
     """Asks for each structure in turn; immediate feedback; ``score`` counts first-try hits.
 
     Traits for notebooks and grading: ``score``, ``total``, ``finished``, ``current``

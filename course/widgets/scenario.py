@@ -12,6 +12,7 @@ from course.content.text import text, texts
 from course.safety import Assessment, Situation, assess
 from course.safety.present import describe
 from course.widgets.controls import LiveText
+from course.widgets.fallback import StaticFallback
 
 __all__ = ["ScenarioExplorer"]
 
@@ -19,7 +20,7 @@ _STYLE = {"description_width": "initial"}
 _WIDE = widgets.Layout(width="auto")
 
 
-class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
+class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
     """Set a :class:`~course.safety.Situation` with labelled controls; see decision and reasons."""
 
     def __init__(self) -> None:
@@ -86,8 +87,6 @@ class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
         label = load_content().decisions[assessment.decision.value].label
         self.announcement.html = html.escape(f"{text('scenario.decision')}: {label}")
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict):
-            bundle["text/html"] = self.block.html
-        return bundle
+    def static_html(self) -> str:
+        """The current decision and reasons as plain HTML (for HTML export)."""
+        return self.block.html

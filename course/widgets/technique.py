@@ -13,7 +13,8 @@ from course.diagrams.overlays import overlay_for, technique_views
 from course.diagrams.render import render_technique_png, render_technique_svg
 from course.diagrams.text import technique_alt_text
 from course.widgets.controls import StepNav
-from course.widgets.diagram import DiagramView, StaticFallback
+from course.widgets.diagram import DiagramView
+from course.widgets.fallback import StaticPicture
 from course.widgets.logic import routine, routine_step, technique_details_html
 
 __all__ = ["TechniqueDemo"]
@@ -29,7 +30,7 @@ _STRING_KEYS = (
 )
 
 
-class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
+class TechniqueDemo(StaticPicture, w.VBox):  # type: ignore[misc]
     """Traits: ``technique`` (id), ``view`` (one of the technique's views), ``playing``."""
 
     technique = traitlets.Unicode("effleurage")
