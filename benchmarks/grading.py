@@ -59,7 +59,7 @@ c.Execute.startup_timeout = 60
 def make_submissions(course: Path, count: int, seed: int = 6) -> dict[str, float]:
     """Write ``count`` submissions with a seeded mix of answers; returns the expected scores."""
     from course.grading.items import load_item_bank
-    from course.loader import DECISION_ORDER
+    from course.safety.decisions import DECISION_ORDER
 
     bank = load_item_bank(course, ASSIGNMENT)
     gradeables = {g.variable: g for g in bank.gradeables}
@@ -200,7 +200,7 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
     from course.grading.variant_marking import gradeables_for
     from course.grading.variant_release import variant_fingerprint
     from course.grading.variants import generate, load_variant_bank
-    from course.loader import DECISION_ORDER
+    from course.safety.decisions import DECISION_ORDER
 
     bank = load_variant_bank(course, VARIANTS)
     rng = random.Random(seed)

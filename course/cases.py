@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from course._text import text
+from course.content.text import text
+from course.display import img_tag
+from course.errors import CasesError
 
 __all__ = ["CASES_FILE", "ID_FILE", "RECORD_MIME", "Cases", "learner_key", "load_cases"]
 
@@ -30,10 +32,6 @@ CASES_FILE = "cases.json.gz"
 ID_FILE = ".ankle-course-id"
 #: The output type that records which learner's cases a notebook showed.
 RECORD_MIME = "application/vnd.ankle-course.variant+json"
-
-
-class CasesError(Exception):
-    """The cases cannot be shown (no table, unknown id, damaged file): a message to read."""
 
 
 def learner_key(assignment: str, student: str) -> str:
@@ -65,10 +63,7 @@ class Cases:
             words = text("cases.scenario", number=number, text=item["text"])
             return {"text/markdown": words, "text/plain": words.replace("**", "")}
         question = text("cases.picture", number=number, question=item["question"])
-        image = (
-            f'<img src="data:image/png;base64,{item["png"]}" alt="{html.escape(item["alt"])}" '
-            'style="max-width:100%">'
-        )
+        image = img_tag(item["png"], item["alt"])
         return {
             "text/html": f"<p>{html.escape(question).replace('**', '')}</p>{image}",
             "text/plain": f"{question.replace('**', '')}\n{item['alt']}",

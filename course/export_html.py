@@ -19,11 +19,11 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
+from course.errors import ExportError
 
-__all__ = ["export_html", "export_html_command", "static_outputs"]
+__all__ = ["export_html", "lesson_notebooks", "static_outputs"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "export_template"
@@ -36,9 +36,9 @@ def lesson_notebooks(source: Path) -> list[Path]:
 
 
 def _img_html(png: str, alt: str) -> str:
-    return (
-        f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt)}" style="max-width:100%">'
-    )
+    from course.display import img_tag
+
+    return img_tag(png, alt)
 
 
 def static_outputs(notebook: Any) -> Any:
@@ -96,19 +96,19 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
     from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
-    from course._resources import notebooks_dir
-    from course._text import text
-    from course.loader import load_content
+    from course.content.loader import load_content
+    from course.content.resources import notebooks_dir
+    from course.content.text import text
 
     source = source or notebooks_dir()
     notebooks = lesson_notebooks(source)
     if not notebooks:
-        raise FileNotFoundError(text("export.missing", path=source))
+        raise ExportError(text("export.missing", path=source))
     try:
         destination.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         problem = exc.strerror or type(exc).__name__
-        raise OSError(text("export.no_folder", path=destination, problem=problem)) from None
+        raise ExportError(text("export.no_folder", path=destination, problem=problem)) from None
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATE_DIR)]
     )
@@ -133,7 +133,7 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
                 problem = (
                     str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
                 )
-                raise RuntimeError(
+                raise ExportError(
                     text("export.failed", notebook=path.name, problem=problem)
                 ) from None
             body, _resources = exporter.from_notebook_node(
@@ -157,22 +157,3 @@ def export_html(destination: Path, source: Path | None = None, timeout: int = 12
         encoding="utf-8",
     )
     return [index, *written]
-
-
-def export_html_command(
-    directory: Annotated[Path, typer.Argument(help="Folder for the HTML files.")],
-    timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.", min=1)] = 120,
-) -> None:
-    """Render the lessons to static HTML for reading offline (diagrams as images)."""
-    from rich.console import Console
-
-    from course._text import text
-
-    try:
-        files = export_html(directory, timeout=timeout)
-    except (FileNotFoundError, RuntimeError, OSError) as exc:
-        Console(stderr=True, soft_wrap=True).print(
-            f"ankle-course: error: {exc}", markup=False, highlight=False
-        )
-        raise typer.Exit(2) from None
-    Console().print(text("export.written", count=len(files) - 1, path=directory), markup=False)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 # (label, "module:function"): each function loads and validates one kind of course data and
 # raises ValueError (naming file, record and field) when it is wrong. Imported lazily.
 VALIDATORS: tuple[tuple[str, str], ...] = (
-    ("content", "course.loader:load_content"),
-    ("anatomy names", "course.anatomy:ambiguous_names"),
-    ("lesson sections", "course._sections:all_sections"),
+    ("content", "course.content.loader:load_content"),
+    ("anatomy names", "course.content.anatomy:ambiguous_names"),
+    ("lesson sections", "course.content.sections:all_sections"),
     ("self-check questions", "course.quiz.bank:load_bank"),
     ("diagram geometry and technique overlays", "course.validate:check_diagrams"),
 )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course._resources import notebooks_dir
+from course.content.resources import notebooks_dir
 
 _MANIFEST = ".ankle-course.json"
 WORKSPACE_ENV = "ANKLE_COURSE_HOME"

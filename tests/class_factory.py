@@ -11,7 +11,7 @@ from typing import Any
 from course.grading.items import load_item_bank
 from course.grading.marking import critical_misses, mark
 from course.grading.variants import generate, is_variant_bank, load_variant_bank
-from course.loader import DECISION_ORDER
+from course.safety.decisions import DECISION_ORDER
 
 #: How much harder than average each family is (0: as hard as the learner's skill says).
 HARDER = {"injury": 0.25, "infection": 0.15, "skin-and-sensation": 0.2, "cautions": 0.1}

@@ -32,7 +32,7 @@ def _isolated_progress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of the packaged content folder."""
-    from course._resources import content_dir
+    from course.content.resources import content_dir
 
     target = tmp_path / "content"
     shutil.copytree(content_dir(), target)

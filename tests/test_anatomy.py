@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course import anatomy
+from course.content import anatomy
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_anatomy_corrections() -> None:
 def _band(view: str, structure_id: str) -> list[list[float]]:
     import yaml
 
-    from course._resources import assets_dir
+    from course.content.resources import assets_dir
 
     data = yaml.safe_load((assets_dir() / "ankle" / f"{view}.yaml").read_text(encoding="utf-8"))
     record = next(s for s in data["structures"] if s["id"] == structure_id)

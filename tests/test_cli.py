@@ -133,11 +133,14 @@ def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
 def test_validate_fails_on_broken_content(
     monkeypatch: pytest.MonkeyPatch, content_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from course import loader, validate
+    from course import validate
+    from course.content import loader
 
     (content_copy / "anatomy.yaml").write_text("schema_version: 2\n", encoding="utf-8")
     monkeypatch.setattr(loader, "load_content", lambda: loader._load(content_copy))
-    monkeypatch.setattr(validate, "VALIDATORS", (("content", "course.loader:load_content"),))
+    monkeypatch.setattr(
+        validate, "VALIDATORS", (("content", "course.content.loader:load_content"),)
+    )
     assert main(["validate"]) == 1
     captured = capsys.readouterr()
     assert "FAILED content" in captured.out

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.loader import ContentError, load_content
-from course.models import Structure
+from course.content.loader import load_content
+from course.content.models import Structure
+from course.errors import ContentError
 
 
 def _edit(path: Path, change: object) -> None:
@@ -185,7 +186,7 @@ def test_every_citation_names_a_declared_source() -> None:
 def test_lesson_sections_are_validated_like_the_rest(
     content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from course import _sections
+    from course.content import sections as _sections
 
     monkeypatch.setattr(_sections, "content_dir", lambda: content_copy)
     _sections.all_sections.cache_clear()

@@ -9,19 +9,14 @@ import matplotlib
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from course.content.loader import load_content
 from course.diagrams.draw import RC, draw_view, new_figure, visible_ids
 from course.diagrams.geometry import VIEWS, load_view
 from course.diagrams.motion import motion_svg
-from course.diagrams.overlays import (
-    draw_technique,
-    new_technique_figure,
-    render_technique_svg,
-    technique_alt_text,
-)
+from course.diagrams.overlay_draw import draw_technique, new_technique_figure
 from course.diagrams.palette import LAYERS, PRESSURE_STYLES, STYLES
-from course.diagrams.render import render_svg
-from course.diagrams.text import alt_text
-from course.loader import load_content
+from course.diagrams.render import render_svg, render_technique_svg
+from course.diagrams.text import alt_text, technique_alt_text
 
 
 def test_every_kind_differs_by_hatch_or_line_style_not_only_colour() -> None:

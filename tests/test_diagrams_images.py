@@ -14,8 +14,7 @@ import pytest
 from matplotlib.testing.compare import compare_images
 
 from course.diagrams.geometry import VIEWS
-from course.diagrams.overlays import render_technique_png
-from course.diagrams.render import render_png
+from course.diagrams.render import render_png, render_technique_png
 
 BASELINE = Path(__file__).parent / "baseline"
 TOLERANCE = 2.0  # RMS over 0-255 grey levels: small, for anti-aliasing differences only

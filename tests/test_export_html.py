@@ -12,6 +12,7 @@ import pytest
 from html_checks import external_resources, figure_alt_problems
 from kernels import this_python_kernel
 
+from course.errors import ExportError
 from course.export_html import WIDGET_VIEW, export_html, static_outputs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def test_static_outputs_drop_widget_views_and_give_images_alt_text() -> None:
 
 
 def test_no_notebooks_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="no notebooks found"):
+    with pytest.raises(ExportError, match="no notebooks found"):
         export_html(tmp_path / "out", source=tmp_path)
 
 

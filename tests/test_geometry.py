@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from course._resources import assets_dir
-from course.diagrams.geometry import VIEWS, GeometryError, load_view, parse_view
+from course.content.loader import load_content
+from course.content.resources import assets_dir
+from course.diagrams.geometry import VIEWS, load_view, parse_view
 from course.diagrams.overlays import load_overlays, overlay_for
-from course.loader import load_content
+from course.errors import GeometryError
 
 REQUIRED = {
     "tibia", "fibula", "medial_malleolus", "lateral_malleolus", "talus", "calcaneus",

@@ -16,7 +16,8 @@ from typing import Any
 import nbformat
 import pytest
 
-from course.grading import GradingError
+from course.content.loader import load_content
+from course.errors import GradingError
 from course.grading.items import (
     MASSAGE_DECISIONS,
     STOP_DECISIONS,
@@ -28,7 +29,6 @@ from course.grading.items import (
 from course.grading.keys import content_key, scenario_key, verify_keys
 from course.grading.marking import item_score, mark
 from course.grading.submission import NOT_SIMPLE, answer_variables, read_answers
-from course.loader import load_content
 from course.safety import Decision, Situation, assess
 
 REPO = Path(__file__).resolve().parent.parent
@@ -349,7 +349,7 @@ def test_the_installed_package_carries_no_item_or_key(built_wheel: Path) -> None
             needles.add(text[:60])
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "course/grading/cli.py" in names
+        assert "course/cli/grade.py" in names
         assert not [n for n in names if n.endswith((".yaml", ".yml")) and "grading" in n]
         assert not [n for n in names if "safety_scenarios" in n or "anatomy_techniques" in n]
         for name in names:

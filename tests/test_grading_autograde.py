@@ -21,8 +21,8 @@ from typing import Any
 import nbformat
 import pytest
 
+from course.content.loader import load_content
 from course.grading.items import ScenarioItem, critical_items, load_item_bank
-from course.loader import load_content
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from course.anatomy import get
 from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, decode_png, load_cases
-from course.grading import GradingError
+from course.content.anatomy import get
+from course.errors import GradingError
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
 from course.grading.variant_release import variant_fingerprint, write_cases
 from course.grading.variants import VariantBank, generate, load_variant_bank

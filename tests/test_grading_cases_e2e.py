@@ -19,8 +19,8 @@ import nbformat
 import pytest
 from kernels import this_python_kernel
 
-from course.anatomy import get
 from course.cases import RECORD_MIME
+from course.content.anatomy import get
 from course.grading.variant_marking import gradeables_for
 from course.grading.variant_release import variant_fingerprint
 from course.grading.variants import generate, load_variant_bank

@@ -10,7 +10,7 @@ import pytest
 from class_factory import class_rows
 from rich.console import Console
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.item_analysis import NO_ANSWER
 from course.grading.item_report import analysis_for, print_items, write_html
 from course.grading.items import load_item_bank

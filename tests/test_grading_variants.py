@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course.cases import RECORD_MIME
-from course.grading import GradingError
+from course.content.loader import load_content
+from course.errors import GradingError
 from course.grading.items import STOP_DECISIONS
 from course.grading.variant_marking import (
     MISMATCH,
@@ -31,7 +32,6 @@ from course.grading.variants import (
     load_variant_bank,
     scenarios,
 )
-from course.loader import load_content
 from course.safety import assess, rules
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"
@@ -277,7 +277,7 @@ def test_own_answers_score_full_marks_and_a_neighbours_score_low(bank: VariantBa
 
 
 def test_picture_answers_score_by_any_name_of_the_marked_structure(bank: VariantBank) -> None:
-    from course.anatomy import get
+    from course.content.anatomy import get
 
     cell = next(g for g in gradeables_for(bank, "alice") if g.kind == "structure")
     structure = get(str(cell.key))

@@ -200,8 +200,8 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
 
 
 def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> None:
-    from course.hub.roster import RosterError, read_roster
-    from course.hub.setup import HubSetupError
+    from course.errors import HubSetupError, RosterError
+    from course.hub.roster import read_roster
 
     clash = room.base / "clash.csv"
     clash.write_text("id\nAnn.Lee\nann lee\n", encoding="utf-8")

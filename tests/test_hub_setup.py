@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from course.cli.hub import traverse_warning
+from course.errors import HubSetupError
 from course.hub import setup as hub_setup
 from course.hub import system
-from course.hub.cli import traverse_warning
 from course.hub.setup import (
-    HubSetupError,
     HubState,
     SetupOptions,
     check_names,

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from strategies import situations
 
 from course import lesson
-from course._sections import all_sections
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.sections import all_sections
 from course.safety import Decision, Situation, assess
 
 

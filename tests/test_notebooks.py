@@ -14,8 +14,8 @@ import nbformat
 import pytest
 from kernels import this_python_kernel
 
-from course._sections import sections
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.sections import sections
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"

@@ -19,20 +19,19 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from course.content.loader import load_content
 from course.diagrams.draw import RC, kind_of
 from course.diagrams.geometry import load_view
+from course.diagrams.overlay_draw import draw_technique, new_technique_figure
 from course.diagrams.overlays import (
     HOLD_RING_MM,
     LIGHT_PRESSURE,
     arrow_head,
-    draw_technique,
     load_overlays,
-    new_technique_figure,
     stroke_runs,
     stroke_width_mm,
 )
 from course.diagrams.palette import PRESSURE_STYLES
-from course.loader import load_content
 
 CASES = [
     (technique.id, overlay.view, index)

@@ -44,8 +44,8 @@ def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Pat
         timeout=300,
     )
     code = (
-        "import course, course.safety as s; from course.loader import load_content;"
-        "from course._resources import assets_dir;"
+        "import course, course.safety as s; from course.content.loader import load_content;"
+        "from course.content.resources import assets_dir;"
         "c = load_content(); print(course.__file__);"
         "print(s.assess(s.Situation(fever=True)).decision.name); print(assets_dir().is_dir())"
     )

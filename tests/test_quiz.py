@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course.loader import ContentError, load_content
+from course.content.loader import load_content
+from course.errors import ContentError
 from course.quiz import (
     FindOnDiagram,
     MultipleSelect,

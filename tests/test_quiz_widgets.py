@@ -8,7 +8,7 @@ import pytest
 
 from course.progress import ProgressStore
 from course.quiz import OrderSteps, ScenarioDecision
-from course.quiz.widgets import QuestionCard, SelfCheck
+from course.widgets.self_check import QuestionCard, SelfCheck
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from strategies import situations
 
-from course.loader import load_content
+from course.content.loader import load_content
 from course.safety import Assessment, Decision, Reason, Situation, assess
 
 D = Decision

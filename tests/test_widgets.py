@@ -9,8 +9,8 @@ from importlib.resources import files
 import pytest
 from html_checks import figure_alt_problems
 
+from course.content.loader import load_content
 from course.diagrams import render
-from course.loader import load_content
 from course.widgets import AnkleExplorer, LabelQuiz, RangeOfMotion, TechniqueDemo
 from course.widgets.logic import (
     motion_valuetext,

@@ -25,7 +25,7 @@ APP_NOTEBOOK = Path(__file__).resolve().parent / "explorer.ipynb"
 
 def notice() -> Any:
     """The course's "education, not diagnosis" notice, as Markdown for the page."""
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     markdown = import_module("IPython.display").Markdown
     return markdown(f"**{load_content().disclaimer}**")

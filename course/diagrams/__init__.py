@@ -6,10 +6,10 @@ words, and draw a technique overlay. Everything else lives in the submodules.
 
 from course.diagrams.draw import draw_view
 from course.diagrams.geometry import VIEWS, load_view
-from course.diagrams.overlays import draw_technique, technique_alt_text
+from course.diagrams.overlay_draw import draw_technique
 from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png, render_svg
-from course.diagrams.text import alt_text
+from course.diagrams.text import alt_text, technique_alt_text
 
 __all__ = [
     "LAYERS",

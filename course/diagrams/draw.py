@@ -53,14 +53,14 @@ RC: Any = {
 
 @cache
 def kind_of(structure_id: str) -> str:
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     return load_content().structures[structure_id].kind
 
 
 @cache
 def name_of(structure_id: str) -> str:
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     return load_content().structures[structure_id].name
 

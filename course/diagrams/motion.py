@@ -14,9 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Arc
 from matplotlib.transforms import Affine2D
 
+from course.content.text import ui_text
 from course.diagrams.draw import RC, draw_view, new_figure
 from course.diagrams.geometry import MotionSpec, load_view
-from course.diagrams.text import ui_text
 
 __all__ = ["MOTION_VIEWS", "TYPICAL", "draw_motion", "motion_png", "motion_svg"]
 

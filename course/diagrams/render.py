@@ -16,15 +16,24 @@ import matplotlib
 
 from course.diagrams.draw import RC, LabelMode, check_layers, draw_view, kind_of, new_figure
 from course.diagrams.geometry import check_view, load_view
-from course.diagrams.text import alt_text
+from course.diagrams.overlay_draw import draw_technique, new_technique_figure
+from course.diagrams.overlays import overlay_for
+from course.diagrams.text import alt_text, technique_alt_text
 
-__all__ = ["clear_caches", "render_png", "render_svg", "svg_cache_info"]
+__all__ = [
+    "clear_caches",
+    "render_png",
+    "render_svg",
+    "render_technique_png",
+    "render_technique_svg",
+    "svg_cache_info",
+]
 
 _METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
 def _name(sid: str) -> str:
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     return load_content().structures[sid].name
 
@@ -104,6 +113,39 @@ def _png(
     with matplotlib.rc_context(RC):
         fig, ax = new_figure(view, dpi=dpi)
         draw_view(ax, view, layers, highlighted, labels)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+# --- technique drawings ------------------------------------------------------------------
+def render_technique_svg(technique_id: str, view: str | None = None) -> str:
+    """SVG of a technique drawing (cached per technique and view)."""
+    return _technique_svg(technique_id, overlay_for(technique_id, view).view)
+
+
+@lru_cache(maxsize=32)
+def _technique_svg(technique_id: str, view: str) -> str:
+    with matplotlib.rc_context(RC):
+        fig, ax = new_technique_figure(view, dpi=72)
+        artists = draw_technique(ax, technique_id, view)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = annotate_svg(buffer.getvalue(), artists["view"].ids, view, artists["view"].layers)
+    # The technique alt text replaces the plain view description.
+    alt = html.escape(technique_alt_text(technique_id, view))
+    return re.sub(r"<desc>.*?</desc>", lambda _m: f"<desc>{alt}</desc>", svg, count=1, flags=re.S)
+
+
+def render_technique_png(technique_id: str, view: str | None = None, dpi: float = 100) -> bytes:
+    return _technique_png(technique_id, overlay_for(technique_id, view).view, dpi)
+
+
+@lru_cache(maxsize=16)
+def _technique_png(technique_id: str, view: str, dpi: float) -> bytes:
+    with matplotlib.rc_context(RC):
+        fig, ax = new_technique_figure(view, dpi=dpi)
+        draw_technique(ax, technique_id, view)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()

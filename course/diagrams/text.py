@@ -6,21 +6,17 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from course._text import file_text
+from course.content.text import ui_text
 from course.diagrams.draw import check_layers, check_structures, kind_of, visible_ids
 from course.diagrams.geometry import load_view
+from course.diagrams.overlays import emphasis, overlay_for, technique_of
 from course.diagrams.palette import LAYERS, layer_of
 
-__all__ = ["alt_text", "describe_structure", "ui_text"]
-
-
-def ui_text(key: str, **values: object) -> str:
-    """The string at dotted ``key`` in ``ui.yaml``, formatted with ``values``."""
-    return file_text("ui.yaml", key, **values)
+__all__ = ["alt_text", "describe_structure", "technique_alt_text"]
 
 
 def _structure(sid: str) -> Any:
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     return load_content().structures[sid]
 
@@ -72,4 +68,43 @@ def _base_alt_text(view: str, chosen: tuple[str, ...]) -> str:
         parts.append(ui_text("alt.counts", count=len(ids), groups=" ".join(groups)))
     else:
         parts.append(ui_text("alt.none"))
+    return " ".join(parts)
+
+
+def technique_alt_text(technique_id: str, view: str | None = None) -> str:
+    """Words for the technique drawing, generated from the technique record and overlay."""
+    technique = technique_of(technique_id)
+    overlay = overlay_for(technique_id, view)
+    geometry = load_view(overlay.view)
+    work, avoid, zones = emphasis(technique, geometry)
+    from course.content.loader import load_content
+
+    names = load_content().structures
+    parts = [
+        f"{technique.name}: {geometry.title}.",
+        f"{ui_text('technique.hand')}: {ui_text(f'hand_parts.{technique.hand_part}')}.",
+        f"{ui_text('technique.direction')}: {ui_text(f'directions.{technique.direction}')}.",
+        f"{ui_text('technique.pressure')}: {ui_text(f'pressures.{technique.pressure}')}.",
+    ]
+    if technique.repetitions:
+        parts.append(f"{ui_text('technique.repetitions')}: {technique.repetitions}.")
+    if technique.hold_seconds:
+        low, high = technique.hold_seconds
+        parts.append(
+            f"{ui_text('technique.hold')}: {ui_text('technique.hold_range', low=low, high=high)}."
+        )
+    if work:
+        parts.append("; ".join(names[sid].name for sid in work) + ".")
+    never_on = [s for s in avoid if kind_of(s) != "caution_zone"]
+    light = [s for s in [*avoid, *zones] if kind_of(s) == "caution_zone"]
+    if never_on:
+        parts.append(
+            f"{ui_text('technique.avoid')}: " + "; ".join(names[s].name for s in never_on) + "."
+        )
+    if light:
+        parts.append("; ".join(names[s].name for s in light) + ".")
+    if any(stroke.light_in for stroke in overlay.strokes):
+        parts.append(ui_text("technique.light_stroke_alt"))
+    if technique.cautions:
+        parts.append(f"{ui_text('technique.cautions')}: {' '.join(technique.cautions)}")
     return " ".join(parts)

@@ -7,8 +7,6 @@ Importing this package is light; nbgrader and jupyter are imported only where th
 
 from __future__ import annotations
 
+from course.errors import GradingError
+
 __all__ = ["GradingError"]
-
-
-class GradingError(Exception):
-    """An expected problem (bad course directory, unknown assignment, ...): one-line message."""

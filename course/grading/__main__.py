@@ -1,5 +1,5 @@
 """``python -m course.grading``: the ``ankle-course grade`` commands."""
 
-from course.grading.cli import app
+from course.cli.grade import app
 
 app(prog_name="ankle-course grade")

@@ -21,7 +21,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.course import Course
 
 
@@ -106,7 +106,7 @@ def autograde(
         raise GradingError(f"--jobs must be at least 1, not {jobs}")
     course.check_assignment(assignment)
     from course.grading import engine
-    from course.grading.preprocessors import bank_of
+    from course.grading.files import bank_of
     from course.grading.record import fingerprint
 
     bank_of(course.root, assignment)  # a broken item bank stops here, before any work

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from course.grading import GradingError
+from course.errors import GradingError
 
 RESULT_FILE = ".ankle-grading.json"
 

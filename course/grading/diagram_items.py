@@ -18,7 +18,7 @@ def names_structure(answer: Any, structure_id: str) -> bool:
     """True when ``answer`` is text that ``course.anatomy.find()`` resolves to the structure."""
     if not isinstance(answer, str):
         return False
-    from course.anatomy import find
+    from course.content.anatomy import find
 
     try:
         return find(answer).id == structure_id
@@ -83,8 +83,8 @@ def _small_png(png: bytes) -> bytes:
 
 
 def _where(view: str, structure: str) -> str:
+    from course.content.text import ui_text
     from course.diagrams.geometry import load_view
-    from course.diagrams.text import ui_text
 
     geometry = load_view(view)
     xmin, xmax, ymin, ymax = geometry.extent
@@ -103,14 +103,14 @@ def _where(view: str, structure: str) -> str:
 def question_alt_text(view: str, layers: Iterable[str], structure: str) -> str:
     """The picture's text alternative: the view, the structures it shows, and where the marked
     one lies (in thirds of the drawing), without naming or describing it."""
+    from course.content.text import ui_text
     from course.diagrams import alt_text
-    from course.diagrams.text import ui_text
 
     return f"{alt_text(view, tuple(layers))} {ui_text('alt.marked', where=_where(view, structure))}"
 
 
 def question_text() -> str:
     """The question under the picture."""
-    from course.diagrams.text import ui_text
+    from course.content.text import ui_text
 
     return ui_text("alt.marked_question")

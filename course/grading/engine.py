@@ -31,7 +31,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets.config import Config
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.preprocessors import RecordResult
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.autograde import read_result
 from course.grading.banks import critical_of, load_bank
 from course.grading.course import Course
@@ -189,7 +189,8 @@ def read_roster(path: Path) -> list[RosterEntry]:
 def match_roster(entries: list[RosterEntry], student: str) -> RosterEntry | None:
     """The roster row of an nbgrader student id: the same id, or the hub's account name for it
     (an account prefix such as ``ac_`` and the id folded to ``a-z0-9_``)."""
-    from course.hub.roster import RosterError, safe_name
+    from course.errors import RosterError
+    from course.hub.roster import safe_name
 
     for entry in entries:
         if entry.roster_id == student:

@@ -2,8 +2,9 @@
 
 Nothing here reads a notebook's test cells, so no hidden test can reach a learner: the pages
 show, per item, the learner's answer, the right answer, and the rule with the guide's words
-(from ``course.loader.load_content().rules``). Pages go to ``feedback/<student>/<assignment>/``
-(nbgrader's layout), so ``nbgrader release_feedback`` can hand them out.
+(from ``course.content.loader.load_content().rules``). Pages go to
+``feedback/<student>/<assignment>/`` (nbgrader's layout), so ``nbgrader release_feedback``
+can hand them out.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.banks import load_bank
 from course.grading.course import Course
 from course.grading.items import (
@@ -24,7 +25,7 @@ from course.grading.items import (
 )
 from course.grading.submission import NOT_SIMPLE
 from course.grading.variants import VariantBank
-from course.loader import DECISION_ORDER
+from course.safety.decisions import DECISION_ORDER
 
 
 def _show(value: Any) -> str:
@@ -42,7 +43,7 @@ def _points(scores: dict[str, float | None], maxima: dict[str, float], ids: list
 
 
 def _fired(situation: Any) -> list[dict[str, str]]:
-    from course.loader import load_content
+    from course.content.loader import load_content
     from course.safety import assess
 
     rules = {rule.id: rule for rule in load_content().rules}
@@ -63,7 +64,7 @@ def variant_item_views(
     maxima: dict[str, float],
 ) -> list[dict[str, Any]]:
     """The feedback items of a variant assessment: the learner's own stories and keys."""
-    from course.anatomy import get
+    from course.content.anatomy import get
     from course.grading.diagram_items import question_text
     from course.grading.variants import generate
 
@@ -121,7 +122,7 @@ def item_views(
     maxima: dict[str, float],
 ) -> list[dict[str, Any]]:
     """What the feedback page shows for each item."""
-    from course.loader import load_content
+    from course.content.loader import load_content
     from course.safety import Situation, assess
 
     if isinstance(bank, VariantBank):
@@ -202,7 +203,7 @@ def render(
     with_answers: bool = False,
 ) -> str:
     """The HTML feedback page of one learner."""
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     template = _environment().get_template("feedback.html.j2")
     return str(

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.item_analysis import (
     Analysis,
     analyse,
@@ -29,7 +29,7 @@ def analysis_for(course_dir: Path, assignment: str, rows: Sequence[Mapping[str, 
     variant assessment (each learner's variant regenerated from their id)."""
     from course.grading.items import ScenarioItem, load_item_bank
     from course.grading.variants import is_variant_bank, load_variant_bank
-    from course.loader import DECISION_ORDER
+    from course.safety.decisions import DECISION_ORDER
 
     graded = [r for r in rows if r.get("status") in ("graded", "flagged", "tampered")]
     if is_variant_bank(course_dir, assignment):
@@ -98,8 +98,9 @@ def print_items(analysis: Analysis, console: Console) -> None:
 
 def write_html(analysis: Analysis, directory: Path) -> Path:
     """Write ``directory/index.html`` and its three figures; returns the page's path."""
+    from course.content.loader import load_content
     from course.grading.item_figures import confusion_matrix, percent_right, score_distribution
-    from course.loader import DECISION_ORDER, load_content
+    from course.safety.decisions import DECISION_ORDER
 
     try:
         directory.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.safety import Decision
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z][0-9]{2}$")]
@@ -184,7 +184,7 @@ def answer_options(bank: Any, gradeable: Gradeable) -> tuple[Any, ...]:
     if gradeable.kind == "refer":
         return (True, False)
     if gradeable.kind == "decision":
-        from course.loader import load_content
+        from course.content.loader import load_content
 
         return tuple(load_content().decisions)
     if gradeable.kind == "structure":
@@ -223,7 +223,7 @@ def critical_items(bank: ItemBank) -> frozenset[str]:
     (a decision above REFER: STOP, DO_NOT_MASSAGE, SEEK_URGENT_CARE), or a red flag fires."""
     if not bank.is_scenario:
         return frozenset()
-    from course.loader import load_content
+    from course.content.loader import load_content
     from course.safety import Situation, assess
 
     red = {rule.id for rule in load_content().rules if rule.red_flag}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.items import ChoiceItem, ItemBank, ScenarioItem
 
 
@@ -25,7 +25,7 @@ def content_key(item: ChoiceItem) -> str | None:
     spec: dict[str, Any] | None = item.from_content
     if spec is None:
         return None
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     content = load_content()
     if "technique_order" in spec:

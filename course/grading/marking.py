@@ -66,7 +66,7 @@ def item_score(gradeable: Gradeable, answer: Any, max_score: float) -> float:
 
     ``max_score`` when the literal answer has the key's type and equals it (what the hidden
     test ``type(q) is str and q == KEY`` / ``q is True`` checks for a literal), else 0. A
-    picture question (kind ``structure``) scores with any name ``course.anatomy.find()``
+    picture question (kind ``structure``) scores with any name ``course.content.anatomy.find()``
     resolves to the marked structure.
     """
     if gradeable.kind == "structure":

@@ -29,74 +29,27 @@ from __future__ import annotations
 
 import html
 import json
-import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from course.grading import GradingError
-from course.grading.banks import AnyBank, load_bank
-from course.grading.items import ItemBank, answer_options, critical_items
+from course.errors import GradingError
+from course.grading.files import (
+    META,
+    bank_of,
+    course_root,
+    released_notebook,
+)
+from course.grading.items import ItemBank, answer_options
 from course.grading.marking import answer_key, item_score
+from course.grading.record import record
 from course.grading.submission import answer_variables, inspect, read_answers
 from course.grading.wellformed import form_problem
 
-#: Where the sanitize pass leaves what it found, for the autograde pass.
-META = "ankle_course"
 #: Error name of a test cell whose answer does not match the key (formgrader shows it).
 WRONG = "IncorrectAnswer"
-
-
-def course_root(config: Any) -> Path:
-    """The course directory of an nbgrader configuration (its ``CourseDirectory.root``)."""
-    from nbgrader.coursedir import CourseDirectory
-
-    return Path(CourseDirectory(config=config).root).resolve()
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-@lru_cache(maxsize=16)
-def _bank(path: Path, mtime: int) -> tuple[AnyBank, frozenset[str]]:
-    del mtime  # part of the cache key: an edited item bank is read again
-    bank = load_bank(path.parent.parent, path.stem)
-    return bank, critical_items(bank) if isinstance(bank, ItemBank) else frozenset()
-
-
-def bank_of(root: Path, assignment: str) -> tuple[AnyBank, frozenset[str]]:
-    """The item bank of ``assignment`` and its critical items (cached while unchanged; a
-    variant bank's critical items are each learner's: ``banks.critical_of``)."""
-    path = root / "source" / f"{assignment}.yaml"
-    return _bank(path, _mtime(path))
-
-
-@lru_cache(maxsize=16)
-def _released(path: Path, mtime: int) -> Any:
-    del mtime
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        raise GradingError(
-            f"{path} is missing: release the assignment first (`ankle-course grade release`)"
-        ) from None
-    return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
-
-
-def released_notebook(root: Path, assignment: str, notebook: str) -> Any:
-    """The released version of a notebook, which every submission is compared with.
-
-    Cached while the file is unchanged: callers must not modify it (``inspect`` copies it).
-    """
-    path = root / "release" / assignment / f"{notebook}.ipynb"
-    return _released(path, _mtime(path))
 
 
 def _jsonable(value: Any) -> Any:
@@ -186,7 +139,7 @@ class MarkAnswers(NbGraderPreprocessor):  # type: ignore[misc]
                 )
             value = answers.get(gradeable.variable)
             problem = form_problem(gradeable.variable, value, answer_options(bank, gradeable))
-            from course._text import text
+            from course.content.text import text
 
             cell.outputs = [_stream(problem or text("graded.well_formed", name=gradeable.variable))]
             points = float(meta.get("points", gradeable.points))
@@ -202,8 +155,6 @@ class RecordResult(NbGraderPreprocessor):  # type: ignore[misc]
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         from nbgrader.api import Gradebook
         from nbgrader.coursedir import CourseDirectory
-
-        from course.grading.record import record
 
         info = resources["nbgrader"]
         course_id = CourseDirectory(config=self.config).course_id
@@ -230,8 +181,8 @@ class CourseVerdict(NbGraderPreprocessor):  # type: ignore[misc]
 
 def verdict_markdown(result: dict[str, Any] | None) -> str:
     """The feedback's first cell: passed or not, points, critical misses, the disclaimer."""
-    from course._text import text
-    from course.loader import load_content
+    from course.content.loader import load_content
+    from course.content.text import text
 
     lines = [f"## {text('graded.verdict_title')}", ""]
     if result is None or result.get("status") in ("invalid", "error"):
@@ -254,17 +205,3 @@ def verdict_markdown(result: dict[str, Any] | None) -> str:
             lines += ["", html.escape(notes)]
     lines += ["", f"*{html.escape(load_content().disclaimer)}*"]
     return "\n".join(lines)
-
-
-def result_path(resources: Any) -> Path:
-    """The result file of the notebook being converted (beside the autograded notebook)."""
-    from course.grading.course import RESULT_FILE
-
-    return Path(resources["metadata"]["path"]) / RESULT_FILE
-
-
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)

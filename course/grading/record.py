@@ -19,8 +19,8 @@ from typing import Any
 from nbgrader import utils
 
 from course.grading.banks import critical_of
+from course.grading.files import META, bank_of, course_root, write_json_atomic
 from course.grading.marking import GRADED, mark
-from course.grading.preprocessors import META, bank_of, course_root, write_json_atomic
 from course.grading.submission import NOT_SIMPLE
 from course.grading.variant_marking import MISMATCH
 
@@ -45,7 +45,7 @@ def status_of(tampered: list[str], problems: list[str]) -> str:
 def _comments(
     nb: Any, bank: Any, misses: tuple[str, ...], answers: dict[str, Any]
 ) -> dict[str, Any]:
-    from course._text import text
+    from course.content.text import text
 
     by_cell: dict[str, list[str]] = {}
     for g in bank.gradeables:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.course import Course
 from course.grading.items import load_item_bank
 from course.grading.keys import verify_keys

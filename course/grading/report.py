@@ -32,7 +32,7 @@ def refusal_lines(course: Course, assignment: str) -> list[str]:
 
 def report(course: Course, assignment: str, console: Console) -> list[dict[str, Any]]:
     """Print the status table of ``assignment``; returns its rows."""
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     rows = collect(course, assignment)
     table = Table(title=f"{assignment}: {len(rows)} learners")

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from course.grading import GradingError
+from course.errors import SandboxUnavailableError
 
 _HERE = Path(__file__).resolve().parent
 _LAUNCHER = _HERE / "_sandbox_launch.py"
@@ -50,10 +50,6 @@ _RUNNER = _HERE / "_sandbox_runner.py"
 _UID_RANGE = (1 << 30, (1 << 31) - 2)
 _META = "ankle_course"  # the submission's problems, as the marking preprocessors keep them
 _NAMESPACES = ("--net", "--mount", "--pid", "--ipc", "--uts", "--fork", "--kill-child")
-
-
-class SandboxUnavailableError(GradingError):
-    """The sandbox cannot run on this machine (not root, not Linux, no util-linux): nothing ran."""
 
 
 @dataclass(frozen=True)

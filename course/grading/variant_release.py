@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from course.cases import CASES_FILE, learner_key
-from course.grading import GradingError
+from course.errors import GradingError
 from course.grading.variants import VariantBank, VariantItem, generate
 
 __all__ = ["pack", "variant_fingerprint", "write_cases"]

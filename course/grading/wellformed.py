@@ -15,25 +15,17 @@ from __future__ import annotations
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
 
-from course._text import text
+from course.content.text import text
+from course.errors import AnswerError
 from course.grading.submission import NOT_SIMPLE, read_cell
+
+__all__ = ["AnswerCheck", "AnswerError", "form_problem"]
 
 Options = Sequence[Any]
 
-#: The options of a picture question: any name ``course.anatomy.find()`` resolves is well
+#: The options of a picture question: any name ``course.content.anatomy.find()`` resolves is well
 #: formed (whether it names the *marked* structure is never said).
 STRUCTURE_NAME: tuple[str] = ("<any name of a structure of the course>",)
-
-
-class AnswerError(Exception):
-    """An answer that is missing, not a valid name or not a plain literal (never: wrong)."""
-
-    def _render_traceback_(self) -> list[str]:
-        """What IPython (and so ``nbgrader validate``) shows: the message, no traceback,
-        wrapped so nbgrader's 90-column report never cuts it."""
-        import textwrap
-
-        return textwrap.wrap(f"{type(self).__name__}: {self}", width=80)
 
 
 def _is_bool_options(options: Options) -> bool:
@@ -70,7 +62,7 @@ def form_problem(name: str, value: Any, options: Options) -> str | None:
 
 def _structure_problem(name: str, value: Any) -> str | None:
     """None when ``value`` names a structure of the course (any one), else why not."""
-    from course.anatomy import find
+    from course.content.anatomy import find
 
     if not isinstance(value, str):
         return text("graded.not_structure", name=name, problem=f"{value!r} is not a name")

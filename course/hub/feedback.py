@@ -14,11 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course.errors import FeedbackError
+
 _KEYS = ("timestamp.txt", "submission_secret.txt")
-
-
-class FeedbackError(RuntimeError):
-    """Feedback could not be released; the message says why."""
 
 
 def prepare_feedback(course_dir: Path, assignment: str) -> list[str]:

@@ -14,12 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.errors import RosterError
+
 MAX_NAME = 32
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
-
-
-class RosterError(ValueError):
-    """A problem with the roster file; the message names the file and the row."""
 
 
 @dataclass(frozen=True)

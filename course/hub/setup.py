@@ -24,19 +24,16 @@ fails, what this run made is removed again (teardown removes the rest).
 from __future__ import annotations
 
 import copy
-import importlib.util
 import os
-import pwd
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
-import sysconfig
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from course.errors import HubSetupError, RosterError
 from course.hub import system
 from course.hub.config import (
     ADMIN_SERVICE,
@@ -49,11 +46,19 @@ from course.hub.config import (
     write_settings,
     write_user_configs,
 )
-from course.hub.roster import Learner, RosterError, check_prefix, gradebook_csv, read_roster
+from course.hub.folders import (
+    check_folders,
+    close_to_others,
+    course_private_paths,
+    default_course_source,
+    folder_problem,
+    make_dir,
+    runtime_paths,
+)
+from course.hub.roster import Learner, check_prefix, gradebook_csv, read_roster
 from course.hub.state import (
     PASSWORDS_FILE,
     STATE_FILE,
-    HubSetupError,
     HubState,
     TeardownReport,
     forget_passwords,
@@ -103,9 +108,6 @@ _GENERATED = (
     "__pycache__",
     ".ipynb_checkpoints",
 )
-# in the course folder setup copies from: answer keys, hidden tests, grades, learners' work
-_PRIVATE_IN_SOURCE = ("source", "submitted", "autograded", "feedback", "refused")
-_PRIVATE_SUFFIXES = (".db", ".db-journal", ".db-wal", ".db-shm", ".sqlite")
 
 
 @dataclass(frozen=True)
@@ -133,111 +135,6 @@ class SetupReport:
     # for each new traverse grant: the names inside that other users may open by path
     exposed: dict[str, list[str]] = field(default_factory=dict)
     closed: list[str] = field(default_factory=list)
-
-
-def _runtime_paths() -> list[Path]:
-    """What a learner's server must reach: the interpreter, the environment, the packages."""
-    paths = [
-        Path(sys.executable),
-        Path(sys.executable).resolve(),
-        Path(sys.prefix),
-        Path(sys.base_prefix),
-        Path(sysconfig.get_paths()["purelib"]),
-        Path(sysconfig.get_paths()["stdlib"]),
-    ]
-    for package in ("course", "nbgrader", "jupyterhub", "jupyterlab"):
-        spec = importlib.util.find_spec(package)
-        if spec is not None and spec.submodule_search_locations:
-            paths.extend(Path(p) for p in spec.submodule_search_locations)
-    return paths
-
-
-def _default_course_source() -> Path:
-    """The course's nbgrader folder: ``grading/`` in a checkout (beside the package)."""
-    spec = importlib.util.find_spec("course")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
-        raise HubSetupError("cannot locate the course package")
-    candidate = Path(next(iter(spec.submodule_search_locations))).parent / "grading"
-    if not (candidate / "source").is_dir():
-        raise HubSetupError(
-            "no course folder found beside the package; pass --course-dir (the nbgrader course "
-            "folder with source/ and nbgrader_config.py)"
-        )
-    return candidate
-
-
-def course_private_paths(source: Path) -> list[Path]:
-    """What must stay closed to learners in the course folder setup copies from.
-
-    ``source/`` (item data with the answer keys, source notebooks with hidden tests), the
-    gradebook files, nbgrader's folders of learners' work and, when the folder is in a git
-    checkout, the checkout's ``.git`` (the keys are in its history). Only existing paths,
-    never symlinks.
-    """
-    candidates = [source / name for name in _PRIVATE_IN_SOURCE]
-    candidates += sorted(p for p in source.iterdir() if p.name.endswith(_PRIVATE_SUFFIXES))
-    repo = next((d for d in [source, *source.parents] if os.path.lexists(d / ".git")), None)
-    if repo is not None:
-        candidates.append(repo / ".git")
-    return [p for p in candidates if os.path.lexists(p) and not p.is_symlink()]
-
-
-def close_to_others(paths: list[Path], state: HubState) -> list[str]:
-    """``chmod o-rwx`` each path that others may use; record its mode for teardown."""
-    closed = []
-    for path in paths:
-        mode = stat.S_IMODE(os.lstat(path).st_mode)
-        if mode & 0o007:
-            state.closed_modes.setdefault(str(path), mode)
-            os.chmod(path, mode & ~0o007)
-            closed.append(str(path))
-    return closed
-
-
-def folder_problem(path: Path, mode: int, uid: int | None = None) -> str | None:
-    """Why an existing folder that setup did not create cannot be used as it is (or None).
-
-    Setup never changes the mode of a folder it did not create: it must already be right.
-    """
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        return None
-    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-        return f"{path} exists and is not a folder (or is a symlink); choose another path"
-    current = stat.S_IMODE(info.st_mode)
-    owner = "" if uid is None else f" owned by {pwd.getpwuid(uid).pw_name}"
-    if current != mode or (uid is not None and info.st_uid != uid):
-        return (
-            f"{path} already exists with mode {current:04o}; setup changes only folders it "
-            f"creates and this one needs mode {mode:04o}{owner}: choose a new folder, or set "
-            f"it yourself (chmod {mode:04o} {path})"
-        )
-    return None
-
-
-def _make_folders(path: Path, state: HubState) -> None:
-    """Create ``path`` and any missing parents, recording each one created."""
-    missing = [p for p in [path, *path.parents] if not os.path.lexists(p)]
-    for folder in reversed(missing):
-        folder.mkdir()
-        state.created_paths.append(str(folder))
-
-
-def _mkdir(path: Path, mode: int, state: HubState, *, owner: str | None = None) -> None:
-    """Create ``path`` (recording it) with ``mode`` and ``owner``; an existing folder that this
-    setup did not create is used only if it already has them."""
-    if os.path.lexists(path) and str(path) not in state.created_paths:
-        uid = pwd.getpwnam(owner or "root").pw_uid
-        problem = folder_problem(path, mode, uid)
-        if problem:
-            raise HubSetupError(problem)
-        return
-    _make_folders(path, state)
-    if owner is not None:
-        entry = pwd.getpwnam(owner)
-        os.chown(path, entry.pw_uid, entry.pw_gid)
-    os.chmod(path, mode)
 
 
 def check_names(
@@ -280,28 +177,6 @@ def check_names(
         )
 
 
-def _check_folders(state: HubState, hub_dir: Path) -> None:
-    """Refuse before anything is created if an existing folder setup would use is not right."""
-    paths = hub_paths(hub_dir)
-    exchange = Path(state.exchange_root)
-    for path, mode in (
-        (hub_dir, 0o755),
-        (paths["secrets"], 0o700),
-        (paths["runtime"], 0o700),
-        (exchange, 0o1777),
-    ):
-        if str(path) not in state.created_paths:
-            problem = folder_problem(path, mode, 0)
-            if problem:
-                raise HubSetupError(problem)
-    course = exchange / state.course_id
-    if os.path.lexists(course) and str(course) not in state.created_paths:
-        raise HubSetupError(
-            f"{course} already exists and was not created by this setup (another class?); "
-            "choose another --course-id or --exchange"
-        )
-
-
 def _learner(record: dict[str, str]) -> Learner:
     return Learner(
         roster_id=record["roster_id"],
@@ -316,14 +191,14 @@ def _setup_exchange(state: HubState) -> None:
     root = Path(state.exchange_root)
     # like /tmp: anyone may write (nbgrader checks this), nobody may remove others' entries;
     # an existing folder is used only when it already is so (never made world-writable here)
-    _mkdir(root, 0o1777, state)
+    make_dir(root, 0o1777, state)
     course = root / state.course_id
-    _mkdir(course, 0o755, state, owner=state.instructor)
-    _mkdir(course / "outbound", 0o755, state, owner=state.instructor)
+    make_dir(course, 0o755, state, owner=state.instructor)
+    make_dir(course / "outbound", 0o755, state, owner=state.instructor)
     # learners may add submissions but not list them; new entries get the instructor's group;
     # sticky (like /tmp): nobody renames or removes an entry of someone else
-    _mkdir(course / "inbound", INBOUND_MODE, state, owner=state.instructor)
-    _mkdir(course / "feedback", 0o711, state, owner=state.instructor)
+    make_dir(course / "inbound", INBOUND_MODE, state, owner=state.instructor)
+    make_dir(course / "feedback", 0o711, state, owner=state.instructor)
 
 
 def _setup_course_dir(state: HubState, source: Path, learners: list[Learner]) -> None:
@@ -374,7 +249,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         learners = read_roster(options.roster, prefix)
     except RosterError as exc:
         raise HubSetupError(str(exc)) from None
-    source = (options.course_source or _default_course_source()).resolve()
+    source = (options.course_source or default_course_source()).resolve()
     if not (source / "source").is_dir():
         raise HubSetupError(f"{source} is not an nbgrader course folder (no source/ inside)")
     hub_dir = options.hub_dir.resolve()
@@ -407,7 +282,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
             raise HubSetupError(
                 f"{origin}: {home_base / name} already exists; it would become a home"
             )
-    _check_folders(state, hub_dir)
+    check_folders(state, hub_dir)
 
     before = copy.deepcopy(state)
     new_users: list[str] = []
@@ -416,15 +291,15 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     closed: list[str] = []
     paths = hub_paths(hub_dir)
     try:
-        _mkdir(hub_dir, 0o755, state)
+        make_dir(hub_dir, 0o755, state)
         save_state(state)
         # the answer keys and the gradebook in the folder we copy from: learners are local users
         closed = close_to_others(course_private_paths(source), state)
         for name in ("secrets", "runtime"):
-            _mkdir(paths[name], 0o700, state)
+            make_dir(paths[name], 0o700, state)
         save_state(state)
         if not home_base.exists():
-            _mkdir(home_base, 0o755, state)
+            make_dir(home_base, 0o755, state)
         if state.hub_group not in state.created_groups:
             system.create_group(state.hub_group)
             state.created_groups.append(state.hub_group)
@@ -452,7 +327,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         save_state(state)
 
         hub_gid = system.grp_gid(state.hub_group)
-        reachable = [*_runtime_paths(), Path(state.exchange_root).parent, home_base]
+        reachable = [*runtime_paths(), Path(state.exchange_root).parent, home_base]
         for folder in system.needs_traverse(reachable):
             if str(folder) not in state.traverse_grants:
                 system.grant_traverse(folder, hub_gid)
@@ -464,7 +339,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         all_learners = [_learner(record) for record in state.learners]
         _setup_course_dir(state, source, all_learners)
         write_user_configs(state, all_learners)
-        _mkdir(role_folder(state), 0o755, state)
+        make_dir(role_folder(state), 0o755, state)
         write_learner_role(state)
         write_secrets(state, options.db_url)
         write_settings(state, options.authenticator)

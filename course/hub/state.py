@@ -15,15 +15,12 @@ import shutil
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from course.errors import HubSetupError
 from course.hub import system
 
 STATE_FILE = "state.json"
 SETTINGS_FILE = "hub.json"
 PASSWORDS_FILE = "initial-passwords.csv"
-
-
-class HubSetupError(RuntimeError):
-    """An expected problem during setup or teardown (printed as one line)."""
 
 
 @dataclass

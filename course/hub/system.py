@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from course.errors import HubSystemError as HubSystemError  # re-export: system.HubSystemError
+
 _ACL_XATTR = "system.posix_acl_access"
 _ACL_VERSION = 2
 _ACL_USER_OBJ, _ACL_USER, _ACL_GROUP_OBJ, _ACL_GROUP, _ACL_MASK, _ACL_OTHER = (
@@ -39,10 +41,6 @@ _ACL_LOCK_NAME = "acl.lock"
 # does not use the login shell (the per-user server configuration names bash).
 NOLOGIN_SHELL = "/usr/sbin/nologin"
 _AclEntry = tuple[int, int, int]  # (tag, perm, id)
-
-
-class HubSystemError(RuntimeError):
-    """A system command failed; the message names the command and its error output."""
 
 
 def run(command: list[str], *, stdin: str | None = None) -> str:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
         ProgressWarning,
         default_path,
     )
-    from course.progress.widget import ProgressSummary
+    from course.widgets.progress import ProgressSummary
 
 _FROM_STORE = frozenset(
     {"ENV_VAR", "Attempt", "LessonProgress", "ProgressStore", "ProgressWarning", "default_path"}
@@ -37,7 +37,7 @@ __all__ = [
 
 def summary() -> Any:
     """A :class:`ProgressSummary` widget of the default progress file."""
-    from course.progress.widget import ProgressSummary
+    from course.widgets.progress import ProgressSummary
 
     return ProgressSummary()
 
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(store, name)
     if name == "ProgressSummary":
-        from course.progress.widget import ProgressSummary
+        from course.widgets.progress import ProgressSummary
 
         return ProgressSummary
     raise AttributeError(f"module 'course.progress' has no attribute {name!r}")

@@ -21,9 +21,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from course._sections import section, sections
-from course._text import text
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.sections import section, sections
+from course.content.text import text
 
 __all__ = [
     "ENV_VAR",

@@ -47,6 +47,6 @@ def questions(lesson_id: str) -> tuple[Question, ...]:
 
 def self_check(lesson_id: str) -> Any:
     """The lesson's self-check widget; every answer is recorded in your progress file."""
-    from course.quiz.widgets import SelfCheck
+    from course.widgets.self_check import SelfCheck
 
     return SelfCheck(lesson_id)

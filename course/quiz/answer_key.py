@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from course._sections import sections
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.sections import sections
 from course.quiz.bank import load_bank
 from course.quiz.check import correct_answer
 from course.quiz.models import FindOnDiagram, ScenarioDecision

@@ -11,8 +11,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from course._resources import content_dir
-from course.loader import ContentError, CourseContent, check_sources, load_content, read_yaml
+from course.content.loader import CourseContent, load_content
+from course.content.records import check_sources, read_yaml
+from course.content.resources import content_dir
+from course.errors import ContentError
 from course.quiz.models import QUESTION_MODELS, FindOnDiagram, Question, ScenarioDecision
 
 __all__ = ["Bank", "load_bank"]

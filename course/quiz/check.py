@@ -6,9 +6,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from course._text import text
-from course.anatomy import get as get_structure
-from course.loader import load_content
+from course.content.anatomy import get as get_structure
+from course.content.loader import load_content
+from course.content.text import text
 from course.quiz.models import (
     FindOnDiagram,
     MultipleSelect,

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from course.models import DecisionName, Id, Sources, Text, _Record
+from course.content.models import Id, Sources, Text, View, _Record
+from course.safety.decisions import DecisionName
 
-View = Literal["lateral", "medial", "posterior", "dorsal"]
 QuestionType = Literal[
     "single_choice",
     "multiple_select",

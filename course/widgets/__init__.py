@@ -1,12 +1,28 @@
-"""Interactive ankle widgets (ipywidgets 8 + anywidget), thin classes over pure functions.
+"""Every widget of the course (ipywidgets 8 + anywidget), thin classes over pure functions.
 
-Each widget also renders as a static picture with alt text and a list where no widget
-front-end exists (nbconvert HTML, a terminal).
+Diagrams: :class:`AnkleExplorer`, :class:`TechniqueDemo`, :class:`LabelQuiz`,
+:class:`RangeOfMotion`; lessons: :class:`ScenarioExplorer` (``scenario``),
+:class:`RoutineChecklist` (``checklist``), :class:`SelfCheck` (``self_check``),
+:class:`ProgressSummary` (``progress``). Each also renders as static HTML where no widget
+front-end exists (nbconvert HTML, a terminal): :mod:`course.widgets.fallback`.
 """
 
+from course.widgets.checklist import RoutineChecklist
 from course.widgets.explorer import AnkleExplorer
 from course.widgets.motion import RangeOfMotion
+from course.widgets.progress import ProgressSummary
 from course.widgets.quiz import LabelQuiz
+from course.widgets.scenario import ScenarioExplorer
+from course.widgets.self_check import SelfCheck
 from course.widgets.technique import TechniqueDemo
 
-__all__ = ["AnkleExplorer", "LabelQuiz", "RangeOfMotion", "TechniqueDemo"]
+__all__ = [
+    "AnkleExplorer",
+    "LabelQuiz",
+    "ProgressSummary",
+    "RangeOfMotion",
+    "RoutineChecklist",
+    "ScenarioExplorer",
+    "SelfCheck",
+    "TechniqueDemo",
+]

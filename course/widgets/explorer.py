@@ -10,13 +10,15 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
+from course.content.text import ui_text
 from course.diagrams.draw import check_layers, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png, render_svg
-from course.diagrams.text import alt_text, ui_text
+from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView, StaticFallback
+from course.widgets.diagram import DiagramView
+from course.widgets.fallback import StaticPicture
 from course.widgets.logic import accessible_names, info_html, info_panels, search
 
 __all__ = ["AnkleExplorer"]
@@ -39,7 +41,7 @@ def _view_state(
     )
 
 
-class AnkleExplorer(StaticFallback, w.VBox):  # type: ignore[misc]
+class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
     """Explore the ankle: pick a view and layers; click, Tab/arrows + Enter, or search.
 
     Traits: ``view`` (one of lateral, medial, posterior, dorsal), ``layers`` (tuple of layer

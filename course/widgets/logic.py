@@ -10,16 +10,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from course.content.loader import CourseContent, load_content
+from course.content.text import technique_amount, text, texts, ui_text
 from course.diagrams.draw import check_layers, check_structures, kind_of, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS, layer_of
-from course.diagrams.text import ui_text
-from course.loader import CourseContent, load_content
 
 __all__ = [
     "QuizState",
     "SearchResult",
     "accessible_names",
+    "checklist_items",
     "info_html",
     "info_panels",
     "motion_valuetext",
@@ -52,7 +53,7 @@ def info_html(structure_id: str | None) -> str:
     """The info panel for a structure: name, synonyms, role, techniques, cautions."""
     if structure_id is None:
         return f'<p class="ankle-info-empty">{html.escape(ui_text("info.empty"))}</p>'
-    from course.anatomy import get
+    from course.content.anatomy import get
 
     s = get(structure_id)
     content = _content()
@@ -119,7 +120,7 @@ class SearchResult:
 
 def search(text: str, view: str, layers: Iterable[str] | None = None) -> SearchResult:
     """Resolve a name or synonym; switch view or add a layer when needed to show it."""
-    from course.anatomy import AmbiguousNameError, find
+    from course.content.anatomy import AmbiguousNameError, find
 
     check_view(view)
     chosen = check_layers(layers)
@@ -342,3 +343,22 @@ def motion_valuetext(movement: str, degrees: int) -> str:
     else:
         key = "inversion_value" if degrees > 0 else "eversion_value"
     return ui_text(f"motion.{key}", degrees=abs(degrees))
+
+
+def checklist_items() -> list[tuple[str, list[str]]]:
+    """The routine as (heading, items) groups: safety, preparation, techniques, finish."""
+    content = load_content()
+    labels = texts("labels")
+    techniques = [
+        f"{t.order}. {t.name}: {labels['hand_part'][t.hand_part]}, "
+        f"{labels['direction'][t.direction]}, {labels['pressure'][t.pressure]}"
+        + (f", {technique_amount(t)}" if technique_amount(t) != "—" else "")
+        + (f". {' '.join(t.cautions)}" if t.cautions else "")
+        for t in content.techniques
+    ]
+    return [
+        ("", [text("checklist.safety")]),
+        (text("checklist.preparation_heading"), list(content.lesson("02_preparation").key_points)),
+        (text("checklist.techniques_heading"), techniques),
+        ("", [text("checklist.finish")]),
+    ]

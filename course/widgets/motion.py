@@ -8,10 +8,11 @@ from typing import Any
 import anywidget
 import traitlets
 
+from course.content.text import ui_text
 from course.diagrams.geometry import load_view
 from course.diagrams.motion import MOTION_VIEWS, TYPICAL, motion_png, motion_svg
-from course.diagrams.text import ui_text
-from course.widgets.diagram import StaticFallback, esm
+from course.widgets.diagram import esm
+from course.widgets.fallback import StaticPicture
 from course.widgets.logic import motion_valuetext
 
 __all__ = ["RangeOfMotion"]
@@ -28,7 +29,7 @@ _STRING_KEYS = (
 )
 
 
-class RangeOfMotion(StaticFallback, anywidget.AnyWidget):
+class RangeOfMotion(StaticPicture, anywidget.AnyWidget):
     """Two labelled sliders: ``dorsiflexion`` (-50 plantarflexion .. 20 dorsiflexion) turns
     the foot in the lateral view, ``inversion`` (-15 eversion .. 35 inversion) turns the heel
     in the posterior view. Typical ranges are marked on the pictures."""

@@ -8,18 +8,20 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
+from course.content.text import ui_text
 from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import load_view
 from course.diagrams.render import render_png, render_svg
-from course.diagrams.text import alt_text, ui_text
+from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView, StaticFallback
+from course.widgets.diagram import DiagramView
+from course.widgets.fallback import StaticPicture
 from course.widgets.logic import QuizState, quiz_answer, quiz_labels, quiz_skip, quiz_start
 
 __all__ = ["LabelQuiz"]
 
 
-class LabelQuiz(StaticFallback, w.VBox):  # type: ignore[misc]
+class LabelQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
     """Asks for each structure in turn; immediate feedback; ``score`` counts first-try hits.
 
     Traits for notebooks and grading: ``score``, ``total``, ``finished``, ``current``
@@ -114,7 +116,7 @@ class LabelQuiz(StaticFallback, w.VBox):  # type: ignore[misc]
         return f"{self._state.prompt()} {alt_text(self._state.view).split('. ')[0]}."
 
     def static_items(self) -> Sequence[str]:
-        from course.loader import load_content
+        from course.content.loader import load_content
 
         names = load_content().structures
         return [names[t].name for t in self._state.targets]

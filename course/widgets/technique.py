@@ -8,16 +8,13 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from course.diagrams.overlays import (
-    overlay_for,
-    render_technique_png,
-    render_technique_svg,
-    technique_alt_text,
-    technique_views,
-)
-from course.diagrams.text import ui_text
+from course.content.text import ui_text
+from course.diagrams.overlays import overlay_for, technique_views
+from course.diagrams.render import render_technique_png, render_technique_svg
+from course.diagrams.text import technique_alt_text
 from course.widgets.controls import StepNav
-from course.widgets.diagram import DiagramView, StaticFallback
+from course.widgets.diagram import DiagramView
+from course.widgets.fallback import StaticPicture
 from course.widgets.logic import routine, routine_step, technique_details_html
 
 __all__ = ["TechniqueDemo"]
@@ -33,7 +30,7 @@ _STRING_KEYS = (
 )
 
 
-class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
+class TechniqueDemo(StaticPicture, w.VBox):  # type: ignore[misc]
     """Traits: ``technique`` (id), ``view`` (one of the technique's views), ``playing``."""
 
     technique = traitlets.Unicode("effleurage")
@@ -88,7 +85,7 @@ class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
             self.view = change["new"]
 
     def _refresh(self) -> None:
-        from course.loader import load_content
+        from course.content.loader import load_content
 
         t = load_content().technique(self.technique)
         with self.canvas.hold_sync():
@@ -141,7 +138,7 @@ class TechniqueDemo(StaticFallback, w.VBox):  # type: ignore[misc]
         return ui_text("technique.steps")
 
     def static_items(self) -> Sequence[str]:
-        from course.loader import load_content
+        from course.content.loader import load_content
 
         t = load_content().technique(self.technique)
         return [*t.steps, *t.cautions]

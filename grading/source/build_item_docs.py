@@ -15,9 +15,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from course.content.loader import load_content
 from course.grading.items import ChoiceItem, ScenarioItem, critical_items, load_item_bank
-from course.loader import DECISION_ORDER, load_content
 from course.safety import Situation, assess
+from course.safety.decisions import DECISION_ORDER
 
 HERE = Path(__file__).resolve().parent
 COURSE_DIR = HERE.parent

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.content.loader import load_content
 from course.grading.diagram_items import question_alt_text, question_png
 from course.grading.items import (
     MASSAGE_DECISIONS,
@@ -34,7 +35,7 @@ from course.grading.items import (
 from course.grading.keys import verify_keys
 from course.grading.variant_marking import template_gradeables
 from course.grading.variants import VariantBank, generate, is_variant_bank, load_variant_bank
-from course.loader import DECISION_ORDER, load_content
+from course.safety.decisions import DECISION_ORDER
 
 HERE = Path(__file__).resolve().parent
 COURSE_DIR = HERE.parent

@@ -176,7 +176,7 @@ class Server:
 
 def copy_notebooks(target: Path) -> list[str]:
     """Copy the course notebooks into ``target``; return their names."""
-    from course._resources import notebooks_dir
+    from course.content.resources import notebooks_dir
 
     target.mkdir(parents=True, exist_ok=True)
     names = []

@@ -30,7 +30,7 @@ from notebook_ui import (
     text_alternatives_missing,
 )
 
-from course._resources import notebooks_dir
+from course.content.resources import notebooks_dir
 
 OUTPUTS = f"{NOTEBOOK} .jp-OutputArea-output"
 NOTEBOOKS = sorted(p.name for p in notebooks_dir().glob("*.ipynb"))

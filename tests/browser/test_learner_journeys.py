@@ -28,12 +28,12 @@ from notebook_ui import (
     tab_to,
 )
 
-from course._text import text
+from course.content.loader import load_content
+from course.content.text import text, ui_text
 from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import load_view
-from course.diagrams.overlays import technique_alt_text, technique_views
-from course.diagrams.text import ui_text
-from course.loader import load_content
+from course.diagrams.overlays import technique_views
+from course.diagrams.text import technique_alt_text
 
 
 def _ids_in(svg: Any) -> set[str]:

@@ -22,7 +22,7 @@ from notebook_ui import (
     tab_to,
 )
 
-from course.loader import load_content
+from course.content.loader import load_content
 from course.safety import Situation, assess
 
 APP_OUTPUTS = "body[data-voila] .jp-OutputArea-output"

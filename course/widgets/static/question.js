@@ -1,4 +1,4 @@
-// Front-end of course.quiz.widgets.QuestionView (anywidget, plain ES module).
+// Front-end of course.widgets.self_check.QuestionView (anywidget, plain ES module).
 // One self-check question as a named group: a <fieldset> whose <legend> is the question;
 // radios share one `name` (arrow keys move inside the group, Tab leaves it); multiple-select
 // questions are checkboxes in the same kind of group; order questions are a list whose

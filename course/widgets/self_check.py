@@ -11,8 +11,8 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
-from course._text import text
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.text import text
 from course.progress.store import ProgressStore
 from course.quiz.bank import load_bank
 from course.quiz.check import Result, check, feedback
@@ -26,6 +26,7 @@ from course.quiz.models import (
     TrueFalse,
 )
 from course.widgets.controls import STATIC, LiveText
+from course.widgets.fallback import StaticFallback
 
 __all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
 
@@ -33,7 +34,7 @@ __all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
 def _label_quiz(question: FindOnDiagram) -> widgets.Widget | None:
     """The diagram widget of issue 4, or None where it is not available."""
     try:
-        from course.widgets import LabelQuiz  # type: ignore[import-untyped, unused-ignore]
+        from course.widgets.quiz import LabelQuiz
     except ImportError:
         return None
     quiz: widgets.Widget = LabelQuiz(view=question.view, structures=[question.structure])
@@ -242,7 +243,7 @@ def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:
     return None
 
 
-class SelfCheck(widgets.VBox):  # type: ignore[misc]
+class SelfCheck(StaticFallback, widgets.VBox):  # type: ignore[misc]
     """A lesson's self-check: every question with immediate feedback, and a running score."""
 
     def __init__(
@@ -294,9 +295,3 @@ class SelfCheck(widgets.VBox):  # type: ignore[misc]
             items.append(f"<li>{html.escape(q.prompt)}<ul>{listed}</ul></li>")
         note = html.escape(text("quiz.static_note"))
         return f"<ol>{''.join(items)}</ol><p><em>{note}</em></p>"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict):
-            bundle["text/html"] = self.static_html()
-        return bundle

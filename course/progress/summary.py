@@ -1,19 +1,17 @@
-"""``ProgressSummary``: completion per lesson and self-check scores, as a table and a chart."""
+"""The learner's progress as a table and a chart (what ``ProgressSummary`` and the CLI show)."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-import ipywidgets as widgets
 from matplotlib.figure import Figure
 
-from course._figures import StaticFigure, render
-from course._text import text, texts
-from course.progress.store import LessonProgress, ProgressStore
-from course.widgets.controls import LiveText
+from course.content.text import text, texts
+from course.display import StaticFigure, render
+from course.progress.store import LessonProgress
 
-__all__ = ["ProgressSummary", "progress_chart", "progress_table_html"]
+__all__ = ["progress_chart", "progress_table_html", "table_rows"]
 
 # Okabe-Ito blue and orange, with a hatch so the two bars differ without colour.
 _SECTIONS_STYLE: dict[str, Any] = {"color": "#0072B2", "hatch": ""}
@@ -95,56 +93,3 @@ def progress_chart(rows: tuple[LessonProgress, ...]) -> StaticFigure:
         ),
     )
     return render(figure, alt)
-
-
-class ProgressSummary(widgets.VBox):  # type: ignore[misc]
-    """The learner's progress: a table, a chart and a Refresh button."""
-
-    def __init__(self, store: ProgressStore | None = None, **kwargs: Any) -> None:
-        self.store = store or ProgressStore()
-        self._table = widgets.HTML()
-        self._chart = widgets.HTML()
-        # no icon: ipywidgets puts the icon font's glyph into the button's accessible name
-        self._refresh = widgets.Button(
-            description=text("progress.refresh"),
-            tooltip=text("progress.refresh"),
-        )
-        self._refresh.on_click(lambda _button: self.refresh(announce=True))
-        self._where = widgets.HTML()
-        self._announce = LiveText(hidden_visually=True)
-        super().__init__(
-            [
-                widgets.HTML(f"<h3>{html.escape(text('progress.heading'))}</h3>"),
-                self._table,
-                self._chart,
-                self._refresh,
-                self._announce,
-                self._where,
-            ],
-            **kwargs,
-        )
-        self.refresh()
-
-    def refresh(self, announce: bool = False) -> None:
-        """Re-read the progress file and redraw (``announce``: say so to screen readers)."""
-        self.rows = self.store.summary()
-        self._table.value = progress_table_html(self.rows)
-        self.figure = progress_chart(self.rows)
-        self._chart.value = self.figure.html()
-        where = text("progress.file", path=self.store.path)
-        self._where.value = f"<small>{html.escape(where)}</small>"
-        if announce:
-            started = sum(1 for row in self.rows if row.questions_tried or row.sections_opened)
-            self._announce.html = html.escape(
-                text("progress.updated", started=started, total=len(self.rows))
-            )
-
-    def static_html(self) -> str:
-        """What the widget shows, as plain HTML (for HTML export and terminals)."""
-        return str(self._table.value) + str(self._chart.value) + str(self._where.value)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict):
-            bundle["text/html"] = self.static_html()
-        return bundle

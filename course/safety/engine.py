@@ -1,50 +1,21 @@
-"""The safety decision engine: the reference's section 4 policy, read from content data.
+"""The safety decision engine: evaluates the policy of ``course/content/safety.yaml``.
 
-The rules live only in ``course/content/safety.yaml``; this module evaluates them. It imports
-no matplotlib, ipywidgets, nbgrader or jupyter module, so it stays quick to import.
+The rules live only in the content (read by :mod:`course.safety.policy`); this module
+evaluates them. It imports no matplotlib, ipywidgets, nbgrader or jupyter module.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
-from functools import cache, total_ordering
+from functools import cache
 from typing import Any
 
-from course._conditions import Predicate, compile_condition, is_otherwise
-from course.loader import DECISION_ORDER, load_content
-from course.models import SafetyRule
-from course.situation import SITUATION_FIELDS, Situation
+from course.safety.conditions import Predicate, compile_condition, is_otherwise
+from course.safety.decisions import Decision
+from course.safety.policy import SafetyRule, load_policy
+from course.safety.situation import SITUATION_FIELDS, Situation
 
-__all__ = ["Assessment", "Decision", "Reason", "Situation", "assess"]
-
-
-@total_ordering
-class Decision(enum.Enum):
-    """What to do, least to most severe; members compare by severity."""
-
-    PROCEED = "PROCEED"
-    PROCEED_WITH_CAUTION = "PROCEED_WITH_CAUTION"
-    AVOID_AREA = "AVOID_AREA"
-    REFER = "REFER"
-    STOP = "STOP"
-    DO_NOT_MASSAGE = "DO_NOT_MASSAGE"
-    SEEK_URGENT_CARE = "SEEK_URGENT_CARE"
-
-    @property
-    def severity(self) -> int:
-        """0 for PROCEED up to 6 for SEEK_URGENT_CARE."""
-        return DECISION_ORDER.index(self.value)
-
-    @property
-    def allows_massage(self) -> bool:
-        """True for PROCEED and PROCEED_WITH_CAUTION."""
-        return self in (Decision.PROCEED, Decision.PROCEED_WITH_CAUTION)
-
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Decision):
-            return NotImplemented
-        return self.severity < other.severity
+__all__ = ["Assessment", "Reason", "assess", "rules"]
 
 
 @dataclass(frozen=True)
@@ -83,10 +54,10 @@ class _CompiledRule:
 
 @cache
 def _engine() -> tuple[tuple[_CompiledRule, ...], _CompiledRule, str]:
-    content = load_content()
+    policy = load_policy()
     rules: list[_CompiledRule] = []
     fallback: _CompiledRule | None = None
-    for rule in content.rules:
+    for rule in policy.rules:
         compiled = _CompiledRule(
             rule, Decision(rule.decision), compile_condition(rule.when, SITUATION_FIELDS)
         )
@@ -95,12 +66,12 @@ def _engine() -> tuple[tuple[_CompiledRule, ...], _CompiledRule, str]:
         else:
             rules.append(compiled)
     assert fallback is not None  # the loader guarantees exactly one catch-all rule
-    return tuple(rules), fallback, content.disclaimer
+    return tuple(rules), fallback, policy.disclaimer
 
 
 def rules() -> tuple[SafetyRule, ...]:
     """The policy's rules, in the reference table's order."""
-    return load_content().rules
+    return load_policy().rules
 
 
 def assess(situation: Situation) -> Assessment:

@@ -8,13 +8,15 @@ could not be graded at all.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
-from course.grading import GradingError
+from course.cli.output import fail
+from course.errors import CourseError
 
 app = typer.Typer(
     help="Graded safety assessments with nbgrader (instructor commands).",
@@ -23,7 +25,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_STATE: dict[str, Any] = {}
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """The options given before the sub-command (``ctx.obj`` of every ``grade`` command)."""
+
+    course_dir: Path
+    db_url: str | None
+
 
 _COURSE_DIR_HELP = "The nbgrader course directory (before or after the sub-command)."
 _DB_URL_HELP = "Gradebook URL, sqlite:///... or postgresql://... (before or after the sub-command)."
@@ -54,11 +63,6 @@ class Missing(StrEnum):
     excused = "excused"
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"ankle-course: error: {message}", err=True)
-    raise typer.Exit(2)
-
-
 def _skip_iri_format_checker() -> None:
     """Keep ``jsonschema`` from importing ``rfc3987_syntax`` (when installed, a second of
     grammar building on every start): it only backs jsonschema's optional "iri" format
@@ -69,29 +73,30 @@ def _skip_iri_format_checker() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def _course(course_dir: Path | None = None, db_url: str | None = None) -> Any:
+def _course(ctx: typer.Context, course_dir: Path | None = None, db_url: str | None = None) -> Any:
     """The course of the options given after the sub-command, else before it."""
     _skip_iri_format_checker()
     from course.grading.course import Course
 
-    root: Path = course_dir if course_dir is not None else _STATE["course_dir"]
+    before = ctx.find_object(GradeOptions) or GradeOptions(Path("grading"), None)
+    root: Path = course_dir if course_dir is not None else before.course_dir
     if not root.is_dir():
-        _fail(f"course directory {root} does not exist")
-    return Course.open(root, db_url=db_url if db_url is not None else _STATE.get("db_url"))
+        fail(f"course directory {root} does not exist")
+    return Course.open(root, db_url=db_url if db_url is not None else before.db_url)
 
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     course_dir: CourseDirOption = Path("grading"),
     db_url: DbUrlAfter = None,
 ) -> None:
     """Graded safety assessments with nbgrader. Education, not diagnosis."""
-    _STATE["course_dir"] = course_dir
-    _STATE["db_url"] = db_url
+    ctx.obj = GradeOptions(course_dir, db_url)
 
 
 def _disclaimer() -> None:
-    from course.loader import load_content
+    from course.content.loader import load_content
 
     typer.echo(load_content().disclaimer)
 
@@ -103,8 +108,8 @@ def _guard(func: Any) -> Any:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except GradingError as exc:
-            _fail(str(exc))
+        except CourseError as exc:
+            fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             typer.echo("interrupted: run the command again to finish", err=True)
             raise typer.Exit(130) from None
@@ -115,6 +120,7 @@ def _guard(func: Any) -> Any:
 @app.command()
 @_guard
 def release(
+    ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
     course_dir: CourseDirAfter = None,
     db_url: DbUrlAfter = None,
@@ -122,13 +128,14 @@ def release(
     """Generate the learners' version (no solutions, no hidden tests) in release/."""
     from course.grading.release import release as do_release
 
-    path = do_release(_course(course_dir, db_url), assignment)
+    path = do_release(_course(ctx, course_dir, db_url), assignment)
     typer.echo(f"released {assignment} to {path}")
 
 
 @app.command()
 @_guard
 def autograde(
+    ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel grading processes.")] = 2,
     force: Annotated[bool, typer.Option("--force", help="Regrade unchanged submissions.")] = False,
@@ -142,7 +149,7 @@ def autograde(
     from course.grading.autograde import autograde as do_autograde
     from course.grading.report import problem_lines
 
-    course = _course(course_dir, db_url)
+    course = _course(ctx, course_dir, db_url)
     summary = do_autograde(
         course, assignment, jobs=jobs, force=force, students=student, progress=sys.stderr.isatty()
     )
@@ -160,6 +167,7 @@ def autograde(
 @app.command()
 @_guard
 def feedback(
+    ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
     student: Annotated[
         list[str] | None, typer.Option("--student", help="Only this learner (repeat).")
@@ -179,7 +187,7 @@ def feedback(
     from course.grading.feedback import generate_feedback
 
     written = generate_feedback(
-        _course(course_dir, db_url), assignment, students=student, with_answers=with_answers
+        _course(ctx, course_dir, db_url), assignment, students=student, with_answers=with_answers
     )
     typer.echo(f"wrote {len(written)} feedback page(s) for {assignment}")
 
@@ -187,6 +195,7 @@ def feedback(
 @app.command()
 @_guard
 def export(
+    ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
     to: Annotated[Path, typer.Option("--to", help="The CSV file to write.")],
     fmt: Annotated[
@@ -232,8 +241,8 @@ def export(
         missing=missing.value,
     )
     if fmt is not ExportFormat.canvas and (canvas_assignment_id is not None or roster is not None):
-        _fail("--canvas-assignment-id and --roster need --format canvas")
-    count = do_export(_course(course_dir, db_url), assignment, to, fmt.value, canvas)
+        fail("--canvas-assignment-id and --roster need --format canvas")
+    count = do_export(_course(ctx, course_dir, db_url), assignment, to, fmt.value, canvas)
     typer.echo(f"exported {count} learner(s) of {assignment} to {to}")
     _disclaimer()
 
@@ -241,6 +250,7 @@ def export(
 @app.command()
 @_guard
 def report(
+    ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
     items: Annotated[
         bool,
@@ -258,7 +268,7 @@ def report(
     """A table of every learner's status, then one line per problem (or the item analysis)."""
     from rich.console import Console
 
-    course = _course(course_dir, db_url)
+    course = _course(ctx, course_dir, db_url)
     console = Console()
     if not items and html_dir is None:
         from course.grading.report import report as do_report

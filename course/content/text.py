@@ -1,20 +1,25 @@
 """Learner-facing words, looked up by dotted key in a content file.
 
 ``study.yaml`` holds the words of the lesson helpers, quizzes and progress; ``ui.yaml`` those
-of the diagrams and widgets (``course.diagrams.text.ui_text``).
+of the diagrams and widgets (``course.content.text.ui_text``).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from course._resources import content_dir
-from course.loader import ContentError, read_yaml
+from course.content.records import read_yaml
+from course.content.resources import content_dir
+from course.errors import ContentError
 
-__all__ = ["file_text", "lookup", "study", "text", "texts"]
+if TYPE_CHECKING:
+    from course.content.models import Technique
+
+__all__ = ["file_text", "lookup", "study", "technique_amount", "text", "texts", "ui_text"]
 
 _STUDY = "study.yaml"
+_UI = "ui.yaml"
 
 
 @cache
@@ -53,3 +58,16 @@ def text(key: str, **values: Any) -> str:
 def texts(key: str) -> Any:
     """A list or mapping of texts at a dotted ``key`` of ``study.yaml``."""
     return lookup(_STUDY, key)
+
+
+def ui_text(key: str, **values: object) -> str:
+    """The text at a dotted ``key`` of ``ui.yaml`` (diagrams and widgets)."""
+    return file_text(_UI, key, **values)
+
+
+def technique_amount(technique: Technique) -> str:
+    """How long or how often: the hold range, the repetitions, or a dash."""
+    if technique.hold_seconds is not None:
+        low, high = technique.hold_seconds
+        return text("lesson.hold", low=low, high=high)
+    return technique.repetitions or "—"

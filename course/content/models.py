@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -41,15 +41,9 @@ Direction = Literal[
 Pressure = Literal[
     "light_to_moderate", "moderate", "deeper_comfortable", "firm_not_painful", "gentle", "not_set"
 ]
-DecisionName = Literal[
-    "PROCEED",
-    "PROCEED_WITH_CAUTION",
-    "AVOID_AREA",
-    "REFER",
-    "STOP",
-    "DO_NOT_MASSAGE",
-    "SEEK_URGENT_CARE",
-]
+View = Literal["lateral", "medial", "posterior", "dorsal"]
+"""The diagram views: each has ``assets/ankle/<view>.yaml`` and a ``views.<view>`` label in
+``ui.yaml``; ``course.diagrams.geometry.VIEWS`` is derived from this one definition."""
 
 
 class _Record(BaseModel):
@@ -108,28 +102,6 @@ class Technique(_Record):
         if value is not None and value[0] > value[1]:
             raise ValueError("the shortest hold must not exceed the longest")
         return value
-
-
-class DecisionInfo(_Record):
-    """What a safety decision means for the learner."""
-
-    id: DecisionName
-    label: Text
-    meaning: Text
-    source: Sources
-
-
-class SafetyRule(_Record):
-    """One row of the reference's section 4 table, with its condition as data."""
-
-    id: RuleId
-    condition: Text
-    when: dict[str, Any]
-    decision: DecisionName
-    refer: bool
-    red_flag: bool
-    explanation: Text
-    source: Sources
 
 
 class Lesson(_Record):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from course.errors import ConditionError
+
 Predicate = Callable[[Mapping[str, Any]], bool]
 
 _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -13,10 +15,6 @@ _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "gt": lambda value, limit: value > limit,
     "lt": lambda value, limit: value < limit,
 }
-
-
-class ConditionError(ValueError):
-    """A malformed condition; the message says where in the condition."""
 
 
 def compile_condition(node: Any, fields: Collection[str], where: str = "when") -> Predicate:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from course.cli.output import err, fail, out
 
 app = typer.Typer(
     name="hub",
@@ -14,18 +15,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-_out = Console(soft_wrap=True)
-_err = Console(stderr=True, soft_wrap=True)
 
 HubDir = Annotated[
     Path,
     typer.Option("--hub-dir", help="Folder for the hub's settings, secrets, state and exchange."),
 ]
-
-
-def _fail(message: str) -> NoReturn:
-    _err.print(f"ankle-course: error: {message}", markup=False, highlight=False)
-    raise typer.Exit(2)
 
 
 def traverse_warning(folder: str, group: str, exposed: list[str]) -> str:
@@ -76,8 +70,8 @@ def setup(
     ] = True,
 ) -> None:
     """Create the instructor and learner accounts, the exchange and per-user nbgrader config."""
-    from course.hub.setup import HubSetupError, SetupOptions, setup_hub
-    from course.hub.system import HubSystemError
+    from course.errors import HubSetupError, HubSystemError
+    from course.hub.setup import SetupOptions, setup_hub
 
     options = SetupOptions(
         roster=students,
@@ -94,25 +88,27 @@ def setup(
     try:
         report = setup_hub(options)
     except (HubSetupError, HubSystemError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     state = report.state
-    _out.print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
-    _out.print(f"Learners: {len(state.learners)}")
+    out().print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
+    out().print(f"Learners: {len(state.learners)}")
     for learner in state.learners:
-        _out.print(f"  {learner['roster_id']} -> {learner['name']}", highlight=False)
-    _out.print(f"Exchange: {state.exchange_root}/{state.course_id}")
+        out().print(f"  {learner['roster_id']} -> {learner['name']}", highlight=False)
+    out().print(f"Exchange: {state.exchange_root}/{state.course_id}")
     if report.new_users:
-        _out.print(f"Created {len(report.new_users)} accounts")
+        out().print(f"Created {len(report.new_users)} accounts")
     if report.passwords_file:
-        _out.print(f"Initial passwords (root only): {report.passwords_file}")
+        out().print(f"Initial passwords (root only): {report.passwords_file}")
     for path in report.closed:
-        _out.print(f"Closed to other users until teardown (chmod o-rwx): {path}", highlight=False)
+        out().print(f"Closed to other users until teardown (chmod o-rwx): {path}", highlight=False)
     for folder in report.traverse_grants:
-        _out.print(f"Group {state.hub_group} may pass through (ACL --x): {folder}", highlight=False)
+        out().print(
+            f"Group {state.hub_group} may pass through (ACL --x): {folder}", highlight=False
+        )
     for folder in report.new_grants:
         warning = traverse_warning(folder, state.hub_group, report.exposed.get(folder, []))
-        _err.print(warning, markup=False, highlight=False)
-    _out.print(
+        err().print(warning, markup=False, highlight=False)
+    out().print(
         f"Start the hub: ANKLE_HUB_DIR={state.hub_dir} "
         "jupyterhub -f deploy/hub/jupyterhub_config.py"
     )
@@ -124,15 +120,16 @@ def teardown(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove every account, home folder, grant and folder that setup created."""
-    from course.hub.setup import HubSetupError, load_state, teardown_hub
-    from course.hub.system import HubSystemError
+    from course.errors import HubSetupError, HubSystemError
+    from course.hub.setup import teardown_hub
+    from course.hub.state import load_state
 
     try:
         state = load_state(hub_dir.resolve())
     except HubSetupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if state is None:
-        _fail(f"{hub_dir} has no state.json: nothing that setup created")
+        fail(f"{hub_dir} has no state.json: nothing that setup created")
     if not yes:
         typer.confirm(
             f"Delete {len(state.created_users)} accounts with their home folders "
@@ -142,8 +139,8 @@ def teardown(
     try:
         report = teardown_hub(hub_dir)
     except (HubSetupError, HubSystemError) as exc:
-        _fail(str(exc))
-    _out.print(
+        fail(str(exc))
+    out().print(
         f"Stopped {len(report.stopped_pids)} processes, removed {len(report.removed_users)} "
         f"accounts and {len(report.removed_paths)} folders, revoked "
         f"{len(report.revoked_grants)} grants"
@@ -158,11 +155,11 @@ def return_feedback(
     ] = Path("."),
 ) -> None:
     """Put the feedback pages into the exchange, where each learner fetches only their own."""
-    from course.hub.feedback import FeedbackError
+    from course.errors import FeedbackError
     from course.hub.feedback import return_feedback as do_return
 
     try:
         students = do_return(course_dir, assignment)
     except FeedbackError as exc:
-        _fail(str(exc))
-    _out.print(f"returned feedback on {assignment} to {len(students)} learner(s)")
+        fail(str(exc))
+    out().print(f"returned feedback on {assignment} to {len(students)} learner(s)")

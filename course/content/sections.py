@@ -7,9 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from course._resources import content_dir
-from course.loader import ContentError, load_content, parse_records, read_yaml
-from course.models import Id, Text, _Record
+from course.content.loader import load_content
+from course.content.models import Id, Text, _Record
+from course.content.records import parse_records, read_yaml
+from course.content.resources import content_dir
+from course.errors import ContentError
 
 __all__ = ["Section", "all_sections", "section", "sections"]
 

@@ -1,4 +1,4 @@
-"""Lesson widgets: the safety scenario explorer (lesson 05) and the routine checklist (06)."""
+"""ScenarioExplorer: describe an ankle with labelled controls, see the decision (lesson 05)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from course._text import text, texts
-from course.lesson import checklist_items, describe
-from course.loader import load_content
+from course.content.loader import load_content
+from course.content.text import text, texts
 from course.safety import Assessment, Situation, assess
+from course.safety.present import describe
 from course.widgets.controls import LiveText
+from course.widgets.fallback import StaticFallback
 
-__all__ = ["RoutineChecklist", "ScenarioExplorer"]
+__all__ = ["ScenarioExplorer"]
 
 _STYLE = {"description_width": "initial"}
 _WIDE = widgets.Layout(width="auto")
 
 
-class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
+class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
     """Set a :class:`~course.safety.Situation` with labelled controls; see decision and reasons."""
 
     def __init__(self) -> None:
@@ -86,52 +87,6 @@ class ScenarioExplorer(widgets.VBox):  # type: ignore[misc]
         label = load_content().decisions[assessment.decision.value].label
         self.announcement.html = html.escape(f"{text('scenario.decision')}: {label}")
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict):
-            bundle["text/html"] = self.block.html
-        return bundle
-
-
-class RoutineChecklist(widgets.VBox):  # type: ignore[misc]
-    """The routine as ticks: safety check, preparation, techniques in order, when to stop."""
-
-    def __init__(self) -> None:
-        self.boxes: list[widgets.Checkbox] = []
-        children: list[widgets.Widget] = [
-            widgets.HTML(f"<h3>{html.escape(text('checklist.heading'))}</h3>"),
-            widgets.HTML(f"<p><em>{html.escape(text('checklist.note'))}</em></p>"),
-        ]
-        self.groups = checklist_items()
-        for heading, items in self.groups:
-            if heading:
-                children.append(widgets.HTML(f"<strong>{html.escape(heading)}</strong>"))
-            for item in items:
-                box = widgets.Checkbox(value=False, description=item, indent=False, layout=_WIDE)
-                box.observe(self._ticked, names="value")
-                self.boxes.append(box)
-                children.append(box)
-        self.status = LiveText()
-        children.append(self.status)
-        super().__init__(children)
-        self._ticked(None)
-
-    def _ticked(self, _change: Any) -> None:
-        done = sum(1 for box in self.boxes if box.value)
-        status = text("checklist.done", done=done, total=len(self.boxes))
-        self.status.html = f"<p>{html.escape(status)}</p>"
-
     def static_html(self) -> str:
-        """The checklist as plain HTML with empty boxes (for HTML export)."""
-        parts = [f"<h3>{html.escape(text('checklist.heading'))}</h3>"]
-        for heading, items in self.groups:
-            if heading:
-                parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")
-            parts.append("<ul>" + "".join(f"<li>☐ {html.escape(i)}</li>" for i in items) + "</ul>")
-        return "".join(parts)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if isinstance(bundle, dict):
-            bundle["text/html"] = self.static_html()
-        return bundle
+        """The current decision and reasons as plain HTML (for HTML export)."""
+        return self.block.html

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from course.cli.output import fail
+
 __all__ = ["CONTEXT", "app"]
 
 # options the command does not know are Voila's own, passed through (``--Voila.x=y``)
@@ -36,7 +38,6 @@ def app(
     Any other option is passed to Voila as it is, e.g. --Voila.tornado_settings=... .
     """
     from course.app import APP_NOTEBOOK, voila_command
-    from course.cli import fail
 
     if not APP_NOTEBOOK.is_file():
         fail(f"the app notebook is missing: {APP_NOTEBOOK}")

@@ -1,0 +1,5 @@
+"""``python -m course.cli``: the ``ankle-course`` command."""
+
+from course.cli import main
+
+raise SystemExit(main())

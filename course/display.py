@@ -1,0 +1,103 @@
+"""What the notebooks display: blocks of HTML and text, static figures with alt text, images.
+
+``Block`` pairs HTML (Lab, HTML export) with plain text (terminals); ``StaticFigure`` is a
+picture rendered once to PNG with its alt text; :func:`img_tag` is the one ``<img>`` builder.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "Block",
+    "StaticFigure",
+    "escape",
+    "html_list",
+    "html_table",
+    "img_tag",
+    "plain_table",
+    "png_bytes",
+    "render",
+]
+
+
+def png_bytes(figure: Figure, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (no pyplot, so no backend state is touched)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def img_tag(
+    png: bytes | str, alt: str, *, width: int | None = None, style: str = "max-width:100%"
+) -> str:
+    """The one ``<img>`` of the course: a PNG (bytes, or already base64 text) as a data URI,
+    with its alt text. ``width`` (pixels) is added to ``style``."""
+    data = png if isinstance(png, str) else base64.b64encode(png).decode("ascii")
+    size = f"{style};width:{width}px" if width else style
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="{size}">'
+
+
+@dataclass(frozen=True)
+class StaticFigure:
+    """A picture and its alt text; displays as HTML ``<img alt=...>`` with PNG and text too."""
+
+    png: bytes
+    alt: str
+    caption: str = ""
+    width: int | None = None
+
+    def html(self) -> str:
+        """The figure as HTML (image with alt text, optional caption)."""
+        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        return f"<figure>{img_tag(self.png, self.alt, width=self.width)}{caption}</figure>"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = {
+            "text/html": self.html(),
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": self.alt,
+        }
+        return data, {"image/png": {"alt": self.alt}}
+
+
+def render(figure: Figure, alt: str, caption: str = "", width: int | None = None) -> StaticFigure:
+    """Render a matplotlib figure to a :class:`StaticFigure`."""
+    return StaticFigure(png_bytes(figure), alt, caption, width)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of lesson content: HTML for Lab and HTML export, plain text for terminals."""
+
+    html: str
+    plain: str
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
+        return {"text/html": self.html, "text/plain": self.plain}
+
+
+def escape(value: object) -> str:
+    return html.escape(str(value))
+
+
+def html_list(items: Iterable[str], tag: str = "ul") -> str:
+    return f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>"
+
+
+def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def plain_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    return "\n".join(" | ".join(row) for row in [list(columns), *rows])

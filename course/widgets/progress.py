@@ -1,0 +1,63 @@
+"""``ProgressSummary``: completion per lesson and self-check scores, as a table and a chart."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from course.content.text import text
+from course.progress.store import ProgressStore
+from course.progress.summary import progress_chart, progress_table_html
+from course.widgets.controls import LiveText
+from course.widgets.fallback import StaticFallback
+
+__all__ = ["ProgressSummary"]
+
+
+class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
+    """The learner's progress: a table, a chart and a Refresh button."""
+
+    def __init__(self, store: ProgressStore | None = None, **kwargs: Any) -> None:
+        self.store = store or ProgressStore()
+        self._table = widgets.HTML()
+        self._chart = widgets.HTML()
+        # no icon: ipywidgets puts the icon font's glyph into the button's accessible name
+        self._refresh = widgets.Button(
+            description=text("progress.refresh"),
+            tooltip=text("progress.refresh"),
+        )
+        self._refresh.on_click(lambda _button: self.refresh(announce=True))
+        self._where = widgets.HTML()
+        self._announce = LiveText(hidden_visually=True)
+        super().__init__(
+            [
+                widgets.HTML(f"<h3>{html.escape(text('progress.heading'))}</h3>"),
+                self._table,
+                self._chart,
+                self._refresh,
+                self._announce,
+                self._where,
+            ],
+            **kwargs,
+        )
+        self.refresh()
+
+    def refresh(self, announce: bool = False) -> None:
+        """Re-read the progress file and redraw (``announce``: say so to screen readers)."""
+        self.rows = self.store.summary()
+        self._table.value = progress_table_html(self.rows)
+        self.figure = progress_chart(self.rows)
+        self._chart.value = self.figure.html()
+        where = text("progress.file", path=self.store.path)
+        self._where.value = f"<small>{html.escape(where)}</small>"
+        if announce:
+            started = sum(1 for row in self.rows if row.questions_tried or row.sections_opened)
+            self._announce.html = html.escape(
+                text("progress.updated", started=started, total=len(self.rows))
+            )
+
+    def static_html(self) -> str:
+        """What the widget shows, as plain HTML (for HTML export and terminals)."""
+        return str(self._table.value) + str(self._chart.value) + str(self._where.value)

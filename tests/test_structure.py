@@ -1,0 +1,201 @@
+"""The package's shape: no import cycles (imports inside functions count), small modules.
+
+The graph has one edge per import statement
+anywhere in a module (top level, inside functions, under ``if TYPE_CHECKING:``), per
+``importlib.import_module("course...")`` with a constant name, and per ``"course.x:attr"``
+registry string (course.validate.VALIDATORS). ``from a.b import c`` is an edge to the module
+``a.b.c`` when that is a module, else to ``a.b`` (its ``__init__``).
+
+An acyclic graph is not yet enough: ``import course.content.loader`` first runs
+``course/content/__init__.py`` and, through an import of ``course.safety.x``, the whole of
+``course/safety/__init__.py``. ``test_every_module_imports_first`` imports each module as the
+first ``course`` module of the process, which is where such an order problem shows.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "course"
+MAX_LINES = 400
+# Known exception, still to be broken: a variant bank's ``gradeables`` property (the graded
+# cells every variant shares) is computed by generating a reference variant, so the bank's
+# models (variant_bank) and the generation (variants, variant_marking, variant_release) need
+# each other; it came with the variants merge. Any other cycle fails the test.
+KNOWN_CYCLES = [
+    [
+        "course.grading.variant_bank",
+        "course.grading.variant_marking",
+        "course.grading.variant_release",
+        "course.grading.variants",
+    ]
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+MODULES: dict[str, Path] = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _resolve(name: str) -> str | None:
+    """The deepest module of the package that ``name`` names (``a.b.attr`` -> ``a.b``)."""
+    while name:
+        if name in MODULES:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def _targets(module: str, path: Path, node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield alias.name
+    elif isinstance(node, ast.ImportFrom):
+        if node.level:
+            base = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+            base = base[: len(base) - node.level + 1]
+            source = ".".join([*base, *([node.module] if node.module else [])])
+        else:
+            source = node.module or ""
+        for alias in node.names:
+            submodule = f"{source}.{alias.name}"
+            yield submodule if submodule in MODULES else source
+    elif isinstance(node, ast.Call):
+        func = ast.unparse(node.func)
+        if func.endswith(("import_module", "__import__")) and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                yield first.value
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+        if text.startswith("course.") and ":" in text and " " not in text:
+            yield text.partition(":")[0]
+
+
+def import_graph() -> dict[str, dict[str, int]]:
+    """module -> {imported module: line of the first such import}."""
+    graph: dict[str, dict[str, int]] = {}
+    for module, path in MODULES.items():
+        edges = graph.setdefault(module, {})
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            for target in _targets(module, path, node):
+                resolved = _resolve(target) if target.startswith("course") else None
+                if resolved is not None and resolved != module:
+                    edges.setdefault(resolved, getattr(node, "lineno", 0))
+    return graph
+
+
+def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+
+    def visit(node: str) -> None:
+        nonlocal counter
+        index[node] = low[node] = counter
+        counter += 1
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, {}):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def _describe(component: list[str], graph: dict[str, dict[str, int]]) -> str:
+    inside = set(component)
+    lines = [
+        f"  {a} -> {b} ({MODULES[a].relative_to(PACKAGE.parent)}:{line})"
+        for a in component
+        for b, line in graph[a].items()
+        if b in inside
+    ]
+    return "import cycle:\n" + "\n".join(lines)
+
+
+def test_course_has_no_import_cycles() -> None:
+    graph = import_graph()
+    found = [c for c in cycles(graph) if c not in KNOWN_CYCLES]
+    assert not found, "\n".join(_describe(c, graph) for c in found)
+
+
+def test_known_cycles_are_still_there() -> None:
+    """A known cycle that is gone must leave KNOWN_CYCLES (the list never hides a new one)."""
+    found = cycles(import_graph())
+    assert all(known in found for known in KNOWN_CYCLES), found
+
+
+def test_the_cycle_finder_sees_a_function_local_cycle() -> None:
+    """The check itself works: a cycle closed only inside a function is found."""
+    graph = {"course.a": {"course.b": 1}, "course.b": {"course.a": 9}, "course.c": {}}
+    assert cycles(graph) == [["course.a", "course.b"]]
+    source = "def f():\n    from course.safety import assess\n"
+    node = ast.parse(source).body[0].body[0]  # type: ignore[attr-defined]
+    assert list(_targets("course.x", PACKAGE / "x.py", node)) == ["course.safety"]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES), ids=str)
+def test_no_module_is_over_400_lines(module: str) -> None:
+    lines = len(MODULES[module].read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"{MODULES[module]} has {lines} lines (at most {MAX_LINES})"
+
+
+_FIRST_IMPORT = """
+import importlib, sys
+failed = []
+for name in sys.argv[1:]:
+    for loaded in [m for m in sys.modules if m == "course" or m.startswith("course.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        failed.append(f"{name}: {type(exc).__name__}: {exc}")
+print("\\n".join(failed))
+sys.exit(1 if failed else 0)
+"""
+
+
+def test_every_module_imports_first() -> None:
+    """Each module imports cleanly as the first course module of a process (no init-order trap)."""
+    names = [m for m in MODULES if not m.endswith("__main__")]
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_IMPORT, *names],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"MPLBACKEND": "Agg", **__import__("os").environ},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
