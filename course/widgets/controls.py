@@ -14,6 +14,8 @@ from typing import Any
 import anywidget
 import traitlets
 
+from course.widgets.frontend import module
+
 __all__ = ["STATIC", "LiveText", "StepNav"]
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -25,7 +27,7 @@ class LiveText(anywidget.AnyWidget):
     ``hidden_visually`` keeps the region for screen readers only.
     """
 
-    _esm = STATIC / "live.js"
+    _esm = module("static/live.js")
     _css = STATIC / "live.css"
     html = traitlets.Unicode("").tag(sync=True)
     role = traitlets.Enum(("status", "alert"), "status").tag(sync=True)
@@ -49,7 +51,7 @@ class StepNav(anywidget.AnyWidget):
     ways). ``status`` is announced (visually hidden live region).
     """
 
-    _esm = STATIC / "nav.js"
+    _esm = module("static/nav.js")
     _css = STATIC / "nav.css"
     labels = traitlets.Dict().tag(sync=True)
     at_first = traitlets.Bool(False).tag(sync=True)

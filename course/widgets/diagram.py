@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 import anywidget
 import traitlets
 
-__all__ = ["DiagramView", "esm"]
+from course.widgets.frontend import module
 
-
-def esm(name: str) -> str:
-    """The text of a front-end module shipped in this package."""
-    return files("course.widgets").joinpath(name).read_text(encoding="utf-8")
+__all__ = ["DiagramView"]
 
 
 class DiagramView(anywidget.AnyWidget):
@@ -23,7 +18,7 @@ class DiagramView(anywidget.AnyWidget):
     or ``technique`` (Play and hold-timer controls).
     """
 
-    _esm = esm("diagram.js")
+    _esm = module("diagram.js")
     svg = traitlets.Unicode("").tag(sync=True)
     names = traitlets.Dict().tag(sync=True)
     order = traitlets.List(traitlets.Unicode()).tag(sync=True)

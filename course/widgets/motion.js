@@ -20,13 +20,6 @@ function fmt(template, values) {
   return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
 }
 
-function prefixIds(svgText, uid) {
-  return svgText
-    .replace(/\sid="([^"]+)"/g, (_m, id) => ` id="${uid}-${id}"`)
-    .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${uid}-${id})`)
-    .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${uid}-${id}"`);
-}
-
 function render({ model, el }) {
   counter += 1;
   const uid = `ankm${counter}${Math.random().toString(36).slice(2, 7)}`;

@@ -11,8 +11,8 @@ import traitlets
 from course.content.text import ui_text
 from course.diagrams.geometry import load_view
 from course.diagrams.motion import MOTION_VIEWS, TYPICAL, motion_png, motion_svg
-from course.widgets.diagram import esm
 from course.widgets.fallback import StaticPicture
+from course.widgets.frontend import module
 from course.widgets.logic import motion_valuetext
 
 __all__ = ["RangeOfMotion"]
@@ -34,7 +34,7 @@ class RangeOfMotion(StaticPicture, anywidget.AnyWidget):
     the foot in the lateral view, ``inversion`` (-15 eversion .. 35 inversion) turns the heel
     in the posterior view. Typical ranges are marked on the pictures."""
 
-    _esm = esm("motion.js")
+    _esm = module("motion.js")
     dorsiflexion = traitlets.Int(0).tag(sync=True)
     inversion = traitlets.Int(0).tag(sync=True)
     svgs = traitlets.Dict().tag(sync=True)

@@ -27,6 +27,7 @@ from course.quiz.models import (
 )
 from course.widgets.controls import STATIC, LiveText
 from course.widgets.fallback import StaticFallback
+from course.widgets.frontend import module
 
 __all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
 
@@ -51,7 +52,7 @@ class QuestionView(anywidget.AnyWidget):
     ``{"action": "check" | "hint" | "reveal"}``.
     """
 
-    _esm = STATIC / "question.js"
+    _esm = module("static/question.js")
     _css = STATIC / "question.css"
     heading = traitlets.Unicode("").tag(sync=True)
     prompt = traitlets.Unicode("").tag(sync=True)

@@ -3,30 +3,6 @@
 // so screen readers announce every update (a region created together with its text is
 // often not announced).
 
-// JupyterLab's notebook shortcuts act on the focused element unless it carries
-// data-lm-suppress-shortcuts: the arrow keys in a widget's select, radio group or text
-// field would otherwise select another cell and take the focus away from the learner.
-// Installed once per page by whichever course widget renders first; it covers the
-// ipywidgets controls the course wraps as well.
-function guardWidgetKeys() {
-  if (window.__ankleKeyGuard) return;
-  window.__ankleKeyGuard = true;
-  document.addEventListener(
-    "focusin",
-    (event) => {
-      const el = event.target;
-      if (
-        el instanceof HTMLElement &&
-        el.matches("select, input, textarea") &&
-        el.closest(".jp-OutputArea-output")
-      ) {
-        el.setAttribute("data-lm-suppress-shortcuts", "true");
-      }
-    },
-    true,
-  );
-}
-
 function render({ model, el }) {
   guardWidgetKeys();
   const region = document.createElement("div");

@@ -12,30 +12,6 @@ function fmt(template, values) {
   return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
 }
 
-// JupyterLab's notebook shortcuts act on the focused element unless it carries
-// data-lm-suppress-shortcuts: the arrow keys in a widget's select, radio group or text
-// field would otherwise select another cell and take the focus away from the learner.
-// Installed once per page by whichever course widget renders first; it covers the
-// ipywidgets controls the course wraps as well.
-function guardWidgetKeys() {
-  if (window.__ankleKeyGuard) return;
-  window.__ankleKeyGuard = true;
-  document.addEventListener(
-    "focusin",
-    (event) => {
-      const el = event.target;
-      if (
-        el instanceof HTMLElement &&
-        el.matches("select, input, textarea") &&
-        el.closest(".jp-OutputArea-output")
-      ) {
-        el.setAttribute("data-lm-suppress-shortcuts", "true");
-      }
-    },
-    true,
-  );
-}
-
 function render({ model, el }) {
   guardWidgetKeys();
   counter += 1;
