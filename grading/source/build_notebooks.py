@@ -235,15 +235,7 @@ def build(bank: ItemBank) -> nbformat.NotebookNode:
                 )
             )
 
-    cells.append(
-        _md(
-            "before-submit",
-            "## Before you submit\n\nRun the cell below: every answer "
-            "should say *well formed*. Then save the notebook and submit it.",
-            grade_id="before_submit",
-        )
-    )
-    cells.append(_code("check-answers", "check_answers()", _meta("check_answers")))
+    cells.extend(_before_submit())
     return nb
 
 
@@ -347,15 +339,7 @@ def build_variants(bank: VariantBank) -> nbformat.NotebookNode:
                     _meta(g.grade_id, grade=True, points=g.points),
                 )
             )
-    cells.append(
-        _md(
-            "before-submit",
-            "## Before you submit\n\nRun the cell below: every answer "
-            "should say *well formed*. Then save the notebook and submit it.",
-            grade_id="before_submit",
-        )
-    )
-    cells.append(_code("check-answers", "check_answers()", _meta("check_answers")))
+    cells.extend(_before_submit())
     return nb
 
 
@@ -391,6 +375,19 @@ def main(argv: list[str] | None = None) -> int:
         print("stale (rerun build_notebooks.py): " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0
+
+
+def _before_submit() -> list[nbformat.NotebookNode]:
+    """The last two cells of every assessment: what to do before submitting, and the check."""
+    return [
+        _md(
+            "before-submit",
+            "## Before you submit\n\nRun the cell below: every answer "
+            "should say *well formed*. Then save the notebook and submit it.",
+            grade_id="before_submit",
+        ),
+        _code("check-answers", "check_answers()", _meta("check_answers")),
+    ]
 
 
 if __name__ == "__main__":
