@@ -195,6 +195,8 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
     """Each learner answers their own cases (a seeded mix of right and wrong), with the record
     the notebook leaves when it shows their cases, and the release's other files, as
     ``nbgrader submit`` hands them in. Returns the expected scores."""
+    from learner_answers import fill
+
     from course.cases import CASES_FILE, RECORD_MIME
     from course.grading.marking import item_score
     from course.grading.variant_marking import gradeables_for
@@ -232,25 +234,13 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
             "variant": variant_fingerprint(bank, student, generate(bank, student)),
         }
         for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("grade_id") == "setup":
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup":
                 cell.outputs = [
                     nbformat.v4.new_output(
                         "display_data", data={"text/plain": student, RECORD_MIME: record}
                     )
                 ]
-            if not meta.get("solution"):
-                continue
-            lines = []
-            for line in cell.source.splitlines():
-                name = line.split(" = ")[0]
-                if line.endswith(" = None") and name in answers:
-                    value = answers[name]
-                    line = (
-                        f"{name} = {value!r}" if isinstance(value, bool) else f'{name} = "{value}"'
-                    )
-                lines.append(line)
-            cell.source = "\n".join(lines)
+        fill(nb, answers)
         folder = course / "submitted" / student / VARIANTS
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{VARIANTS}.ipynb")
@@ -344,7 +334,7 @@ def main() -> int:
         "--only", choices=("all", "fixed", "variants"), default="all", help="sections to run"
     )
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     ok = True
     if args.only in ("all", "variants"):
         with tempfile.TemporaryDirectory(prefix="grading-bench-cases-") as tmp_name:

@@ -20,6 +20,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from learner_answers import fill
 
 from course.content.loader import load_content
 from course.grading.items import ScenarioItem, critical_items, load_item_bank
@@ -62,23 +63,6 @@ def answer_cell(nb: Any, item: str) -> Any:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{item}_answer":
             return cell
     raise KeyError(item)
-
-
-def fill(nb: Any, answers: dict[str, Any]) -> Any:
-    """Answer the released notebook the way a learner does: replace None in answer cells."""
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if not meta.get("solution"):
-            continue
-        lines = []
-        for line in cell.source.splitlines():
-            name = line.split(" = ")[0]
-            if line.endswith(" = None") and name in answers:
-                value = answers[name]
-                line = f"{name} = {json.dumps(value) if isinstance(value, str) else value}"
-            lines.append(line)
-        cell.source = "\n".join(lines)
-    return nb
 
 
 def submit(

@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 import pytest
 from kernels import this_python_kernel
+from learner_answers import fill
 
 from course.cases import RECORD_MIME
 from course.content.anatomy import get
@@ -47,22 +48,6 @@ def right_answers(course: Path, student: str) -> dict[str, Any]:
 
 def released(course: Path) -> Any:
     return nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-
-
-def fill(nb: Any, answers: dict[str, Any]) -> Any:
-    """Replace the released ``name = None`` placeholders by literal answers, as a learner does."""
-    for cell in nb.cells:
-        if not cell.metadata.get("nbgrader", {}).get("solution"):
-            continue
-        lines = []
-        for line in cell.source.splitlines():
-            name = line.split(" = ")[0]
-            if line.endswith(" = None") and name in answers:
-                value = answers[name]
-                line = f"{name} = {json.dumps(value) if isinstance(value, str) else value}"
-            lines.append(line)
-        cell.source = "\n".join(lines)
-    return nb
 
 
 def shown_to(course: Path, nb: Any, student: str | None) -> Any:
