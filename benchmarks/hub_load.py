@@ -70,12 +70,13 @@ def start_all(admin: HubAdmin, names: list[str]) -> list[float]:
 
 
 def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
-    """CPU-seconds each learner's server process has used so far (user + system)."""
+    """CPU-seconds each learner's server has used so far: user + system time of the process and
+    of the child processes it has waited for (e.g. a Node.js process JupyterLab starts)."""
     ticks = os.sysconf("SC_CLK_TCK")
     used = []
     for name in names:
         fields = Path(f"/proc/{hub.server_pids[name]}/stat").read_text().rsplit(")", 1)[1].split()
-        used.append((int(fields[11]) + int(fields[12])) / ticks)
+        used.append(sum(int(f) for f in fields[11:15]) / ticks)
     return used
 
 

@@ -43,3 +43,34 @@ def test_the_launcher_is_jupyterhub_singleuser() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "--SingleUserNotebookApp" in result.stdout or "JupyterHub" in result.stdout
+
+
+YARN_PROBE = """
+import subprocess
+{prepare}
+calls = []
+real = subprocess.check_output
+def spy(args, *a, **k):
+    calls.append(args)
+    return real(args, *a, **k)
+subprocess.check_output = spy
+import jupyterlab, jupyterlab.labapp
+print(sum(1 for c in calls if str(c[0]).endswith(("node", "nodejs"))))
+print(jupyterlab.labapp.app_version == jupyterlab.__version__)
+"""
+
+
+def _yarn_probe(prepare: str) -> list[str]:
+    code = YARN_PROBE.format(prepare=prepare)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
+    )
+    return result.stdout.split()
+
+
+def test_the_launcher_starts_no_node_process_for_jupyterlab() -> None:
+    stock = _yarn_probe("")
+    fast = _yarn_probe("from course.hub.singleuser import skip_yarn_config; skip_yarn_config()")
+    assert stock[0] == "1"  # JupyterLab asks yarn (Node.js, installed for the hub's proxy)
+    assert fast[0] == "0"
+    assert stock[1] == fast[1] == "True"  # JupyterLab still knows its own version
