@@ -15,6 +15,8 @@ from typing import Any
 
 import nbformat
 
+from course.content.loader import load_content
+from course.content.text import text
 from course.grading.items import (
     MASSAGE_DECISIONS,
     STOP_DECISIONS,
@@ -27,7 +29,6 @@ from course.safety.decisions import DECISION_ORDER
 __all__ = [
     "COMMENT_MARK",
     "KERNELSPEC",
-    "SETUP",
     "Regions",
     "answers_table",
     "before_submit",
@@ -38,6 +39,8 @@ __all__ = [
     "meta",
     "new_notebook",
     "regions",
+    "setup_source",
+    "words",
 ]
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -83,6 +86,11 @@ def regions(config: Any = None) -> Regions:
         begin_hidden=_marker(hidden.begin_test_delimeter),
         end_hidden=_marker(hidden.end_test_delimeter),
     )
+
+
+def words(key: str, **values: object) -> str:
+    """The notebooks' words: ``graded.notebook.<key>`` of course/content/study.yaml."""
+    return text(f"graded.notebook.{key}", **values)
 
 
 def meta(
@@ -136,21 +144,22 @@ def code(cell_id: str, source: str, metadata: dict[str, object]) -> nbformat.Not
 def decision_names(decisions: frozenset[str]) -> str:
     """`A`, `B` or `C`, in the policy's order."""
     names = [f"`{d}`" for d in DECISION_ORDER if d in decisions]
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return ", ".join(names[:-1]) + f" {words('or')} " + names[-1]
 
 
-def decisions_lines(content: Any) -> list[str]:
+def decisions_lines() -> list[str]:
     """The decisions in the policy's order, then what makes a scenario critical."""
+    content = load_content()
     return [
-        "The decisions, from least to most severe:",
+        words("decisions"),
         "",
         *[f"- `{d.id}`: {d.meaning}" for d in content.decisions.values()],
         "",
-        "A scenario where the massage must stop or not start (the right answer is "
-        + decision_names(STOP_DECISIONS)
-        + ") is *critical*: answering "
-        + decision_names(MASSAGE_DECISIONS)
-        + " there fails the assessment, whatever your other points.",
+        words(
+            "critical",
+            stop=decision_names(STOP_DECISIONS),
+            massage=decision_names(MASSAGE_DECISIONS),
+        ),
     ]
 
 
@@ -174,27 +183,26 @@ def answers_table(bank: ItemBank | None, gradeables: Sequence[Gradeable]) -> str
     return "\n".join(lines)
 
 
-SETUP = """\
-# Run this cell first. It lists the valid answers and defines check(), which tells you
-# whether an answer is well formed. It never tells you whether an answer is right.
-from course.grading.wellformed import STRUCTURE_NAME, AnswerCheck
-
-DECISIONS = ({decisions})
-{answers}
-
-check = AnswerCheck(ANSWERS, globals())  # check("q01") checks one answer
-check_answers = check.all  # check_answers() checks them all
-"""
+def setup_source(comment: str, answers: str, preamble: Sequence[str] = ()) -> str:
+    """The setup cell: its comment, ``preamble`` lines, the valid answers and ``check``."""
+    decisions = ", ".join(json.dumps(d) for d in load_content().decisions)
+    lines = [
+        comment,
+        *preamble,
+        "from course.grading.wellformed import STRUCTURE_NAME, AnswerCheck",
+        "",
+        f"DECISIONS = ({decisions})",
+        answers,
+        "",
+        f"check = AnswerCheck(ANSWERS, globals())  {words('check_comment')}",
+        f"check_answers = check.all  {words('check_all_comment')}",
+    ]
+    return "\n".join(lines)
 
 
 def before_submit() -> list[nbformat.NotebookNode]:
     """The last two cells of every assessment: what to do before submitting, and the check."""
     return [
-        markdown(
-            "before-submit",
-            "## Before you submit\n\nRun the cell below: every answer "
-            "should say *well formed*. Then save the notebook and submit it.",
-            grade_id="before_submit",
-        ),
+        markdown("before-submit", words("before_submit"), grade_id="before_submit"),
         code("check-answers", "check_answers()", meta("check_answers")),
     ]

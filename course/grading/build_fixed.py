@@ -2,7 +2,8 @@
 
 Each item gives a text cell, an answer cell whose solution region holds the key, and one test
 cell per graded answer whose hidden tests check it; nbgrader strips both on release. Every key
-and expected value comes from the item bank (``<course>/source/<assignment>.yaml``).
+and expected value comes from the item bank (``<course>/source/<assignment>.yaml``); the
+notebook's own words from ``graded.notebook`` in course/content/study.yaml.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import nbformat
 
 from course.content.loader import load_content
 from course.grading.build_cells import (
-    SETUP,
     Regions,
     answers_table,
     before_submit,
@@ -23,6 +23,8 @@ from course.grading.build_cells import (
     markdown,
     meta,
     new_notebook,
+    setup_source,
+    words,
 )
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
 from course.grading.items import ChoiceItem, Gradeable, ItemBank, ScenarioItem
@@ -44,45 +46,49 @@ def _key_test(g: Gradeable) -> list[str]:
 
 
 def _header(bank: ItemBank) -> str:
-    content = load_content()
     lines = [
         f"# {bank.title}",
         "",
-        f"**{content.disclaimer}**",
+        f"**{load_content().disclaimer}**",
         "",
         bank.intro,
         "",
-        "How to answer: in each answer cell, replace `None` with your answer and run the cell.",
-        'Write nothing else: each answer is one assignment such as `q01 = "PROCEED"`.',
-        "Run the cell just below each answer: it tells you whether the answer is *well formed*",
-        "(a valid name, spelled exactly), not whether it is right. Your instructor grades the",
-        "answers after you submit.",
+        words("how_to_answer"),
     ]
     if bank.is_scenario:
-        lines += ["", *decisions_lines(content)]
+        lines += ["", *decisions_lines()]
     return "\n".join(lines)
 
 
 def _question(number: int, item: ScenarioItem | ChoiceItem) -> nbformat.NotebookNode:
     if isinstance(item, ScenarioItem):
         text = [
-            f"## Scenario {number}: {item.title}",
+            words("scenario_title", number=number, title=item.title),
             "",
             item.story,
             "",
-            f"What does the safety policy say to do? Answer `{item.id}` with a decision.",
+            words("ask_decision", id=item.id),
         ]
         if item.ask_refer:
-            text.append(
-                f"Also answer `{item.id}_refer`: should this person be referred to "
-                "a physical therapist or a doctor (`True` or `False`)?"
-            )
+            text.append(words("ask_refer", id=item.id))
     elif item.picture is not None:
         alt = question_alt_text(item.picture.view, item.picture.layers, item.answer)
-        text = [f"## Question {number}", "", f"![{alt}](attachment:{item.id}.png)", "", item.prompt]
+        text = [
+            words("question_title", number=number),
+            "",
+            f"![{alt}](attachment:{item.id}.png)",
+            "",
+            item.prompt,
+        ]
     else:
         options = ", ".join(f'`"{o}"`' for o in item.options)
-        text = [f"## Question {number}", "", item.prompt, "", f"Options: {options}"]
+        text = [
+            words("question_title", number=number),
+            "",
+            item.prompt,
+            "",
+            words("options", options=options),
+        ]
     cell = markdown(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text")
     if isinstance(item, ChoiceItem) and item.picture is not None:
         png = question_png(item.picture.view, item.picture.layers, item.answer, dpi=80)
@@ -91,34 +97,26 @@ def _question(number: int, item: ScenarioItem | ChoiceItem) -> nbformat.Notebook
 
 
 def _answer(item: ScenarioItem | ChoiceItem, regions: Regions) -> nbformat.NotebookNode:
-    hint = "one of the options, in quotes."
-    if isinstance(item, ScenarioItem):
-        hint = 'a decision name in quotes, e.g. "STOP"'
-    elif item.picture is not None:
-        hint = "the marked structure's name, in quotes"
-    refer = isinstance(item, ScenarioItem) and item.ask_refer
-    refer_hint = f"; {item.id}_refer: True or False." if refer else ""
     stub = [f"{item.id} = None"]
     solution = [f"{item.id} = {json.dumps(item.answer)}"]
-    if isinstance(item, ScenarioItem) and item.ask_refer:
-        stub.append(f"{item.id}_refer = None")
-        solution.append(f"{item.id}_refer = {item.refer}")
-    source = "\n".join(
-        ["# Your answer: replace None with " + hint + refer_hint, *regions.solution(stub, solution)]
-    )
+    if isinstance(item, ScenarioItem):
+        hint = words("hint_decision")
+        if item.ask_refer:
+            hint += words("hint_refer", id=item.id)
+            stub.append(f"{item.id}_refer = None")
+            solution.append(f"{item.id}_refer = {item.refer}")
+    else:
+        hint = words("hint_option" if item.picture is None else "hint_structure")
+    source = "\n".join([words("answer_comment", hint=hint), *regions.solution(stub, solution)])
     return code(f"{item.id}-answer", source, meta(f"{item.id}_answer", solution=True, locked=False))
 
 
 def fixed_notebook(bank: ItemBank, regions: Regions) -> nbformat.NotebookNode:
     """The nbgrader source notebook of ``bank`` (deterministic: same bank, same bytes)."""
-    decisions = tuple(load_content().decisions)
     nb = new_notebook()
     nb.cells.append(markdown("intro", _header(bank), grade_id="intro"))
-    setup = SETUP.format(
-        decisions=", ".join(json.dumps(d) for d in decisions),
-        answers=answers_table(bank, bank.gradeables),
-    )
-    nb.cells.append(code("setup", setup.rstrip("\n"), meta("setup")))
+    setup = setup_source(words("setup_comment"), answers_table(bank, bank.gradeables))
+    nb.cells.append(code("setup", setup, meta("setup")))
     items: tuple[ScenarioItem | ChoiceItem, ...] = bank.items
     for number, item in enumerate(items, start=1):
         nb.cells.append(_question(number, item))
