@@ -1,8 +1,8 @@
-"""``ankle-course grade``: release, autograde, feedback, export and report.
+"""``ankle-course grade``: build, release, autograde, feedback, export and report.
 
 nbgrader and jupyter are imported inside the commands, so ``ankle-course assess`` stays light.
 Expected problems print one line and exit 2; autograde exits 1 only when some submission
-could not be graded at all.
+could not be graded at all, ``build --check`` when a built file is stale.
 """
 
 from __future__ import annotations
