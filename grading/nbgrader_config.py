@@ -30,8 +30,9 @@ c.CourseDirectory.db_url = os.environ.get(
     "ANKLE_COURSE_DB_URL",
     "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db"),
 )
-# Item banks and the notebook generator sit in source/ itself (not in an assignment folder),
-# so they are never copied into a release; this keeps them out even if that changes.
+# Item banks sit in source/ itself (not in an assignment folder), so they are never copied
+# into a release; this keeps them out even if that changes. `ankle-course grade build` writes
+# source/<assignment>/<assignment>.ipynb from source/<assignment>.yaml.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
     "*.pyc",
@@ -40,7 +41,6 @@ c.CourseDirectory.ignore = [
     ".*",
     "*.yaml",
     "*.yml",
-    "build_notebooks.py",
 ]
 # Answer cells are plain assignments (`q01 = None`): the solution region is removed, not
 # replaced by nbgrader's default `raise NotImplementedError()` stub.

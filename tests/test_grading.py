@@ -5,12 +5,10 @@ The slow end-to-end grading of a whole class lives in test_grading_autograde.py.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import nbformat
@@ -34,17 +32,6 @@ from course.safety import Decision, Situation, assess
 REPO = Path(__file__).resolve().parent.parent
 GRADING = REPO / "grading"
 ASSIGNMENTS = ("safety_scenarios", "anatomy_techniques")
-
-
-def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "build_notebooks", GRADING / "source" / "build_notebooks.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def hidden_test_lines(assignment: str) -> list[str]:
@@ -304,10 +291,6 @@ def test_pass_mark_and_statuses() -> None:
 # --- notebooks -------------------------------------------------------------------------------
 
 
-def test_source_notebooks_are_built_from_the_item_banks() -> None:
-    assert _builder().main(["--check"]) == 0
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_notebook_shape(assignment: str) -> None:
     nb = nbformat.read(GRADING / "source" / assignment / f"{assignment}.ipynb", as_version=4)
@@ -349,7 +332,8 @@ def test_the_installed_package_carries_no_item_or_key(built_wheel: Path) -> None
             needles.add(text[:60])
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        assert "course/cli/grade.py" in names
+        # the notebook builder ships (ankle-course grade build), but none of what it builds
+        assert {"course/cli/grade.py", "course/grading/build_fixed.py"} <= set(names)
         assert not [n for n in names if n.endswith((".yaml", ".yml")) and "grading" in n]
         assert not [n for n in names if "safety_scenarios" in n or "anatomy_techniques" in n]
         for name in names:

@@ -22,6 +22,7 @@ from learner_answers import fill
 
 from course.cases import RECORD_MIME
 from course.content.anatomy import get
+from course.grading.banks import max_score_of
 from course.grading.variant_marking import gradeables_for
 from course.grading.variant_release import variant_fingerprint
 from course.grading.variants import generate, load_variant_bank
@@ -202,7 +203,7 @@ def test_own_right_answers_score_full_marks(graded: Graded) -> None:
     for student in ("alice", "erin"):
         result = graded.results[student]
         assert result["status"] == "graded", result
-        assert result["score"] == bank.max_score
+        assert result["score"] == max_score_of(bank)
         assert result["passed"] is True
 
 
@@ -213,7 +214,7 @@ def test_a_copied_notebook_is_a_variant_mismatch_marked_against_the_submitters_c
     result = graded.results["bob"]
     assert result["status"] == "variant-mismatch"
     assert any("showed the cases of 'alice', not 'bob'" in p for p in result["problems"])
-    assert result["score"] < 0.8 * bank.max_score
+    assert result["score"] < 0.8 * max_score_of(bank)
     assert result["passed"] is False
     assert "bob: variant-mismatch:" in graded.run.stdout
 
@@ -230,7 +231,7 @@ def test_no_record_is_flagged_and_still_marked(graded: Graded) -> None:
     result = graded.results["dave"]
     assert result["status"] == "flagged"
     assert any("no record of whose cases" in p for p in result["problems"])
-    assert result["score"] == bank.max_score
+    assert result["score"] == max_score_of(bank)
 
 
 def test_export_and_report(graded: Graded, tmp_path: Path) -> None:

@@ -268,6 +268,25 @@ def test_each_graded_cell_is_keyed_by_assess_of_the_learners_own_situation(
     assert critical_for(bank, student) == {i.id for i in items.values() if i.critical}
 
 
+def test_either_kind_of_bank_answers_the_same_questions(bank: VariantBank) -> None:
+    """``course.grading.banks`` gives a variant bank's notebook cells and points as it gives a
+    fixed bank's: the cells every variant shares, all their points."""
+    from course.grading.banks import gradeables_of, key_of, max_score_of
+    from course.grading.items import load_item_bank
+
+    cells = gradeables_of(bank)
+    assert cells == template_gradeables(bank)
+    layout = [g.grade_id for g in gradeables_for(bank, "alice")]
+    assert [g.grade_id for g in cells] == layout == list(key_of(bank, "alice"))
+    assert max_score_of(bank) == max_score(bank) == sum(g.points for g in cells)
+    blueprint = bank.blueprint
+    expected = sum(bank.points + (bank.refer_points if s.ask_refer else 0) for s in blueprint)
+    assert max_score_of(bank) == expected + bank.diagram_points * len(bank.diagrams)
+    fixed = load_item_bank(GRADING, "safety_scenarios")
+    assert gradeables_of(fixed) == fixed.gradeables
+    assert max_score_of(fixed) == fixed.max_score
+
+
 def test_own_answers_score_full_marks_and_a_neighbours_score_low(bank: VariantBank) -> None:
     full = max_score(bank)
     assert _score(bank, "alice", _right_answers(bank, "alice")) == full

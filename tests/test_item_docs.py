@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tarfile
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
-import pytest
-
+from course.grading.item_docs import render
 from course.grading.items import load_item_bank
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "docs" / "assessment_items.md"
 
 
-def _builder() -> ModuleType:
-    path = REPO / "grading" / "source" / "build_item_docs.py"
-    spec = importlib.util.spec_from_file_location("build_item_docs", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_page_is_in_sync_with_the_item_banks() -> None:
-    assert PAGE.read_text(encoding="utf-8") == _builder().render(), (
-        "run .venv/bin/python grading/source/build_item_docs.py"
+    assert PAGE.read_text(encoding="utf-8") == render(REPO / "grading"), (
+        "run ankle-course grade build --item-docs docs/assessment_items.md"
     )
-    assert _builder().main(["--check"]) == 0
+
+
+def test_every_assessment_has_a_section() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    banks = sorted(p.stem for p in (REPO / "grading" / "source").glob("*.yaml"))
+    assert [line[3:] for line in page.splitlines() if line.startswith("## ")] == banks
 
 
 def test_the_page_lists_every_item_with_key_rules_and_neighbours() -> None:
@@ -49,12 +41,19 @@ def test_the_page_lists_every_item_with_key_rules_and_neighbours() -> None:
     assert "BEGIN HIDDEN TESTS" not in page
 
 
-def test_check_mode_fails_on_a_stale_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    builder = _builder()
+def test_check_mode_fails_on_a_stale_page_and_build_rewrites_it(tmp_path: Path) -> None:
     stale = tmp_path / "assessment_items.md"
     stale.write_text("old\n", encoding="utf-8")
-    monkeypatch.setattr(builder, "PAGE", stale)
-    assert builder.main(["--check"]) == 1
+    command = [str(Path(sys.executable).parent / "ankle-course"), "grade", "build"]
+    options = ["--item-docs", str(stale), "--course-dir", str(REPO / "grading")]
+    done = subprocess.run([*command, "--check", *options], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == f"stale: {stale}"
+    assert stale.read_text(encoding="utf-8") == "old\n"
+    done = subprocess.run([*command, *options], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"item docs: wrote {stale}" in done.stdout
+    assert stale.read_text(encoding="utf-8") == PAGE.read_text(encoding="utf-8")
 
 
 def test_the_page_is_in_no_distribution(built_wheel: Path, tmp_path: Path) -> None:

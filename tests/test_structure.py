@@ -24,18 +24,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "course"
 MAX_LINES = 400
-# Known exception, still to be broken: a variant bank's ``gradeables`` property (the graded
-# cells every variant shares) is computed by generating a reference variant, so the bank's
-# models (variant_bank) and the generation (variants, variant_marking, variant_release) need
-# each other; it came with the variants merge. Any other cycle fails the test.
-KNOWN_CYCLES = [
-    [
-        "course.grading.variant_bank",
-        "course.grading.variant_marking",
-        "course.grading.variant_release",
-        "course.grading.variants",
-    ]
-]
 
 
 def _module_name(path: Path) -> str:
@@ -148,14 +136,8 @@ def _describe(component: list[str], graph: dict[str, dict[str, int]]) -> str:
 
 def test_course_has_no_import_cycles() -> None:
     graph = import_graph()
-    found = [c for c in cycles(graph) if c not in KNOWN_CYCLES]
+    found = cycles(graph)
     assert not found, "\n".join(_describe(c, graph) for c in found)
-
-
-def test_known_cycles_are_still_there() -> None:
-    """A known cycle that is gone must leave KNOWN_CYCLES (the list never hides a new one)."""
-    found = cycles(import_graph())
-    assert all(known in found for known in KNOWN_CYCLES), found
 
 
 def test_the_cycle_finder_sees_a_function_local_cycle() -> None:

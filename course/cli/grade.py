@@ -1,8 +1,8 @@
-"""``ankle-course grade``: release, autograde, feedback, export and report.
+"""``ankle-course grade``: build, release, autograde, feedback, export and report.
 
 nbgrader and jupyter are imported inside the commands, so ``ankle-course assess`` stays light.
 Expected problems print one line and exit 2; autograde exits 1 only when some submission
-could not be graded at all.
+could not be graded at all, ``build --check`` when a built file is stale.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from course.cli.output import fail
+from course.cli.output import err, fail, out
 from course.errors import CourseError
 
 app = typer.Typer(
@@ -115,6 +115,55 @@ def _guard(func: Any) -> Any:
             raise typer.Exit(130) from None
 
     return wrapper
+
+
+@app.command()
+@_guard
+def build(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 naming every stale file.")
+    ] = False,
+    item_docs: Annotated[
+        Path | None,
+        typer.Option(
+            "--item-docs",
+            help="Also write (or check) the instructor's page of every item and key, e.g. "
+            "docs/assessment_items.md.",
+        ),
+    ] = None,
+    course_dir: CourseDirAfter = None,
+) -> None:
+    """Build the source notebooks source/<a>/<a>.ipynb from the item banks source/*.yaml."""
+    from rich.markup import escape
+
+    from course.grading.build import Built, build_all, write
+
+    course = _course(ctx, course_dir)
+    files = build_all(course.root, course.config)
+    if item_docs is not None:
+        from course.grading.item_docs import render
+
+        files.append(Built("item docs", item_docs, render(course.root)))
+    if check:
+        stale = [b for b in files if not b.current]
+        for b in stale:
+            err().print(f"stale: {_shown(b.path)}", markup=False, highlight=False)
+        if stale:
+            fail("rebuild with `ankle-course grade build` (same options, without --check)", 1)
+        out().print(f"{len(files)} file(s) up to date", highlight=False)
+        return
+    for b in files:
+        verb = "[green]wrote[/green]" if write(b) else "up to date"
+        out().print(f"{escape(b.name)}: {verb} {escape(_shown(b.path))}", highlight=False)
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @app.command()

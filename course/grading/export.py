@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from course.errors import GradingError
 from course.grading.autograde import read_result
-from course.grading.banks import critical_of, load_bank
+from course.grading.banks import critical_of, load_bank, max_score_of
 from course.grading.course import Course
 from course.grading.items import ItemBank, critical_items
 from course.grading.marking import HELD, mark
@@ -52,7 +52,7 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
             score = sum(s or 0.0 for s in grades.values())
             marked = mark(
                 score=score,
-                max_score=bank.max_score,
+                max_score=max_score_of(bank),
                 pass_percent=bank.pass_percent,
                 critical=critical_of(bank, student, fixed),
                 answers=answers,
@@ -269,7 +269,7 @@ def _canvas_lines(
             )
     lines = [
         [*CANVAS_COLUMNS, column],
-        ["Points Possible", "", "", "", "", _number(bank.max_score)],
+        ["Points Possible", "", "", "", "", _number(max_score_of(bank))],
     ]
     for row in rows:
         entry = match_roster(roster, row["student_id"]) if roster else None

@@ -18,7 +18,7 @@ from typing import Any
 
 from nbgrader import utils
 
-from course.grading.banks import critical_of
+from course.grading.banks import critical_of, gradeables_of, max_score_of
 from course.grading.files import META, bank_of, course_root, write_json_atomic
 from course.grading.marking import GRADED, mark
 from course.grading.submission import NOT_SIMPLE
@@ -48,7 +48,7 @@ def _comments(
     from course.content.text import text
 
     by_cell: dict[str, list[str]] = {}
-    for g in bank.gradeables:
+    for g in gradeables_of(bank):
         cell = f"{g.item_id}_answer"
         if answers.get(g.variable) == NOT_SIMPLE:
             by_cell.setdefault(cell, []).append(text("graded.comment_not_simple", name=g.variable))
@@ -124,7 +124,7 @@ def record(gb: Any, nb: Any, resources: Any, config: Any) -> dict[str, Any]:
     score = sum(s or 0.0 for s in scores.values())
     marked = mark(
         score=score,
-        max_score=bank.max_score,
+        max_score=max_score_of(bank),
         pass_percent=bank.pass_percent,
         critical=critical,
         answers=answers,
@@ -223,7 +223,7 @@ def record_ungradable(
     assert status not in GRADED
     marked = mark(
         score=0.0,
-        max_score=bank.max_score,
+        max_score=max_score_of(bank),
         pass_percent=bank.pass_percent,
         critical=critical,
         answers={},

@@ -153,17 +153,8 @@ class VariantBank(_Model):
     def is_variant(self) -> bool:
         return True
 
-    @cached_property
-    def gradeables(self) -> tuple[Any, ...]:
-        """The graded cells every variant shares (ids, kinds, points; each learner's keys come
-        from ``course.grading.variant_marking.gradeables_for``)."""
-        from course.grading.variant_marking import template_gradeables
-
-        return template_gradeables(self)
-
-    @property
-    def max_score(self) -> float:
-        return float(sum(g.points for g in self.gradeables))
+    # Its graded cells and points come from generating variants, a layer above this module:
+    # course.grading.banks.gradeables_of and max_score_of (for either kind of bank).
 
 
 @dataclass(frozen=True)
