@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,7 +40,10 @@ def setup(
         Path,
         typer.Option(
             "--students",
-            help="Roster CSV with an 'id' column (optional first_name, last_name, email).",
+            help=(
+                "Roster CSV with an 'id' column (optional first_name, last_name, email; "
+                "course or cohort, and role: learner, ta or instructor, for several courses)."
+            ),
         ),
     ],
     hub_dir: HubDir = Path("/srv/ankle-course"),
@@ -90,11 +93,16 @@ def setup(
     except (HubSetupError, HubSystemError) as exc:
         fail(str(exc))
     state = report.state
-    out().print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
-    out().print(f"Learners: {len(state.learners)}")
+    if state.by_course:
+        _print_courses(state.courses)
+        out().print(f"People: {len(state.learners)}")
+    else:
+        out().print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
+        out().print(f"Learners: {len(state.learners)}")
     for learner in state.learners:
         out().print(f"  {learner['roster_id']} -> {learner['name']}", highlight=False)
-    out().print(f"Exchange: {state.exchange_root}/{state.course_id}")
+    if not state.by_course:
+        out().print(f"Exchange: {state.exchange_root}/{state.course_id}")
     if report.new_users:
         out().print(f"Created {len(report.new_users)} accounts")
     if report.passwords_file:
@@ -112,6 +120,21 @@ def setup(
         f"Start the hub: ANKLE_HUB_DIR={state.hub_dir} "
         "jupyterhub -f deploy/hub/jupyterhub_config.py"
     )
+
+
+def _print_courses(courses: list[dict[str, Any]]) -> None:
+    from course.hub.courses import FORMGRADER_URL, CoursePlan
+
+    for record in courses:
+        plan = CoursePlan.from_record(record)
+        roles = {role: plan.with_role(role) for role in ("instructor", "ta", "learner")}
+        out().print(
+            f"Course {plan.course_id}: folder {plan.course_dir} (grader {plan.grader}), exchange "
+            f"{plan.exchange_dir}, formgrader /services/{plan.course_id}{FORMGRADER_URL}/; "
+            f"instructors {', '.join(roles['instructor'])}; "
+            f"TAs {', '.join(roles['ta']) or 'none'}; learners {len(roles['learner'])}",
+            highlight=False,
+        )
 
 
 @app.command()
