@@ -124,15 +124,17 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         raise RosterError(f"{path}: cannot read the roster: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise RosterError(f"{path}: the roster is not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = []
     try:
-        rows = [
-            (reader.line_num, {(k or "").strip(): (v or "").strip() for k, v in row.items()})
-            for row in reader
-        ]
+        header = [h.strip() for h in reader.fieldnames or []]
+        first_line = reader.line_num + 1  # a row's first line (a quoted cell may span lines)
+        for row in reader:
+            cells = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+            rows.append((first_line, cells))
+            first_line = reader.line_num + 1
     except csv.Error as exc:
         raise RosterError(f"{path}: row {reader.line_num}: not valid CSV ({exc})") from None
-    header = [h.strip() for h in reader.fieldnames or []]
     return header, rows
 
 
@@ -260,7 +262,7 @@ def roster_csv(roster: Roster) -> str:
     """The roster as a CSV this module reads back to an equal :class:`Roster`."""
     people = {p.name: p for p in roster.people}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(["id", *_DETAILS, "course", "role"])
     for member in roster.memberships:
         person = people[member.name]
