@@ -494,6 +494,19 @@ def test_the_cli_sets_up_several_courses_and_refuses_a_bad_roster_in_one_line(
     assert f"Course class-a: folder {hub}/courses/class-a (grader {prefix}grader-class-a)" in out
     assert f"instructors {prefix}ina; TAs {prefix}tom; learners 1" in out
     assert "formgrader /services/class-b/formgrader/" in out
+    # run again with one more learner: she joins her course's group, nothing else changes
+    good.write_text(_COURSES + "Zoe,class-b,learner\n", encoding="utf-8")
+    assert main([*args, "--students", str(good)]) == 0
+    assert "Course class-b" in capsys.readouterr().out
+    zoe = pwd.getpwnam(f"{prefix}zoe")
+    zoe_groups = os.getgrouplist(zoe.pw_name, zoe.pw_gid)
+    assert grp.getgrnam(f"{prefix}course-class-b").gr_gid in zoe_groups
+    assert grp.getgrnam(f"{prefix}course-class-a").gr_gid not in zoe_groups
+    state = load_state(hub)
+    assert state is not None
+    assert state.courses[1]["members"] == {f"{prefix}bo": "instructor", f"{prefix}zoe": "learner"}
+    students = (hub / "courses" / "class-b" / "students.csv").read_text()
+    assert students.splitlines()[1:] == [f"{prefix}zoe,,,"]
     assert main(["hub", "teardown", "--hub-dir", str(hub), "--yes"]) == 0
-    assert "removed 6 accounts" in capsys.readouterr().out  # 4 people and 2 graders
+    assert "removed 7 accounts" in capsys.readouterr().out  # 5 people and 2 graders
     assert _accounts(prefix) == []
