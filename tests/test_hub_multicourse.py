@@ -251,6 +251,10 @@ def _login(hub: Hub, person: str) -> urllib.request.OpenerDirector:
 def test_a_ta_grades_in_her_course_s_formgrader_and_is_refused_the_other(hub: Hub) -> None:
     assert hub.hub is not None
     browser = _login(hub, "tomas")
+    with browser.open(f"{hub.hub.url}/hub/home", timeout=60) as home:
+        menu = home.read().decode()  # the hub's Services menu lists the formgraders she may open
+    assert f"/services/{A}/" in menu
+    assert f"/services/{B}/" not in menu
     with browser.open(f"{hub.hub.url}/services/{A}/formgrader", timeout=60) as page:
         assert page.status == 200
         assert f"/services/{A}/formgrader/" in page.url  # through the hub's OAuth

@@ -26,6 +26,7 @@ from course.hub.roster import (
     safe_name,
 )
 
+REPO = Path(__file__).resolve().parent.parent
 PREFIX = "ac_"
 DEFAULT = "ankle-course"
 _HYPOTHESIS = settings(
@@ -126,6 +127,20 @@ def test_a_course_too_long_for_its_account_names_is_refused_with_the_prefix(
     assert read_class_roster(path, PREFIX, DEFAULT).courses() == ["abcdefghijklmnopqrst"]
     with pytest.raises(RosterError, match=r"row 2: column course: .*would have 42 characters"):
         read_class_roster(path, "ac_long_prefix_", DEFAULT)
+
+
+def test_the_example_roster_in_the_hub_guide_reads_as_it_says(tmp_path: Path) -> None:
+    guide = (REPO / "docs" / "hub.md").read_text(encoding="utf-8")
+    section = guide.split("## 5. Several courses and TAs", 1)[1]
+    example = section.split("```csv\n", 1)[1].split("```", 1)[0]
+    roster = _read(tmp_path, example)
+    assert roster.courses() == ["spring-a", "spring-b"]
+    assert roster.members("spring-a")["ac_ines_alvarez"] == "instructor"
+    assert roster.members("spring-b") == {
+        "ac_bo_dahl": "instructor",
+        "ac_ines_alvarez": "ta",
+        "ac_max_eze": "learner",
+    }
 
 
 def test_the_hub_s_own_service_name_is_reserved() -> None:

@@ -9,6 +9,11 @@ Layout under the hub folder (``--hub-dir``, default ``/srv/ankle-course``)::
     jupyter/hub_learner the learners' JupyterLab config folder (course.roles), 0755
     exchange/           the nbgrader exchange (1777, like /tmp); exchange/COURSE is the
                         instructor's, with inbound/ (3733), outbound/ (0755), feedback/ (0711)
+    courses/COURSE/     with a roster of several courses (course/role columns): each course's
+                        nbgrader folder and gradebook, its grader account's (0700); the
+                        course's exchange/COURSE is the grader's, open to the course's Unix
+                        group only (0750), and its formgrader is a hub service
+                        (course.hub.courses, course.hub.course_setup)
 
 Every learner and the instructor is a Unix user with a private group, a 0700 home and no login
 shell. The instructor's course folder (a copy of the course's nbgrader folder) lives in the
@@ -201,11 +206,12 @@ def _plan(options: SetupOptions, roster: Roster, state: HubState) -> _Plan:
         )
     new = plan_courses(roster, state.prefix, hub_dir, Path(state.exchange_root))
     courses = merge_plans(state.courses, new)
-    comments = {name: "course member" for name, _ in people}
-    for plan in courses:
-        comments[plan.grader] = f"grader of {plan.course_id}"
-        for name, role in plan.members.items():
-            comments[name] = role if comments.get(name) == "course member" else "course member"
+    # the account's comment (GECOS) field: e.g. "instructor spring-a / ta spring-b"
+    comments = {
+        name: " / ".join(f"{p.members[name]} {p.course_id}" for p in courses if name in p.members)
+        for name, _ in people
+    }
+    comments |= {plan.grader: f"grader {plan.course_id}" for plan in courses}
     return _Plan(roster, [*people, *grader_accounts(courses)], comments, courses)
 
 
