@@ -52,12 +52,14 @@ def setup(
         typer.Option("--course-dir", help="The nbgrader course folder to copy for the instructor."),
     ] = None,
     prefix: Annotated[str, typer.Option(help="Prefix of every account name.")] = "ac_",
-    instructor: Annotated[str, typer.Option(help="Instructor account name (after prefix).")] = (
-        "instructor"
-    ),
-    course_id: Annotated[str, typer.Option("--course-id", help="nbgrader course id.")] = (
-        "ankle-course"
-    ),
+    instructor: Annotated[
+        str,
+        typer.Option(help="Instructor account name (after prefix), for a roster without courses."),
+    ] = "instructor",
+    course_id: Annotated[
+        str,
+        typer.Option("--course-id", help="nbgrader course id (of a roster with no course column)."),
+    ] = "ankle-course",
     exchange: Annotated[
         Path | None, typer.Option(help="nbgrader exchange root (default HUB_DIR/exchange).")
     ] = None,
@@ -156,7 +158,7 @@ def teardown(
     if not yes:
         typer.confirm(
             f"Delete {len(state.created_users)} accounts with their home folders "
-            f"(and the gradebook copies in them)?",
+            f"(and the gradebook copies in them, and every course folder)?",
             abort=True,
         )
     try:

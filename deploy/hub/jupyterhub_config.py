@@ -6,6 +6,8 @@ Run as root (the hub starts each learner's server as that learner's Unix user):
 
 ``ankle-course hub setup --students roster.csv`` must have prepared ANKLE_HUB_DIR first. Settings
 come from ANKLE_HUB_DIR/hub.json and the secrets from ANKLE_HUB_DIR/secrets/ (root only).
+With a roster of several courses, each course's formgrader runs as a hub service at
+/services/<course>/ for its formgrade-<course> group (course/hub/courses.py, docs/hub.md §5).
 Environment overrides, mostly for tests and the load script:
 
     ANKLE_HUB_IP (127.0.0.1)   public address of the proxy; use 0.0.0.0 behind TLS (docs/hub.md)
