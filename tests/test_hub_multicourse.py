@@ -288,6 +288,39 @@ def test_a_ta_grades_in_her_course_s_formgrader_and_is_refused_the_other(hub: Hu
         assert hidden.value.status in (403, 404)
 
 
+@pytest.mark.browser
+def test_in_chromium_the_ta_s_formgrader_shows_her_course_and_refuses_the_other(
+    hub: Hub,
+) -> None:
+    """What the TA sees: the hub's login form, then A's formgrader with A's graded assignment;
+    B's formgrader is the hub's 403 page."""
+    from browser.harness import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    assert hub.hub is not None
+    shots = REPO / "artifacts" / "screenshots" / "hub_courses"
+    shots.mkdir(parents=True, exist_ok=True)
+    name = hub.name("tomas")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(60_000)
+            page.goto(f"{hub.hub.url}/hub/login?next=/services/{A}/formgrader")
+            page.fill("#username_input", name)
+            page.fill("#password_input", hub.notes["passwords"][name])
+            page.click("#login_submit")
+            page.wait_for_url(f"**/services/{A}/formgrader/**")
+            page.get_by_text(ASSIGNMENT).first.wait_for()
+            page.screenshot(path=str(shots / "01_ta_formgrader_course_a.png"))
+            reply = page.goto(f"{hub.hub.url}/services/{B}/formgrader")
+            assert reply is not None
+            assert reply.status == 403
+            page.screenshot(path=str(shots / "02_ta_refused_course_b.png"))
+        finally:
+            browser.close()
+
+
 def test_teardown_leaves_no_users_groups_acls_or_processes(hub: Hub) -> None:
     assert hub.hub is not None
     state = load_state(hub.hub_dir)
