@@ -498,6 +498,33 @@ class UserSession:
         return dict(json.loads(match.group(1)))
 
 
+@dataclass
+class ServiceSession(UserSession):
+    """A person acting through a hub service (a course's formgrader) with their own token.
+
+    The service is a Jupyter server run as the course's grader account; ``name`` is the person.
+    """
+
+    service: str = ""
+
+    @property
+    def base(self) -> str:
+        return f"{self.hub.url}/services/{self.service}"
+
+    def wait_ready(self, *, timeout: float = 120) -> None:
+        """Until the service's server answers this person through the proxy."""
+
+        def answered() -> bool:
+            try:
+                return bool(self.api("GET", "/api/status", timeout=10))
+            except HttpError as exc:
+                if exc.status == 403:
+                    raise
+                return False
+
+        wait_for(answered, timeout=timeout, what=f"the service {self.service}", interval=0.5)
+
+
 def _shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 

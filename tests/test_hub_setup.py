@@ -419,3 +419,94 @@ def test_a_failed_second_run_keeps_the_first_run_s_class(
     assert _accounts(prefix) == []
     assert not (tmp_path / "hub").exists()
     assert _modes(course_copy) == opened
+
+
+# --- several courses: refusals, roll-back and the command line ---------------------------------
+
+_COURSES = (
+    "id,course,role\nIna,class-a,instructor\nTom,class-a,ta\nLu,class-a,\nBo,class-b,instructor\n"
+)
+
+
+def test_a_failed_setup_of_several_courses_removes_graders_groups_and_folders(
+    tmp_path: Path, course_copy: Path, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _Seen
+    monkeypatch.setattr(
+        hub_setup, "check_learner_runtime", _failing_runtime_check(seen, tmp_path / "hub")
+    )
+    with pytest.raises(HubSetupError, match="removed again"):
+        setup_hub(_options(tmp_path, course_copy, prefix, _COURSES))
+    assert seen.state is not None
+    made = seen.state.created_users
+    assert {f"{prefix}grader-class-a", f"{prefix}grader-class-b", f"{prefix}lu"} <= set(made)
+    assert f"{prefix}course-class-a" in seen.state.created_groups
+    courses = [Path(c["course_dir"]) for c in seen.state.courses]
+    assert courses == [
+        tmp_path / "hub" / "courses" / "class-a",
+        tmp_path / "hub" / "courses" / "class-b",
+    ]
+    assert _accounts(prefix) == []
+    assert not (tmp_path / "hub").exists()
+    assert not (tmp_path / "home").exists()
+
+
+def test_one_course_and_several_courses_never_mix_on_one_hub(
+    tmp_path: Path, course_copy: Path, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_setup, "check_learner_runtime", lambda user: None)
+    setup_hub(_options(tmp_path, course_copy, prefix, "id\nDana\n"))
+    before = (tmp_path / "hub" / "state.json").read_text()
+    with pytest.raises(HubSetupError, match=r"was set up for instructor .*; run teardown first"):
+        setup_hub(_options(tmp_path, course_copy, prefix, _COURSES))
+    other = tmp_path / "other"
+    with pytest.raises(HubSetupError, match=r"^--db-url is for a roster of one course"):
+        setup_hub(_options(tmp_path, course_copy, prefix, _COURSES, hub_dir=other, db_url="x"))
+    assert (tmp_path / "hub" / "state.json").read_text() == before
+    assert not (tmp_path / "other").exists()
+    teardown_hub(tmp_path / "hub")
+    assert _accounts(prefix) == []
+
+
+def test_the_cli_sets_up_several_courses_and_refuses_a_bad_roster_in_one_line(
+    tmp_path: Path, course_copy: Path, prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course.cli import main
+
+    hub = tmp_path / "hub"
+    args = ["hub", "setup", "--hub-dir", str(hub), "--prefix", prefix, "--no-passwords"]
+    args += ["--home-base", str(tmp_path / "home"), "--course-dir", str(course_copy)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,course,role\nIna,class-a,teacher\n", encoding="utf-8")
+    assert main([*args, "--students", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        f"ankle-course: error: {bad}: row 2: column role: unknown role 'teacher': "
+        "use learner, ta or instructor"
+    )
+    assert _accounts(prefix) == []
+    assert not hub.exists()
+
+    good = tmp_path / "good.csv"
+    good.write_text(_COURSES, encoding="utf-8")
+    assert main([*args, "--students", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert f"Course class-a: folder {hub}/courses/class-a (grader {prefix}grader-class-a)" in out
+    assert f"instructors {prefix}ina; TAs {prefix}tom; learners 1" in out
+    assert "formgrader /services/class-b/formgrader/" in out
+    # run again with one more learner: she joins her course's group, nothing else changes
+    good.write_text(_COURSES + "Zoe,class-b,learner\n", encoding="utf-8")
+    assert main([*args, "--students", str(good)]) == 0
+    assert "Course class-b" in capsys.readouterr().out
+    zoe = pwd.getpwnam(f"{prefix}zoe")
+    zoe_groups = os.getgrouplist(zoe.pw_name, zoe.pw_gid)
+    assert grp.getgrnam(f"{prefix}course-class-b").gr_gid in zoe_groups
+    assert grp.getgrnam(f"{prefix}course-class-a").gr_gid not in zoe_groups
+    state = load_state(hub)
+    assert state is not None
+    assert state.courses[1]["members"] == {f"{prefix}bo": "instructor", f"{prefix}zoe": "learner"}
+    students = (hub / "courses" / "class-b" / "students.csv").read_text()
+    assert students.splitlines()[1:] == [f"{prefix}zoe,,,"]
+    assert main(["hub", "teardown", "--hub-dir", str(hub), "--yes"]) == 0
+    assert "removed 7 accounts" in capsys.readouterr().out  # 5 people and 2 graders
+    assert _accounts(prefix) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,7 +40,10 @@ def setup(
         Path,
         typer.Option(
             "--students",
-            help="Roster CSV with an 'id' column (optional first_name, last_name, email).",
+            help=(
+                "Roster CSV with an 'id' column (optional first_name, last_name, email; "
+                "course or cohort, and role: learner, ta or instructor, for several courses)."
+            ),
         ),
     ],
     hub_dir: HubDir = Path("/srv/ankle-course"),
@@ -49,12 +52,14 @@ def setup(
         typer.Option("--course-dir", help="The nbgrader course folder to copy for the instructor."),
     ] = None,
     prefix: Annotated[str, typer.Option(help="Prefix of every account name.")] = "ac_",
-    instructor: Annotated[str, typer.Option(help="Instructor account name (after prefix).")] = (
-        "instructor"
-    ),
-    course_id: Annotated[str, typer.Option("--course-id", help="nbgrader course id.")] = (
-        "ankle-course"
-    ),
+    instructor: Annotated[
+        str,
+        typer.Option(help="Instructor account name (after prefix), for a roster without courses."),
+    ] = "instructor",
+    course_id: Annotated[
+        str,
+        typer.Option("--course-id", help="nbgrader course id (of a roster with no course column)."),
+    ] = "ankle-course",
     exchange: Annotated[
         Path | None, typer.Option(help="nbgrader exchange root (default HUB_DIR/exchange).")
     ] = None,
@@ -90,11 +95,16 @@ def setup(
     except (HubSetupError, HubSystemError) as exc:
         fail(str(exc))
     state = report.state
-    out().print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
-    out().print(f"Learners: {len(state.learners)}")
+    if state.by_course:
+        _print_courses(state.courses)
+        out().print(f"People: {len(state.learners)}")
+    else:
+        out().print(f"Instructor: {state.instructor} (course folder {state.course_dir})")
+        out().print(f"Learners: {len(state.learners)}")
     for learner in state.learners:
         out().print(f"  {learner['roster_id']} -> {learner['name']}", highlight=False)
-    out().print(f"Exchange: {state.exchange_root}/{state.course_id}")
+    if not state.by_course:
+        out().print(f"Exchange: {state.exchange_root}/{state.course_id}")
     if report.new_users:
         out().print(f"Created {len(report.new_users)} accounts")
     if report.passwords_file:
@@ -112,6 +122,21 @@ def setup(
         f"Start the hub: ANKLE_HUB_DIR={state.hub_dir} "
         "jupyterhub -f deploy/hub/jupyterhub_config.py"
     )
+
+
+def _print_courses(courses: list[dict[str, Any]]) -> None:
+    from course.hub.courses import FORMGRADER_URL, CoursePlan
+
+    for record in courses:
+        plan = CoursePlan.from_record(record)
+        roles = {role: plan.with_role(role) for role in ("instructor", "ta", "learner")}
+        out().print(
+            f"Course {plan.course_id}: folder {plan.course_dir} (grader {plan.grader}), exchange "
+            f"{plan.exchange_dir}, formgrader /services/{plan.course_id}{FORMGRADER_URL}/; "
+            f"instructors {', '.join(roles['instructor'])}; "
+            f"TAs {', '.join(roles['ta']) or 'none'}; learners {len(roles['learner'])}",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -133,7 +158,7 @@ def teardown(
     if not yes:
         typer.confirm(
             f"Delete {len(state.created_users)} accounts with their home folders "
-            f"(and the gradebook copies in them)?",
+            f"(and the gradebook copies in them, and every course folder)?",
             abort=True,
         )
     try:

@@ -77,28 +77,38 @@ def _add_venv_to_profile(user: str) -> None:
         system.write_file(profile, text, owner=user, mode=0o644)
 
 
-def _write_user_config(state: HubState, user: str, *, instructor: bool) -> None:
-    """One person's ~/.profile line and Jupyter/nbgrader configuration (and, for a learner,
-    the lesson notebooks and the explorers app notebook)."""
+def person_files(nbgrader_text: str) -> dict[str, str]:
+    """The files of a person's ``~/.jupyter``: nbgrader settings and the server's terminal."""
+    return {
+        "nbgrader_config.py": nbgrader_text,
+        "jupyter_server_config.json": json.dumps(server_config(instructor=False), indent=2),
+    }
+
+
+def write_user_files(user: str, files: dict[str, str], *, lessons: bool) -> None:
+    """One person's ~/.profile line and ``~/.jupyter`` files (and, with ``lessons``, the
+    lesson notebooks and the explorers app notebook)."""
     home = Path(pwd.getpwnam(user).pw_dir)
     _add_venv_to_profile(user)
-    files = {
-        "nbgrader_config.py": nbgrader_config(state, instructor=instructor),
-        "jupyter_server_config.json": json.dumps(server_config(instructor=instructor), indent=2),
-    }
-    if not instructor:
+    if lessons:
         from course.app import APP_NOTEBOOK
         from course.workspace import sync_workspace
 
         # the lesson notebooks, as `ankle-course lab` lays them out, and the explorers app
         # (opened through Voila: /user/NAME/voila/render/ankle-course/explorer.ipynb); a
         # learner's edits are kept
-        lessons = home / LESSONS_FOLDER
-        sync_workspace(lessons, extra=[APP_NOTEBOOK])
-        system.chown_tree(lessons, user)
+        target = home / LESSONS_FOLDER
+        sync_workspace(target, extra=[APP_NOTEBOOK])
+        system.chown_tree(target, user)
     for relative, text in files.items():
         text = text if text.endswith("\n") else text + "\n"
         system.write_file(home / ".jupyter" / relative, text, owner=user, mode=0o644)
+
+
+def _write_user_config(state: HubState, user: str, *, instructor: bool) -> None:
+    """One person's configuration in a one-course class (the instructor gets no lessons)."""
+    files = person_files(nbgrader_config(state, instructor=instructor))
+    write_user_files(user, files, lessons=not instructor)
 
 
 def write_user_configs(state: HubState, learners: list[Learner]) -> None:
@@ -152,6 +162,8 @@ def write_settings(state: HubState, authenticator: str) -> None:
         # learners' servers: what they load (course.roles.HUB_LEARNER), set for that launch
         "learner_args": HUB_LEARNER.server_args(),
         "learner_config_path": str(role_folder(state) / HUB_LEARNER.name),
+        # several courses: one formgrader service per course (course.hub.courses)
+        "courses": state.courses,
     }
     path = hub_paths(Path(state.hub_dir))["settings"]
     if not path.exists():

@@ -14,6 +14,7 @@ import pwd
 import shutil
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from course.errors import HubSetupError
 from course.hub import system
@@ -41,6 +42,14 @@ class HubState:
     traverse_grants: list[str] = field(default_factory=list)
     # existing paths setup closed to other users (chmod o-rwx): path -> the mode to restore
     closed_modes: dict[str, int] = field(default_factory=dict)
+    # several courses on one hub (a roster with course/role columns): one record per course,
+    # see course.hub.courses.CoursePlan; empty for one course run by `instructor`
+    courses: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def by_course(self) -> bool:
+        """True when this hub runs courses from a roster with course/role columns."""
+        return bool(self.courses)
 
     @property
     def learner_names(self) -> list[str]:

@@ -108,6 +108,12 @@ def create_user(
     return pwd.getpwnam(name).pw_uid
 
 
+def add_to_group(name: str, group: str) -> None:
+    """Add an existing user to a supplementary group (no-op when already a member)."""
+    if name not in grp.getgrnam(group).gr_mem:
+        run(["usermod", "--append", "--groups", group, name])
+
+
 def set_password(name: str, password: str) -> None:
     run(["chpasswd"], stdin=f"{name}:{password}\n")
 

@@ -6,6 +6,8 @@ Run as root (the hub starts each learner's server as that learner's Unix user):
 
 ``ankle-course hub setup --students roster.csv`` must have prepared ANKLE_HUB_DIR first. Settings
 come from ANKLE_HUB_DIR/hub.json and the secrets from ANKLE_HUB_DIR/secrets/ (root only).
+With a roster of several courses, each course's formgrader runs as a hub service at
+/services/<course>/ for its formgrade-<course> group (course/hub/courses.py, docs/hub.md §5).
 Environment overrides, mostly for tests and the load script:
 
     ANKLE_HUB_IP (127.0.0.1)   public address of the proxy; use 0.0.0.0 behind TLS (docs/hub.md)
@@ -18,6 +20,7 @@ Environment overrides, mostly for tests and the load script:
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by JupyterHub
@@ -73,9 +76,9 @@ c.JupyterHub.cleanup_proxy = True
 # --- who may log in: the roster only; the instructor gets a limited role, not hub admin ---------
 authenticator = SETTINGS.get("authenticator", "pam")
 c.JupyterHub.authenticator_class = authenticator
-instructor = SETTINGS["instructor"]
-learners = list(SETTINGS["learners"])
-c.Authenticator.allowed_users = {instructor, *learners}
+instructor = SETTINGS["instructor"]  # "" on a hub of several courses (their staff are below)
+learners = list(SETTINGS["learners"])  # everyone else who logs in
+c.Authenticator.allowed_users = {name for name in (instructor, *learners) if name}
 c.Authenticator.admin_users = set()  # nobody may open another person's server
 if authenticator == "pam":
     c.PAMAuthenticator.open_sessions = False  # no systemd-logind session per learner
@@ -101,7 +104,7 @@ c.JupyterHub.load_roles = [
         # open them (no access:servers): learners' files stay theirs
         "name": "ankle-course-instructor",
         "scopes": ["admin-ui", "list:users", "read:users", "servers", "read:servers"],
-        "users": [instructor],
+        "users": [instructor] if instructor else [],
     },
 ]
 
@@ -119,6 +122,30 @@ c.Spawner.environment = {
     "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
 }
 _instructor_env = _env_file("instructor.env")
+
+
+# --- several courses (a roster with course/role columns): nbgrader's multi-class pattern ------
+# each course's formgrader is a hub service at /services/<course>/, run as the course's grader
+# account; its instructors and TAs (group formgrade-<course>) may open it (course/hub/courses.py)
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+_courses = SETTINGS.get("courses") or []
+if _courses:
+    from course.hub.courses import hub_course_config
+
+    _per_course = hub_course_config(
+        _courses,
+        [_free_port() for _ in _courses],
+        list(c.Spawner.cmd),
+        c.Spawner.environment["PATH"],
+    )
+    c.JupyterHub.services.extend(_per_course["services"])
+    c.JupyterHub.load_groups = _per_course["groups"]
+    c.JupyterHub.load_roles.extend(_per_course["roles"])
 
 
 _welcome = f"/lab/tree/{SETTINGS.get('lessons_folder', 'ankle-course')}/00_welcome.ipynb"

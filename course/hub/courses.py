@@ -1,0 +1,259 @@
+"""Several courses (or cohorts) and their TAs on one hub: the plan of each course and the
+configuration written for it. Pure functions: nothing here touches the system
+(:mod:`course.hub.course_setup` creates what these plans describe).
+
+This is nbgrader's documented pattern for several classes on one JupyterHub
+(nbgrader docs, "Using nbgrader with JupyterHub", example "Multiple Classes"): each course has
+
+* a **grader account** (``PREFIX`` + ``grader-`` + course) that owns the course folder
+  ``HUB_DIR/courses/<course>/`` (the nbgrader course directory, with its own sqlite gradebook)
+  and runs the course's **formgrader as a JupyterHub service** named after the course, at
+  ``/services/<course>/formgrader``;
+* a JupyterHub group ``formgrade-<course>`` (its instructors and TAs) whose role grants
+  ``access:services!service=<course>``, and a group ``nbgrader-<course>`` (its learners);
+* its own exchange area ``exchange/<course>/`` (nbgrader's layout: ``inbound``, ``outbound``,
+  ``feedback``), owned by the grader and open only to the course's **Unix group**
+  (``PREFIX`` + ``course-`` + course), so a learner of another course gets ``PermissionError``.
+
+Account names built here contain ``-``, which a roster id never gives (ids fold to ``a-z``,
+``0-9`` and ``_``), so they cannot clash with a person's account.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course.errors import HubSetupError
+from course.hub.roster import GRADER_INFIX, STAFF_ROLES, Roster
+
+__all__ = [
+    "COURSES_FOLDER",
+    "CoursePlan",
+    "course_dir_config",
+    "course_group",
+    "formgrade_group",
+    "grader_name",
+    "grader_nbgrader_config",
+    "hub_course_config",
+    "learner_group",
+    "merge_plans",
+    "person_nbgrader_config",
+    "plan_courses",
+]
+
+COURSES_FOLDER = "courses"  # HUB_DIR/courses/<course>: each course's nbgrader folder
+GROUP_INFIX = "course-"
+FORMGRADER_URL = "/formgrader"
+
+
+def grader_name(prefix: str, course: str) -> str:
+    """The Unix account that owns a course's folder and runs its formgrader."""
+    return prefix + GRADER_INFIX + course
+
+
+def course_group(prefix: str, course: str) -> str:
+    """The Unix group of everyone in a course: it alone may enter ``exchange/<course>``."""
+    return prefix + GROUP_INFIX + course
+
+
+def formgrade_group(course: str) -> str:
+    """The JupyterHub group whose members may open the course's formgrader (nbgrader's name)."""
+    return f"formgrade-{course}"
+
+
+def learner_group(course: str) -> str:
+    """The JupyterHub group of the course's learners (nbgrader's name)."""
+    return f"nbgrader-{course}"
+
+
+@dataclass(frozen=True)
+class CoursePlan:
+    """One course on the hub: who is in it and where its things live."""
+
+    course_id: str
+    grader: str
+    group: str
+    course_dir: str
+    exchange_dir: str
+    members: dict[str, str] = field(default_factory=dict)  # account name -> role
+
+    def with_role(self, *roles: str) -> list[str]:
+        return [name for name, role in self.members.items() if role in roles]
+
+    @property
+    def learners(self) -> list[str]:
+        return self.with_role("learner")
+
+    @property
+    def staff(self) -> list[str]:
+        return self.with_role(*STAFF_ROLES)
+
+    def record(self) -> dict[str, Any]:
+        """The plan as recorded in ``state.json`` and ``hub.json``."""
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> CoursePlan:
+        return cls(
+            course_id=str(record["course_id"]),
+            grader=str(record["grader"]),
+            group=str(record["group"]),
+            course_dir=str(record["course_dir"]),
+            exchange_dir=str(record["exchange_dir"]),
+            members={str(k): str(v) for k, v in dict(record.get("members", {})).items()},
+        )
+
+
+def plan_courses(
+    roster: Roster, prefix: str, hub_dir: Path, exchange_root: Path
+) -> list[CoursePlan]:
+    """One plan per course of the roster, in the roster's order."""
+    return [
+        CoursePlan(
+            course_id=course,
+            grader=grader_name(prefix, course),
+            group=course_group(prefix, course),
+            course_dir=str(hub_dir / COURSES_FOLDER / course),
+            exchange_dir=str(exchange_root / course),
+            members=roster.members(course),
+        )
+        for course in roster.courses()
+    ]
+
+
+def merge_plans(recorded: list[dict[str, Any]], new: list[CoursePlan]) -> list[CoursePlan]:
+    """The courses of an earlier run extended by this roster's (new courses, new members).
+
+    A person whose role in a course differs from the earlier run is refused: setup adds, it
+    does not change or remove (tear down and set up again for that).
+    """
+    merged = {plan.course_id: plan for plan in map(CoursePlan.from_record, recorded)}
+    for plan in new:
+        old = merged.get(plan.course_id)
+        if old is None:
+            merged[plan.course_id] = plan
+            continue
+        for name, role in plan.members.items():
+            if old.members.get(name, role) != role:
+                raise HubSetupError(
+                    f"{name} is {old.members[name]} of course {plan.course_id!r} since an earlier "
+                    f"setup and {role} in this roster; setup adds people, it does not change "
+                    "roles (run teardown and set up again)"
+                )
+        members = {**old.members, **plan.members}
+        merged[plan.course_id] = CoursePlan(**{**old.record(), "members": members})
+    return list(merged.values())
+
+
+def _literal(value: object) -> str:
+    return json.dumps(value)
+
+
+def grader_nbgrader_config(plan: CoursePlan, exchange_root: str) -> str:
+    """The grader account's ``~/.jupyter/nbgrader_config.py``: its course and the checked
+    collect (the course folder's own config is loaded after it, from the service's cwd)."""
+    return "\n".join(
+        [
+            f"# Written by `ankle-course hub setup`: the grader of course {plan.course_id}.",
+            "c = get_config()  # noqa: F821",
+            f"c.CourseDirectory.root = {_literal(plan.course_dir)}",
+            f"c.CourseDirectory.course_id = {_literal(plan.course_id)}",
+            f"c.Exchange.root = {_literal(exchange_root)}",
+            'c.ExchangeFactory.collect = "course.hub.exchange.OwnerCheckedCollect"',
+            "",
+        ]
+    )
+
+
+def course_dir_config(course_id: str) -> str:
+    """Appended to the copied course folder's ``nbgrader_config.py`` (which names the course
+    ``ankle-course``): on this hub the copy is ``course_id``."""
+    return (
+        f"\n# Added by `ankle-course hub setup`: on this hub, this folder is course {course_id}.\n"
+        f"c.CourseDirectory.course_id = {_literal(course_id)}\n"
+    )
+
+
+def person_nbgrader_config(exchange_root: str, learner_courses: list[str]) -> str:
+    """A person's ``~/.jupyter/nbgrader_config.py`` on a hub with several courses.
+
+    Fetched assignments go to ``~/<course>/<assignment>`` (``path_includes_course``). A learner
+    of one course has it as their course: the Assignments tab lists only it. A learner of
+    several lists those they may read (the exchange's Unix groups hide the others); staff who
+    learn nothing have no course here (they work in the course's formgrader service).
+    """
+    lines = [
+        "# Written by `ankle-course hub setup`: this person's nbgrader settings.",
+        "c = get_config()  # noqa: F821",
+        f"c.Exchange.root = {_literal(exchange_root)}",
+        "c.Exchange.path_includes_course = True",
+        'c.ExchangeFactory.submit = "course.hub.exchange.PrivateSubmit"',
+    ]
+    if len(learner_courses) == 1:
+        lines.append(f"c.CourseDirectory.course_id = {_literal(learner_courses[0])}")
+    return "\n".join([*lines, ""])
+
+
+def hub_course_config(
+    courses: list[dict[str, Any]], ports: list[int], command: list[str], path: str
+) -> dict[str, Any]:
+    """JupyterHub settings for the courses recorded in ``hub.json``: one formgrader service
+    per course (on ``ports``, in order), the ``formgrade-``/``nbgrader-`` groups and roles.
+
+    ``command`` starts a single-user server; ``path`` is the services' ``PATH``.
+    """
+    if len(ports) != len(courses):
+        raise ValueError("one port per course")
+    services: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, list[str]]] = {}
+    roles: list[dict[str, Any]] = []
+    for record, port in zip(courses, ports, strict=True):
+        plan = CoursePlan.from_record(record)
+        course = plan.course_id
+        services.append(
+            {
+                "name": course,
+                "url": f"http://127.0.0.1:{port}",
+                "command": list(command),
+                "user": plan.grader,
+                "cwd": plan.course_dir,
+                "environment": {
+                    "PATH": path,
+                    "JUPYTERHUB_ROOT_DIR": plan.course_dir,
+                    "JUPYTERHUB_DEFAULT_URL": FORMGRADER_URL,
+                },
+                "oauth_no_confirm": True,  # the hub's own service: no "authorize" page
+                "display": True,
+                "info": {"description": f"nbgrader formgrader of course {course}"},
+            }
+        )
+        groups[formgrade_group(course)] = {"users": plan.staff}
+        groups[learner_group(course)] = {"users": plan.learners}
+        roles.append(
+            {
+                "name": f"formgrade-{course}",
+                "description": f"open the formgrader of course {course}",
+                "groups": [formgrade_group(course)],
+                "scopes": [f"access:services!service={course}", f"read:services!service={course}"],
+            }
+        )
+        learners = f"group={learner_group(course)}"
+        roles.append(
+            {
+                # see the course's learners and start or stop their servers, never open them
+                "name": f"instructor-{course}",
+                "description": f"the instructors of course {course}",
+                "users": plan.with_role("instructor"),
+                "scopes": [
+                    "admin-ui",
+                    f"list:users!{learners}",
+                    f"read:users!{learners}",
+                    f"servers!{learners}",
+                    f"read:servers!{learners}",
+                ],
+            }
+        )
+    return {"services": services, "groups": groups, "roles": roles}
