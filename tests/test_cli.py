@@ -173,6 +173,26 @@ def test_lab_dry_run_prepares_the_workspace(
     )
 
 
+def test_lab_reports_a_course_folder_it_cannot_prepare_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["lab", "--dir", str(blocker / "ws"), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ankle-course: error: cannot create the course folder {blocker}/ws")
+    assert len(err.strip().splitlines()) == 1
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / ".ankle-course-jupyter").write_text("x", encoding="utf-8")
+    assert main(["lab", "--dir", str(workspace), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"ankle-course: error: cannot write the course's JupyterLab settings in {workspace}"
+    )
+    assert "Traceback" not in err
+
+
 def test_lab_rejects_a_bad_port() -> None:
     result = _run("lab", "--port", "70000", "--dry-run")
     assert result.returncode == 2

@@ -15,8 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from course.cli.output import fail
-from course.errors import CourseError
+from course.cli.output import fail, guarded
 
 app = typer.Typer(
     help="Graded safety assessments with nbgrader (instructor commands).",
@@ -101,24 +100,8 @@ def _disclaimer() -> None:
     typer.echo(load_content().disclaimer)
 
 
-def _guard(func: Any) -> Any:
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CourseError as exc:
-            fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            typer.echo("interrupted: run the command again to finish", err=True)
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
 @app.command()
-@_guard
+@guarded
 def release(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -133,7 +116,7 @@ def release(
 
 
 @app.command()
-@_guard
+@guarded
 def autograde(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -165,7 +148,7 @@ def autograde(
 
 
 @app.command()
-@_guard
+@guarded
 def feedback(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -193,7 +176,7 @@ def feedback(
 
 
 @app.command()
-@_guard
+@guarded
 def export(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -248,7 +231,7 @@ def export(
 
 
 @app.command()
-@_guard
+@guarded
 def report(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
