@@ -250,3 +250,39 @@ def test_the_catch_check_sees_subclasses_and_os_errors() -> None:
         "try:\n    f()\nexcept CourseError:\n    pass\nexcept KeyboardInterrupt:\n    pass\n"
     )
     assert narrow_catches(source) == [(3, "HubSetupError"), (7, "PermissionError")]
+
+
+def public_error_classes(source: str) -> list[tuple[int, str]]:
+    """Public classes of a module whose base is named like an error (``...Error``,
+    ``...Exception``): (line, name)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            bases = [ast.unparse(b).rpartition(".")[2] for b in node.bases]
+            if any(b.endswith(("Error", "Exception")) for b in bases):
+                found.append((node.lineno, node.name))
+    return found
+
+
+def test_every_error_type_lives_in_course_errors_under_course_error() -> None:
+    """One hierarchy: a public error class anywhere else, or one in course/errors.py that is not
+    a CourseError, fails (private control-flow exceptions like ``_InvalidError`` may stay)."""
+    import course.errors
+
+    elsewhere = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: class {name}"
+        for module, path in MODULES.items()
+        if module != "course.errors"
+        for line, name in public_error_classes(path.read_text(encoding="utf-8"))
+    ]
+    assert not elsewhere, "\n".join(elsewhere)
+    defined = public_error_classes(Path(course.errors.__file__).read_text(encoding="utf-8"))
+    assert sorted(name for _line, name in defined) == sorted(course.errors.__all__)
+    names = [name for _line, name in defined if name != "CourseError"]
+    for name in names:
+        assert issubclass(getattr(course.errors, name), course.errors.CourseError), name
+
+
+def test_the_error_class_check_sees_a_stray_error() -> None:
+    source = "class TrialError(errors.CourseError):\n    pass\nclass _Quiet(Exception):\n    pass\n"
+    assert public_error_classes(source) == [(1, "TrialError")]

@@ -279,6 +279,12 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         assert "function guardWidgetKeys" not in own
         assert 'createElement("style")' not in own  # styles come from the .css file
         assert "guardWidgetKeys();" in own  # each installs the page-wide key guard once
+    # any widget added later: its module and its scoped stylesheet side by side in static/
+    for script in STATIC.glob("*.js"):
+        if script.name != "shared.js":
+            css = script.with_suffix(".css").read_text(encoding="utf-8")
+            assert ".ankle-" in css, script.name
+            assert "function prefixIds" not in script.read_text(encoding="utf-8")
     assert not list(STATIC.parent.glob("*.js"))  # no front-end left beside the Python
     assert not list(STATIC.parent.glob("*.css"))
 
