@@ -31,6 +31,7 @@ __all__ = [
     "HubError",
     "HubSetupError",
     "HubSystemError",
+    "ProgressError",
     "RefusedError",
     "RosterError",
     "SandboxUnavailableError",
@@ -102,6 +103,13 @@ class GeometryError(CourseError, ValueError):
 # --- learners' files ---------------------------------------------------------------------------
 class WorkspaceError(CourseError, OSError):
     """The learner's course folder cannot be prepared (``ankle-course lab``)."""
+
+
+class ProgressError(CourseError, OSError):
+    """The learner's progress file cannot be changed (``ankle-course progress --reset``).
+
+    Reading never raises it: a damaged or unreadable file gives a ``ProgressWarning``.
+    """
 
 
 class ExportError(CourseError, OSError):

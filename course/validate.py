@@ -14,6 +14,7 @@ VALIDATORS: tuple[tuple[str, str], ...] = (
     ("lesson sections", "course.content.sections:all_sections"),
     ("self-check questions", "course.quiz.bank:load_bank"),
     ("diagram geometry and technique overlays", "course.validate:check_diagrams"),
+    ("situation labels", "course.validate:check_situation_labels"),
 )
 
 
@@ -25,6 +26,31 @@ def check_diagrams() -> None:
     for view in VIEWS:
         load_view(view)
     load_overlays()
+
+
+def check_situation_labels() -> None:
+    """Every :class:`~course.safety.Situation` field has its label in ``study.yaml``
+    (``scenario.fields``), and a field with fixed values a label per value
+    (``scenario.choices``): the scenario explorer shows them."""
+    from typing import Literal, get_args, get_origin
+
+    from course.content.text import texts
+    from course.errors import ContentError
+    from course.safety.situation import Situation
+
+    labels, choices = texts("scenario.fields"), texts("scenario.choices")
+    for name, field in Situation.model_fields.items():
+        if name not in labels:
+            raise ContentError("study.yaml", "scenario", f"fields.{name}", "missing label")
+        if get_origin(field.annotation) is Literal:
+            missing = [v for v in get_args(field.annotation) if v not in choices.get(name, {})]
+            if missing:
+                problem = f"missing label for {', '.join(map(repr, missing))}"
+                raise ContentError("study.yaml", "scenario", f"choices.{name}", problem)
+    extra = sorted(set(labels) - set(Situation.model_fields))
+    if extra:
+        problem = f"not a Situation field: {', '.join(extra)}"
+        raise ContentError("study.yaml", "scenario", "fields", problem)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.content.resources import notebooks_dir
+from course.errors import WorkspaceError
 
 _MANIFEST = ".ankle-course.json"
 WORKSPACE_ENV = "ANKLE_COURSE_HOME"
@@ -57,14 +58,27 @@ def sync_workspace(
     course ships a new version. A notebook the learner changed is kept as it is, and the new
     version is saved beside it as ``NAME.updated.ipynb``. ``extra`` notebooks (for example the
     explorers app on the hub) are kept the same way.
+
+    Raises :class:`~course.errors.WorkspaceError` (an ``OSError``) with a one-line message
+    when the notebooks are missing or the folder cannot be created or written.
     """
     source = source or notebooks_dir()
     if not source.is_dir():
-        raise FileNotFoundError(f"the course notebooks are missing: {source}")
+        raise WorkspaceError(f"the course notebooks are missing: {source}")
     try:
         workspace.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OSError(f"cannot create the course folder {workspace}: {exc.strerror}") from None
+        problem = f"cannot create the course folder {workspace}: {exc.strerror}"
+        raise WorkspaceError(problem) from None
+    try:
+        return _sync(workspace, source, extra)
+    except OSError as exc:
+        where = exc.filename or workspace
+        problem = f"cannot update the course folder {workspace}: {where}: {exc.strerror}"
+        raise WorkspaceError(problem) from None
+
+
+def _sync(workspace: Path, source: Path, extra: Sequence[Path]) -> SyncReport:
     manifest_path = workspace / _MANIFEST
     shipped_before = _read_manifest(manifest_path)
     report = SyncReport()
@@ -129,8 +143,15 @@ def lab_command(
 
 def lab_environment(workspace: Path, env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for :func:`lab_command`: the self-paced learner's config folder (written
-    into ``workspace``) first on ``JUPYTER_CONFIG_PATH``, for that process only."""
+    into ``workspace``) first on ``JUPYTER_CONFIG_PATH``, for that process only.
+
+    Raises :class:`~course.errors.WorkspaceError` when that folder cannot be written."""
     from course.roles import SELF_PACED, with_config_path
 
-    folder = SELF_PACED.write_config_dir(workspace / LAB_CONFIG_FOLDER, mode=0o700)
+    try:
+        folder = SELF_PACED.write_config_dir(workspace / LAB_CONFIG_FOLDER, mode=0o700)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"cannot write the course's JupyterLab settings in {workspace}: {exc.strerror}"
+        ) from None
     return with_config_path(dict(os.environ if env is None else env), folder)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from course.cli import main
+from course.content.loader import load_content
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -40,10 +41,14 @@ def test_assess_prints_decision_refer_reasons_and_disclaimer(
 
 
 def test_assess_help_shows_every_default() -> None:
+    from course.safety import Situation
+
     result = _run("assess", "--help", env={"COLUMNS": "200"})
     assert result.returncode == 0
     assert "[default: True]" in result.stdout  # --improving
-    assert result.stdout.count("[default:") == 19
+    with_default = [f for f in Situation.model_fields.values() if f.default is not None]
+    assert len(with_default) == len(Situation.model_fields) - 1  # all but --hours-since-injury
+    assert result.stdout.count("[default:") == len(with_default) + 1  # and --json
 
 
 def test_assess_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,9 +130,11 @@ def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
         "lesson sections",
         "self-check questions",
         "diagram geometry and technique overlays",
+        "situation labels",
     ):
         assert f"ok {label}" in out
-    assert "20 safety rules" in out
+    content = load_content()
+    assert f"{len(content.rules)} safety rules, {len(content.lessons)} lessons" in out
 
 
 def test_validate_fails_on_broken_content(
@@ -145,6 +152,31 @@ def test_validate_fails_on_broken_content(
     captured = capsys.readouterr()
     assert "FAILED content" in captured.out
     assert "anatomy.yaml: record -: field schema_version: 2 is not supported" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("key", "drop", "message"),
+    [
+        ("scenario.fields", "blood_thinners", "field fields.blood_thinners: missing label"),
+        ("scenario.choices", "injury", "field choices.injury: missing label for 'none'"),
+    ],
+)
+def test_validate_finds_a_situation_field_without_its_label(
+    monkeypatch: pytest.MonkeyPatch, key: str, drop: str, message: str
+) -> None:
+    """A new Situation field needs its scenario-explorer label in study.yaml (validate says so)."""
+    from course.content import text
+    from course.validate import check_situation_labels
+
+    real = text.texts
+
+    def without(asked: str) -> object:
+        found = real(asked)
+        return {k: v for k, v in found.items() if k != drop} if asked == key else found
+
+    monkeypatch.setattr(text, "texts", without)
+    with pytest.raises(ValueError, match=f"study.yaml: record scenario: {message}"):
+        check_situation_labels()
 
 
 def test_lab_dry_run_prepares_the_workspace(
@@ -171,6 +203,26 @@ def test_lab_dry_run_prepares_the_workspace(
     assert sorted(p.name for p in workspace.glob("*.ipynb")) == sorted(
         p.name for p in (Path(__file__).parent.parent / "notebooks").glob("*.ipynb")
     )
+
+
+def test_lab_reports_a_course_folder_it_cannot_prepare_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["lab", "--dir", str(blocker / "ws"), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ankle-course: error: cannot create the course folder {blocker}/ws")
+    assert len(err.strip().splitlines()) == 1
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / ".ankle-course-jupyter").write_text("x", encoding="utf-8")
+    assert main(["lab", "--dir", str(workspace), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"ankle-course: error: cannot write the course's JupyterLab settings in {workspace}"
+    )
+    assert "Traceback" not in err
 
 
 def test_lab_rejects_a_bad_port() -> None:

@@ -30,7 +30,8 @@ def test_packaged_content_loads_and_is_cross_checked() -> None:
         "thumb_circles",
         "fingertip_friction",
     ]
-    assert [lesson.id for lesson in content.lessons] == [
+    ids = [lesson.id for lesson in content.lessons]
+    assert ids[:7] == [
         "00_welcome",
         "01_anatomy",
         "02_preparation",
@@ -39,6 +40,7 @@ def test_packaged_content_loads_and_is_cross_checked() -> None:
         "05_safety",
         "06_review_and_routine",
     ]
+    assert [i[:3] for i in ids] == [f"{n:02d}_" for n in range(len(ids))]  # numbered, in order
     assert "education, not diagnosis" in content.disclaimer
 
 
@@ -206,3 +208,39 @@ def test_lesson_sections_are_validated_like_the_rest(
             _sections.all_sections()
     finally:
         _sections.all_sections.cache_clear()
+
+
+def _text_keys_in_code() -> list[tuple[str, str, str]]:
+    """(file, key, where) of each ``text("k")``, ``texts("k")``, ``ui_text("k")`` with a constant
+    key anywhere in ``course/``."""
+    import ast
+
+    files = {"text": "study.yaml", "texts": "study.yaml", "ui_text": "ui.yaml"}
+    package = Path(__file__).resolve().parent.parent / "course"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            first = node.args[0]
+            if name in files and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                where = f"{path.relative_to(package.parent)}:{node.lineno}"
+                found.append((files[name], first.value, where))
+    return found
+
+
+def test_every_text_key_the_code_names_exists() -> None:
+    """A renamed or deleted key in study.yaml or ui.yaml fails here, not in a learner's lesson."""
+    from course.content.text import lookup
+
+    keys = _text_keys_in_code()
+    assert len(keys) > 100  # the scan sees the code's lookups
+    missing = []
+    for file, key, where in keys:
+        try:
+            lookup(file, key)
+        except ContentError:
+            missing.append(f"{where}: {file}: {key}")
+    assert not missing, "\n".join(missing)

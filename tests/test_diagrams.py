@@ -158,9 +158,13 @@ def test_motion_svg_has_a_pivot_inside_the_picture() -> None:
 
 
 def test_public_api_is_small_and_importable() -> None:
-    import course.diagrams as diagrams
+    from typing import get_args
 
-    assert diagrams.VIEWS == ("lateral", "medial", "posterior", "dorsal")
+    import course.diagrams as diagrams
+    from course.content.models import View
+
+    assert get_args(View) == diagrams.VIEWS  # the one View literal, in its order
+    assert diagrams.VIEWS[:4] == ("lateral", "medial", "posterior", "dorsal")
     assert "ligaments" in diagrams.LAYERS
     assert "Deltoid ligament" in diagrams.alt_text("medial", ["ligaments"], ["deltoid_ligament"])
     assert "achilles_tendon" in diagrams.render_svg("posterior")

@@ -88,7 +88,7 @@ def test_widgets_the_issue_asks_for_are_used() -> None:
     text = {lesson_id: "\n".join(c.source for c in _read(lesson_id).cells) for lesson_id in LESSONS}
     assert "widgets.AnkleExplorer(" in text["01_anatomy"]
     assert "widgets.RangeOfMotion()" in text["01_anatomy"]
-    assert "widgets.LabelQuiz(" in text["01_anatomy"]
+    assert "widgets.FindOnDiagramQuiz(" in text["01_anatomy"]
     assert "lesson.positions()" in text["02_preparation"]
     for lesson_id in ("03_core_techniques", "04_ligaments_and_tendons"):
         lesson = load_content().lesson(lesson_id)

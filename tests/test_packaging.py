@@ -24,6 +24,11 @@ def test_wheel_contains_data(built_wheel: Path) -> None:
     assert "course/export_template/offline/index.html.j2" in names
     assert "course/export_template/offline/conf.json" in names
     assert "course/app/explorer.ipynb" in names
+    # every widget front-end (ES modules and stylesheets, anywidget's _esm and _css files)
+    static = REPO / "course" / "widgets" / "static"
+    front_end = {f"course/widgets/static/{p.name}" for p in static.iterdir() if p.is_file()}
+    assert {"course/widgets/static/diagram.css", "course/widgets/static/motion.js"} <= front_end
+    assert front_end <= names
 
 
 def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Path) -> None:
@@ -47,7 +52,9 @@ def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Pat
         "import course, course.safety as s; from course.content.loader import load_content;"
         "from course.content.resources import assets_dir;"
         "c = load_content(); print(course.__file__);"
-        "print(s.assess(s.Situation(fever=True)).decision.name); print(assets_dir().is_dir())"
+        "print(s.assess(s.Situation(fever=True)).decision.name); print(assets_dir().is_dir());"
+        "from course.widgets.diagram import DiagramView as D;"
+        "print('export default' in D._esm and str(D._css).startswith('/*'))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -58,7 +65,8 @@ def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Pat
         timeout=60,
         check=True,
     )
-    path, decision, has_assets = result.stdout.split()
+    path, decision, has_assets, has_front_end = result.stdout.split()
     assert path.startswith(str(target))
     assert decision == "DO_NOT_MASSAGE"
     assert has_assets == "True"
+    assert has_front_end == "True"  # the diagram widget's module and stylesheet, from the wheel

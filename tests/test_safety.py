@@ -482,3 +482,19 @@ def test_a_skin_problem_without_feeling_is_always_referred(situation: Situation)
         assert result.decision >= Decision.REFER
         assert {"local-skin", "reduced-sensation"} <= fired
         assert not result.decision.allows_massage
+
+
+def test_decision_colours_are_okabe_ito_distinct_and_hatched_when_severe() -> None:
+    """Colour-blind-safe: one Okabe-Ito colour per decision, never shared, and every decision
+    beyond caution also hatched, so colour is never the only cue."""
+    from course.diagrams.palette import OKABE_ITO
+    from course.safety.decisions import DECISION_ORDER
+    from course.safety.present import DECISION_COLOURS
+
+    assert tuple(DECISION_COLOURS) == DECISION_ORDER
+    colours = [colour.upper() for colour, _hatch in DECISION_COLOURS.values()]
+    assert set(colours) <= {c.upper() for c in OKABE_ITO.values()}
+    assert len(set(colours)) == len(colours)
+    hatches = [hatch for _colour, hatch in DECISION_COLOURS.values()]
+    assert all(hatches[2:])
+    assert len(set(hatches[2:])) == len(hatches[2:])

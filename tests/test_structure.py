@@ -181,3 +181,90 @@ def test_every_module_imports_first() -> None:
         env={"MPLBACKEND": "Agg", **__import__("os").environ},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _caught_names(handler: ast.ExceptHandler) -> list[str]:
+    """The class names an ``except`` clause names (``except (a.B, C)`` -> ``["B", "C"]``)."""
+    if handler.type is None:
+        return []
+    parts = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [p.attr if isinstance(p, ast.Attribute) else ast.unparse(p) for p in parts]
+
+
+def narrow_catches(source: str) -> list[tuple[int, str]]:
+    """Each ``except`` of a CLI module that names a CourseError subclass (catch the base) or an
+    OSError (turn it into a CourseError where the library meets the system): (line, name)."""
+    import builtins
+
+    import course.errors
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ExceptHandler):
+            continue
+        for name in _caught_names(node):
+            cls = getattr(course.errors, name, None) or getattr(builtins, name, None)
+            if not isinstance(cls, type):
+                continue
+            base = course.errors.CourseError
+            if (issubclass(cls, base) and cls is not base) or issubclass(cls, OSError):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_commands_catch_only_the_base_error() -> None:
+    """Every command reports expected errors through course.cli.output (``guarded`` / ``fail``)
+    by catching ``CourseError`` itself: a new error type needs no new ``except`` in a CLI."""
+    cli = sorted((PACKAGE / "cli").glob("*.py"))
+    assert len(cli) >= 8
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: except {name}"
+        for path in cli
+        for line, name in narrow_catches(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_catch_check_sees_subclasses_and_os_errors() -> None:
+    source = (
+        "try:\n    f()\nexcept (errors.HubSetupError, KeyError):\n    pass\n"
+        "try:\n    f()\nexcept PermissionError as exc:\n    pass\n"
+        "try:\n    f()\nexcept CourseError:\n    pass\nexcept KeyboardInterrupt:\n    pass\n"
+    )
+    assert narrow_catches(source) == [(3, "HubSetupError"), (7, "PermissionError")]
+
+
+def public_error_classes(source: str) -> list[tuple[int, str]]:
+    """Public classes of a module whose base is named like an error (``...Error``,
+    ``...Exception``): (line, name)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            bases = [ast.unparse(b).rpartition(".")[2] for b in node.bases]
+            if any(b.endswith(("Error", "Exception")) for b in bases):
+                found.append((node.lineno, node.name))
+    return found
+
+
+def test_every_error_type_lives_in_course_errors_under_course_error() -> None:
+    """One hierarchy: a public error class anywhere else, or one in course/errors.py that is not
+    a CourseError, fails (private control-flow exceptions like ``_InvalidError`` may stay)."""
+    import course.errors
+
+    elsewhere = [
+        f"{path.relative_to(PACKAGE.parent)}:{line}: class {name}"
+        for module, path in MODULES.items()
+        if module != "course.errors"
+        for line, name in public_error_classes(path.read_text(encoding="utf-8"))
+    ]
+    assert not elsewhere, "\n".join(elsewhere)
+    defined = public_error_classes(Path(course.errors.__file__).read_text(encoding="utf-8"))
+    assert sorted(name for _line, name in defined) == sorted(course.errors.__all__)
+    names = [name for _line, name in defined if name != "CourseError"]
+    for name in names:
+        assert issubclass(getattr(course.errors, name), course.errors.CourseError), name
+
+
+def test_the_error_class_check_sees_a_stray_error() -> None:
+    source = "class TrialError(errors.CourseError):\n    pass\nclass _Quiet(Exception):\n    pass\n"
+    assert public_error_classes(source) == [(1, "TrialError")]

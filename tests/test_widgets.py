@@ -11,7 +11,7 @@ from html_checks import figure_alt_problems
 
 from course.content.loader import load_content
 from course.diagrams import render
-from course.widgets import AnkleExplorer, LabelQuiz, RangeOfMotion, TechniqueDemo
+from course.widgets import AnkleExplorer, FindOnDiagramQuiz, RangeOfMotion, TechniqueDemo
 from course.widgets.logic import (
     motion_valuetext,
     quiz_answer,
@@ -156,7 +156,7 @@ def test_technique_demo_hold_timer_play_and_views() -> None:
 
 
 def test_quiz_scores_first_try_hits_and_gives_feedback() -> None:
-    quiz = LabelQuiz("lateral", ["talus", "calcaneus", "fibula"])
+    quiz = FindOnDiagramQuiz("lateral", ["talus", "calcaneus", "fibula"])
     assert (quiz.score, quiz.total, quiz.current) == (0, 3, "talus")
     assert "Talus" in quiz._prompt.value
     assert "Tibia" in quiz.answer("tibia")
@@ -172,6 +172,22 @@ def test_quiz_scores_first_try_hits_and_gives_feedback() -> None:
     assert "1 of 3" in quiz.feedback or "1 of 3" in quiz._prompt.value
     quiz.restart()
     assert (quiz.score, quiz.finished, quiz.current) == (0, False, "talus")
+
+
+def test_old_name_label_quiz_still_imports_with_a_deprecation_warning() -> None:
+    import course.widgets
+    import course.widgets.quiz
+
+    for module in (course.widgets, course.widgets.quiz):
+        with pytest.warns(DeprecationWarning, match="LabelQuiz is renamed FindOnDiagramQuiz"):
+            old = module.LabelQuiz
+        assert old is FindOnDiagramQuiz
+    with pytest.warns(DeprecationWarning, match="renamed"):
+        from course.widgets import LabelQuiz
+    assert LabelQuiz is FindOnDiagramQuiz
+    with pytest.raises(AttributeError, match="no attribute 'LabelQuizz'"):
+        course.widgets.LabelQuizz  # noqa: B018
+    assert "LabelQuiz" not in course.widgets.__all__  # not advertised any more
 
 
 def test_quiz_state_is_pure_and_hides_names() -> None:
@@ -202,7 +218,7 @@ def test_range_of_motion_values_names_and_limits() -> None:
     [
         lambda: AnkleExplorer("lateral", selected="talus"),
         lambda: TechniqueDemo("petrissage"),
-        lambda: LabelQuiz("dorsal", ["cuboid"]),
+        lambda: FindOnDiagramQuiz("dorsal", ["cuboid"]),
         RangeOfMotion,
     ],
 )
@@ -222,7 +238,8 @@ def test_static_fallback_has_picture_alt_text_and_list(make: object) -> None:
 
 
 def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None:
-    diagram = files("course.widgets").joinpath("diagram.js").read_text(encoding="utf-8")
+    static = files("course.widgets").joinpath("static")
+    diagram = static.joinpath("diagram.js").read_text(encoding="utf-8")
     for needle in (
         "export default",
         "tabindex",
@@ -232,9 +249,44 @@ def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None
         "save_changes",
     ):
         assert needle in diagram
-    motion = files("course.widgets").joinpath("motion.js").read_text(encoding="utf-8")
+    motion = static.joinpath("motion.js").read_text(encoding="utf-8")
     for needle in ("export default", "label.htmlFor", "aria-valuetext", 'type = "range"'):
         assert needle in motion
+
+
+def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None:
+    """anywidget's layout: ``_esm`` and ``_css`` from files in ``static/``; the shared helpers
+    (``prefixIds``, the key guard) exist once, in ``shared.js``, prepended by ``module()``."""
+    from course.widgets.controls import LiveText, StepNav
+    from course.widgets.diagram import DiagramView
+    from course.widgets.frontend import STATIC, module
+    from course.widgets.self_check import QuestionView
+
+    shared = (STATIC / "shared.js").read_text(encoding="utf-8")
+    for widget, name in (
+        (DiagramView, "diagram"),
+        (RangeOfMotion, "motion"),
+        (LiveText, "live"),
+        (StepNav, "nav"),
+        (QuestionView, "question"),
+    ):
+        own = (STATIC / f"{name}.js").read_text(encoding="utf-8")
+        assert widget._esm == module(f"{name}.js") == shared + "\n" + own
+        css = (STATIC / f"{name}.css").read_text(encoding="utf-8")
+        assert str(widget._css) == css  # anywidget reads the file (FileContents)
+        assert f".ankle-{name}" in css  # every rule of the stylesheet is scoped to the widget
+        assert "function prefixIds" not in own
+        assert "function guardWidgetKeys" not in own
+        assert 'createElement("style")' not in own  # styles come from the .css file
+        assert "guardWidgetKeys();" in own  # each installs the page-wide key guard once
+    # any widget added later: its module and its scoped stylesheet side by side in static/
+    for script in STATIC.glob("*.js"):
+        if script.name != "shared.js":
+            css = script.with_suffix(".css").read_text(encoding="utf-8")
+            assert ".ankle-" in css, script.name
+            assert "function prefixIds" not in script.read_text(encoding="utf-8")
+    assert not list(STATIC.parent.glob("*.js"))  # no front-end left beside the Python
+    assert not list(STATIC.parent.glob("*.css"))
 
 
 def test_explorer_announces_the_new_picture_and_search_results() -> None:

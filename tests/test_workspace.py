@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from course.workspace import lab_command, sync_workspace
+from course.errors import WorkspaceError
+from course.workspace import lab_command, lab_environment, sync_workspace
 
 
 @pytest.fixture
@@ -63,8 +64,25 @@ def test_corrupt_manifest_never_overwrites(tmp_path: Path, shipped: Path) -> Non
 def test_unwritable_folder_is_a_clear_error(tmp_path: Path, shipped: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(OSError, match="cannot create the course folder"):
+    with pytest.raises(WorkspaceError, match="cannot create the course folder"):
         sync_workspace(blocker / "ws", shipped)
+    with pytest.raises(OSError, match="the course notebooks are missing"):  # still an OSError
+        sync_workspace(tmp_path / "ws", tmp_path / "nowhere")
+
+
+def test_a_notebook_that_cannot_be_written_is_a_clear_error(tmp_path: Path, shipped: Path) -> None:
+    ws = tmp_path / "ws"
+    (ws / "01_anatomy.ipynb").mkdir(parents=True)  # a folder where the notebook goes
+    with pytest.raises(WorkspaceError, match=f"cannot update the course folder {ws}: .*01_anat"):
+        sync_workspace(ws, shipped)
+    assert (ws / "01_anatomy.ipynb").is_dir()  # nothing of the learner's removed
+
+
+def test_unwritable_settings_folder_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / ".ankle-course-jupyter").write_text("mine", encoding="utf-8")
+    with pytest.raises(WorkspaceError, match="cannot write the course's JupyterLab settings"):
+        lab_environment(tmp_path)
+    assert (tmp_path / ".ankle-course-jupyter").read_text(encoding="utf-8") == "mine"
 
 
 def test_lab_command_allows_root_only_as_root(tmp_path: Path) -> None:

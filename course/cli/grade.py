@@ -15,8 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from course.cli.output import err, fail, out
-from course.errors import CourseError
+from course.cli.output import err, fail, guarded, out
 
 app = typer.Typer(
     help="Graded safety assessments with nbgrader (instructor commands).",
@@ -101,24 +100,8 @@ def _disclaimer() -> None:
     typer.echo(load_content().disclaimer)
 
 
-def _guard(func: Any) -> Any:
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except CourseError as exc:
-            fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            typer.echo("interrupted: run the command again to finish", err=True)
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
 @app.command()
-@_guard
+@guarded
 def build(
     ctx: typer.Context,
     check: Annotated[
@@ -167,7 +150,7 @@ def _shown(path: Path) -> str:
 
 
 @app.command()
-@_guard
+@guarded
 def release(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -182,7 +165,7 @@ def release(
 
 
 @app.command()
-@_guard
+@guarded
 def autograde(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -214,7 +197,7 @@ def autograde(
 
 
 @app.command()
-@_guard
+@guarded
 def feedback(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -242,7 +225,7 @@ def feedback(
 
 
 @app.command()
-@_guard
+@guarded
 def export(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
@@ -297,7 +280,7 @@ def export(
 
 
 @app.command()
-@_guard
+@guarded
 def report(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],

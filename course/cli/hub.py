@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from course.cli.output import err, fail, out
+from course.errors import CourseError
 
 app = typer.Typer(
     name="hub",
@@ -75,7 +76,6 @@ def setup(
     ] = True,
 ) -> None:
     """Create the instructor and learner accounts, the exchange and per-user nbgrader config."""
-    from course.errors import HubSetupError, HubSystemError
     from course.hub.setup import SetupOptions, setup_hub
 
     options = SetupOptions(
@@ -92,8 +92,8 @@ def setup(
     )
     try:
         report = setup_hub(options)
-    except (HubSetupError, HubSystemError) as exc:
-        fail(str(exc))
+    except CourseError as exc:
+        fail(str(exc), exc.exit_code)
     state = report.state
     if state.by_course:
         _print_courses(state.courses)
@@ -145,14 +145,13 @@ def teardown(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove every account, home folder, grant and folder that setup created."""
-    from course.errors import HubSetupError, HubSystemError
     from course.hub.setup import teardown_hub
     from course.hub.state import load_state
 
     try:
         state = load_state(hub_dir.resolve())
-    except HubSetupError as exc:
-        fail(str(exc))
+    except CourseError as exc:
+        fail(str(exc), exc.exit_code)
     if state is None:
         fail(f"{hub_dir} has no state.json: nothing that setup created")
     if not yes:
@@ -163,8 +162,8 @@ def teardown(
         )
     try:
         report = teardown_hub(hub_dir)
-    except (HubSetupError, HubSystemError) as exc:
-        fail(str(exc))
+    except CourseError as exc:
+        fail(str(exc), exc.exit_code)
     out().print(
         f"Stopped {len(report.stopped_pids)} processes, removed {len(report.removed_users)} "
         f"accounts and {len(report.removed_paths)} folders, revoked "
@@ -180,11 +179,10 @@ def return_feedback(
     ] = Path("."),
 ) -> None:
     """Put the feedback pages into the exchange, where each learner fetches only their own."""
-    from course.errors import FeedbackError
     from course.hub.feedback import return_feedback as do_return
 
     try:
         students = do_return(course_dir, assignment)
-    except FeedbackError as exc:
-        fail(str(exc))
+    except CourseError as exc:
+        fail(str(exc), exc.exit_code)
     out().print(f"returned feedback on {assignment} to {len(students)} learner(s)")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from course.cli.output import fail, guarded, out
+from course.cli.output import guarded, out
 
 __all__ = ["lab"]
 
@@ -31,19 +31,13 @@ def lab(
     from course.workspace import default_workspace, lab_command, lab_environment, sync_workspace
 
     workspace = (directory or default_workspace()).expanduser().resolve()
-    try:
-        report = sync_workspace(workspace)
-    except OSError as exc:
-        fail(str(exc))
+    report = sync_workspace(workspace)  # WorkspaceError: one line, from @guarded
     if report.copied:
         out().print(f"Copied {len(report.copied)} notebooks into {workspace}")
     for name in report.new_versions:
         out().print(f"Kept your edited notebook; the course's new version is {name}")
     command = lab_command(workspace, port=port, open_browser=browser)
-    try:
-        env = lab_environment(workspace)
-    except OSError as exc:
-        fail(f"cannot write the course's JupyterLab settings in {workspace}: {exc.strerror}")
+    env = lab_environment(workspace)
     if dry_run:
         config_path = f"JUPYTER_CONFIG_PATH={env['JUPYTER_CONFIG_PATH']}"
         out().print(" ".join([config_path, *command]), markup=False, highlight=False)

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from course.cli.output import fail, out, warn
+from course.cli.output import guarded, out, warn
 
 __all__ = ["progress"]
 
 
+@guarded
 def progress(
     reset: Annotated[
         bool, typer.Option("--reset", help="Delete your progress file (asks first).")
@@ -35,10 +36,7 @@ def progress(
         if not yes and not typer.confirm(text("progress.reset_prompt", path=store.path)):
             console.print(text("progress.reset_kept"), markup=False)
             raise typer.Exit(1)
-        try:
-            store.reset()
-        except OSError as exc:
-            fail(str(exc))
+        store.reset()  # ProgressError: one line, from @guarded
         console.print(text("progress.reset_done", path=store.path), markup=False)
         return
     with warnings.catch_warnings(record=True) as caught:

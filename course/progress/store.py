@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from course.content.loader import load_content
 from course.content.sections import section, sections
 from course.content.text import text
+from course.errors import ProgressError
 
 __all__ = [
     "ENV_VAR",
@@ -248,7 +249,8 @@ class ProgressStore:
     def reset(self) -> bool:
         """Delete the progress file; False if there was none.
 
-        Raises ``OSError`` with a one-line message when the file cannot be deleted.
+        Raises :class:`~course.errors.ProgressError` (an ``OSError``) with a one-line message
+        when the file cannot be deleted.
         """
         try:
             self.path.unlink()
@@ -256,7 +258,9 @@ class ProgressStore:
             return False
         except OSError as exc:
             problem = exc.strerror or type(exc).__name__
-            raise OSError(text("progress.reset_failed", path=self.path, problem=problem)) from None
+            raise ProgressError(
+                text("progress.reset_failed", path=self.path, problem=problem)
+            ) from None
         return True
 
     def summary(self) -> tuple[LessonProgress, ...]:

@@ -96,7 +96,7 @@ class OrderSteps(_Question):
 
 
 class FindOnDiagram(_Question):
-    """Find a structure on a diagram view (answered with ``LabelQuiz``)."""
+    """Find a structure on a diagram view (answered with ``FindOnDiagramQuiz``)."""
 
     type: Literal["find_on_diagram"]
     view: View

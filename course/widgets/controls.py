@@ -8,17 +8,14 @@ announcement of the new position. Front-end code lives in ``static/``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
-from course.widgets.frontend import module
+from course.widgets.frontend import module, stylesheet
 
-__all__ = ["STATIC", "LiveText", "StepNav"]
-
-STATIC = Path(__file__).resolve().parent / "static"
+__all__ = ["LiveText", "StepNav"]
 
 
 class LiveText(anywidget.AnyWidget):
@@ -27,8 +24,8 @@ class LiveText(anywidget.AnyWidget):
     ``hidden_visually`` keeps the region for screen readers only.
     """
 
-    _esm = module("static/live.js")
-    _css = STATIC / "live.css"
+    _esm = module("live.js")
+    _css = stylesheet("live.css")
     html = traitlets.Unicode("").tag(sync=True)
     role = traitlets.Enum(("status", "alert"), "status").tag(sync=True)
     politeness = traitlets.Enum(("polite", "assertive"), "polite").tag(sync=True)
@@ -51,8 +48,8 @@ class StepNav(anywidget.AnyWidget):
     ways). ``status`` is announced (visually hidden live region).
     """
 
-    _esm = module("static/nav.js")
-    _css = STATIC / "nav.css"
+    _esm = module("nav.js")
+    _css = stylesheet("nav.css")
     labels = traitlets.Dict().tag(sync=True)
     at_first = traitlets.Bool(False).tag(sync=True)
     at_last = traitlets.Bool(False).tag(sync=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from course.widgets.frontend import module
+from course.widgets.frontend import module, stylesheet
 
 __all__ = ["DiagramView"]
 
@@ -19,6 +19,7 @@ class DiagramView(anywidget.AnyWidget):
     """
 
     _esm = module("diagram.js")
+    _css = stylesheet("diagram.css")
     svg = traitlets.Unicode("").tag(sync=True)
     names = traitlets.Dict().tag(sync=True)
     order = traitlets.List(traitlets.Unicode()).tag(sync=True)

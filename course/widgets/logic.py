@@ -165,7 +165,7 @@ def search(text: str, view: str, layers: Iterable[str] | None = None) -> SearchR
 
 @dataclass(frozen=True)
 class QuizState:
-    """A label quiz: targets in order, where we are, the score and the last feedback."""
+    """A find-on-diagram quiz: targets in order, where we are, the score and the last feedback."""
 
     view: str
     targets: tuple[str, ...]
@@ -200,7 +200,7 @@ def quiz_start(view: str, structures: Sequence[str] | None = None) -> QuizState:
     geometry = load_view(check_view(view))
     targets = tuple(structures) if structures is not None else geometry.ids
     if not targets:
-        raise ValueError("a label quiz needs at least one structure")
+        raise ValueError("a find-on-diagram quiz needs at least one structure")
     check_structures(geometry, targets)
     return QuizState(view, targets)
 

@@ -25,20 +25,20 @@ from course.quiz.models import (
     SingleChoice,
     TrueFalse,
 )
-from course.widgets.controls import STATIC, LiveText
+from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
-from course.widgets.frontend import module
+from course.widgets.frontend import module, stylesheet
 
 __all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
 
 
-def _label_quiz(question: FindOnDiagram) -> widgets.Widget | None:
+def _find_quiz(question: FindOnDiagram) -> widgets.Widget | None:
     """The diagram widget of issue 4, or None where it is not available."""
     try:
-        from course.widgets.quiz import LabelQuiz
+        from course.widgets.find_on_diagram import FindOnDiagramQuiz
     except ImportError:
         return None
-    quiz: widgets.Widget = LabelQuiz(view=question.view, structures=[question.structure])
+    quiz: widgets.Widget = FindOnDiagramQuiz(view=question.view, structures=[question.structure])
     return quiz
 
 
@@ -52,8 +52,8 @@ class QuestionView(anywidget.AnyWidget):
     ``{"action": "check" | "hint" | "reveal"}``.
     """
 
-    _esm = module("static/question.js")
-    _css = STATIC / "question.css"
+    _esm = module("question.js")
+    _css = stylesheet("question.css")
     heading = traitlets.Unicode("").tag(sync=True)
     prompt = traitlets.Unicode("").tag(sync=True)
     kind = traitlets.Enum(("single", "multiple", "order", "find"), "single").tag(sync=True)
@@ -124,7 +124,7 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
             view.steps = list(q.shuffled())
         else:
             view.kind = "find"
-            self._diagram = _label_quiz(q)
+            self._diagram = _find_quiz(q)
             if self._diagram is None:
                 self.available = False
                 view.disabled = True
@@ -236,7 +236,7 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
 
 
 def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:
-    """The structure the learner last picked on the diagram (LabelQuiz's answer history)."""
+    """The structure the learner last picked on the diagram (the quiz's answer history)."""
     state = getattr(diagram, "state", None)
     for _target, chosen, _right in reversed(getattr(state, "history", ())):
         if chosen:

@@ -198,6 +198,36 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     assert "is-selected" in (structure(page, scope, "talus").get_attribute("class") or "")
     shots(page, "talus found by another name", element=explorer)
 
+    # the widgets' stylesheets (static/*.css, anywidget's _css) apply on the page
+    assert panel.evaluate("(el) => getComputedStyle(el).borderLeftStyle") == "solid"
+    motion = cell_output(page, "widgets.RangeOfMotion()")
+    views = motion.locator(".ankle-motion-views")
+    views.wait_for()
+    assert views.evaluate("(el) => getComputedStyle(el).display") == "flex"
+    row = motion.locator(".ankle-motion-control").first
+    assert row.evaluate("(el) => getComputedStyle(el).display") == "grid"
+    slider = motion.get_by_label(ui_text("motion.dorsiflexion"))
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # the slider keeps the key (and the focus) in the notebook
+    page.wait_for_function(
+        "(el) => el.getAttribute('aria-valuetext') !== null && el.value === '1'",
+        arg=slider.element_handle(),
+    )
+    assert slider.get_attribute("aria-valuetext") == ui_text("motion.dorsiflexion_value", degrees=1)
+    assert slider.evaluate("(el) => document.activeElement === el")
+    shots(page, "range of motion after one step", element=motion)
+
+    quiz = cell_output(page, "widgets.FindOnDiagramQuiz(")
+    quiz_scope = mark_scope(quiz, "find-on-diagram")
+    tibia = structure(page, quiz_scope, "tibia")  # the first structure the quiz asks for
+    tibia.scroll_into_view_if_needed()
+    tibia.focus()  # (a click may land on the fibula drawn over it)
+    page.keyboard.press("Enter")
+    page.wait_for_function("(g) => g.classList.contains('mark-found')", arg=tibia.element_handle())
+    found = tibia.locator("path").first.evaluate("(p) => getComputedStyle(p).stroke")
+    assert found == "rgb(0, 158, 115)"  # diagram.css: a found structure, bluish green
+    shots(page, "find on diagram: the tibia found", element=quiz)
+
 
 def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -> None:
     shots = Shots("03_core_techniques")

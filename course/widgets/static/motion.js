@@ -1,18 +1,7 @@
-// Front-end of course.widgets.motion.RangeOfMotion (anywidget, plain ES module).
+// Front-end of course.widgets.motion.RangeOfMotion (anywidget, plain ES module; styles in
+// motion.css, prefixIds and the key guard in shared.js).
 // Native range inputs with <label>s and aria-valuetext (ipywidgets sliders have no
 // accessible name on the handle); the foot turns in the browser by an SVG transform.
-
-const CSS = `
-.ankle-motion { font-family: system-ui, sans-serif; }
-.ankle-motion .ankle-motion-views { display: flex; flex-wrap: wrap; gap: 1em; }
-.ankle-motion figure { margin: 0; flex: 1 1 320px; max-width: 640px; }
-.ankle-motion figure svg { width: 100%; height: auto; display: block; }
-.ankle-motion figcaption { font-size: 0.9em; color: #333; }
-.ankle-motion .ankle-motion-control { display: grid; grid-template-columns: minmax(12em, max-content) minmax(10em, 24em) max-content; gap: 0.6em; align-items: center; margin: 0.3em 0; }
-.ankle-motion input[type=range] { width: 100%; }
-.ankle-motion output { font-variant-numeric: tabular-nums; min-width: 16em; }
-.ankle-motion .ankle-motion-note { font-size: 0.85em; color: #444; }
-`;
 
 let counter = 0;
 
@@ -21,16 +10,14 @@ function fmt(template, values) {
 }
 
 function render({ model, el }) {
+  guardWidgetKeys();
   counter += 1;
   const uid = `ankm${counter}${Math.random().toString(36).slice(2, 7)}`;
   const strings = model.get("strings") || {};
   const root = document.createElement("div");
   root.className = "ankle-motion";
-  const style = document.createElement("style");
-  style.textContent = CSS;
   const views = document.createElement("div");
   views.className = "ankle-motion-views";
-  root.append(style);
 
   const movements = ["dorsiflexion", "inversion"];
   const parts = {};

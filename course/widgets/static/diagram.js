@@ -1,38 +1,8 @@
-// Front-end of course.widgets.diagram.DiagramView (anywidget, plain ES module, no bundler).
+// Front-end of course.widgets.diagram.DiagramView (anywidget, plain ES module, no bundler;
+// styles in diagram.css, prefixIds and the key guard in shared.js).
 // Shows a matplotlib SVG whose structures are <g data-structure="id">; makes each one a
 // focusable button with an accessible name; selection, hover and keyboard run here in the
 // browser by switching CSS classes, and `selected` is synced back to Python.
-
-const CSS = `
-.ankle-diagram { font-family: system-ui, sans-serif; }
-.ankle-diagram .ankle-figure svg { width: 100%; height: auto; max-width: 980px; display: block; }
-.ankle-diagram g.structure { cursor: pointer; }
-.ankle-diagram g.structure:focus { outline: none; }
-.ankle-diagram g.structure:focus-visible path { stroke: #0072B2 !important; stroke-width: 3.5px !important; stroke-dasharray: none !important; }
-.ankle-diagram g.structure.is-hover path { stroke: #000 !important; stroke-width: 2.5px !important; }
-.ankle-diagram g.structure.is-selected path { stroke: #000 !important; stroke-width: 3px !important; stroke-dasharray: none !important; }
-.ankle-diagram svg.has-selection g.structure:not(.is-selected):not(.is-hover) { opacity: 0.35; }
-.ankle-diagram svg.has-selection g.label:not(.is-selected), .ankle-diagram svg.has-selection g.leader:not(.is-selected) { opacity: 0.45; }
-.ankle-diagram g.label { cursor: pointer; }
-.ankle-diagram g.label.is-selected text { font-weight: bold !important; }
-.ankle-diagram g.structure.mark-found path { stroke: #009E73 !important; stroke-width: 3px !important; stroke-dasharray: none !important; }
-.ankle-diagram g.structure.mark-revealed path { stroke: #0072B2 !important; stroke-width: 3px !important; stroke-dasharray: 5 3 !important; }
-.ankle-diagram g.structure.mark-wrong path { stroke: #D55E00 !important; stroke-width: 3px !important; stroke-dasharray: 2 2 !important; }
-.ankle-diagram .ankle-info { border-left: 4px solid #0072B2; padding: 0.3em 0.8em; margin-top: 0.5em; max-width: 60em; }
-.ankle-diagram .ankle-info dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1em 0.8em; }
-.ankle-diagram .ankle-info dt { font-weight: 600; float: none; width: auto; }
-.ankle-diagram .ankle-info dd { margin: 0; }
-.ankle-diagram .ankle-caution { border: 1px solid #D55E00; background: #FFF4E5; padding: 0.2em 0.6em; }
-.ankle-diagram .ankle-disclaimer { font-size: 0.85em; color: #444; }
-.ankle-diagram .ankle-controls { display: flex; gap: 0.6em; align-items: center; margin: 0.4em 0; flex-wrap: wrap; }
-.ankle-diagram .ankle-controls button { font-size: 1em; padding: 0.25em 0.8em; }
-.ankle-diagram .ankle-controls button[aria-pressed="true"] { background: #0b5cad; color: #fff; border-color: #0b5cad; }
-.ankle-diagram .ankle-controls button:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
-.ankle-diagram .ankle-sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }
-.ankle-diagram [hidden] { display: none !important; }
-.ankle-diagram .ankle-hold-count { font-variant-numeric: tabular-nums; font-size: 1.3em; min-width: 3ch; }
-@media (prefers-reduced-motion: reduce) { .ankle-diagram * { transition: none !important; animation: none !important; } }
-`;
 
 let counter = 0;
 
@@ -42,8 +12,6 @@ function render({ model, el }) {
   const uid = `ankle${counter}${Math.random().toString(36).slice(2, 7)}`;
   const root = document.createElement("div");
   root.className = "ankle-diagram";
-  const style = document.createElement("style");
-  style.textContent = CSS;
   const figure = document.createElement("div");
   figure.className = "ankle-figure";
   figure.setAttribute("role", "group");
@@ -57,7 +25,7 @@ function render({ model, el }) {
   const info = document.createElement("div");
   info.className = "ankle-info";
   info.setAttribute("aria-live", "polite");
-  root.append(style, figure, controls, announce, info);
+  root.append(figure, controls, announce, info);
   el.append(root);
 
   let groups = new Map(); // id -> <g class="structure">
