@@ -256,13 +256,16 @@ def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None
 
 def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None:
     """anywidget's layout: ``_esm`` and ``_css`` from files in ``static/``; the shared helpers
-    (``prefixIds``, the key guard) exist once, in ``shared.js``, prepended by ``module()``."""
+    (``prefixIds``, ``fmt``, the key guard) exist once, in ``shared.js``, prepended by
+    ``module()`` (a second definition would also be a syntax error in the joined module)."""
     from course.widgets.controls import LiveText, StepNav
     from course.widgets.diagram import DiagramView
     from course.widgets.frontend import STATIC, module
     from course.widgets.self_check import QuestionView
 
     shared = (STATIC / "shared.js").read_text(encoding="utf-8")
+    helpers = re.findall(r"^function (\w+)\(", shared, flags=re.MULTILINE)
+    assert {"prefixIds", "guardWidgetKeys", "fmt"} <= set(helpers)
     for widget, name in (
         (DiagramView, "diagram"),
         (RangeOfMotion, "motion"),
@@ -275,8 +278,7 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         css = (STATIC / f"{name}.css").read_text(encoding="utf-8")
         assert str(widget._css) == css  # anywidget reads the file (FileContents)
         assert f".ankle-{name}" in css  # every rule of the stylesheet is scoped to the widget
-        assert "function prefixIds" not in own
-        assert "function guardWidgetKeys" not in own
+        assert not [h for h in helpers if f"function {h}(" in own]
         assert 'createElement("style")' not in own  # styles come from the .css file
         assert "guardWidgetKeys();" in own  # each installs the page-wide key guard once
     # any widget added later: its module and its scoped stylesheet side by side in static/
@@ -284,7 +286,8 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         if script.name != "shared.js":
             css = script.with_suffix(".css").read_text(encoding="utf-8")
             assert ".ankle-" in css, script.name
-            assert "function prefixIds" not in script.read_text(encoding="utf-8")
+            own = script.read_text(encoding="utf-8")
+            assert not [h for h in helpers if f"function {h}(" in own], script.name
     assert not list(STATIC.parent.glob("*.js"))  # no front-end left beside the Python
     assert not list(STATIC.parent.glob("*.css"))
 

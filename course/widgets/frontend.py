@@ -2,8 +2,8 @@
 per widget in ``static/``, passed as ``_esm`` and ``_css``.
 
 anywidget loads one ES module per widget and there is no bundler, so the helpers every course
-widget needs (``static/shared.js``: the JupyterLab key guard and ``prefixIds``) are prepended
-to each widget's own module here instead of being copied into each file.
+widget needs (``static/shared.js``: the JupyterLab key guard, ``prefixIds`` and ``fmt``) are
+prepended to each widget's own module here instead of being copied into each file.
 """
 
 from __future__ import annotations

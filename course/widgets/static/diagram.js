@@ -253,9 +253,6 @@ function render({ model, el }) {
   const holdStatus = document.createElement("span");
   holdStatus.setAttribute("role", "status");
   let holdTimer = null;
-  function fmt(template, values) {
-    return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
-  }
   holdButton.addEventListener("click", () => {
     const [low, high] = model.get("hold") || [];
     if (!high) return;

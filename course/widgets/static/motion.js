@@ -1,13 +1,9 @@
 // Front-end of course.widgets.motion.RangeOfMotion (anywidget, plain ES module; styles in
-// motion.css, prefixIds and the key guard in shared.js).
+// motion.css; prefixIds, fmt and the key guard in shared.js).
 // Native range inputs with <label>s and aria-valuetext (ipywidgets sliders have no
 // accessible name on the handle); the foot turns in the browser by an SVG transform.
 
 let counter = 0;
-
-function fmt(template, values) {
-  return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
-}
 
 function render({ model, el }) {
   guardWidgetKeys();

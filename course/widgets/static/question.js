@@ -8,10 +8,6 @@
 
 let counter = 0;
 
-function fmt(template, values) {
-  return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
-}
-
 function render({ model, el }) {
   guardWidgetKeys();
   counter += 1;

@@ -31,3 +31,8 @@ function prefixIds(svgText, uid) {
     .replace(/url\(#([^)]+)\)/g, (_m, id) => `url(#${uid}-${id})`)
     .replace(/href="#([^"]+)"/g, (_m, id) => `href="#${uid}-${id}"`);
 }
+
+// A template's {name} placeholders filled from `values` (missing ones become empty).
+function fmt(template, values) {
+  return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
+}
