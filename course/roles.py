@@ -4,9 +4,10 @@ Three roles:
 
 * ``self_paced``: a learner on their own (``ankle-course lab``): the lessons, no nbgrader at
   all (no exchange, no assignments to validate), no news prompt;
-* ``hub_learner``: a learner's server on the class hub: the Assignments tab and Validate (they
-  have graded assignments), nothing of the instructor's (Formgrader, Create Assignment, the
-  course list), no news prompt; Voila stays, for the explorers app;
+* ``hub_learner``: a learner's server on the class hub: the Assignments tab, and Validate on
+  their graded assessments only (not on the lessons); nothing of the instructor's
+  (Formgrader, Create Assignment, the course list), no news prompt; Voila stays, for the
+  explorers app;
 * ``instructor``: everything.
 
 A role is applied with JupyterLab's own mechanisms, scoped to one launch; nothing in the
@@ -17,7 +18,11 @@ person's ``~/.jupyter`` changes:
 * lab plugins off through ``labconfig/page_config.json`` (``disabledExtensions``) in a config
   folder the course owns, added to that process's ``JUPYTER_CONFIG_PATH`` only;
 * the news feed and update check off with ``--LabApp.news_url=`` and
-  ``--LabApp.check_for_updates_class``.
+  ``--LabApp.check_for_updates_class``;
+* a stylesheet as JupyterLab's ``custom.css`` (``LabApp.custom_css``, served from the
+  folder's ``custom/``: the ``static_custom_path`` of ``ServerApp.tornado_settings``), set in
+  a ``jupyter_server_config.json`` of the same folder: a hub learner's lessons show no
+  Validate button, their graded assessments do (``course/lab_static/hub_learner.css``).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ __all__ = [
 
 RoleName = Literal["self_paced", "hub_learner", "instructor"]
 CONFIG_PATH_ENV = "JUPYTER_CONFIG_PATH"
+_LAB_STATIC = Path(__file__).resolve().parent / "lab_static"
 
 # nbgrader's JupyterLab plugins (package @jupyter/nbgrader)
 _FORMGRADER = "@jupyter/nbgrader:formgrader"
@@ -72,6 +78,7 @@ class Role:
     disabled_lab_plugins: tuple[str, ...]
     disabled_server_extensions: tuple[str, ...]
     quiet: bool  # no news prompt, no update check
+    custom_css: str | None = None  # a stylesheet in course/lab_static/, as custom.css
 
     def page_config(self) -> dict[str, object]:
         """The ``labconfig/page_config.json`` of this role's config folder."""
@@ -90,21 +97,42 @@ class Role:
             ]
         return args
 
+    def server_config(self, folder: Path) -> dict[str, object]:
+        """The ``jupyter_server_config.json`` of this role's config folder ``folder``."""
+        if self.custom_css is None:
+            return {}
+        folder = folder.resolve()
+        return {
+            "LabApp": {"custom_css": True},
+            # web_app.settings, where JupyterLab's /custom/ handler looks (the trait of the
+            # same name is not configurable)
+            "ServerApp": {"tornado_settings": {"static_custom_path": [str(folder / "custom")]}},
+        }
+
     def write_config_dir(self, folder: Path, *, mode: int = 0o755) -> Path:
-        """Write this role's Jupyter config folder (``labconfig/page_config.json``); return it.
+        """Write this role's Jupyter config folder (``labconfig/page_config.json``, and for a
+        role with a stylesheet ``custom/custom.css`` and ``jupyter_server_config.json``);
+        return it.
 
         The folder belongs to the course (a hub folder, or a hidden folder in the learner's
         course folder); pass it to the server with :func:`with_config_path`.
         """
-        labconfig = folder / "labconfig"
-        labconfig.mkdir(parents=True, exist_ok=True)
-        target = labconfig / "page_config.json"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.page_config(), indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
-        for path in (folder, labconfig):
-            os.chmod(path, mode)
-        os.chmod(target, mode & 0o644)
+        files = {Path("labconfig") / "page_config.json": json.dumps(self.page_config(), indent=2)}
+        if self.custom_css is not None:
+            css = (_LAB_STATIC / self.custom_css).read_text(encoding="utf-8")
+            files[Path("custom") / "custom.css"] = css.rstrip("\n")
+            config = json.dumps(self.server_config(folder), indent=2)
+            files[Path("jupyter_server_config.json")] = config
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, mode)
+        for name, content in files.items():
+            target = folder / name
+            target.parent.mkdir(exist_ok=True)
+            os.chmod(target.parent, mode)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(content + "\n", encoding="utf-8")
+            os.replace(tmp, target)
+            os.chmod(target, mode & 0o644)
         return folder
 
 
@@ -145,6 +173,7 @@ HUB_LEARNER = Role(
     ),
     disabled_server_extensions=(_SX_FORMGRADER, _SX_COURSE_LIST, _SX_LSP, _SX_NOTEBOOK),
     quiet=True,
+    custom_css="hub_learner.css",
 )
 
 INSTRUCTOR = Role(

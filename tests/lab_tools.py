@@ -40,7 +40,7 @@ def lab_tools(page: Any) -> dict[str, Any]:
     return {
         "menu": nbgrader_menu_items(page),
         "create_assignment": page.locator('[data-id="nbgrader-create_assignemnt"]').count() > 0,
-        "validate": toolbar.get_by_text("Validate", exact=True).count() > 0,
+        "validate": toolbar.get_by_text("Validate", exact=True).first.is_visible(),
         "news_prompt": page.get_by_text(NEWS_PROMPT).count() > 0,
         "notebook_switcher": toolbar.get_by_text("Notebook", exact=True).count() > 0,
         "disabled": sorted(config.get("disabledExtensions", [])),

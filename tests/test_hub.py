@@ -327,7 +327,8 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
     room: Classroom,
 ) -> None:
     """In Chromium, through the hub: a learner's JupyterLab has no instructor tools and no news
-    prompt but keeps Assignments and Validate; the explorers app opens from the learner's own
+    prompt but keeps Assignments (Validate shows on graded assessments, not on this lesson:
+    tests/browser/test_learner_mode.py); the explorers app opens from the learner's own
     server through Voila, without code; the instructor's JupyterLab has every tool."""
     from browser.harness import launch_chromium
     from lab_tools import lab_tools, nbgrader_menu_items, wait_for_notebook
@@ -350,7 +351,7 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
             assert "Course List" not in learner["menu"]
             assert "Assignment List" in learner["menu"]  # learners still fetch and submit
             assert not learner["create_assignment"]
-            assert learner["validate"]  # graded assignments on the hub
+            assert not learner["validate"]  # a lesson: Validate shows on graded assessments only
             assert not learner["news_prompt"]
             # the explorers, through Voila on the learner's own server: no code on the page
             page.goto(f"{room.hub.url}/hub/user-redirect/voila/render/ankle-course/explorer.ipynb")

@@ -88,6 +88,12 @@ def regions(config: Any = None) -> Regions:
     )
 
 
+#: Ends the first cell of every graded notebook: an empty, hidden element whose class tells a
+#: hub learner's JupyterLab that this notebook is a graded assessment, so that nbgrader's
+#: Validate button shows here and not on the lessons (``course/lab_static/hub_learner.css``).
+GRADED_MARKER = '<div class="ankle-graded-assessment" hidden></div>'
+
+
 def words(key: str, **values: object) -> str:
     """The notebooks' words: ``graded.notebook.<key>`` of course/content/study.yaml."""
     return text(f"graded.notebook.{key}", **values)

@@ -15,6 +15,7 @@ import nbformat
 
 from course.content.loader import load_content
 from course.grading.build_cells import (
+    GRADED_MARKER,
     Regions,
     answers_table,
     before_submit,
@@ -57,7 +58,7 @@ def _header(bank: ItemBank) -> str:
     ]
     if bank.is_scenario:
         lines += ["", *decisions_lines()]
-    return "\n".join(lines)
+    return "\n".join([*lines, "", GRADED_MARKER])
 
 
 def _question(number: int, item: ScenarioItem | ChoiceItem) -> nbformat.NotebookNode:

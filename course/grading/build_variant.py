@@ -13,6 +13,7 @@ import nbformat
 
 from course.content.loader import load_content
 from course.grading.build_cells import (
+    GRADED_MARKER,
     Regions,
     answers_table,
     before_submit,
@@ -45,6 +46,8 @@ def _header(bank: VariantBank) -> str:
         words("variant_how_to_answer"),
         "",
         *decisions_lines(),
+        "",
+        GRADED_MARKER,
     ]
     return "\n".join(lines)
 

@@ -1,4 +1,5 @@
-"""``ankle-course lab`` is a learner's JupyterLab: no instructor tools, no news prompt.
+"""``ankle-course lab`` is a learner's JupyterLab: no instructor tools, no news prompt; a hub
+learner's JupyterLab shows nbgrader's Validate on a graded assessment and not on a lesson.
 
 The control is a stock ``jupyter lab`` on the same notebooks with the same (empty) Jupyter
 settings, started the way a person would without the course's command: it shows nbgrader's
@@ -21,6 +22,29 @@ from lab_tools import lab_tools, wait_for_notebook
 from notebook_ui import Shots
 
 WELCOME = "00_welcome.ipynb"
+GRADED = "safety_scenarios.ipynb"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _start_hub_learner(home: Path) -> Server:
+    """JupyterLab as the hub starts a learner's server (``course.roles.HUB_LEARNER``: its
+    options and its config folder on ``JUPYTER_CONFIG_PATH``), on the lessons and a released
+    copy of a graded assessment."""
+    from course.roles import HUB_LEARNER, with_config_path
+    from course.workspace import sync_workspace
+
+    port = free_port()
+    token = f"ankle-mode-{os.getpid()}-{port}"
+    workspace = home / "ankle-course"
+    sync_workspace(workspace)
+    shutil.copy(REPO / "grading" / "source" / "safety_scenarios" / GRADED, workspace / GRADED)
+    folder = HUB_LEARNER.write_config_dir(home / "hub-learner-config")
+    env = with_config_path({**course_env(home), "JUPYTER_TOKEN": token}, folder)
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}"]
+    command += [f"--ServerApp.root_dir={workspace}", *HUB_LEARNER.server_args()]
+    command += ["--allow-root"] if is_root() else []
+    server = Server(command, port=port, token=token, env=env, log=home / "lab.log")
+    return server.start("api/status")
 
 
 def _start(home: Path, *, course_command: bool) -> Server:
@@ -45,11 +69,13 @@ def _start(home: Path, *, course_command: bool) -> Server:
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, Server]]:
-    homes = {name: temporary_home(f"ankle-mode-{name}-") for name in ("learner", "stock")}
+    names = ("learner", "stock", "hub_learner")
+    homes = {name: temporary_home(f"ankle-mode-{name}-") for name in names}
     started: dict[str, Server] = {}
     try:
         started["learner"] = _start(homes["learner"], course_command=True)
         started["stock"] = _start(homes["stock"], course_command=False)
+        started["hub_learner"] = _start_hub_learner(homes["hub_learner"])
         yield started
     finally:
         for server in started.values():
@@ -58,8 +84,8 @@ def servers() -> Iterator[dict[str, Server]]:
             shutil.rmtree(home, ignore_errors=True)
 
 
-def _open(page: Any, server: Server) -> dict[str, Any]:
-    page.goto(server.url(f"lab/tree/{WELCOME}"))
+def _open(page: Any, server: Server, notebook: str = WELCOME) -> dict[str, Any]:
+    page.goto(server.url(f"lab/tree/{notebook}"))
     wait_for_notebook(page)
     return lab_tools(page)
 
@@ -91,3 +117,22 @@ def test_ankle_course_lab_shows_a_learner_s_jupyterlab(
     for path in ("formgrader", "assignments?course_id=x", "courses"):
         status = page.request.get(servers["learner"].url(path)).status
         assert status == 404, path
+
+
+def test_a_hub_learner_sees_validate_on_a_graded_assessment_only(
+    page: Any, servers: dict[str, Server]
+) -> None:
+    shots = Shots("learner_mode_hub")
+    lesson = _open(page, servers["hub_learner"])
+    shots(page, "a lesson: no Validate")
+    assert not lesson["validate"]  # a lesson has nothing to validate
+    assert "Assignment List" in lesson["menu"]  # fetch and submit stay
+    assert "Formgrader" not in lesson["menu"]
+    assert not lesson["news_prompt"]
+    graded = _open(page, servers["hub_learner"], GRADED)
+    shots(page, "a graded assessment: Validate")
+    assert graded["validate"]
+    # the stylesheet is JupyterLab's custom.css, served by this server from the course folder
+    css = page.request.get(servers["hub_learner"].url("custom/custom.css"))
+    assert css.status == 200
+    assert ".validate-button" in css.text()
