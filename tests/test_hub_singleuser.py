@@ -1,4 +1,5 @@
-"""``course.hub.singleuser``: JupyterHub's single-user command without the slow, unused import."""
+"""``course.hub.singleuser`` (JupyterHub's single-user command) and the start-up work it skips
+(``course.startup``, shared with the grade commands)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _probe(prepare: str) -> list[str]:
 
 def test_the_launcher_skips_only_the_slow_iri_grammar() -> None:
     stock = _probe("")
-    fast = _probe("from course.hub.singleuser import skip_slow_imports; skip_slow_imports()")
+    fast = _probe("from course.startup import skip_slow_imports; skip_slow_imports()")
     assert stock[0] == "True"  # jsonschema imports it when nothing stops it
     assert fast[0] == "False"
     assert float(fast[1]) < float(stock[1])  # CPU-seconds of the import
@@ -70,7 +71,7 @@ def _yarn_probe(prepare: str) -> list[str]:
 
 def test_the_launcher_starts_no_node_process_for_jupyterlab() -> None:
     stock = _yarn_probe("")
-    fast = _yarn_probe("from course.hub.singleuser import skip_yarn_config; skip_yarn_config()")
+    fast = _yarn_probe("from course.startup import skip_yarn_config; skip_yarn_config()")
     assert stock[0] == "1"  # JupyterLab asks yarn (Node.js, installed for the hub's proxy)
     assert fast[0] == "0"
     assert stock[1] == fast[1] == "True"  # JupyterLab still knows its own version

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from course.cli.output import err, fail, guarded, out
+from course.startup import skip_slow_imports
 
 app = typer.Typer(
     help="Graded safety assessments with nbgrader (instructor commands).",
@@ -62,19 +63,9 @@ class Missing(StrEnum):
     excused = "excused"
 
 
-def _skip_iri_format_checker() -> None:
-    """Keep ``jsonschema`` from importing ``rfc3987_syntax`` (when installed, a second of
-    grammar building on every start): it only backs jsonschema's optional "iri" format
-    checks, which nothing here uses, and jsonschema skips that checker when the import fails
-    (a ``None`` entry in ``sys.modules`` makes it fail). The nbformat and nbgrader metadata
-    schemas use no such format, so every validation is unchanged."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
 def _course(ctx: typer.Context, course_dir: Path | None = None, db_url: str | None = None) -> Any:
     """The course of the options given after the sub-command, else before it."""
-    _skip_iri_format_checker()
+    skip_slow_imports()  # nbgrader's schemas use no iri format; a second saved per command
     from course.grading.course import Course
 
     before = ctx.find_object(GradeOptions) or GradeOptions(Path("grading"), None)
