@@ -17,8 +17,9 @@ print(Draft7Validator.FORMAT_CHECKER.conforms("https://example.org/a", "uri-refe
 """
 
 
-def _probe(prepare: str) -> list[str]:
-    code = PROBE.format(prepare=prepare)
+def _probe(prepare: str, template: str = PROBE) -> list[str]:
+    """What ``template`` prints, run in a fresh Python after ``prepare``."""
+    code = template.format(prepare=prepare)
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
     )
@@ -61,17 +62,9 @@ print(jupyterlab.labapp.app_version == jupyterlab.__version__)
 """
 
 
-def _yarn_probe(prepare: str) -> list[str]:
-    code = YARN_PROBE.format(prepare=prepare)
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
-    )
-    return result.stdout.split()
-
-
 def test_the_launcher_starts_no_node_process_for_jupyterlab() -> None:
-    stock = _yarn_probe("")
-    fast = _yarn_probe("from course.startup import skip_yarn_config; skip_yarn_config()")
+    stock = _probe("", YARN_PROBE)
+    fast = _probe("from course.startup import skip_yarn_config; skip_yarn_config()", YARN_PROBE)
     assert stock[0] == "1"  # JupyterLab asks yarn (Node.js, installed for the hub's proxy)
     assert fast[0] == "0"
     assert stock[1] == fast[1] == "True"  # JupyterLab still knows its own version
