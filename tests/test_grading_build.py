@@ -19,7 +19,7 @@ from traitlets.config import Config
 
 from course.errors import GradingError
 from course.grading.build import build_all
-from course.grading.build_cells import regions
+from course.grading.build_cells import GRADED_MARKER, regions
 from course.grading.course import Course
 
 REPO = Path(__file__).resolve().parent.parent
@@ -120,6 +120,8 @@ def test_a_new_bank_is_found_built_and_released_by_plain_nbgrader(tmp_path: Path
         assert secret in sources
         assert secret not in learner
     assert "q01 = None" in learner
+    # the marker that lets a hub learner's JupyterLab show Validate survives the release
+    assert GRADED_MARKER in learner
 
 
 def test_a_bad_bank_names_its_file_exits_2_and_writes_nothing(tmp_path: Path) -> None:

@@ -178,7 +178,10 @@ def collected(room: Room) -> dict[str, str]:
     # the instructor's that she may write (protected_hardlinks allows linking to those)
     entries["carol real"] = submit(room, "carol")
     shared = room.base / "shared-notes.ipynb"
-    system.write_file(shared, _released(), owner=room.instructor, mode=0o666)
+    shared.write_text(_released(), encoding="utf-8")  # made by the test (root), then given
+    owner = pwd.getpwnam(room.instructor)
+    os.chown(shared, owner.pw_uid, owner.pw_gid)
+    os.chmod(shared, 0o666)
     entries["carol"] = hand_make(room, "carol", _now(), f"ln {shared} {NOTEBOOK}")
     # dave: a named pipe where the notebook should be (a naive copy would hang on it)
     entries["dave"] = hand_make(room, "dave", _now(), f"mkfifo {NOTEBOOK}")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jupyterhub.roles import _validate_role_name
 from jupyterhub.scopes import _check_scopes_exist
 from traitlets.config import Config, PyFileConfigLoader
 
@@ -30,7 +31,7 @@ from course.hub.courses import (
     person_nbgrader_config,
     plan_courses,
 )
-from course.hub.roster import Membership, Roster, safe_name
+from course.hub.roster import _COURSE, Membership, Roster, safe_name
 
 REPO = Path(__file__).resolve().parent.parent
 PREFIX = "ac_"
@@ -84,15 +85,47 @@ def test_no_roster_id_can_take_a_course_s_account_or_group_name(raw: str, course
     assert name not in {grader_name(PREFIX, course), course_group(PREFIX, course)}
 
 
+@settings(max_examples=200, deadline=None)
+@given(course=st.from_regex(_COURSE, fullmatch=True))
+def test_every_name_the_hub_gets_from_an_accepted_course_is_valid_for_jupyterhub(
+    course: str,
+) -> None:
+    """Any course name the roster accepts gives role names JupyterHub accepts (it refuses to
+    start on one ending in '-' or '_')."""
+    roster = Roster((), (Membership("ac_ines", course, "instructor"),), True)
+    plans = plan_courses(roster, PREFIX, Path("/srv/hub"), Path("/srv/hub/exchange"))
+    config = hub_course_config([plans[0].record()], [9000], ["x"], "/usr/bin")
+    assert all(_validate_role_name(role["name"]) for role in config["roles"])
+
+
 def test_a_learner_of_one_course_lists_only_it_and_keeps_submissions_private() -> None:
     one = _load(person_nbgrader_config("/srv/hub/exchange", ["anat-a"]))
     assert one.CourseDirectory.course_id == "anat-a"
     assert one.Exchange.root == "/srv/hub/exchange"
     assert one.Exchange.path_includes_course is True
     assert one.ExchangeFactory.submit == "course.hub.exchange.PrivateSubmit"
-    # a learner of two courses lists what the exchange lets them read; staff only: no course
-    for courses in (["anat-a", "cohort_b"], []):
-        assert "course_id" not in _load(person_nbgrader_config("/x", courses)).CourseDirectory
+    # a learner of two courses lists exactly those; staff only: no course, nothing listed
+    for courses in (["cohort_b", "anat-a"], []):
+        config = _load(person_nbgrader_config("/x", courses))
+        assert "course_id" not in config.CourseDirectory
+        assert config.ExchangeFactory.list == "course.hub.exchange.OwnCoursesList"
+        assert config.OwnCoursesList.courses == sorted(courses)
+
+
+def test_a_made_up_course_in_the_exchange_is_not_listed(tmp_path: Path) -> None:
+    """Anyone may write in the exchange root: a course a learner makes there stays unlisted."""
+    from nbgrader.coursedir import CourseDirectory
+
+    from course.hub.exchange import OwnCoursesList
+
+    for course in ("anat-a", "cohort_b", "fake"):
+        (tmp_path / course / "outbound" / "quiz").mkdir(parents=True)
+    config = _load(person_nbgrader_config(str(tmp_path), ["anat-a", "cohort_b"]))
+    config.CourseDirectory.root = str(tmp_path / "home")
+    lister = OwnCoursesList(coursedir=CourseDirectory(config=config), config=config)
+    lister.init_dest()
+    listed = sorted(lister.parse_assignment(p)["course_id"] for p in lister.assignments)
+    assert listed == ["anat-a", "cohort_b"]
 
 
 def test_the_grader_s_settings_and_the_course_folder_both_name_the_course(

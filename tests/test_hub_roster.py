@@ -95,6 +95,8 @@ def test_a_role_column_alone_gives_the_default_course_its_staff(tmp_path: Path) 
         ("id,course,role\nIna,Course A,instructor\n", 2, "course", "not a safe course name"),
         ("id,course,role\nIna,a/b,instructor\n", 2, "course", "not a safe course name"),
         ("id,course,role\nIna,1a,instructor\n", 2, "course", "not a safe course name"),
+        ("id,course,role\nIna,spring-,instructor\n", 2, "course", "not a safe course name"),
+        ("id,course,role\nIna,spring_,instructor\n", 2, "course", "not a safe course name"),
         ("id,course,role\nIna,,instructor\n", 2, "course", "empty"),
         (f"id,course,role\nIna,{ADMIN_SERVICE},instructor\n", 2, "course", "hub's own services"),
         ("id,course,role\nIna,a,instructor\nIna,a,ta\n", 3, "role", "already instructor of"),
@@ -149,7 +151,7 @@ def test_the_hub_s_own_service_name_is_reserved() -> None:
 
 # --- properties ---------------------------------------------------------------------------------
 
-_COURSE_IDS = st.from_regex(r"[a-z][a-z0-9_-]{0,9}", fullmatch=True)
+_COURSE_IDS = st.from_regex(r"[a-z]([a-z0-9_-]{0,8}[a-z0-9])?", fullmatch=True)
 _IDS = st.from_regex(r"[A-Za-z][A-Za-z0-9 .'+-]{0,10}[A-Za-z0-9]", fullmatch=True)
 _DETAIL = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12
@@ -212,7 +214,9 @@ def test_a_course_name_is_accepted_only_when_safe(tmp_path: Path, course: str) -
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerows([["id", "course", "role"], ["Ina", course, "instructor"]])
     path = _write(tmp_path, buffer.getvalue())
-    safe = re.fullmatch(r"[a-z][a-z0-9_-]{0,19}", course.strip()) and (
+    # a letter first, then letters, digits, _ and -, a letter or digit last (JupyterHub's
+    # role names end so), at most 20 characters
+    safe = re.fullmatch(r"[a-z]([a-z0-9_-]{0,18}[a-z0-9])?", course.strip()) and (
         course.strip() not in RESERVED_COURSES
     )
     if safe:

@@ -494,9 +494,32 @@ def test_the_cli_sets_up_several_courses_and_refuses_a_bad_roster_in_one_line(
     assert f"Course class-a: folder {hub}/courses/class-a (grader {prefix}grader-class-a)" in out
     assert f"instructors {prefix}ina; TAs {prefix}tom; learners 1" in out
     assert "formgrader /services/class-b/formgrader/" in out
+    # between the runs, a learner (from her terminal) and a TA (from the grader's formgrader
+    # terminal) point files setup rewrites at a file of root's: setup writes as each owner,
+    # so the link is replaced, never followed with root's rights
+    secret = tmp_path / "root-only.txt"
+    secret.write_text("root's\n", encoding="utf-8")
+    os.chmod(secret, 0o644)
+    lu = pwd.getpwnam(f"{prefix}lu")
+    grader = pwd.getpwnam(f"{prefix}grader-class-a")
+    planted = {
+        Path(lu.pw_dir) / ".profile": lu,
+        Path(lu.pw_dir) / ".jupyter" / "nbgrader_config.py": lu,
+        hub / "courses" / "class-a" / "students.csv": grader,
+    }
+    for link, owner in planted.items():
+        link.unlink()
+        link.symlink_to(secret)
+        os.lchown(link, owner.pw_uid, owner.pw_gid)
     # run again with one more learner: she joins her course's group, nothing else changes
     good.write_text(_COURSES + "Zoe,class-b,learner\n", encoding="utf-8")
     assert main([*args, "--students", str(good)]) == 0
+    assert secret.read_text(encoding="utf-8") == "root's\n"
+    assert (secret.stat().st_uid, secret.stat().st_mode & 0o777) == (0, 0o644)
+    for link, owner in planted.items():
+        assert not link.is_symlink()
+        assert link.stat().st_uid == owner.pw_uid
+    assert "ankle-course" in (Path(lu.pw_dir) / ".profile").read_text(encoding="utf-8")
     assert "Course class-b" in capsys.readouterr().out
     zoe = pwd.getpwnam(f"{prefix}zoe")
     zoe_groups = os.getgrouplist(zoe.pw_name, zoe.pw_gid)

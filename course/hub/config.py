@@ -70,11 +70,8 @@ _PROFILE_MARK = "# ankle-course: the course's commands (nbgrader, ankle-course) 
 def _add_venv_to_profile(user: str) -> None:
     """Terminals in JupyterLab are login shells, which reset PATH: put the venv first again."""
     profile = Path(pwd.getpwnam(user).pw_dir) / ".profile"
-    text = profile.read_text(encoding="utf-8") if profile.exists() else ""
-    if _PROFILE_MARK not in text:
-        venv_bin = Path(sys.prefix) / "bin"
-        text += f'\n{_PROFILE_MARK}\nPATH="{venv_bin}:$PATH"\n'
-        system.write_file(profile, text, owner=user, mode=0o644)
+    line = f'\n{_PROFILE_MARK}\nPATH="{Path(sys.prefix) / "bin"}:$PATH"\n'
+    system.write_file(profile, line, owner=user, mode=0o644, append_once=_PROFILE_MARK)
 
 
 def person_files(nbgrader_text: str) -> dict[str, str]:
@@ -169,4 +166,4 @@ def write_settings(state: HubState, authenticator: str) -> None:
     if not path.exists():
         state.created_paths.append(str(path))
     path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
-    os.chmod(path, 0o644)
+    os.chmod(path, 0o600)  # the hub (root) reads it; it lists every course's people

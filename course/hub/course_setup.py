@@ -105,10 +105,15 @@ def copy_course(source: Path, target: Path, learners: list[Learner], owner: str)
     """Copy the nbgrader course folder (without generated files) for ``owner``, closed to all
     others, with the roster in ``students.csv``."""
     if not target.exists():
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns(*GENERATED))
-    (target / "students.csv").write_text(gradebook_csv(learners), encoding="utf-8")
-    system.chown_tree(target, owner)
-    os.chmod(target, 0o700)
+        target.mkdir(mode=0o700)  # closed before anything is copied in
+        shutil.copytree(
+            source, target, ignore=shutil.ignore_patterns(*GENERATED), dirs_exist_ok=True
+        )
+        system.chown_tree(target, owner)
+        os.chmod(target, 0o700)
+    # the grader's folder (and its TAs' formgrader terminal): written as the grader, since any
+    # part of it may be a link by now
+    system.write_file(target / "students.csv", gradebook_csv(learners), owner=owner, mode=0o644)
 
 
 def _setup_exchange(state: HubState, plan: CoursePlan) -> None:

@@ -194,6 +194,9 @@ def person_nbgrader_config(exchange_root: str, learner_courses: list[str]) -> st
     ]
     if len(learner_courses) == 1:
         lines.append(f"c.CourseDirectory.course_id = {_literal(learner_courses[0])}")
+    else:  # several (or none): list only those, never a course someone made up
+        lines.append('c.ExchangeFactory.list = "course.hub.exchange.OwnCoursesList"')
+        lines.append(f"c.OwnCoursesList.courses = {_literal(sorted(learner_courses))}")
     return "\n".join([*lines, ""])
 
 

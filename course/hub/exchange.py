@@ -18,6 +18,11 @@ of its claimed time and its change time, and refuses the rest one entry at a tim
 why (``course.hub.refusals``) for ``ankle-course grade report``. ``inbound/`` is sticky, so a
 learner cannot rename or remove another's entry.
 
+``OwnCoursesList`` lists only the person's own courses. The exchange root is writable by
+everyone (nbgrader requires it), so any learner could make ``exchange/OTHER/outbound/x``; a
+learner of several courses (who has no single ``CourseDirectory.course_id``) would otherwise
+see such a made-up course in the Assignments tab.
+
 Enabled by the per-user nbgrader configuration that ``ankle-course hub setup`` writes.
 """
 
@@ -35,8 +40,10 @@ from typing import Any
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
+from nbgrader.exchange.default.list import ExchangeList
 from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.utils import check_mode, parse_utc
+from traitlets import List, Unicode
 
 from course.errors import RefusedError
 from course.hub.refusals import Refusal, record_refusals
@@ -45,6 +52,18 @@ from course.hub.safe_walk import OPEN_DIR, OPEN_FILE, CollectLimits, Walk, owner
 SUBMISSION_DIR_MODE = 0o770
 SUBMISSION_SUBDIR_MODE = 0o750
 SUBMISSION_FILE_MODE = 0o640
+
+
+class OwnCoursesList(ExchangeList):  # type: ignore[misc]
+    """``nbgrader list`` (and the Assignments tab) showing only the courses in ``courses``."""
+
+    courses = List(Unicode(), help="The course ids this person belongs to.").tag(config=True)
+
+    def init_dest(self) -> None:
+        super().init_dest()
+        own = set(self.courses)
+        found: list[str] = self.assignments  # type: ignore[has-type]
+        self.assignments = [p for p in found if self.parse_assignment(p)["course_id"] in own]
 
 
 class PrivateSubmit(ExchangeSubmit):  # type: ignore[misc]

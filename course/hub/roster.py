@@ -28,7 +28,7 @@ ROLES = ("learner", "ta", "instructor")
 STAFF_ROLES = ("ta", "instructor")
 COURSE_COLUMNS = ("course", "cohort")
 MAX_COURSE = 20
-_COURSE = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+_COURSE = re.compile(r"^[a-z](?:[a-z0-9_-]{0,18}[a-z0-9])?$")  # ends alphanumeric
 # names a course cannot take: they are the hub's own service names (course.hub.config)
 RESERVED_COURSES = ("ankle-course-admin",)
 # the longest name built from a course id: PREFIX + "grader-" + course (course.hub.courses)
@@ -94,7 +94,7 @@ def check_course_id(course: str, prefix: str) -> str | None:
     if not _COURSE.match(course):
         return (
             f"{course!r} is not a safe course name: use a lower-case letter first, then a-z, "
-            f"0-9, _ or - (at most {MAX_COURSE} characters)"
+            f"0-9, _ or -, ending with a letter or digit (at most {MAX_COURSE} characters)"
         )
     if course in RESERVED_COURSES:
         return f"{course!r} is the name of one of the hub's own services; choose another"

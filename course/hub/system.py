@@ -16,6 +16,7 @@ import signal
 import stat
 import struct
 import subprocess
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -142,16 +143,35 @@ def chown_tree(path: Path, user: str, group: str | None = None) -> None:
                 os.chown(os.path.join(root, name), entry.pw_uid, gid, follow_symlinks=False)
 
 
-def write_file(path: Path, text: str, *, owner: str, mode: int) -> None:
-    """Write a file (creating parent folders owned by ``owner``) with exact owner and mode."""
+def write_file(
+    path: Path, text: str, *, owner: str, mode: int, append_once: str | None = None
+) -> None:
+    """Write ``path`` (creating missing parent folders) as ``owner``, with ``mode``; with
+    ``append_once``, append ``text`` to the file unless it already holds that marker.
+
+    The writing process runs as ``owner`` (``course/hub/_user_writer.py``), never as root: the
+    folders belong to ``owner``, who may have put a symbolic link anywhere in them.
+    """
     entry = pwd.getpwnam(owner)
-    missing = [p for p in [path.parent, *path.parent.parents] if not p.exists()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for folder in missing:
-        os.chown(folder, entry.pw_uid, entry.pw_gid)
-    path.write_text(text, encoding="utf-8")
-    os.chown(path, entry.pw_uid, entry.pw_gid)
-    os.chmod(path, mode)
+    operation = ["write"] if append_once is None else ["append-once"]
+    command = [sys.executable, "-I", "-m", "course.hub._user_writer", *operation]
+    command += [str(path), f"{mode:o}", *([append_once] if append_once is not None else [])]
+    result = subprocess.run(
+        command,
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=os.getgrouplist(owner, entry.pw_gid),  # theirs, never root's
+        env={"PATH": "/usr/bin:/bin", "HOME": entry.pw_dir, "LANG": "C.UTF-8"},
+        cwd="/",
+    )
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        detail = lines[-1] if lines else f"exit status {result.returncode}"
+        raise HubSystemError(f"cannot write {path} as {owner}: {detail}")
 
 
 # --- processes ------------------------------------------------------------------------------
