@@ -507,6 +507,10 @@ def test_the_cli_sets_up_several_courses_and_refuses_a_bad_roster_in_one_line(
         Path(lu.pw_dir) / ".jupyter" / "nbgrader_config.py": lu,
         hub / "courses" / "class-a" / "students.csv": grader,
     }
+    lesson = Path(lu.pw_dir) / "ankle-course" / "00_welcome.ipynb"
+    lesson.unlink()
+    lesson.symlink_to(secret)  # kept as the learner's own edit, and never written through
+    os.lchown(lesson, lu.pw_uid, lu.pw_gid)
     for link, owner in planted.items():
         link.unlink()
         link.symlink_to(secret)
@@ -520,6 +524,7 @@ def test_the_cli_sets_up_several_courses_and_refuses_a_bad_roster_in_one_line(
         assert not link.is_symlink()
         assert link.stat().st_uid == owner.pw_uid
     assert "ankle-course" in (Path(lu.pw_dir) / ".profile").read_text(encoding="utf-8")
+    assert lesson.is_symlink()
     assert "Course class-b" in capsys.readouterr().out
     zoe = pwd.getpwnam(f"{prefix}zoe")
     zoe_groups = os.getgrouplist(zoe.pw_name, zoe.pw_gid)

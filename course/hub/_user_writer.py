@@ -7,9 +7,12 @@ refused by the system, not followed with root's rights.
 
     python -I -m course.hub._user_writer write PATH MODE            (text on stdin)
     python -I -m course.hub._user_writer append-once PATH MODE MARK (text on stdin)
+    python -I -m course.hub._user_writer sync-lessons FOLDER
 
 ``write`` replaces PATH; ``append-once`` appends the text unless PATH already holds MARK. The new
 file is written beside PATH (created exclusively, never through a link) and renamed over it.
+``sync-lessons`` copies the lesson notebooks and the explorers app into FOLDER, keeping the
+person's edits (``course.workspace.sync_workspace``).
 """
 
 from __future__ import annotations
@@ -35,6 +38,14 @@ def _write(path: str, text: str, mode: int) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[0] == "sync-lessons":
+        from pathlib import Path
+
+        from course.app import APP_NOTEBOOK
+        from course.workspace import sync_workspace
+
+        sync_workspace(Path(argv[1]), extra=[APP_NOTEBOOK])
+        return 0
     operation, path, mode = argv[0], argv[1], int(argv[2], 8)
     text = sys.stdin.read()
     if operation == "append-once":

@@ -88,15 +88,10 @@ def write_user_files(user: str, files: dict[str, str], *, lessons: bool) -> None
     home = Path(pwd.getpwnam(user).pw_dir)
     _add_venv_to_profile(user)
     if lessons:
-        from course.app import APP_NOTEBOOK
-        from course.workspace import sync_workspace
-
         # the lesson notebooks, as `ankle-course lab` lays them out, and the explorers app
         # (opened through Voila: /user/NAME/voila/render/ankle-course/explorer.ipynb); a
-        # learner's edits are kept
-        target = home / LESSONS_FOLDER
-        sync_workspace(target, extra=[APP_NOTEBOOK])
-        system.chown_tree(target, user)
+        # learner's edits are kept; copied as the learner, since the folder is theirs
+        system.sync_lessons(home / LESSONS_FOLDER, owner=user)
     for relative, text in files.items():
         text = text if text.endswith("\n") else text + "\n"
         system.write_file(home / ".jupyter" / relative, text, owner=user, mode=0o644)

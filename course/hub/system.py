@@ -152,26 +152,36 @@ def write_file(
     The writing process runs as ``owner`` (``course/hub/_user_writer.py``), never as root: the
     folders belong to ``owner``, who may have put a symbolic link anywhere in them.
     """
-    entry = pwd.getpwnam(owner)
     operation = ["write"] if append_once is None else ["append-once"]
-    command = [sys.executable, "-I", "-m", "course.hub._user_writer", *operation]
-    command += [str(path), f"{mode:o}", *([append_once] if append_once is not None else [])]
+    extra = [append_once] if append_once is not None else []
+    _as_owner(owner, [*operation, str(path), f"{mode:o}", *extra], text, f"write {path}")
+
+
+def sync_lessons(target: Path, *, owner: str) -> None:
+    """Copy the lesson notebooks and the explorers app into ``target`` as ``owner`` (keeping
+    the owner's edits: ``course.workspace.sync_workspace``), never as root."""
+    _as_owner(owner, ["sync-lessons", str(target)], "", f"copy the lessons into {target}")
+
+
+def _as_owner(owner: str, args: list[str], stdin: str, what: str) -> None:
+    """Run ``course/hub/_user_writer.py ARGS`` as ``owner`` (their own groups, not root's)."""
+    entry = pwd.getpwnam(owner)
     result = subprocess.run(
-        command,
-        input=text,
+        [sys.executable, "-I", "-m", "course.hub._user_writer", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         check=False,
         user=entry.pw_uid,
         group=entry.pw_gid,
-        extra_groups=os.getgrouplist(owner, entry.pw_gid),  # theirs, never root's
+        extra_groups=os.getgrouplist(owner, entry.pw_gid),
         env={"PATH": "/usr/bin:/bin", "HOME": entry.pw_dir, "LANG": "C.UTF-8"},
         cwd="/",
     )
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         detail = lines[-1] if lines else f"exit status {result.returncode}"
-        raise HubSystemError(f"cannot write {path} as {owner}: {detail}")
+        raise HubSystemError(f"cannot {what} as {owner}: {detail}")
 
 
 # --- processes ------------------------------------------------------------------------------
