@@ -208,3 +208,15 @@ def test_region_markers_come_from_nbgrader_configuration(tmp_path: Path) -> None
     assert "### SECRET TESTS START" in sources
     assert default.begin_solution not in sources
     assert default.begin_hidden not in sources
+
+
+@pytest.mark.parametrize("name", ["a+b", "quiz one", "-dash", "über"])
+def test_a_bank_whose_name_nbgrader_cannot_take_is_refused_naming_it(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "fine_name.yaml").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "source" / f"{name}.yaml").write_text("{}\n", encoding="utf-8")
+    with pytest.raises(GradingError) as raised:
+        build_all(tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'source' / name}.yaml: {name!r} is not")

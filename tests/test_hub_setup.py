@@ -462,6 +462,8 @@ def test_one_course_and_several_courses_never_mix_on_one_hub(
     other = tmp_path / "other"
     with pytest.raises(HubSetupError, match=r"^--db-url is for a roster of one course"):
         setup_hub(_options(tmp_path, course_copy, prefix, _COURSES, hub_dir=other, db_url="x"))
+    with pytest.raises(HubSetupError, match=r"^--instructor is for a roster of one course"):
+        setup_hub(_options(tmp_path, course_copy, prefix, _COURSES, hub_dir=other, instructor="t"))
     assert (tmp_path / "hub" / "state.json").read_text() == before
     assert not (tmp_path / "other").exists()
     teardown_hub(tmp_path / "hub")

@@ -14,6 +14,7 @@ written: one bad bank writes nothing.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ class Built:
             return False
 
 
+#: an assignment name that nbgrader's exchange and gradebook take as it is (no "+", which the
+#: exchange uses as a separator, no space or path character)
+_ASSIGNMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
 def assessments(course_dir: Path) -> list[str]:
     """The assessments of a course directory: one per ``source/<name>.yaml``, by name."""
     source = course_dir / "source"
@@ -57,6 +63,12 @@ def assessments(course_dir: Path) -> list[str]:
     names = sorted(path.stem for path in source.glob("*.yaml") if path.is_file())
     if not names:
         raise GradingError(f"{source} holds no item bank (<assignment>.yaml)")
+    for name in names:
+        if not _ASSIGNMENT_NAME.fullmatch(name):
+            raise GradingError(
+                f"{source / (name + '.yaml')}: {name!r} is not an assignment name nbgrader and "
+                "every exchange accept: use letters, digits, _ and - only"
+            )
     return names
 
 

@@ -204,6 +204,11 @@ def _plan(options: SetupOptions, roster: Roster, state: HubState) -> _Plan:
             "--db-url is for a roster of one course; with course or role columns each course "
             "has its own gradebook in HUB_DIR/courses/<course>/"
         )
+    if options.instructor != SetupOptions.instructor:
+        raise HubSetupError(
+            "--instructor is for a roster of one course; with course or role columns the "
+            "roster names each course's instructors (role instructor)"
+        )
     new = plan_courses(roster, state.prefix, hub_dir, Path(state.exchange_root))
     courses = merge_plans(state.courses, new)
     # the account's comment (GECOS) field: e.g. "instructor spring-a / ta spring-b"
