@@ -85,19 +85,26 @@ def make_submissions(course: Path, count: int, seed: int = 6) -> dict[str, float
                 lines.append(f"{item.id}_refer = {given}")
                 score += gradeables[f"{item.id}_refer"].points if given == refer else 0.0
             cell.source = "\n".join(lines)
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
-        (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+        hand_in(course, ASSIGNMENT, student, nb)
         expected[student] = score
     return expected
 
 
-def scores(course: Path) -> dict[str, float]:
+def hand_in(course: Path, assignment: str, student: str, nb: object, *extra: Path) -> None:
+    """Put ``nb`` (and the release's ``extra`` files) in submitted/, as nbgrader collect does."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    for path in extra:
+        shutil.copy(path, folder / path.name)
+    (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+
+
+def scores(course: Path, assignment: str = ASSIGNMENT) -> dict[str, float]:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
-        return {s.student.id: float(s.score) for s in gb.assignment_submissions(ASSIGNMENT)}
+        return {s.student.id: float(s.score) for s in gb.assignment_submissions(assignment)}
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -241,20 +248,9 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
                     )
                 ]
         fill(nb, answers)
-        folder = course / "submitted" / student / VARIANTS
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{VARIANTS}.ipynb")
-        shutil.copy(release_dir / CASES_FILE, folder / CASES_FILE)
-        (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+        hand_in(course, VARIANTS, student, nb, release_dir / CASES_FILE)
         expected[student] = score
     return expected
-
-
-def variant_scores(course: Path) -> dict[str, float]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "ankle-course") as gb:
-        return {s.student.id: float(s.score) for s in gb.assignment_submissions(VARIANTS)}
 
 
 def autograde_variants(course: Path, jobs: int) -> list[str]:
@@ -281,12 +277,12 @@ def variants_section(tmp: Path, small: int, large: int, jobs: int) -> bool:
         config.write(BASELINE_CONFIG)
     sequential, nbgrader_mb = timed([str(BIN / "nbgrader"), "autograde", VARIANTS], base)
     parallel, ours_mb = timed(autograde_variants(mine, jobs), mine)
-    same = variant_scores(mine) == expected
+    same = scores(mine, VARIANTS) == expected
 
     big, big_students, release_large = variant_course(tmp, "cases-large", large)
     big_expected = make_variant_submissions(big, big_students, seed=9)
     large_time, large_mb = timed(autograde_variants(big, jobs), big)
-    big_same = variant_scores(big) == big_expected
+    big_same = scores(big, VARIANTS) == big_expected
 
     print(f"--- {VARIANTS} (a variant per learner) ---")
     print(
