@@ -11,16 +11,16 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from course.content.loader import CourseContent, load_content
-from course.content.text import technique_amount, text, texts, ui_text
+from course.content.text import ui_text
 from course.diagrams.draw import check_layers, check_structures, kind_of, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS, layer_of
+from course.safety.hands import technique_changes
 
 __all__ = [
     "QuizState",
     "SearchResult",
     "accessible_names",
-    "checklist_items",
     "info_html",
     "info_panels",
     "motion_valuetext",
@@ -307,6 +307,8 @@ def technique_details_html(technique_id: str) -> str:
         rows.append(
             (ui_text("technique.light_touch"), ", ".join(content.structures[s].name for s in light))
         )
+    for decision, change in technique_changes(t):
+        rows.append((ui_text("technique.under_decision", decision=decision.lower()), change))
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     steps = "".join(f"<li>{esc(s)}</li>" for s in t.steps)
     cautions = ""
@@ -343,22 +345,3 @@ def motion_valuetext(movement: str, degrees: int) -> str:
     else:
         key = "inversion_value" if degrees > 0 else "eversion_value"
     return ui_text(f"motion.{key}", degrees=abs(degrees))
-
-
-def checklist_items() -> list[tuple[str, list[str]]]:
-    """The routine as (heading, items) groups: safety, preparation, techniques, finish."""
-    content = load_content()
-    labels = texts("labels")
-    techniques = [
-        f"{t.order}. {t.name}: {labels['hand_part'][t.hand_part]}, "
-        f"{labels['direction'][t.direction]}, {labels['pressure'][t.pressure]}"
-        + (f", {technique_amount(t)}" if technique_amount(t) != "—" else "")
-        + (f". {' '.join(t.cautions)}" if t.cautions else "")
-        for t in content.techniques
-    ]
-    return [
-        ("", [text("checklist.safety")]),
-        (text("checklist.preparation_heading"), list(content.lesson("02_preparation").key_points)),
-        (text("checklist.techniques_heading"), techniques),
-        ("", [text("checklist.finish")]),
-    ]
