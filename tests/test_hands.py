@@ -324,3 +324,25 @@ def test_self_check_asks_what_caution_does_to_the_routine() -> None:
         if option != question.answer:
             # every wrong option keeps a friction step or a firmer pressure
             assert "leave out the friction" not in option.lower()
+
+
+def test_lessons_teach_that_the_check_decides_every_step() -> None:
+    import nbformat
+
+    def words(lesson_id: str) -> str:
+        notebook = nbformat.read(REPO / "notebooks" / f"{lesson_id}.ipynb", as_version=4)
+        return " ".join(" ".join(c.source for c in notebook.cells).split()).lower()
+
+    core = words("03_core_techniques")
+    assert "lesson.safety_results()" in core
+    assert "its result decides the pressure of every step" in core
+    assert "no friction and no sustained pressure" in core
+    friction = core[core.index("## 4. circular fingertip friction") :]
+    assert "leave this step out" in friction
+    for lesson_id in ("04_ligaments_and_tendons", "05_safety", "06_review_and_routine"):
+        text = words(lesson_id)
+        assert "proceed with caution" in text, lesson_id
+        assert "light pressure" in text, lesson_id
+    for lesson_id in ("03_core_techniques", "05_safety", "06_review_and_routine"):
+        points = " ".join(load_content().lesson(lesson_id).key_points).lower()
+        assert "no friction" in points, lesson_id
