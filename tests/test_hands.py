@@ -286,8 +286,8 @@ def test_assess_json_gives_every_step_its_treatment(capsys: pytest.CaptureFixtur
 
 # --- the self-check and the graded item ----------------------------------------------------
 def test_graded_caution_item_is_keyed_from_the_hands_data() -> None:
-    from course.grading.items import ChoiceItem, load_item_bank
-    from course.grading.keys import content_key, verify_keys
+    from course.grading.items.bank import ChoiceItem, load_item_bank
+    from course.grading.items.keys import content_key, verify_keys
 
     bank = load_item_bank(REPO / "grading", "anatomy_techniques")
     item = next(
