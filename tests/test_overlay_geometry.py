@@ -133,7 +133,7 @@ def test_no_pressure_inside_a_caution_zone(technique_id: str, view: str, index: 
                 assert ink.intersection(bone).area == 0, f"{where}: works on {sid}"
     line = LineString(stroke.points)
     for zone in stroke.light_in:
-        assert line.intersects(zones[zone]), f"{where}: marked light in {zone} but never enters"
+        assert line.intersects(_shape(view, zone)), f"{where}: marked light in {zone}, never enters"
         assert any(run.light for run in runs), where
 
 
@@ -175,6 +175,19 @@ def test_every_technique_that_goes_light_says_so_on_its_card() -> None:
         card = " ".join(technique.cautions).lower()
         assert "light" in card, technique_id
         assert marked <= set(content.light_touch_only(technique_id)), technique_id
+
+
+def test_what_a_technique_passes_lightly_is_what_its_drawings_lighten() -> None:
+    """``light_over`` (what the explorer lists as passed with light touch only) is exactly what
+    the technique's strokes are drawn light in; a technique that goes around a zone (fingertip
+    friction) lists it under ``avoid`` and never enters it."""
+    content = load_content()
+    for technique in content.techniques:
+        marked = {z for o in load_overlays()[technique.id] for s in o.strokes for z in s.light_in}
+        assert marked == set(technique.light_over), technique.id
+    friction = content.technique("fingertip_friction")
+    assert not friction.light_over
+    assert {"caution_tarsal_tunnel", "caution_small_saphenous"} <= set(friction.avoid)
 
 
 def test_the_light_stretches_are_drawn_light() -> None:
