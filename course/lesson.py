@@ -196,9 +196,14 @@ def technique(technique_id: str) -> Block:
     never_on = content.never_on(t.id)
     if never_on:
         facts.append((card["avoid"], ", ".join(content.structures[a].name for a in never_on)))
-    light = content.light_touch_only(t.id)
-    if light:
-        facts.append((card["light_touch"], ", ".join(content.structures[a].name for a in light)))
+    zones = content.zones_near(t.id)
+    if zones:
+        facts.append((card["light_touch"], ", ".join(content.structures[a].name for a in zones)))
+    light_over = [a for a in content.light_touch_only(t.id) if a not in zones]
+    if light_over:
+        facts.append(
+            (card["light_over"], ", ".join(content.structures[a].name for a in light_over))
+        )
     for decision, change in technique_changes(t):
         facts.append((card["under_decision"].format(decision=decision.lower()), change))
     rows = "".join(
