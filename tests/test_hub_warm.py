@@ -1,0 +1,117 @@
+"""``ankle-course hub warm`` and the idle culler on a real JupyterHub (marker ``hub``; root).
+
+Three learners (random ``ac_w<hex>_`` names), a hub on free localhost ports with the culler
+set to a short idle time: warm two servers through the CLI, warm again (nothing started twice),
+then the culler stops the unused servers and the learners' files stay.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hub_harness import HubAdmin, HubProcess
+from typer.testing import CliRunner
+
+from course.cli import app
+from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+
+REPO = Path(__file__).resolve().parent.parent
+IDLE_SECONDS = 20
+ROSTER = [("Ada", "Ada", "L", ""), ("Ben", "Ben", "K", ""), ("Cleo", "Cleo", "M", "")]
+
+
+def _warm(*args: str) -> Any:
+    return CliRunner().invoke(app, ["hub", "warm", *args])
+
+
+def test_warm_refuses_bad_input_without_a_hub(tmp_path: Path) -> None:
+    empty = _warm("--course", "c", "--hub-dir", str(tmp_path))
+    assert empty.exit_code == 2
+    assert "no state.json" in empty.output
+    assert "Traceback" not in empty.output
+
+
+@pytest.fixture(scope="module")
+def hub() -> Iterator[tuple[HubProcess, HubAdmin, list[str]]]:
+    if os.geteuid() != 0:  # pragma: no cover - CI and the dev machines run as root
+        pytest.fail("the hub tests create Unix users and must run as root")
+    base = Path(tempfile.mkdtemp(prefix="ankle-warm-test-"))
+    os.chmod(base, 0o755)
+    hub_dir = base / "hub"
+    roster = base / "roster.csv"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([("id", "first_name", "last_name", "email"), *ROSTER])
+    roster.write_text(buffer.getvalue(), encoding="utf-8")
+    process = HubProcess(hub_dir=hub_dir, env={"ANKLE_HUB_IDLE_TIMEOUT": str(IDLE_SECONDS)})
+    try:
+        state = setup_hub(
+            SetupOptions(
+                roster=roster,
+                hub_dir=hub_dir,
+                course_source=REPO / "grading",
+                prefix=f"ac_w{secrets.token_hex(3)}_",
+                home_base=base / "home",
+                passwords=False,
+            )
+        ).state
+        process.start()
+        token = (hub_paths(hub_dir)["secrets"] / "admin_token").read_text().strip()
+        yield process, HubAdmin(process, token), state.learner_names
+    finally:
+        process.stop()
+        if load_state(hub_dir) is not None:
+            teardown_hub(hub_dir)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _ready(admin: HubAdmin, name: str) -> bool:
+    server = admin.api("GET", f"/users/{name}").get("servers", {}).get("")
+    return bool(server and server.get("ready"))
+
+
+@pytest.mark.hub
+@pytest.mark.slow
+def test_warm_starts_servers_and_the_culler_stops_unused_ones(
+    hub: tuple[HubProcess, HubAdmin, list[str]],
+) -> None:
+    process, admin, learners = hub
+    hub_dir = str(process.hub_dir)
+    api = ["--hub-dir", hub_dir, "--api-url", process.api_url]
+
+    wrong = _warm("--course", "physics", *api)
+    assert wrong.exit_code != 0
+    assert "no course 'physics'" in wrong.output
+    assert "its course is 'ankle-course'" in wrong.output
+    bad_count = _warm("--course", "ankle-course", "--learners", "some", *api)
+    assert bad_count.exit_code == 2
+    assert "number or 'all'" in bad_count.output
+
+    first = _warm("--course", "ankle-course", "--learners", "2", "--parallel", "2", *api)
+    assert first.exit_code == 0, first.output
+    assert "Started 2, already running 0, failed 0" in first.output
+    assert [_ready(admin, name) for name in learners] == [True, True, False]
+
+    again = _warm("--course", "ankle-course", "--learners", "all", *api)
+    assert again.exit_code == 0, again.output
+    assert "Started 1, already running 2, failed 0" in again.output
+    assert all(_ready(admin, name) for name in learners)
+
+    # nobody uses them: the culler stops all three, and their lessons stay
+    deadline = time.monotonic() + IDLE_SECONDS * 6
+    while any(_ready(admin, n) for n in learners) and time.monotonic() < deadline:
+        time.sleep(2)
+    assert not any(_ready(admin, n) for n in learners), process.log_tail()
+    assert "idle-culler" in process.log_path.read_text(errors="replace")
+    for learner in learners:
+        home = Path(os.path.expanduser(f"~{learner}"))
+        assert (home / "ankle-course" / "00_welcome.ipynb").is_file()
