@@ -22,8 +22,8 @@ class DiagramView(anywidget.AnyWidget):
     ``geometry`` (:mod:`course.diagrams.browser`). With ``controls`` (the model ids of the
     explorer's View menu, its ``options``, the layer check boxes and the labels box) the
     browser follows those controls itself, so a view change or layer toggle needs no kernel
-    round trip; it asks for the other views (custom message ``{"type": "views"}``) once the
-    diagram has been on screen.
+    round trip; it asks for the other views (custom message ``{"type": "views"}``) when the
+    pointer or the focus first enters the explorer.
     """
 
     _esm = module("diagram.js")

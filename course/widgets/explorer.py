@@ -44,7 +44,8 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
 
     The browser switches views, layers and labels itself (:class:`DiagramView`'s explore
     mode follows the View menu and check boxes); Python sends each view's picture once, the
-    first on display and the others when the browser asks, and keeps the text current.
+    first on display and the others when the browser asks (the learner's pointer or focus
+    enters the explorer), and keeps the text current.
     """
 
     view = traitlets.Unicode("lateral")

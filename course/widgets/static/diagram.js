@@ -298,18 +298,21 @@ function render({ model, el }) {
     if (desc && text && desc.textContent !== text) desc.textContent = text;
   }
 
-  // The other views are asked for once the diagram has been on screen and the page is idle,
-  // so opening a lesson does not wait for pictures nobody has looked at yet.
-  let watcher = null;
+  // The other views are asked for when the learner shows interest in the explorer (the
+  // pointer over it, or the focus in it: before any View menu change), not at Run All: a
+  // lesson's explorers would otherwise each fetch three pictures nobody may look at.
+  let region = null;
+  function askForViews() {
+    region?.removeEventListener("pointerover", askForViews);
+    region?.removeEventListener("focusin", askForViews);
+    region = null;
+    model.send({ type: "views" });
+  }
   function prefetch() {
-    if (!explorer() || !window.IntersectionObserver) return;
-    watcher = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      watcher.disconnect();
-      const idle = window.requestIdleCallback || ((f) => setTimeout(f, 50));
-      setTimeout(() => idle(() => model.send({ type: "views" }), { timeout: 2000 }), 500);
-    });
-    watcher.observe(root);
+    if (!explorer() || Object.keys(model.get("views") || {}).length >= (model.get("controls")?.options || []).length) return;
+    region = el.closest(".widget-vbox") || el; // the explorer: its View menu and check boxes
+    region.addEventListener("pointerover", askForViews);
+    region.addEventListener("focusin", askForViews);
   }
 
   let unlisten = () => {};
@@ -494,7 +497,8 @@ function render({ model, el }) {
   connect();
   prefetch();
   return () => {
-    watcher?.disconnect();
+    region?.removeEventListener("pointerover", askForViews);
+    region?.removeEventListener("focusin", askForViews);
     unlisten();
     clearTimers();
     if (holdTimer) clearInterval(holdTimer);
