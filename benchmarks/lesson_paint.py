@@ -6,10 +6,10 @@ Chromium. For each lesson: open it, Run All once to warm the kernel (imports, ca
 every code cell has a new execution count and every widget output of the notebook has been
 laid out with its widget (nothing still loading). Work the kernel does after that (e.g.
 answering a widget's own later request) is not counted: the learner sees the lesson.
-Beside each lesson, in the same run, a plain notebook with as many widget outputs and widget models (``ipywidgets``
-Labels in VBoxes, counted as the lesson's by running both in a plain IPython shell) is
-measured the same way: the baseline. Notebook windowing is off (every output is laid out,
-as the accessibility audit needs): the strict case.
+Beside each lesson, in the same run, a plain notebook with as many widget outputs and widget
+models (``ipywidgets`` Labels in VBoxes; the lesson's models counted by running it in a plain
+IPython shell) is measured the same way: the baseline. Notebook windowing is off (every
+output is laid out, as the accessibility audit needs): the strict case.
 
 Goal (issue 25): p95 <= 1000 ms for every lesson. Prints p50/p95 per lesson and its ratio to
 the baseline; exits 1 when a lesson misses the goal.
