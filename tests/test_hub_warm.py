@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import secrets
 import shutil
@@ -115,3 +116,51 @@ def test_warm_starts_servers_and_the_culler_stops_unused_ones(
     for learner in learners:
         home = Path(os.path.expanduser(f"~{learner}"))
         assert (home / "ankle-course" / "00_welcome.ipynb").is_file()
+
+
+def _load_hub_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: str | None) -> Any:
+    """deploy/hub/jupyterhub_config.py, loaded by traitlets as JupyterHub loads it."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    hub_dir = tmp_path / "hub"
+    (hub_dir / "secrets").mkdir(parents=True)
+    for name in ("proxy_token", "admin_token", "cookie_secret"):
+        (hub_dir / "secrets" / name).write_text("x\n")
+    settings = {"instructor": "ac_t", "learners": ["ac_a"], "venv_bin": "/venv/bin"}
+    (hub_dir / "hub.json").write_text(json.dumps({**settings, "admin_service": "admin"}))
+    proxy = tmp_path / "bin" / "configurable-http-proxy"
+    proxy.parent.mkdir()
+    proxy.write_text("#!/bin/sh\n")
+    proxy.chmod(0o755)
+    monkeypatch.setenv("ANKLE_HUB_DIR", str(hub_dir))
+    monkeypatch.setenv("PATH", f"{proxy.parent}:{os.environ['PATH']}")
+    if timeout is None:
+        monkeypatch.delenv("ANKLE_HUB_IDLE_TIMEOUT", raising=False)
+    else:
+        monkeypatch.setenv("ANKLE_HUB_IDLE_TIMEOUT", timeout)
+    config = REPO / "deploy" / "hub" / "jupyterhub_config.py"
+    return PyFileConfigLoader(config.name, path=str(config.parent)).load_config()
+
+
+def test_the_hub_runs_the_idle_culler_with_only_its_scopes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyterhub.scopes import scope_definitions
+    from jupyterhub_idle_culler import IdleCuller
+
+    loaded = _load_hub_config(tmp_path, monkeypatch, None)
+    services = {s["name"]: s for s in loaded.JupyterHub.services}
+    command = services["idle-culler"]["command"]
+    assert command[:3] == ["/venv/bin/python", "-m", "jupyterhub_idle_culler"]
+    culler = IdleCuller()
+    culler.parse_command_line(command[3:])  # the maintained culler accepts these options
+    assert culler.timeout == 3600  # an hour without activity by default
+    assert 0 < culler.cull_every <= 300
+    role = next(r for r in loaded.JupyterHub.load_roles if r["name"] == "idle-culler")
+    assert role["services"] == ["idle-culler"]
+    assert set(role["scopes"]) <= set(scope_definitions)
+    assert not {"admin:users", "admin:servers", "access:servers"} & set(role["scopes"])
+
+    (tmp_path / "off").mkdir()
+    off = _load_hub_config(tmp_path / "off", monkeypatch, "0")
+    assert "idle-culler" not in {s["name"] for s in off.JupyterHub.services}
