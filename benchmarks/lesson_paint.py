@@ -4,7 +4,7 @@ Starts a real JupyterLab (temporary copy of the notebooks, free port, token) and
 Chromium. For each lesson: open it, Run All once to warm the kernel (imports, caches), then
 ``--runs`` times (default 5): t0 when Run All is issued, t1 the first animation frame after
 every code cell has a new execution count and every widget output of the notebook has been
-laid out with its widget (nothing still loading). Work the kernel does after that (e.g.
+given its widget's view (nothing still loading). Work the kernel does after that (e.g.
 answering a widget's own later request) is not counted: the learner sees the lesson.
 Beside each lesson, in the same run, a plain notebook with as many widget outputs and widget
 models (``ipywidgets`` Labels in VBoxes; the lesson's models counted by running it in a plain
@@ -40,7 +40,8 @@ from notebook_ui import error_outputs, open_notebook  # noqa: E402
 GOAL_MS = 1000.0
 RUNS = 5
 # a widget output: JupyterLab's output wrapper around ipywidgets' renderer, which (unlike the
-# other renderers) has no data-mime-type; painted when the widget's view is in it, laid out
+# other renderers) has no data-mime-type; painted when the widget's view is in it (some views,
+# a visually hidden live region, have no size), then one more frame
 WIDGET_OUTPUTS = ".jp-OutputArea-output:not([data-mime-type])"
 
 # One Run All, timed in the page: from the command to the frame after all is painted.
@@ -50,8 +51,7 @@ RUN_ALL_JS = """async (selector) => {
   const cells = () => [...panel.content.widgets].filter((c) => c.model.type === 'code');
   const before = cells().map((c) => c.model.executionCount);
   const painted = () => [...panel.node.querySelectorAll(selector)]
-    .every((el) => el.offsetHeight > 0 && el.querySelector('.jupyter-widgets') !== null
-      && !/Loading widget/i.test(el.textContent));
+    .every((el) => el.childElementCount > 0 && !/Loading widget/i.test(el.textContent));
   const t0 = performance.now();
   await app.commands.execute('notebook:run-all-cells');
   return await new Promise((resolve) => {
