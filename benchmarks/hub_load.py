@@ -94,13 +94,17 @@ def open_lesson(hub: HubProcess, admin: HubAdmin, name: str) -> None:
         raise RuntimeError(f"{name}: the lesson notebook is empty")
 
 
-def login_all(hub: HubProcess, admin: HubAdmin, names: list[str]) -> list[float]:
+def login_all(
+    hub: HubProcess, admin: HubAdmin, names: list[str], cpu_at_ready: dict[str, float]
+) -> list[float]:
     """Every learner at the same moment: start (or find) the server, then open the lesson;
-    seconds to a working lesson each."""
+    seconds to a working lesson each. ``cpu_at_ready`` gets each server's CPU-seconds when
+    the hub first calls it ready (before the lesson page)."""
 
     def one(name: str) -> float:
         began = time.monotonic()
         admin.start_server(name, timeout=600)
+        cpu_at_ready[name] = server_cpu(hub, [name])[0]
         open_lesson(hub, admin, name)
         return time.monotonic() - began
 
@@ -232,8 +236,10 @@ def main() -> int:
         source = json.loads((Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text())
 
         # cold: everyone at once, the hub's API asked meanwhile
+        at_ready: dict[str, float] = {}
         with ApiProbe(admin, state.instructor) as probe:
-            cold = login_all(hub, admin, learners)
+            cold = login_all(hub, admin, learners, at_ready)
+        cpu_ready = [at_ready[name] for name in learners]
         cpu = server_cpu(hub, learners)
         time.sleep(5)  # idle: the start-up garbage collected, nothing running
         pss = server_pss_mb(hub, learners)
@@ -263,7 +269,7 @@ def main() -> int:
         warm_seconds = time.monotonic() - t_warm
         if report.failed:
             raise RuntimeError(f"warming failed: {report.failed}")
-        warm = login_all(hub, admin, learners)
+        warm = login_all(hub, admin, learners, {})
         admin.start_server(state.instructor)
         teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
 
@@ -295,10 +301,10 @@ def main() -> int:
             f"{spread(probe.latencies, 'ms')}"
         )
         print(check("  hub API p95", api_p95, GOALS["API p95 ms"], "ms", results))
-        print(f"CPU-seconds per learner server when ready: {spread(cpu, 'CPU-s')}")
-        print(
-            check("  start CPU p50", statistics.median(cpu), GOALS["start CPU-s"], "CPU-s", results)
-        )
+        print(f"CPU-seconds per learner server when ready: {spread(cpu_ready, 'CPU-s')}")
+        start_cpu = statistics.median(cpu_ready)
+        print(check("  start CPU p50", start_cpu, GOALS["start CPU-s"], "CPU-s", results))
+        print(f"CPU-seconds per learner server after its lesson page: {spread(cpu, 'CPU-s')}")
         print(f"memory per idle learner server (PSS): {spread(pss, 'MB')}")
         print(check("  idle PSS p95", percentile(pss, 95), GOALS["idle PSS MB"], "MB", results))
         print(f"warm-up ({args.parallel} at a time): {warm_seconds:.1f} s for {len(learners)}")
