@@ -1,0 +1,141 @@
+"""PLATFORM.json (course.lti.config), the tool's key (course.lti.keys) and LTI roles
+(course.lti.roles)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import jwt
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.errors import LtiConfigError
+from course.lti.config import load_platform, tool_urls
+from course.lti.keys import ensure_tool_key, load_tool_key, tool_key_path
+from course.lti.roles import course_role
+
+GOOD = {
+    "issuer": "https://canvas.instructure.com",
+    "client_id": "10000000000042",
+    "deployment_ids": ["7:abc"],
+    "authorize_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+    "jwks_url": "https://sso.canvaslms.com/api/lti/security/jwks",
+    "token_url": "https://sso.canvaslms.com/login/oauth2/token",
+    "courses": {"ctx-1": "spring-a"},
+}
+
+
+def _write(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "PLATFORM.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_good_platform_file_loads(tmp_path: Path) -> None:
+    config = load_platform(_write(tmp_path, GOOD))
+    assert config.deployment_ids == ("7:abc",)
+    assert config.courses == {"ctx-1": "spring-a"}
+    assert config.allow_instructor_course_creation is False
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"issuer": None}, "field issuer: missing"),
+        ({"deployment_ids": []}, "field deployment_ids: "),
+        ({"token_url": "http://lms.example.org/token"}, "token_url .* must use https"),
+        ({"jwks_url": "ftp://lms.example.org/keys"}, "jwks_url .* is not a web address"),
+        ({"courses": {"ctx": "Bad Name"}}, "context 'ctx': 'Bad Name' is not a safe course"),
+        ({"colour": "red"}, "field colour: not a PLATFORM.json field"),
+    ],
+)
+def test_a_wrong_platform_file_is_refused_in_one_line(
+    tmp_path: Path, change: dict[str, object], message: str
+) -> None:
+    data = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
+    with pytest.raises(LtiConfigError, match=message) as caught:
+        load_platform(_write(tmp_path, data))
+    assert "\n" not in str(caught.value)
+    assert str(caught.value).startswith(str(tmp_path / "PLATFORM.json"))
+
+
+def test_http_is_allowed_on_this_machine_only(tmp_path: Path) -> None:
+    local = {**GOOD, "token_url": "http://127.0.0.1:9000/token", "jwks_url": "http://localhost/k"}
+    assert load_platform(_write(tmp_path, local)).token_url.startswith("http://127.0.0.1")
+
+
+def test_not_json_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "PLATFORM.json"
+    path.write_text('{\n "issuer": ,\n}', encoding="utf-8")
+    with pytest.raises(LtiConfigError, match="line 2: not valid JSON"):
+        load_platform(path)
+
+
+def test_tool_urls_are_under_the_public_address() -> None:
+    urls = tool_urls("https://jupyter.school.edu")
+    assert urls.login_url == "https://jupyter.school.edu/hub/lti13/oauth_login"
+    assert urls.redirect_uri == "https://jupyter.school.edu/hub/lti13/oauth_callback"
+    assert urls.jwks_url == "https://jupyter.school.edu/hub/lti13/jwks"
+    with pytest.raises(ValueError, match="must use https"):
+        tool_urls("http://jupyter.school.edu")
+
+
+def test_the_tool_key_is_made_once_root_only_and_signs(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir(mode=0o700)
+    key, made = ensure_tool_key(tmp_path)
+    again, made_again = ensure_tool_key(tmp_path)
+    assert made
+    assert not made_again
+    assert again.kid == key.kid
+    assert stat.S_IMODE(tool_key_path(tmp_path).stat().st_mode) == 0o600
+    jwks = key.jwks()
+    assert set(jwks["keys"][0]) >= {"kty", "n", "e", "kid", "alg", "use"}
+    assert "d" not in jwks["keys"][0]  # no private part is ever published
+    token = key.sign({"iss": "tool", "aud": "lms"})
+    public = jwt.PyJWKSet.from_dict(jwks).keys[0].key
+    assert jwt.decode(token, public, algorithms=["RS256"], audience="lms")["iss"] == "tool"
+
+
+def test_a_missing_tool_key_says_how_to_make_it(tmp_path: Path) -> None:
+    with pytest.raises(LtiConfigError, match="hub setup --lti"):
+        load_tool_key(tmp_path)
+
+
+CONTEXT = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+INSTITUTION = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
+SYSTEM = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        ([CONTEXT + "Learner"], "learner"),
+        (["Learner"], "learner"),
+        ([CONTEXT + "TeachingAssistant"], "ta"),
+        (
+            [
+                CONTEXT + "Instructor",
+                "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+            ],
+            "instructor",
+        ),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"], "ta"),
+        ([CONTEXT + "ContentDeveloper"], "instructor"),
+        ([CONTEXT + "Learner", CONTEXT + "Instructor"], "instructor"),
+        ([INSTITUTION + "Administrator", SYSTEM + "Administrator"], None),
+        ([INSTITUTION + "Administrator", CONTEXT + "Learner"], "learner"),
+        ([CONTEXT + "Mentor"], None),
+        ([], None),
+    ],
+)
+def test_lti_roles_become_course_roles(roles: list[str], expected: str | None) -> None:
+    assert course_role(roles) == expected
+
+
+@given(st.lists(st.sampled_from([INSTITUTION + "Administrator", SYSTEM + "Administrator",
+                                 SYSTEM + "SysAdmin", INSTITUTION + "Faculty"])))  # fmt: skip
+def test_lms_administration_roles_never_give_a_course_role(roles: list[str]) -> None:
+    assert course_role(roles) is None
