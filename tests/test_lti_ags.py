@@ -59,8 +59,14 @@ ROWS = [
     _row("ac_erin", "missing", False, []),
     _row("ac_frank", "graded", True, []),  # never launched from the LMS
 ]
-SCORES = {"ac_alice": 48.0, "ac_bob": 0.0, "ac_carol": 40.0, "ac_dan": 0.0, "ac_erin": 0.0,
-          "ac_frank": 50.0}  # fmt: skip
+SCORES = {
+    "ac_alice": 48.0,
+    "ac_bob": 0.0,
+    "ac_carol": 40.0,
+    "ac_dan": 0.0,
+    "ac_erin": 0.0,
+    "ac_frank": 50.0,
+}
 USERS = {"ac_alice": "sub-a", "ac_bob": "sub-b", "ac_carol": "sub-c", "ac_dan": "sub-d"}
 TITLES = {"s07": "Swollen calf after a long flight"}
 
@@ -75,8 +81,16 @@ def _send(
     client: ServiceClient, store: Store, planned: list[Score], lineitem: str
 ) -> PassbackReport:
     report = PassbackReport()
-    send_scores(client, store, course="spring-a", assignment=ASSIGNMENT, lineitem=lineitem,
-                planned=planned, users=USERS, report=report)  # fmt: skip
+    send_scores(
+        client,
+        store,
+        course="spring-a",
+        assignment=ASSIGNMENT,
+        lineitem=lineitem,
+        planned=planned,
+        users=USERS,
+        report=report,
+    )
     return report
 
 
@@ -87,9 +101,13 @@ def test_grades_reach_the_line_item_made_by_resource_id(
     lineitems = f"{server.url}/lineitems"
     lineitem = find_lineitem(client, lineitems, ASSIGNMENT, "Safety scenarios", 52.0)
     assert server.platform.lineitems == [
-        {"scoreMaximum": 52.0, "label": "Safety scenarios", "resourceId": ASSIGNMENT,
-         "id": lineitem}
-    ]  # fmt: skip
+        {
+            "scoreMaximum": 52.0,
+            "label": "Safety scenarios",
+            "resourceId": ASSIGNMENT,
+            "id": lineitem,
+        }
+    ]
     # found again by resourceId, not made twice
     assert find_lineitem(client, lineitems, ASSIGNMENT, "Safety scenarios", 52.0) == lineitem
     assert len(server.platform.lineitems) == 1
@@ -99,14 +117,23 @@ def test_grades_reach_the_line_item_made_by_resource_id(
     assert report.never_launched == ["ac_frank"]
     got = latest_scores(server.platform, lineitem)
     assert {u: s["scoreGiven"] for u, s in got.items()} == {
-        "sub-a": 48.0, "sub-b": 0.0, "sub-c": 40.0, "sub-d": 0.0}  # fmt: skip
+        "sub-a": 48.0,
+        "sub-b": 0.0,
+        "sub-c": 40.0,
+        "sub-d": 0.0,
+    }
     assert {s["scoreMaximum"] for s in got.values()} == {52.0}
     assert {s["activityProgress"] for s in got.values()} == {"Completed"}
     progress = {u: s["gradingProgress"] for u, s in got.items()}
-    assert progress == {"sub-a": "FullyGraded", "sub-b": "FullyGraded",
-                        "sub-c": "PendingManual", "sub-d": "PendingManual"}  # fmt: skip
-    assert got["sub-b"]["comment"].startswith("Not passed. Critical safety items missed: "
-                                              "Swollen calf after a long flight.")  # fmt: skip
+    assert progress == {
+        "sub-a": "FullyGraded",
+        "sub-b": "FullyGraded",
+        "sub-c": "PendingManual",
+        "sub-d": "PendingManual",
+    }
+    assert got["sub-b"]["comment"].startswith(
+        "Not passed. Critical safety items missed: Swollen calf after a long flight."
+    )
     assert "s07" not in got["sub-b"]["comment"]
     assert got["sub-a"]["comment"].startswith("Passed.")
     assert server.platform.token_requests == 1  # one token for everything, reused
@@ -164,11 +191,17 @@ def test_nobody_posts_a_score_without_the_tools_token(
 ) -> None:
     client = _client(server, key, store)
     lineitem = find_lineitem(client, f"{server.url}/lineitems", ASSIGNMENT, "S", 52.0)
-    forged = {"userId": "sub-b", "scoreGiven": 52.0, "scoreMaximum": 52.0,
-              "timestamp": "2030-01-01T00:00:00.000+00:00", "activityProgress": "Completed",
-              "gradingProgress": "FullyGraded"}  # fmt: skip
+    forged = {
+        "userId": "sub-b",
+        "scoreGiven": 52.0,
+        "scoreMaximum": 52.0,
+        "timestamp": "2030-01-01T00:00:00.000+00:00",
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+    }
     for headers in ({}, {"Authorization": "Bearer made-up"}):
-        answer = requests.post(f"{lineitem}/scores", data=json.dumps(forged), headers=headers,
-                               timeout=10)  # fmt: skip
+        answer = requests.post(
+            f"{lineitem}/scores", data=json.dumps(forged), headers=headers, timeout=10
+        )
         assert answer.status_code == 401
     assert latest_scores(server.platform, lineitem) == {}

@@ -135,7 +135,17 @@ def test_lti_roles_become_course_roles(roles: list[str], expected: str | None) -
     assert course_role(roles) == expected
 
 
-@given(st.lists(st.sampled_from([INSTITUTION + "Administrator", SYSTEM + "Administrator",
-                                 SYSTEM + "SysAdmin", INSTITUTION + "Faculty"])))  # fmt: skip
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                INSTITUTION + "Administrator",
+                SYSTEM + "Administrator",
+                SYSTEM + "SysAdmin",
+                INSTITUTION + "Faculty",
+            ]
+        )
+    )
+)
 def test_lms_administration_roles_never_give_a_course_role(roles: list[str]) -> None:
     assert course_role(roles) is None

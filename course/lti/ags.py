@@ -46,8 +46,9 @@ class Score:
     comment: str
 
     def fingerprint(self) -> str:
-        text = json.dumps([self.score_given, self.score_maximum, self.grading_progress,
-                           self.comment])  # fmt: skip
+        text = json.dumps(
+            [self.score_given, self.score_maximum, self.grading_progress, self.comment]
+        )
         return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -74,9 +75,11 @@ def _comment(row: dict[str, Any], titles: dict[str, str], review: bool) -> str:
 
 
 def plan_scores(
-    rows: list[dict[str, Any]], scores: dict[str, float], max_score: float,
+    rows: list[dict[str, Any]],
+    scores: dict[str, float],
+    max_score: float,
     titles: dict[str, str],
-) -> tuple[list[Score], list[str]]:  # fmt: skip
+) -> tuple[list[Score], list[str]]:
     """The scores of graded learners (``scores``: account -> the export's points) and the
     accounts not graded yet."""
     planned, not_graded = [], []
@@ -123,9 +126,13 @@ def find_lineitem(
         return str(items[0]["id"])
     body = {"scoreMaximum": max_score, "label": label, "resourceId": assignment}
     made = client.call(
-        "POST", lineitems_url, SCOPES, what="line item service", json=body,
+        "POST",
+        lineitems_url,
+        SCOPES,
+        what="line item service",
+        json=body,
         headers={"Content-Type": "application/vnd.ims.lis.v2.lineitem+json"},
-    )  # fmt: skip
+    )
     if made.status_code not in (200, 201):
         raise LtiServiceError(f"the LMS did not create the line item (HTTP {made.status_code})")
     return str(made.json()["id"])
@@ -175,9 +182,13 @@ def send_scores(
         }
         try:
             answer = client.call(
-                "POST", url, SCOPES, what="score service", json=body,
+                "POST",
+                url,
+                SCOPES,
+                what="score service",
+                json=body,
                 headers={"Content-Type": "application/vnd.ims.lis.v1.score+json"},
-            )  # fmt: skip
+            )
         except GiveUpError:
             report.unsent.extend(_still_to_send(planned[index:], users, sent))
             return

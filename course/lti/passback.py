@@ -66,10 +66,17 @@ def passback(
             report.never_launched = [s.account for s in planned if s.account not in users]
             return report
         client = ServiceClient(platform, key, store, session or requests.Session())
-        report.lineitem = find_lineitem(client, context.lineitems_url, assignment, label,
-                                        max_score)  # fmt: skip
-        send_scores(client, store, course=course, assignment=assignment,
-                    lineitem=report.lineitem, planned=planned, users=users, report=report)  # fmt: skip
+        report.lineitem = find_lineitem(client, context.lineitems_url, assignment, label, max_score)
+        send_scores(
+            client,
+            store,
+            course=course,
+            assignment=assignment,
+            lineitem=report.lineitem,
+            planned=planned,
+            users=users,
+            report=report,
+        )
         return report
     finally:
         store.close()

@@ -53,9 +53,12 @@ class ServiceClient:
         if cached:
             return cached
         assertion = self.key.sign(
-            {"iss": self.platform.client_id, "sub": self.platform.client_id,
-             "aud": self.platform.token_url},
-        )  # fmt: skip
+            {
+                "iss": self.platform.client_id,
+                "sub": self.platform.client_id,
+                "aud": self.platform.token_url,
+            },
+        )
         form = {
             "grant_type": "client_credentials",
             "client_assertion_type": ASSERTION_TYPE,

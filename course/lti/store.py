@@ -167,9 +167,15 @@ class Store:
         memberships = context.memberships_url or (old.memberships_url if old else "")
         self._db.execute(
             "INSERT OR REPLACE INTO contexts VALUES (?, ?, ?, ?, ?, ?)",
-            (context.issuer, context.context_id, context.course, context.title, lineitems,
-             memberships),
-        )  # fmt: skip
+            (
+                context.issuer,
+                context.context_id,
+                context.course,
+                context.title,
+                lineitems,
+                memberships,
+            ),
+        )
 
     # --- course members ------------------------------------------------------------------
     def members(self, course: str) -> list[Member]:
