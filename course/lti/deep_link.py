@@ -23,6 +23,8 @@ __all__ = ["Activity", "catalogue", "content_item", "deep_link_response"]
 
 LESSON = "lesson"
 ASSESSMENT = "assessment"
+#: the custom parameter that carries the activity to every launch of the link
+CUSTOM = {LESSON: "lesson", ASSESSMENT: "assignment"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def content_item(activity: Activity, launch_url: str) -> dict[str, Any]:
         "type": "ltiResourceLink",
         "title": activity.title,
         "url": launch_url,
-        "custom": {activity.kind: activity.name},
+        "custom": {CUSTOM[activity.kind]: activity.name},
     }
     if activity.kind == ASSESSMENT:
         item["lineItem"] = {
