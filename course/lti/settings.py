@@ -6,25 +6,16 @@ sync-roster`` and ``grade passback``.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from course.errors import LtiConfigError
 from course.hub.courses import CoursePlan
 from course.hub.state import load_state
 from course.lti.config import PlatformConfig, load_platform
-from course.lti.keys import ToolKey, ensure_tool_key, load_tool_key
+from course.lti.keys import ToolKey, load_tool_key
 from course.lti.store import FOLDER
 
-__all__ = [
-    "AUTHENTICATOR",
-    "course_dir_of",
-    "course_plan",
-    "install_lti",
-    "load_lti",
-    "platform_path",
-]
+__all__ = ["AUTHENTICATOR", "course_dir_of", "course_plan", "load_lti", "platform_path"]
 
 AUTHENTICATOR = "course.lti.authenticator.CourseLTIAuthenticator"
 PLATFORM_FILE = "platform.json"
@@ -32,17 +23,6 @@ PLATFORM_FILE = "platform.json"
 
 def platform_path(hub_dir: Path) -> Path:
     return hub_dir / FOLDER / PLATFORM_FILE
-
-
-def install_lti(hub_dir: Path, platform: PlatformConfig) -> tuple[ToolKey, bool]:
-    """Write the checked platform settings (root only) and make the tool's key if absent."""
-    folder = hub_dir / FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(folder, 0o700)
-    path = platform_path(hub_dir)
-    path.write_text(platform.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.chmod(path, 0o600)
-    return ensure_tool_key(hub_dir)
 
 
 def load_lti(hub_dir: Path) -> tuple[PlatformConfig, ToolKey]:
@@ -69,12 +49,3 @@ def course_plan(hub_dir: Path, course: str) -> CoursePlan:
 
 def course_dir_of(hub_dir: Path, course: str) -> Path:
     return Path(course_plan(hub_dir, course).course_dir)
-
-
-def public_settings(hub_dir: Path) -> dict[str, object]:
-    """What hub.json carries about LTI (no secrets): read by deploy/hub/jupyterhub_config.py."""
-    return {"hub_dir": str(hub_dir), "platform": str(platform_path(hub_dir))}
-
-
-def dumps(data: object) -> str:
-    return json.dumps(data, indent=2)
