@@ -41,7 +41,7 @@ from course.lti.provision import Arrival, fetch_for, provision
 from course.lti.settings import course_dir_of, load_lti
 from course.lti.store import Store
 
-__all__ = ["CourseLTIAuthenticator", "configure_hub", "groups_of"]
+__all__ = ["CourseLTIAuthenticator", "configure_hub", "groups_of", "lti_roles"]
 
 DEEP_LINK_COOKIE = "ankle-lti-deep-link"
 _LESSONS_FOLDER = "ankle-course"
@@ -288,6 +288,19 @@ class CourseLTIAuthenticator(LTI13Authenticator):  # type: ignore[misc]
             await asyncio.to_thread(fetch_for, arrival.account, arrival.course, assignment)
             return str(url_path_join(redirect, "lab/tree", arrival.course, assignment))
         return str(url_path_join(redirect, "lab"))
+
+
+def lti_roles(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hub's roles on an LTI hub: ``instructor-C`` held by the group ``instructors-C``
+    (membership comes from launches) instead of a list of users; the others unchanged."""
+    changed = []
+    for role in roles:
+        name = str(role["name"])
+        if name.startswith("instructor-"):
+            role = {k: v for k, v in role.items() if k != "users"}
+            role["groups"] = [instructors_group(name.removeprefix("instructor-"))]
+        changed.append(role)
+    return changed
 
 
 def configure_hub(c: Any, hub_dir: Path, public_url: str | None) -> None:

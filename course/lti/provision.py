@@ -48,7 +48,7 @@ from course.lti.launch import Launch
 from course.lti.roles import course_role
 from course.lti.store import FOLDER, Context, Identity, Member, Store
 
-__all__ = ["Arrival", "account_name", "provision", "read_home_base"]
+__all__ = ["Arrival", "account_name", "fetch_for", "locked", "provision", "read_home_base"]
 
 SETTINGS_FILE = "settings.json"
 
@@ -88,7 +88,7 @@ def account_name(launch: Launch, prefix: str) -> str:
 
 
 @contextmanager
-def _locked(hub_dir: Path) -> Iterator[None]:
+def locked(hub_dir: Path) -> Iterator[None]:
     """One launch at a time changes accounts and ``state.json`` (and never during a setup)."""
     fd = system.open_lock(hub_dir / FOLDER, ".provision.lock")
     try:
@@ -255,7 +255,7 @@ def provision(hub_dir: Path, platform: PlatformConfig, store: Store, launch: Lau
             "Your role in this LMS course gives no access to the course on the hub (only "
             "learners, teaching assistants and instructors have one)."
         )
-    with _locked(hub_dir):
+    with locked(hub_dir):
         state = load_state(hub_dir)
         if state is None:
             raise LaunchRefusedError("The hub is not set up for LMS launches yet.")
