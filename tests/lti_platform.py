@@ -105,6 +105,7 @@ class Platform:
     tool_launch_url: str = "http://127.0.0.1:1/hub/lti13/oauth_callback"
     tool_login_url: str = "http://127.0.0.1:1/hub/lti13/oauth_login"
     tool_jwks: dict[str, Any] | None = None
+    tool_jwks_url: str = ""  # the tool's published key set (the hub's /hub/lti13/jwks)
     members: list[Person] = field(default_factory=list)
     lineitems: list[dict[str, Any]] = field(default_factory=list)
     scores: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # lineitem id -> posts
@@ -123,6 +124,8 @@ class Platform:
         key = changes.get("private_pem", self.private_pem)
         reg.set_platform_private_key(key)
         reg.set_platform_public_key(public_pem(key))
+        if self.tool_jwks_url:
+            reg.set_tool_key_set_url(self.tool_jwks_url)
         if self.tool_jwks is not None:
             reg.set_tool_key_set(self.tool_jwks)  # type: ignore[arg-type]
         return reg
