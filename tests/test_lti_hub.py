@@ -91,6 +91,7 @@ class Lms:
         action = html.unescape(re.search(r'action="([^"]+)"', form.text).group(1))  # type: ignore[union-attr]
         self.notes["last_form"] = (action, fields, browser.cookies.copy())
         answer = browser.post(action, data=fields, allow_redirects=False, timeout=300)
+        assert answer.status_code < 500, self.hub.log_tail(60) if self.hub else answer.text
         return answer, browser
 
 
@@ -357,8 +358,8 @@ def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path:
         )
         == 0
     )
-    rows = list(csv.reader(export.open()))
-    exported = {r[2]: float(r[5]) for r in rows[2:]}  # SIS Login ID column = the account
+    rows = list(csv.reader(export.read_text(encoding="utf-8").splitlines()))
+    exported = {r[3]: float(r[5]) for r in rows[2:]}  # SIS Login ID column = the account
     (lineitem,) = [i["id"] for i in lms.platform.lineitems if i["resourceId"] == ASSIGNMENT]
     subs = {lms.people[w].sub: lms.account(w) for w in ("lea", "max")}
     returned = {subs[u]: s["scoreGiven"] for u, s in latest_scores(lms.platform, lineitem).items()}

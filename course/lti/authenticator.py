@@ -212,6 +212,11 @@ class CourseLTIAuthenticator(LTI13Authenticator):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.last_arrivals: dict[str, Arrival] = {}
+        # accounts are made at launch (useradd, usermod, gpasswd): the hub's PATH may lack sbin
+        path = os.environ.get("PATH", "/usr/bin:/bin").split(":")
+        os.environ["PATH"] = ":".join(
+            [*path, *(d for d in ("/usr/sbin", "/sbin") if d not in path)]
+        )
 
     def get_handlers(self, app: Any) -> list[tuple[str, Any]]:
         return [

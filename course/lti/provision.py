@@ -289,7 +289,7 @@ def provision(hub_dir: Path, platform: PlatformConfig, store: Store, launch: Lau
             )
             _join(state, account, course, role)
             store.set_member(Member(course, account, role, True))
-        except HubError as exc:
+        except (HubError, OSError) as exc:
             if isinstance(exc, LaunchRefusedError):
                 raise
             raise LaunchRefusedError(
