@@ -49,7 +49,7 @@ def lessons() -> list[Activity]:
 
 def assessments(course_dir: Path) -> list[Activity]:
     """The graded assessments of a course folder (those with an item bank in ``source/``)."""
-    from course.grading.banks import load_bank, max_score_of
+    from course.grading.marking.banks import load_bank, max_score_of
 
     found = []
     for bank_file in sorted((course_dir / "source").glob("*.yaml")):
