@@ -22,9 +22,9 @@ __all__ = ["passback"]
 
 
 def _grades(course_dir: Path, assignment: str, db_url: str | None) -> tuple[Any, ...]:
-    from course.grading.marking.banks import load_bank, max_score_of
     from course.grading.course import Course
     from course.grading.export.results import canvas_score, collect
+    from course.grading.marking.banks import load_bank, max_score_of
 
     course = Course.open(course_dir, db_url=db_url)
     rows = collect(course, assignment)

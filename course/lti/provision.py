@@ -48,7 +48,15 @@ from course.lti.launch import Launch
 from course.lti.roles import course_role
 from course.lti.store import FOLDER, Context, Identity, Member, Store
 
-__all__ = ["Arrival", "account_name", "fetch_for", "locked", "provision", "read_home_base"]
+__all__ = [
+    "Arrival",
+    "account_name",
+    "course_for",
+    "fetch_for",
+    "locked",
+    "provision",
+    "read_home_base",
+]
 
 SETTINGS_FILE = "settings.json"
 
@@ -102,7 +110,7 @@ def _plans(state: HubState) -> dict[str, CoursePlan]:
     return {r["course_id"]: CoursePlan.from_record(r) for r in state.courses}
 
 
-def _course_for(
+def course_for(
     launch: Launch, role: str, platform: PlatformConfig, store: Store, state: HubState
 ) -> tuple[str, bool]:
     """The hub course of the launch's LMS course, and whether it must be made now."""
@@ -260,7 +268,7 @@ def provision(hub_dir: Path, platform: PlatformConfig, store: Store, launch: Lau
         if state is None:
             raise LaunchRefusedError("The hub is not set up for LMS launches yet.")
         home_base = read_home_base(hub_dir)
-        course, new_course = _course_for(launch, role, platform, store, state)
+        course, new_course = course_for(launch, role, platform, store, state)
         identity = store.identity(launch.issuer, launch.sub)
         created = False
         try:
