@@ -149,3 +149,49 @@ def test_lti_roles_become_course_roles(roles: list[str], expected: str | None) -
 )
 def test_lms_administration_roles_never_give_a_course_role(roles: list[str]) -> None:
     assert course_role(roles) is None
+
+
+def _setup(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from course.cli import main
+
+    code = main(["hub", "setup", "--hub-dir", str(tmp_path / "hub"), *args])
+    return code, capsys.readouterr().err
+
+
+def test_setup_refuses_a_bad_platform_file_before_making_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _write(tmp_path, {**GOOD, "token_url": "http://lms.example.org/token"})
+    code, error = _setup(tmp_path, "--lti", str(bad), capsys=capsys)
+    assert code == 2
+    assert error.strip().count("\n") == 0
+    assert "token_url" in error
+    assert "must use https" in error
+    assert not (tmp_path / "hub").exists()
+
+
+def test_setup_needs_a_roster_or_a_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, error = _setup(tmp_path, capsys=capsys)
+    assert code == 2
+    assert "--students ROSTER.csv, --lti PLATFORM.json or both" in error
+
+
+def test_lti_needs_a_roster_of_courses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nalice\n", encoding="utf-8")
+    platform = _write(tmp_path, GOOD)
+    code, error = _setup(tmp_path, "--students", str(roster), "--lti", str(platform), capsys=capsys)
+    assert code == 2
+    assert "--lti needs a roster with course or role columns" in error
+    assert not (tmp_path / "hub").exists()
+
+
+def test_lti_config_without_lti_says_how_to_set_it_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course.cli import main
+
+    assert main(["hub", "lti-config", "--hub-dir", str(tmp_path)]) == 2
+    assert "hub setup --lti PLATFORM.json" in capsys.readouterr().err
