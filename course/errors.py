@@ -32,6 +32,7 @@ __all__ = [
     "HubSetupError",
     "HubSystemError",
     "LaunchRefusedError",
+    "LtiBusyError",
     "LtiConfigError",
     "LtiError",
     "LtiServiceError",
@@ -192,3 +193,11 @@ class LaunchRefusedError(LtiError):
 class LtiServiceError(LtiError):
     """The LMS's grade or roster service refused a request or could not be reached; the message
     names the service and the cause in one line."""
+
+
+class LtiBusyError(LtiServiceError):
+    """The LMS kept answering 429 or 5xx (or did not answer) after the retries."""
+
+    def __init__(self, status: int | str) -> None:
+        super().__init__(f"the LMS kept failing ({status}); run the command again later")
+        self.status = status

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from course.errors import LtiServiceError
-from course.lti.service import GiveUpError, ServiceClient
+from course.errors import LtiBusyError, LtiServiceError
+from course.lti.service import ServiceClient
 from course.lti.store import Store
 
 __all__ = ["PassbackReport", "Score", "plan_scores", "send_scores"]
@@ -189,7 +189,7 @@ def send_scores(
                 json=body,
                 headers={"Content-Type": "application/vnd.ims.lis.v1.score+json"},
             )
-        except GiveUpError:
+        except LtiBusyError:
             report.unsent.extend(_still_to_send(planned[index:], users, sent))
             return
         if answer.status_code in (200, 201, 202, 204):

@@ -18,13 +18,13 @@ from typing import Any
 
 import requests
 
-from course.errors import LaunchRefusedError, LtiConfigError, LtiServiceError
+from course.errors import LaunchRefusedError, LtiBusyError, LtiConfigError, LtiServiceError
 from course.hub import system
 from course.hub.state import load_state, save_state
 from course.lti.launch import Launch
 from course.lti.provision import locked, provision
 from course.lti.roles import course_role
-from course.lti.service import GiveUpError, ServiceClient
+from course.lti.service import ServiceClient
 from course.lti.settings import course_plan, load_lti
 from course.lti.store import Member, Store
 
@@ -52,7 +52,7 @@ def fetch_members(client: ServiceClient, url: str) -> list[dict[str, Any]]:
             answer = client.call(
                 "GET", next_url, [NRPS_SCOPE], what="roster service", headers={"Accept": MEDIA}
             )
-        except GiveUpError as exc:
+        except LtiBusyError as exc:
             raise LtiServiceError(
                 f"the LMS's roster service kept failing ({exc.status}); "
                 "nothing was changed, run the command again later"

@@ -18,24 +18,16 @@ from typing import Any
 
 import requests
 
-from course.errors import LtiServiceError
+from course.errors import LtiBusyError, LtiServiceError
 from course.lti.config import PlatformConfig
 from course.lti.keys import ToolKey
 from course.lti.store import Store
 
-__all__ = ["GiveUpError", "ServiceClient"]
+__all__ = ["ServiceClient"]
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 RETRIES = 4
 MAX_PAUSE = 8.0
-
-
-class GiveUpError(Exception):
-    """Private control flow: the LMS kept answering 429/5xx (or could not be reached)."""
-
-    def __init__(self, status: int | str) -> None:
-        super().__init__(str(status))
-        self.status = status
 
 
 @dataclass
@@ -80,7 +72,7 @@ class ServiceClient:
     def call(
         self, method: str, url: str, scopes: list[str], *, what: str, **kwargs: Any
     ) -> requests.Response:
-        """A service request with the tool's token; raises :class:`GiveUpError` on 429/5xx
+        """A service request with the tool's token; raises :class:`LtiBusyError` on 429/5xx
         after the retries, :class:`LtiServiceError` on 401/403."""
         headers = dict(kwargs.pop("headers", {}))
         for attempt in (1, 2):
@@ -113,7 +105,7 @@ class ServiceClient:
                 pause = max(pause, _retry_after(response))
             self.sleep(min(pause, MAX_PAUSE))
             pause *= 2
-        raise GiveUpError(status)
+        raise LtiBusyError(status)
 
 
 def _retry_after(response: requests.Response) -> float:
