@@ -195,3 +195,26 @@ def test_lti_config_without_lti_says_how_to_set_it_up(
 
     assert main(["hub", "lti-config", "--hub-dir", str(tmp_path)]) == 2
     assert "hub setup --lti PLATFORM.json" in capsys.readouterr().err
+
+
+def test_the_lms_may_frame_the_hub_and_learner_settings_are_kept(tmp_path: Path) -> None:
+    from course.lti.config import parse_platform
+    from course.lti.frame import frame_headers, write_frame_config
+
+    plain = parse_platform(GOOD, "PLATFORM.json")
+    assert frame_headers(plain) == {
+        "Content-Security-Policy": "frame-ancestors 'self' https://canvas.instructure.com"
+    }
+    school = parse_platform(
+        {**GOOD, "frame_ancestors": ["https://school.instructure.com/courses"]}, "PLATFORM.json"
+    )
+    folder = write_frame_config(tmp_path, school)
+    config = json.loads((folder / "jupyter_server_config.json").read_text())
+    settings = config["ServerApp"]["tornado_settings"]
+    assert settings["headers"]["Content-Security-Policy"] == (
+        "frame-ancestors 'self' https://school.instructure.com"
+    )
+    assert settings["static_custom_path"] == [str(tmp_path.resolve() / "hub_learner" / "custom")]
+    assert config["LabApp"] == {"custom_css": True}
+    with pytest.raises(LtiConfigError, match="frame_ancestors"):
+        parse_platform({**GOOD, "frame_ancestors": ["http://lms.example.org"]}, "PLATFORM.json")

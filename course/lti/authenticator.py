@@ -33,9 +33,11 @@ from tornado import web
 from traitlets import Unicode
 
 from course.errors import LaunchRefusedError, LtiError
+from course.hub.config import ROLE_FOLDER
 from course.hub.courses import formgrade_group, learner_group
 from course.lti import pages
 from course.lti.deep_link import ASSESSMENT, CUSTOM, LESSON, catalogue, deep_link_response
+from course.lti.frame import FRAME_FOLDER, frame_headers
 from course.lti.launch import DEEP_LINKING, Launch, check_launch, jwks_resolver
 from course.lti.provision import Arrival, fetch_for, provision
 from course.lti.settings import course_dir_of, load_lti
@@ -319,6 +321,21 @@ def configure_hub(c: Any, hub_dir: Path, public_url: str | None) -> None:
     c.CourseLTIAuthenticator.jwks_endpoint = platform.jwks_url
     c.CourseLTIAuthenticator.manage_groups = True  # groups come from each launch's role
     c.CourseLTIAuthenticator.admin_users = set()
+    settings: dict[str, Any] = {"headers": frame_headers(platform)}  # the LMS may frame the hub
     if public_url and public_url.startswith("https://"):
         # inside the LMS's iframe the hub's cookies are third-party: they must say so
-        c.JupyterHub.tornado_settings = {"cookie_options": {"samesite": "None", "secure": True}}
+        settings["cookie_options"] = {"samesite": "None", "secure": True}
+    c.JupyterHub.tornado_settings = settings
+    # every person's server: the LMS may frame it too (course.lti.frame)
+    frame_config = hub_dir / ROLE_FOLDER / FRAME_FOLDER
+    previous = c.Spawner.pre_spawn_hook
+
+    def pre_spawn(spawner: Any) -> None:
+        if callable(previous):
+            previous(spawner)
+        env = dict(spawner.environment)
+        rest = env.get("JUPYTER_CONFIG_PATH")
+        env["JUPYTER_CONFIG_PATH"] = f"{frame_config}:{rest}" if rest else str(frame_config)
+        spawner.environment = env
+
+    c.Spawner.pre_spawn_hook = pre_spawn

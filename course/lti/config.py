@@ -11,7 +11,8 @@ PLATFORM.json holds what the LMS shows when the tool is registered::
       "jwks_url": "https://sso.canvaslms.com/api/lti/security/jwks",
       "token_url": "https://sso.canvaslms.com/login/oauth2/token",
       "courses": {"a8b2c1d0": "spring-a"},
-      "allow_instructor_course_creation": false
+      "allow_instructor_course_creation": false,
+      "frame_ancestors": ["https://school.instructure.com"]
     }
 
 Every URL must be ``https``, except on ``127.0.0.1`` or ``localhost`` (a test LMS).
@@ -58,6 +59,13 @@ class PlatformConfig(BaseModel):
     token_url: str
     courses: dict[str, str] = Field(default_factory=dict)
     allow_instructor_course_creation: bool = False
+    # the LMS's addresses whose pages may show the hub in a frame (default: the issuer's)
+    frame_ancestors: tuple[str, ...] = ()
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_url(url, field="frame_ancestors") for url in value)
 
     @field_validator("issuer", "authorize_url", "jwks_url", "token_url")
     @classmethod

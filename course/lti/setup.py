@@ -12,9 +12,11 @@ import os
 from pathlib import Path
 
 from course.errors import HubSetupError, LtiConfigError
+from course.hub.config import role_folder
 from course.hub.courses import COURSES_FOLDER, CoursePlan, course_group, grader_name
 from course.hub.state import HubState
 from course.lti.config import PlatformConfig, load_platform
+from course.lti.frame import write_frame_config
 from course.lti.keys import ensure_tool_key
 from course.lti.provision import write_home_base
 from course.lti.settings import AUTHENTICATOR, platform_path
@@ -60,3 +62,8 @@ def install_lti(state: HubState, platform: PlatformConfig, home_base: Path) -> N
     os.chmod(path, 0o600)
     write_home_base(hub_dir, home_base)
     ensure_tool_key(hub_dir)
+    jupyter = role_folder(state)
+    if not jupyter.exists():
+        jupyter.mkdir(mode=0o755)
+        state.created_paths.append(str(jupyter))
+    write_frame_config(jupyter, platform)
