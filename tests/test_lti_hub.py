@@ -330,7 +330,7 @@ def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path:
         course["grader"],
         "bash",
         "-c",
-        f"nbgrader collect {ASSIGNMENT} && "
+        f"nbgrader db student import students.csv && nbgrader collect {ASSIGNMENT} && "
         f"ankle-course grade --course-dir . autograde {ASSIGNMENT}",
         cwd=folder,
     )
