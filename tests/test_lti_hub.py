@@ -252,6 +252,7 @@ def test_refused_launches_log_nobody_in_and_make_no_account(lms: Lms) -> None:
     answer, _ = lms.launch("root")  # an LMS administrator with no role in the course
     assert answer.status_code == 403
     assert "gives no access" in html.unescape(answer.text)
+    lms.notes.setdefault("pages", {})["refused"] = answer.text
     assert not system.user_exists(lms.account("admin"))
     assert lms.admin_api(f"/users/{lms.account('admin')}") is None
     # the same id_token posted again (a replay) is refused, and logs nobody in
@@ -261,6 +262,12 @@ def test_refused_launches_log_nobody_in_and_make_no_account(lms: Lms) -> None:
     again = replay.post(action, data=fields, allow_redirects=False, timeout=60)
     assert again.status_code == 403
     assert "already used" in html.unescape(again.text)
+    # a browser that kept the hub's cookies out of the LMS's frame: the new-tab page
+    blocked = requests.post(action, data=fields, allow_redirects=False, timeout=60)
+    assert blocked.status_code == 400
+    assert "Open the course in a new tab" in blocked.text
+    assert "lti13/oauth_login?" in blocked.text
+    lms.notes["pages"]["new_tab"] = blocked.text
     assert (
         replay.get(f"{lms.hub.url}/hub/home", allow_redirects=False, timeout=60).status_code == 302
     )  # type: ignore[union-attr]
@@ -284,6 +291,7 @@ def test_deep_linking_returns_a_signed_assessment_link(lms: Lms) -> None:
     answer, browser = lms.launch("ines", "deep-link")
     assert answer.status_code == 200, answer.text
     assert "Graded safety assessments" in answer.text
+    lms.notes.setdefault("pages", {})["chooser"] = answer.text
     xsrf = re.search(r'name="_xsrf" value="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
     action = f"{lms.hub.url}/hub/lti13/deep_link"  # type: ignore[union-attr]
     back = browser.post(
@@ -394,6 +402,28 @@ def test_a_member_dropped_in_the_lms_loses_the_course_but_keeps_files(lms: Lms) 
     assert max_ not in state.courses[0]["members"]
     assert (Path(pwd.getpwnam(max_).pw_dir) / COURSE / ASSIGNMENT / NOTEBOOK).is_file()
     assert lms.account("lea") in state.courses[0]["members"]
+
+
+def test_walkthrough_pictures_of_the_pages_people_see(lms: Lms) -> None:
+    """The hub's LTI pages as this run served them, in Chromium (artifacts/lti/, for
+    docs/lti.md)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.harness import launch_chromium
+
+    target = REPO / "artifacts" / "lti"
+    target.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 860, "height": 540})
+            for name, text in lms.notes["pages"].items():
+                page.set_content(text)
+                picture = target / f"lti_{name}.png"
+                page.screenshot(path=str(picture), full_page=True)
+                assert picture.stat().st_size > 5000
+        finally:
+            browser.close()
 
 
 def test_teardown_leaves_no_account(lms: Lms) -> None:
