@@ -153,3 +153,40 @@ def test_pages_escape_what_comes_from_outside() -> None:
     assert 'target="_blank"' in page
     form = chooser([Activity("assessment", "a", "<b>A</b>", 5.0)], "/hub/lti13/deep_link", "")
     assert "&lt;b&gt;A&lt;/b&gt; (5 points)" in form
+
+
+def test_the_hub_config_of_an_lti_hub(tmp_path: Path) -> None:
+    from traitlets.config import Config
+
+    from course.lti.authenticator import CourseLTIAuthenticator, configure_hub
+    from course.lti.keys import ensure_tool_key
+    from course.lti.settings import platform_path
+
+    platform_path(tmp_path).parent.mkdir(mode=0o700)
+    platform_path(tmp_path).write_text(PLATFORM.model_dump_json(), encoding="utf-8")
+    (tmp_path / "secrets").mkdir(mode=0o700)
+    ensure_tool_key(tmp_path)
+    calls: list[str] = []
+    c = Config()
+    c.Spawner.pre_spawn_hook = lambda spawner: calls.append("course hook")
+    configure_hub(c, tmp_path, "https://jupyter.school.edu")
+    assert c.JupyterHub.authenticator_class is CourseLTIAuthenticator
+    assert c.CourseLTIAuthenticator.client_id == {"c"}
+    assert c.CourseLTIAuthenticator.manage_groups is True
+    settings = c.JupyterHub.tornado_settings
+    assert settings["cookie_options"] == {"samesite": "None", "secure": True}
+    assert settings["headers"]["Content-Security-Policy"] == f"frame-ancestors 'self' {ISS}"
+
+    class Spawner:
+        def __init__(self) -> None:
+            self.environment = {"JUPYTER_CONFIG_PATH": "/srv/hub/jupyter/hub_learner"}
+
+    spawner = Spawner()
+    c.Spawner.pre_spawn_hook(spawner)
+    assert calls == ["course hook"]  # the course's own hook still runs first
+    assert spawner.environment["JUPYTER_CONFIG_PATH"] == (
+        f"{tmp_path}/jupyter/lti:/srv/hub/jupyter/hub_learner"
+    )
+    plain = Config()
+    configure_hub(plain, tmp_path, "http://127.0.0.1:8000")
+    assert "cookie_options" not in plain.JupyterHub.tornado_settings
