@@ -205,3 +205,17 @@ def test_nobody_posts_a_score_without_the_tools_token(
         )
         assert answer.status_code == 401
     assert latest_scores(server.platform, lineitem) == {}
+
+
+def test_a_403_stops_with_one_line_and_a_rerun_later_works(
+    server: PlatformServer, key: ToolKey, store: Store
+) -> None:
+    client = _client(server, key, store)
+    lineitem = find_lineitem(client, f"{server.url}/lineitems", ASSIGNMENT, "S", 52.0)
+    server.platform.failures = [403]
+    with pytest.raises(LtiServiceError, match=r"refused the score service \(HTTP 403\)") as caught:
+        _send(client, store, _plan(), lineitem)
+    assert "\n" not in str(caught.value)
+    assert latest_scores(server.platform, lineitem) == {}
+    report = _send(client, store, _plan(), lineitem)
+    assert report.sent == ["ac_alice", "ac_bob", "ac_carol", "ac_dan"]
