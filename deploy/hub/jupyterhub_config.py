@@ -18,6 +18,7 @@ Environment overrides, mostly for tests and the load script:
     ANKLE_HUB_IDLE_TIMEOUT (3600)  seconds without activity after which jupyterhub-idle-culler
                                stops a server (0: never); servers warmed before a lecture
                                (`ankle-course hub warm`) and never used are stopped too
+    ANKLE_HUB_PUBLIC_URL       the hub's https address (LTI: cookies SameSite=None; Secure)
 """
 
 import json
@@ -200,3 +201,13 @@ def _pre_spawn(spawner: object) -> None:
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn
+
+# --- log-in from the school's LMS (LTI 1.3; `hub setup --lti`, docs/lti.md) --------------------
+# people arrive from the LMS: the launch's course role sets their groups (no load_groups then);
+# each course's instructor role goes to its group instructors-<course>; nobody is ever admin
+if authenticator == "course.lti.authenticator.CourseLTIAuthenticator":
+    from course.lti.authenticator import configure_hub, lti_roles
+
+    configure_hub(c, HUB_DIR, os.environ.get("ANKLE_HUB_PUBLIC_URL"))
+    c.JupyterHub.load_groups = {}
+    c.JupyterHub.load_roles = lti_roles(list(c.JupyterHub.load_roles))
