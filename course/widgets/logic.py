@@ -315,9 +315,14 @@ def technique_details_html(technique_id: str) -> str:
                 ", ".join(content.structures[s].name for s in light_over),
             )
         )
-    for decision, change in technique_changes(t):
-        rows.append((ui_text("technique.under_decision", decision=decision.lower()), change))
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    # what the safety check's result changes: a list under the facts (a long label would not
+    # fit the facts' label column)
+    changes = "".join(
+        f"<li><strong>{esc(ui_text('technique.under_decision', decision=d.lower()))}:</strong> "
+        f"{esc(c)}</li>"
+        for d, c in technique_changes(t)
+    )
     steps = "".join(f"<li>{esc(s)}</li>" for s in t.steps)
     cautions = ""
     if t.cautions:
@@ -329,6 +334,7 @@ def technique_details_html(technique_id: str) -> str:
     heading = ui_text("technique.step_of", n=ids.index(t.id) + 1, total=len(ids), name=t.name)
     return (
         f"<h3>{esc(heading)}</h3><p>{esc(t.purpose)}</p><dl>{facts}</dl>"
+        f'<ul class="ankle-hands" role="note">{changes}</ul>'
         f"<strong>{esc(ui_text('technique.steps'))}</strong><ol>{steps}</ol>{cautions}"
         f'<p class="ankle-disclaimer">{esc(content.disclaimer)}</p>'
     )
