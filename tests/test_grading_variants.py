@@ -173,7 +173,7 @@ def _broken(edit: str) -> dict[str, object]:
     elif edit == "unknown placeholder":
         cases[0]["story"] += " {weather}"
     elif edit == "invalid situation":
-        cases[0]["situation"] = {"injury": "sprain", "pain": 12}
+        cases[0]["situation"] = {"injury": "sprain", "discomfort_days": -1}
     elif edit == "unknown family":
         blueprint.append({"family": "astrology", "critical": False})
     return data
@@ -186,7 +186,7 @@ def _broken(edit: str) -> dict[str, object]:
         ("mixed keys", r"case mixed: its options give different keys"),
         ("no case fits", r"blueprint\[20\] \(proceed, non-critical\): no case fits"),
         ("unknown placeholder", r"unknown placeholder\(s\) \['weather'\]"),
-        ("invalid situation", r"case fresh-sprain: invalid situation: pain"),
+        ("invalid situation", r"case fresh-sprain: invalid situation: discomfort_days"),
         ("unknown family", r"unknown family 'astrology'"),
     ],
 )

@@ -107,3 +107,23 @@ def test_graded_stories_state_the_facts_their_key_depends_on() -> None:
                 assert any(
                     w in story for w in (f"{int(value)} hours", "yesterday", "days ago", "two days")
                 ), (item.id, days)
+
+
+def test_graded_stories_with_an_injury_or_swelling_say_whether_the_ankle_is_warm() -> None:
+    """The settled test (swelling, warmth, pain at rest) and the infection rule turn on warmth:
+    a story about a sprain past 72 hours or a swollen ankle says whether it is warm."""
+    bank = load_item_bank(GRADING, "safety_scenarios")
+    told = []
+    for item in bank.items:
+        assert isinstance(item, ScenarioItem)
+        situation = item.situation
+        past_72 = situation.get("injury", "none") != "none" and (
+            situation.get("hours_since_injury", 0) > 72
+        )
+        if past_72 or situation.get("swelling", "none") != "none":
+            told.append(item.id)
+            assert "warm" in item.story.casefold(), item.id
+            if past_72:
+                assert "swell" in item.story.casefold(), item.id
+                assert "out of 10" in item.story.casefold(), item.id
+    assert {"q05", "q08"} <= set(told)
