@@ -143,6 +143,18 @@ def test_any_name_find_resolves_to_the_marked_structure_scores(answer: object, r
 
 
 @pytest.mark.parametrize(
+    ("structure", "right"),
+    [("talus", True), ("lateral_malleolus", True), ("medial_malleolus", True), ("fibula", False)],
+)
+def test_an_ambiguous_name_scores_when_the_marked_structure_is_among_its_candidates(
+    structure: str, right: bool
+) -> None:
+    """The course teaches "ankle bone" for the malleoli and for the talus: either scores."""
+    for answer in ("ankle bone", "The ankle bone", "ANKLE-BONES"):
+        assert names_structure(answer, structure) is right, answer
+
+
+@pytest.mark.parametrize(
     "structure", ["calcaneus", "anterior_talofibular_ligament", "achilles_tendon"]
 )
 def test_the_pictures_alt_text_does_not_give_the_answer_away(structure: str) -> None:
