@@ -3,9 +3,8 @@ answer away (issue: one defensible answer per graded item)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 
@@ -50,11 +49,14 @@ GIVEAWAY_HINTS = (
     "outer side of the sharp bony edge",
     "if the cut got worse",
 )
-_COMMON = set(
-    "with that this from your only when what which there they their about after before into "
-    "over under does more less than then each both some must have been were will would should "
-    "could every never always using where while other these those them also just very here "
-    "like same many most much such once".split()
+_COMMON = frozenset(
+    re.findall(
+        r"\w+",
+        "with that this from your only when what which there they their about after before "
+        "into over under does more less than then each both some must have been were will "
+        "would should could every never always using where while other these those them also "
+        "just very here like same many most much such once",
+    )
 )
 
 
@@ -234,7 +236,7 @@ def test_a_hint_does_not_point_at_the_right_options_or_away_from_all_wrong_ones(
 def test_a_situation_card_hint_names_neither_its_decision_nor_the_rule_that_decides(
     card: ScenarioDecision,
 ) -> None:
-    """"Redness alone is a local skin problem" names the local-skin rule; "the tissue is still
+    """ "Redness alone is a local skin problem" names the local-skin rule; "the tissue is still
     healing" names healing-injury: the learner is told the answer, not asked for it."""
     decision = load_content().decisions[card.answer]
     result = assess(Situation(**card.situation))
