@@ -257,3 +257,24 @@ def test_graded_options_are_course_structures_of_the_keys_kind() -> None:
         if item.picture is None and item.answer in kinds:
             for option in item.options:
                 assert kinds.get(option) == kinds[item.answer], (item.id, option)
+
+
+def test_a_card_past_the_acute_window_states_the_settled_test() -> None:
+    """A sprain or strain past 72 hours is massaged (with caution) only once it has settled:
+    no swelling, no warmth, pain at rest of 3 or less. Its card states all three, and its
+    explanation names them."""
+    cards = [
+        q
+        for q in BANK
+        if isinstance(q, ScenarioDecision)
+        and q.situation.get("injury") in {"sprain", "strain"}
+        and q.situation.get("hours_since_injury", 0) > 72
+    ]
+    assert cards
+    for card in cards:
+        prompt, explanation = card.prompt.casefold(), card.explanation.casefold()
+        assert re.search(r"swell|puff", prompt), card.id
+        assert "warm" in prompt, card.id
+        assert "pain at rest" in prompt, card.id
+        for word in ("swell", "warm", "pain at rest"):
+            assert word in explanation, (card.id, word)
