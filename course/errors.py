@@ -65,6 +65,8 @@ class ContentError(CourseError, ValueError):
 
 class _Named(Protocol):
     @property
+    def id(self) -> str: ...
+    @property
     def name(self) -> str: ...
 
 
