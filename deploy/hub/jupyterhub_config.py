@@ -15,6 +15,7 @@ Environment overrides, mostly for tests and the load script:
     ANKLE_HUB_API_PORT (8081)  the hub's internal API port (localhost)
     ANKLE_HUB_PROXY_API_PORT (8001) the proxy's REST API port (localhost)
     ANKLE_HUB_CONCURRENT_SPAWN_LIMIT (100) learners whose servers may be starting at once
+    ANKLE_HUB_PUBLIC_URL       the hub's https address (LTI: cookies SameSite=None; Secure)
 """
 
 import json
@@ -171,3 +172,13 @@ def _pre_spawn(spawner: object) -> None:
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn
+
+# --- log-in from the school's LMS (LTI 1.3; `hub setup --lti`, docs/lti.md) --------------------
+# people arrive from the LMS: the launch's course role sets their groups (no load_groups then);
+# each course's instructor role goes to its group instructors-<course>; nobody is ever admin
+if authenticator == "course.lti.authenticator.CourseLTIAuthenticator":
+    from course.lti.authenticator import configure_hub, lti_roles
+
+    configure_hub(c, HUB_DIR, os.environ.get("ANKLE_HUB_PUBLIC_URL"))
+    c.JupyterHub.load_groups = {}
+    c.JupyterHub.load_roles = lti_roles(list(c.JupyterHub.load_roles))
