@@ -102,10 +102,9 @@ pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps root-access
 	  [ $$root != 5 ] || [ $$rest != 5 ] || exit 5; \
 	fi
 
+ROOT_ACCESS = $(shell [ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && sudo -v 2>/dev/null; } && echo yes)
 root-access:
-	@[ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && sudo -v 2>/dev/null; } || { \
-	  echo "make test: the hub and sandbox tests create Unix users, groups and ACL grants: run it as root or as a user who may use sudo"; \
-	  exit 1; }
+	$(if $(ROOT_ACCESS),,$(error the hub and sandbox tests create Unix users, groups and ACL grants: run make test as root, or as a user who may use sudo))
 
 test: root-access lint typecheck pytest
 
