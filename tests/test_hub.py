@@ -17,6 +17,7 @@ import io
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import stat
@@ -694,7 +695,10 @@ def test_cli_setup_and_teardown_round_trip(capsys: pytest.CaptureFixture[str]) -
         assert not (hub_dir / "secrets" / "initial-passwords.csv").exists()
 
         assert main(["hub", "teardown", "--hub-dir", str(hub_dir), "--yes"]) == 0
-        assert "removed 3 accounts" in capsys.readouterr().out
+        torn_down = capsys.readouterr().out
+        assert "removed 3 accounts" in torn_down
+        restored = r"gave [1-9]\d* closed paths of the course folder their modes back"
+        assert re.search(restored, torn_down)
         for name in ("instructor", "dana", "emile"):
             assert _uid(prefix + name) is None
         assert not hub_dir.exists()
