@@ -108,8 +108,18 @@ root-access:
 
 test: root-access lint typecheck pytest
 
+# Every benchmark exits 1 when it misses its stated target. hub_load.py creates Unix users: it
+# runs as root only, and is named as skipped otherwise.
+ROOT_BENCHMARKS := benchmarks/hub_load.py
 bench: $(VENV)/.installed-test system-deps hub-deps browser-deps
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@failed=""; skipped=""; \
+	for script in benchmarks/*.py; do \
+	  case " $(ROOT_BENCHMARKS) " in *" $$script "*) \
+	    if [ "$$(id -u)" != 0 ]; then skipped="$$skipped $$script"; continue; fi;; esac; \
+	  echo "== $$script"; $(WITH_NODE) $(BIN)/python $$script || failed="$$failed $$script"; \
+	done; \
+	[ -z "$$skipped" ] || echo "skipped (needs root: run make bench as root):$$skipped"; \
+	[ -z "$$failed" ] || { echo "missed a target or failed:$$failed"; exit 1; }
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache artifacts
