@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: lab test check lint typecheck pytest root-access venv-deps system-deps hub-deps browser-deps bench clean help
+.PHONY: lab test check lint typecheck pytest root-access pictures venv-deps system-deps hub-deps browser-deps bench clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (sets everything up first)"
@@ -120,6 +120,11 @@ bench: $(VENV)/.installed-test system-deps hub-deps browser-deps
 	done; \
 	[ -z "$$skipped" ] || echo "skipped (needs root: run make bench as root):$$skipped"; \
 	[ -z "$$failed" ] || { echo "missed a target or failed:$$failed"; exit 1; }
+
+# every picture in docs/img/ that a script can make (docs/pictures.py; tests/test_pictures.py
+# fails when a committed one no longer matches); look at each changed picture before committing
+pictures: $(VENV)/.installed-test
+	$(BIN)/python docs/pictures.py
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache artifacts
