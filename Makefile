@@ -92,9 +92,9 @@ PYTEST := $(BIN)/pytest -n 2 --dist loadfile
 ROOT_ENV := PATH="$(abspath $(BIN)):$$PATH" PYTHONDONTWRITEBYTECODE=1 CI="$$CI"
 pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps root-access
 	@if [ "$$(id -u)" = 0 ]; then \
-	  echo "$(PYTEST) $(PYTEST_ARGS)"; $(WITH_NODE) $(PYTEST) $(PYTEST_ARGS); \
+	  $(WITH_NODE) $(PYTEST) $(PYTEST_ARGS); \
 	else \
-	  echo "sudo $(PYTEST) -m root (then the rest as $$(id -un))"; \
+	  echo "the tests marked root, through sudo; then the others as $$(id -un)"; \
 	  sudo env $(ROOT_ENV) $(PYTEST) -p no:cacheprovider -m root $(PYTEST_ARGS); root=$$?; \
 	  [ ! -d artifacts ] || sudo chown -R "$$(id -u):$$(id -g)" artifacts; \
 	  $(WITH_NODE) $(PYTEST) -m "not root" $(PYTEST_ARGS); rest=$$?; \
