@@ -9,8 +9,10 @@
 
 ``tests/test_pictures.py`` fails when a committed picture no longer matches what this script
 makes from the current code and content (within a small tolerance): run ``make pictures``, look
-at every changed picture, and commit it. Not made here: ``browser_*.png`` are copies of the
-screenshots the browser tests take of the course in JupyterLab (docs/browser_tests.md).
+at every changed picture, and commit it. Not made here: ``browser_*.png`` and ``lti_*.png`` are
+copies of the screenshots the browser tests take (of the course in JupyterLab,
+docs/browser_tests.md, and of the LMS launch, docs/lti.md); ``range_of_motion.png`` (two
+RangeOfMotion stills side by side) is not scripted yet.
 """
 
 from __future__ import annotations
