@@ -38,6 +38,9 @@ from course.hub.setup import (
 
 REPO = Path(__file__).resolve().parent.parent
 
+# creates and removes Unix users, groups and ACL grants: make test runs it through sudo
+pytestmark = pytest.mark.root
+
 
 def _state(**changes: object) -> HubState:
     values: dict[str, object] = {
