@@ -153,6 +153,77 @@ def _print_courses(courses: list[dict[str, Any]]) -> None:
         )
 
 
+def _how_many(text: str, available: int) -> int:
+    if text.strip().lower() == "all":
+        return available
+    try:
+        wanted = int(text)
+    except ValueError:
+        fail(f"--learners takes a number or 'all', not {text!r}")
+    if wanted < 1:
+        fail(f"--learners must be at least 1, not {wanted}")
+    return min(wanted, available)
+
+
+@app.command()
+def warm(
+    course: Annotated[str, typer.Option("--course", help="The course whose learners to start.")],
+    learners: Annotated[
+        str, typer.Option("--learners", help="How many learners' servers: a number or 'all'.")
+    ] = "all",
+    hub_dir: HubDir = Path("/srv/ankle-course"),
+    api_url: Annotated[
+        str, typer.Option("--api-url", help="The hub's REST API (ANKLE_HUB_API_PORT, 8081).")
+    ] = "http://127.0.0.1:8081/hub/api",
+    parallel: Annotated[
+        int, typer.Option("--parallel", help="Servers starting at the same time.")
+    ] = 4,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds one server may take to start.")
+    ] = 180.0,
+) -> None:
+    """Start learners' servers before a lecture, a few at a time, so logins find them ready.
+
+    Servers nobody uses are stopped again by the hub's idle culler (ANKLE_HUB_IDLE_TIMEOUT).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from course.hub.state import load_state
+    from course.hub.warm import admin_token, course_learners, warm_servers
+
+    try:
+        state = load_state(hub_dir.resolve())
+        if state is None:
+            fail(f"{hub_dir} has no state.json: run `ankle-course hub setup` first")
+        names = course_learners(state, course)
+        if not names:
+            fail(f"course {course!r} has no learners")
+        names = names[: _how_many(learners, len(names))]
+        token = admin_token(hub_dir.resolve())
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err(), transient=False) as bar:
+            task = bar.add_task(f"Starting servers of {course}", total=len(names))
+            report = warm_servers(
+                names,
+                api_url=api_url,
+                token=token,
+                parallel=parallel,
+                timeout=timeout,
+                on_done=lambda _name, _outcome: bar.advance(task),
+            )
+    except CourseError as exc:
+        fail(str(exc), exc.exit_code)
+    slowest = max(report.seconds.values(), default=0.0)
+    out().print(
+        f"Started {len(report.started)}, already running {len(report.running)}, "
+        f"failed {len(report.failed)} (slowest start {slowest:.1f} s)"
+    )
+    for name, reason in report.failed.items():
+        err().print(f"  {name}: {reason}", markup=False, highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def teardown(
     hub_dir: HubDir = Path("/srv/ankle-course"),
@@ -181,7 +252,8 @@ def teardown(
     out().print(
         f"Stopped {len(report.stopped_pids)} processes, removed {len(report.removed_users)} "
         f"accounts and {len(report.removed_paths)} folders, revoked "
-        f"{len(report.revoked_grants)} grants"
+        f"{len(report.revoked_grants)} grants, and gave {len(report.restored_modes)} closed "
+        "paths of the course folder their modes back"
     )
 
 

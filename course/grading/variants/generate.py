@@ -13,7 +13,7 @@ instructor's course directory; this module knows its shape and ships no story or
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from course.errors import GradingError
@@ -166,8 +166,3 @@ def scenarios(
     """The items of ``student_id``'s variant of ``assignment``, in order (``q01``, ``q02``, ...)."""
     bank = load_variant_bank(course_dir or default_course_dir(), assignment)
     return generate(bank, student_id)
-
-
-def blueprint_of(items: Sequence[VariantItem]) -> list[tuple[str, bool, bool]]:
-    """The (family, critical, ask_refer) of each scenario, sorted: equal for every learner."""
-    return sorted((i.family, i.critical, i.ask_refer) for i in items if i.kind == "scenario")
