@@ -31,6 +31,7 @@ __all__ = [
     "HubError",
     "HubSetupError",
     "HubSystemError",
+    "PracticeError",
     "ProgressError",
     "RefusedError",
     "RosterError",
@@ -110,6 +111,10 @@ class ProgressError(CourseError, OSError):
 
     Reading never raises it: a damaged or unreadable file gives a ``ProgressWarning``.
     """
+
+
+class PracticeError(CourseError, ValueError):
+    """A practice case that does not exist, or an answer that is not one of the decisions."""
 
 
 class ExportError(CourseError, OSError):
