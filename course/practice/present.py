@@ -151,6 +151,7 @@ def mastery_table(rows: Sequence[Mastery]) -> Block:
 def mastery_chart(rows: Sequence[Mastery]) -> StaticFigure:
     """Bars of right-first-time answers in a row per family (3 = mastered), with alt text."""
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     from course.display import render
 
@@ -159,7 +160,17 @@ def mastery_chart(rows: Sequence[Mastery]) -> StaticFigure:
     for index, row in enumerate(rows):
         style = _MASTERED if row.mastered else _NOT_YET
         axes.barh(index, max(row.streak, 0.05), 0.6, edgecolor="black", **style)
-    axes.set_yticks(list(range(len(rows))), [r.name for r in rows])
+    critical = text("practice.chart_critical")
+    names = [f"{r.name} ({critical})" if r.critical else r.name for r in rows]
+    axes.set_yticks(list(range(len(rows))), names)
+    handles = [
+        Patch(facecolor=style["color"], hatch=style["hatch"], edgecolor="black", label=text(label))
+        for style, label in (
+            (_MASTERED, "practice.mastered_yes"),
+            (_NOT_YET, "practice.mastered_no"),
+        )
+    ]
+    axes.legend(handles=handles, loc="lower right")
     axes.invert_yaxis()
     axes.set_xlim(0, 3)
     axes.set_xticks([0, 1, 2, 3])
@@ -172,11 +183,11 @@ def mastery_chart(rows: Sequence[Mastery]) -> StaticFigure:
         rows=" ".join(
             text(
                 "practice.chart_alt_row",
-                family=r.name,
+                family=name,
                 streak=r.streak,
                 mastered=text("practice.chart_alt_mastered") if r.mastered else "",
             )
-            for r in rows
+            for r, name in zip(rows, names, strict=True)
         ),
     )
     return render(figure, alt)
