@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.table import Table
@@ -30,17 +30,36 @@ def refusal_lines(course: Course, assignment: str) -> list[str]:
     ]
 
 
-def report(course: Course, assignment: str, console: Console) -> list[dict[str, Any]]:
-    """Print the status table of ``assignment``; returns its rows."""
+def report(
+    course: Course,
+    assignment: str,
+    console: Console,
+    attempts: Literal["best", "last", "first"] | None = None,
+) -> list[dict[str, Any]]:
+    """Print the status table of ``assignment`` (``attempts``: one row per learner across the
+    retakes, the attempt the policy picks); returns its rows."""
     from course.content.loader import load_content
 
-    rows = collect(course, assignment)
-    table = Table(title=f"{assignment}: {len(rows)} learners")
-    for name in ("student", "status", "score", "percent", "passed", "critical misses"):
+    title = f"{assignment}: "
+    if attempts is None:
+        rows = collect(course, assignment)
+    else:
+        from course.grading.attempts import attempts_of, policy_words
+        from course.grading.export import collect_attempts
+
+        course.check_assignment(assignment)
+        rows = collect_attempts(course, assignment, attempts)
+        title += f"{policy_words(attempts, len(attempts_of(course.root, assignment)))}, "
+    table = Table(title=f"{title}{len(rows)} learners")
+    columns = ["student", "status", "score", "percent", "passed", "critical misses"]
+    if attempts is not None:
+        columns.insert(1, "attempt")
+    for name in columns:
         table.add_column(name, justify="right" if name in ("score", "percent") else "left")
     for row in rows:
         table.add_row(
             row["student_id"],
+            *([f"{row['attempt']} of {row['attempts']}"] if attempts is not None else []),
             row["status"],
             f"{row['score']:g}/{row['max_score']:g}",
             f"{row['percent']:.1f}",
