@@ -23,7 +23,10 @@ def test_the_widget_shows_a_case_without_its_answer(tmp_path: Path) -> None:
     assert widget.case is not None
     assert widget.view.story
     assert "<mark>" not in widget.view.story
-    assert widget.view.feedback == ""
+    assert (
+        widget.view.feedback
+        == "<p>Case 1: read the story, then choose what the policy says to do.</p>"
+    )
     assert widget.view.value == -1
     labels = [label for label, _answer in decision_choices()]
     assert widget.view.options == labels
@@ -58,7 +61,7 @@ def test_check_marks_the_deciding_facts_and_updates_the_table(tmp_path: Path) ->
     assert widget.check() is None  # one answer per case
     widget.next_case()
     assert not widget.view.answered
-    assert widget.view.feedback == ""
+    assert "Case 2: read the story" in widget.view.feedback  # announced in the live region
 
 
 def test_i_dont_know_in_the_widget(tmp_path: Path) -> None:
@@ -82,7 +85,8 @@ def test_the_buttons_send_messages(tmp_path: Path) -> None:
     assert widget.number == 2
     widget._message(widget.view, "garbage", [])  # ignored
     widget._message(widget.view, {"action": "reset"}, [])
-    assert widget.view.confirming  # asks first
+    assert widget.view.confirming  # asks first, and says so in the live region
+    assert "Press again" in widget.view.feedback
     assert "Press again" in widget.view.labels["reset_confirm"]
 
 

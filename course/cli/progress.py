@@ -10,7 +10,7 @@ import typer
 from course.cli.output import guarded, out, warn
 
 if TYPE_CHECKING:
-    from course.practice import Mastery
+    from course.practice.session import Mastery
     from course.progress.store import ProgressStore
 
 __all__ = ["progress"]
@@ -78,8 +78,8 @@ def progress(
 
 
 def _mastery(store: ProgressStore) -> tuple[tuple[Mastery, ...], str]:
-    from course.practice import Practice
     from course.practice.present import readiness
+    from course.practice.session import Practice
 
     rows = Practice(None, store).table()
     return rows, readiness(rows)
@@ -87,7 +87,7 @@ def _mastery(store: ProgressStore) -> tuple[tuple[Mastery, ...], str]:
 
 def _reset_practice(store: ProgressStore, yes: bool) -> None:
     from course.content.text import text
-    from course.practice import Practice
+    from course.practice.session import Practice
 
     console = out()
     if not yes and not typer.confirm(text("practice.reset_prompt", path=store.path)):

@@ -17,8 +17,8 @@ import traitlets
 
 from course.content.loader import load_content
 from course.content.text import text
-from course.practice import DONT_KNOW, Feedback, Practice, PracticeCase
 from course.practice.present import feedback_html, marked_story, mastery_table
+from course.practice.session import DONT_KNOW, Feedback, Practice, PracticeCase
 from course.progress.store import ProgressStore
 from course.widgets.fallback import StaticFallback
 from course.widgets.frontend import module, stylesheet
@@ -111,8 +111,8 @@ class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
         view.asks_refer = self.case.asks_refer
         view.answered = False
         view.confirming = False
-        view.feedback = ""
         view.right = False
+        self._say(text("practice.new_case", number=self.number), strong=False)
         self._table()
         return self.case
 
@@ -150,6 +150,7 @@ class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
         """First press asks; the second starts practice afresh (lessons' progress kept)."""
         if not self.view.confirming:
             self.view.confirming = True
+            self._say(text("practice.reset_confirm"))
             return False
         self.practice.reset()
         self.number = 0
@@ -157,8 +158,9 @@ class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
         self._say(text("practice.reset_done"))
         return True
 
-    def _say(self, words: str) -> None:
-        self.view.feedback = f"<p><strong>{html.escape(words)}</strong></p>"
+    def _say(self, words: str, strong: bool = True) -> None:
+        body = f"<strong>{html.escape(words)}</strong>" if strong else html.escape(words)
+        self.view.feedback = f"<p>{body}</p>"
 
     def _table(self) -> None:
         self.table.value = mastery_table(self.practice.table()).html

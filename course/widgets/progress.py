@@ -9,8 +9,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from course.content.text import text
-from course.practice import Practice
 from course.practice.present import mastery_chart, mastery_table
+from course.practice.session import Practice
 from course.progress.store import ProgressStore
 from course.progress.summary import progress_chart, progress_table_html
 from course.widgets.controls import LiveText
