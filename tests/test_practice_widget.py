@@ -154,6 +154,7 @@ def test_dashboard_and_cli_show_mastery(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["progress"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Blood clots (DVT)" in result.output
+    assert "███ 3 / 3" in result.output  # the terminal chart: a bar per family
     assert "mastered" in result.output
     assert "Not yet ready" in result.output or "to master" in result.output
     assert str(default_path()) in result.output.replace("\n", "")

@@ -36,6 +36,7 @@ def progress(
 
     from course.content.text import text, texts
     from course.practice.present import mastery_rows
+    from course.practice.schedule import MASTERY_STREAK
     from course.progress.store import ProgressStore, ProgressWarning
     from course.progress.summary import table_rows
 
@@ -69,7 +70,9 @@ def progress(
     practice = Table(title=text("practice.table_heading"))
     for column in texts("practice.columns"):
         practice.add_column(column)
-    for cells in mastery_rows(mastery):
+    for row, cells in zip(mastery, mastery_rows(mastery), strict=True):
+        bar = "█" * row.streak + "░" * (MASTERY_STREAK - row.streak)
+        cells[3] = f"{bar} {cells[3]}"  # the chart: a bar per family
         practice.add_row(*cells)
     console.print(practice)
     console.print(ready, markup=False)
