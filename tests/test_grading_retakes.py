@@ -11,18 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from course.errors import GradingError
-from course.grading.attempts import attempts_of, pick, prepare_retake
-from course.grading.retake_link import read_link, retake_name
-from course.grading.variant_marking import MISMATCH, mismatch_problem
-from course.grading.variant_release import variant_fingerprint
-from course.grading.variants import (
-    blueprint_of,
-    generate,
-    layout,
-    load_variant_bank,
-    scenarios,
-    with_attempt,
-)
+from course.grading.export.attempts import pick
+from course.grading.release import prepare_retake
+from course.grading.variants import generate, layout, load_variant_bank, scenarios, with_attempt
+from course.grading.variants.generate import blueprint_of
+from course.grading.variants.marking import MISMATCH, mismatch_problem
+from course.grading.variants.release import variant_fingerprint
+from course.grading.variants.retake import attempts_of, read_link, retake_name
 
 REPO = Path(__file__).resolve().parent.parent
 GRADING = REPO / "grading"
@@ -74,7 +69,7 @@ def test_a_bad_attempt_is_refused(attempt: Any) -> None:
 
 
 def test_prepare_retake_writes_the_link_and_the_notebook(course_dir: Path) -> None:
-    from course.grading.build import build_all
+    from course.grading.build.source import build_all
     from course.grading.course import Course
 
     course = Course.open(course_dir)

@@ -20,9 +20,9 @@ import pytest
 from learner_answers import fill
 
 from course.cases import RECORD_MIME
-from course.grading.variant_marking import gradeables_for
-from course.grading.variant_release import variant_fingerprint
 from course.grading.variants import VariantBank, generate, load_variant_bank
+from course.grading.variants.marking import gradeables_for
+from course.grading.variants.release import variant_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 FIRST = "safety_cases"
