@@ -31,6 +31,11 @@ __all__ = [
     "HubError",
     "HubSetupError",
     "HubSystemError",
+    "LaunchRefusedError",
+    "LtiBusyError",
+    "LtiConfigError",
+    "LtiError",
+    "LtiServiceError",
     "PracticeError",
     "ProgressError",
     "RefusedError",
@@ -171,3 +176,33 @@ class RosterError(HubError, ValueError):
 
 class RefusedError(HubError):
     """An inbound entry that collect will not take; the message is the reason."""
+
+
+# --- the school's LMS (LTI 1.3) -------------------------------------------------------------
+class LtiError(HubError):
+    """An expected problem with the LMS connection (LTI 1.3)."""
+
+
+class LtiConfigError(LtiError, ValueError):
+    """PLATFORM.json or the tool's key is missing, unreadable or wrong; the message names the
+    file and the field."""
+
+
+class LaunchRefusedError(LtiError):
+    """A launch (or deep-linking request) from the LMS that is refused; the message is what the
+    person sees on the refusal page (never a secret)."""
+
+    status = 403
+
+
+class LtiServiceError(LtiError):
+    """The LMS's grade or roster service refused a request or could not be reached; the message
+    names the service and the cause in one line."""
+
+
+class LtiBusyError(LtiServiceError):
+    """The LMS kept answering 429 or 5xx (or did not answer) after the retries."""
+
+    def __init__(self, status: int | str) -> None:
+        super().__init__(f"the LMS kept failing ({status}); run the command again later")
+        self.status = status

@@ -193,6 +193,12 @@ class HubProcess:
     process: subprocess.Popen[bytes] | None = None
     proxy_pid: int | None = None
     server_pids: dict[str, int] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # e.g. ANKLE_HUB_IDLE_TIMEOUT
+
+    @property
+    def api_url(self) -> str:
+        """The hub's REST API on its own port (what `ankle-course hub warm` talks to)."""
+        return f"http://127.0.0.1:{self.api_port}/hub/api"
 
     @property
     def url(self) -> str:
@@ -210,6 +216,7 @@ class HubProcess:
             "ANKLE_HUB_PORT": str(self.port),
             "ANKLE_HUB_API_PORT": str(self.api_port),
             "ANKLE_HUB_PROXY_API_PORT": str(self.proxy_api_port),
+            **self.env,
         }
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(

@@ -16,6 +16,14 @@ class DiagramView(anywidget.AnyWidget):
     Hover, selection highlight and keyboard moves happen in the browser; only ``selected``
     travels back to Python. ``mode`` is ``explore`` (info panel), ``quiz`` (no names shown)
     or ``technique`` (Play and hold-timer controls).
+
+    Explore mode with ``views`` (view name to an SVG with every layer and label) shows
+    ``views[view]`` with ``layers`` and labels (``show_labels``), placing labels from
+    ``geometry`` (:mod:`course.diagrams.browser`). With ``controls`` (the model ids of the
+    explorer's View menu, its ``options``, the layer check boxes and the labels box) the
+    browser follows those controls itself, so a view change or layer toggle needs no kernel
+    round trip; it asks for the other views (custom message ``{"type": "views"}``) when the
+    pointer or the focus first enters the explorer.
     """
 
     _esm = module("diagram.js")
@@ -31,3 +39,10 @@ class DiagramView(anywidget.AnyWidget):
     strings = traitlets.Dict().tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     hold = traitlets.List(traitlets.Int()).tag(sync=True)
+    views = traitlets.Dict().tag(sync=True)
+    view = traitlets.Unicode("").tag(sync=True)
+    layers = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    show_labels = traitlets.Bool(True).tag(sync=True)
+    geometry = traitlets.Dict().tag(sync=True)
+    desc = traitlets.Unicode("").tag(sync=True)
+    controls = traitlets.Dict().tag(sync=True)

@@ -35,12 +35,14 @@ from course.diagrams.geometry import load_view
 from course.diagrams.overlays import technique_views
 from course.diagrams.text import technique_alt_text
 
+# The structures a learner sees: the explorer keeps every layer in its picture and hides the
+# ones switched off, so "drawn" means rendered (not display: none).
+SHOWN = """(svg) => [...svg.querySelectorAll('g.structure[data-structure]')]
+  .filter(g => getComputedStyle(g).display !== 'none').map(g => g.dataset.structure)"""
+
 
 def _ids_in(svg: Any) -> set[str]:
-    ids: list[str] = svg.evaluate(
-        "(svg) => [...svg.querySelectorAll('g.structure[data-structure]')]"
-        ".map(g => g.dataset.structure)"
-    )
+    ids: list[str] = svg.evaluate(SHOWN)
     return set(ids)
 
 
@@ -150,11 +152,10 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     explorer.get_by_label(ui_text("explorer.view")).select_option(label=ui_text("views.medial"))
     medial = set(visible_ids(load_view("medial"), ("bones",)))
     page.wait_for_function(
-        """([scope, want]) => { const svg = document.querySelector(scope + ' svg');
+        f"""([scope, want]) => {{ const svg = document.querySelector(scope + ' svg');
         if (!svg) return false;
-        const ids = [...svg.querySelectorAll('g.structure[data-structure]')]
-          .map(g => g.dataset.structure).sort();
-        return JSON.stringify(ids) === JSON.stringify(want); }""",
+        const ids = ({SHOWN})(svg).sort();
+        return JSON.stringify(ids) === JSON.stringify(want); }}""",
         arg=[scope, sorted(medial)],
     )
     shots(page, "medial view", element=explorer)
@@ -176,7 +177,7 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
 
     ligaments.uncheck()
     page.wait_for_function(
-        "([scope, id]) => !document.querySelector(`${scope} g.structure[data-structure=${id}]`)",
+        f"([scope, id]) => !({SHOWN})(document.querySelector(scope + ' svg')).includes(id)",
         arg=[scope, "deltoid_ligament"],
     )
     assert _ids_in(diagram(page, scope)) == medial
