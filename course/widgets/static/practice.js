@@ -35,6 +35,7 @@ function render({ model, el }) {
   const buttons = document.createElement("div");
   buttons.className = "ankle-practice-buttons";
   const actions = {};
+  let wantFocus = false;
   for (const action of ["check", "next", "reset"]) {
     const button = document.createElement("button");
     button.type = "button";
@@ -42,7 +43,8 @@ function render({ model, el }) {
     button.addEventListener("click", () => {
       if (button.getAttribute("aria-disabled") === "true") return;
       model.send({ action });
-      if (action === "next") window.setTimeout(focusFirst, 0);
+      // the new case arrives from the kernel later: focus its first choice when it is painted
+      if (action === "next") wantFocus = true;
     });
     actions[action] = button;
     buttons.append(button);
@@ -94,6 +96,10 @@ function render({ model, el }) {
     radios(refer, [l.answer_yes || "yes", l.answer_no || "no"], model.get("refer"), "refer");
     refer.fieldset.hidden = !model.get("asks_refer");
     const answered = Boolean(model.get("answered"));
+    if (wantFocus && !answered) {
+      wantFocus = false;
+      focusFirst();
+    }
     const names = { check: l.check, next: l.next, reset: model.get("confirming") ? l.reset_confirm : l.reset };
     for (const [action, button] of Object.entries(actions)) {
       button.textContent = names[action] || action;
