@@ -10,7 +10,6 @@ grader reads back to flag a notebook that showed someone else's cases.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import html
@@ -163,8 +162,3 @@ def load_cases(folder: str | Path | None = None, *, ask: bool = True) -> Cases:
         raw=True,
     )  # type: ignore[no-untyped-call]
     return cases
-
-
-def decode_png(item: dict[str, str]) -> bytes:
-    """The PNG bytes of a picture item (for tests and tools)."""
-    return base64.b64decode(item["png"])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, decode_png, load_cases
+from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, load_cases
 from course.content.anatomy import get
 from course.errors import GradingError
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
@@ -62,7 +63,7 @@ def test_the_notebook_shows_and_records_the_learners_own_cases(
             assert item.text in cases.text_of(number)
         else:
             assert "Which structure is marked" in cases.text_of(number)
-            assert decode_png(cases.items[number - 1]).startswith(b"\x89PNG")
+            assert base64.b64decode(cases.items[number - 1]["png"]).startswith(b"\x89PNG")
     cases.show(1)
     assert "Scenario 1." in str(displayed[-1]["text/markdown"])
     with pytest.raises(CasesError, match=f"this assessment has {len(items)}"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from course.errors import GradingError
 from course.grading.items.bank import STOP_DECISIONS
 from course.grading.variants.generate import (
     VariantBank,
-    blueprint_of,
+    VariantItem,
     generate,
     load_variant_bank,
     scenarios,
@@ -35,6 +36,13 @@ from course.grading.variants.marking import (
 from course.safety import assess, rules
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"
+
+
+def blueprint_of(items: Sequence[VariantItem]) -> list[tuple[str, bool, bool]]:
+    """The (family, critical, ask_refer) of each scenario, sorted: equal for every learner."""
+    return sorted((i.family, i.critical, i.ask_refer) for i in items if i.kind == "scenario")
+
+
 ASSIGNMENT = "safety_cases"
 BANK_FILE = GRADING / "source" / f"{ASSIGNMENT}.yaml"
 

@@ -160,10 +160,6 @@ class VariantBank(_Model):
     def is_scenario(self) -> bool:
         return True
 
-    @property
-    def is_variant(self) -> bool:
-        return True
-
     # Its graded cells and points come from generating variants, a layer above this module:
     # course.grading.marking.banks.gradeables_of and max_score_of (for either kind of bank).
 

@@ -14,7 +14,7 @@ instructor's course directory; this module knows its shape and ships no story or
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from course.errors import GradingError
