@@ -14,12 +14,17 @@ from course.errors import GradingError
 from course.grading.export.attempts import pick
 from course.grading.release import prepare_retake
 from course.grading.variants import generate, layout, load_variant_bank, scenarios, with_attempt
-from course.grading.variants.generate import blueprint_of
 from course.grading.variants.marking import MISMATCH, mismatch_problem
 from course.grading.variants.release import variant_fingerprint
 from course.grading.variants.retake import attempts_of, read_link, retake_name
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def blueprint_of(items: Any) -> list[tuple[str, bool, bool]]:
+    return sorted((i.family, i.critical, i.ask_refer) for i in items if i.kind == "scenario")
+
+
 GRADING = REPO / "grading"
 ASSIGNMENT = "safety_cases"
 

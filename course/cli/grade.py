@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import typer
 
+from course.cli.grade_choices import Attempts, CanvasKey, ExportFormat, Missing, policy_of
 from course.cli.output import err, fail, guarded, out
 from course.startup import skip_slow_imports
 
@@ -44,40 +44,6 @@ CourseDirAfter = Annotated[
     Path | None, typer.Option("--course-dir", help=_COURSE_DIR_HELP, show_default=False)
 ]
 DbUrlAfter = Annotated[str | None, typer.Option("--db-url", help=_DB_URL_HELP)]
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    canvas = "canvas"
-
-
-class CanvasKey(StrEnum):
-    id = "id"
-    sis_user_id = "sis_user_id"
-    sis_login_id = "sis_login_id"
-
-
-class Attempts(StrEnum):
-    best = "best"
-    last = "last"
-    first = "first"
-
-
-_POLICIES: dict[Attempts, Literal["best", "last", "first"]] = {
-    Attempts.best: "best",
-    Attempts.last: "last",
-    Attempts.first: "first",
-}
-
-
-def _policy(attempts: Attempts | None) -> Literal["best", "last", "first"] | None:
-    return None if attempts is None else _POLICIES[attempts]
-
-
-class Missing(StrEnum):
-    blank = "blank"
-    zero = "zero"
-    excused = "excused"
 
 
 def _course(ctx: typer.Context, course_dir: Path | None = None, db_url: str | None = None) -> Any:
@@ -305,7 +271,7 @@ def export(
     )
     if fmt is not ExportFormat.canvas and (canvas_assignment_id is not None or roster is not None):
         fail("--canvas-assignment-id and --roster need --format canvas")
-    policy = _policy(attempts)
+    policy = policy_of(attempts)
     count = do_export(
         _course(ctx, course_dir, db_url), assignment, to, fmt.value, canvas, attempts=policy
     )
@@ -358,7 +324,7 @@ def report(
     if not items and html_dir is None:
         from course.grading.export.report import report as do_report
 
-        do_report(course, assignment, console, attempts=_policy(attempts))
+        do_report(course, assignment, console, attempts=policy_of(attempts))
         return
     if attempts is not None:
         fail("--attempts reports statuses; for the item analysis of one attempt use --attempt N")

@@ -178,8 +178,3 @@ def scenarios(
         raise GradingError(f"an attempt is a whole number from 1, not {attempt!r}")
     bank = load_variant_bank(course_dir or default_course_dir(), assignment)
     return generate(with_attempt(bank, attempt), student_id)
-
-
-def blueprint_of(items: Sequence[VariantItem]) -> list[tuple[str, bool, bool]]:
-    """The (family, critical, ask_refer) of each scenario, sorted: equal for every learner."""
-    return sorted((i.family, i.critical, i.ask_refer) for i in items if i.kind == "scenario")
