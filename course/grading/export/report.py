@@ -60,7 +60,7 @@ def report(
     for row in rows:
         table.add_row(
             row["student_id"],
-            *([f"{row['attempt']} of {row['attempts']}"] if attempts is not None else []),
+            *([_attempt_cell(row)] if attempts is not None else []),
             row["status"],
             f"{row['score']:g}/{row['max_score']:g}",
             f"{row['percent']:.1f}",
@@ -72,3 +72,8 @@ def report(
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(load_content().disclaimer, style="italic")
     return rows
+
+
+def _attempt_cell(row: dict[str, Any]) -> str:
+    """Which attempt counts, of those handed in ("-" when none was)."""
+    return f"{row['attempt']} of {row['attempts']}" if row["attempts"] else "-"
