@@ -49,10 +49,16 @@ class Cases:
     items: tuple[
         dict[str, str], ...
     ]  # {"text": ...} or {"png": base64, "alt": ..., "question": ...}
+    attempt: int = 1
 
-    def record(self) -> dict[str, str]:
-        """What the notebook records: whose cases it showed."""
-        return {"assignment": self.assignment, "student": self.student, "variant": self.variant}
+    def record(self) -> dict[str, str | int]:
+        """What the notebook records: whose cases it showed, and of which attempt."""
+        return {
+            "assignment": self.assignment,
+            "student": self.student,
+            "variant": self.variant,
+            "attempt": self.attempt,
+        }
 
     def _bundle(self, number: int) -> dict[str, Any]:
         if not 1 <= number <= len(self.items):
@@ -121,7 +127,9 @@ def cases_for(table: dict[str, Any], student: str) -> Cases:
             items.append({"text": stories[ref]})
         else:
             items.append(dict(pictures[ref]))
-    return Cases(assignment, student, str(entry["variant"]), tuple(items))
+    attempt = table.get("attempt", 1)
+    attempt = attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else 1
+    return Cases(assignment, student, str(entry["variant"]), tuple(items), attempt)
 
 
 def load_cases(folder: str | Path | None = None, *, ask: bool = True) -> Cases:

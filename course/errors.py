@@ -38,6 +38,7 @@ __all__ = [
     "LtiConfigError",
     "LtiError",
     "LtiServiceError",
+    "PracticeError",
     "ProgressError",
     "RefusedError",
     "RosterError",
@@ -120,6 +121,10 @@ class ProgressError(CourseError, OSError):
 
     Reading never raises it: a damaged or unreadable file gives a ``ProgressWarning``.
     """
+
+
+class PracticeError(CourseError, ValueError):
+    """A practice case that does not exist, or an answer that is not one of the decisions."""
 
 
 class ExportError(CourseError, OSError):

@@ -45,6 +45,7 @@ __all__ = [
     "header",
     "key_points",
     "positions",
+    "practice",
     "routine",
     "rules",
     "scenario_explorer",
@@ -243,6 +244,13 @@ def scenario_explorer() -> Any:
     from course.widgets.scenario import ScenarioExplorer
 
     return ScenarioExplorer()
+
+
+def practice() -> Any:
+    """A widget: fresh safety cases, feedback with the deciding facts, mastery per family."""
+    from course.widgets.practice import PracticeCases
+
+    return PracticeCases()
 
 
 def checklist() -> Any:

@@ -56,6 +56,7 @@ def test_the_notebook_shows_and_records_the_learners_own_cases(
         "assignment": "safety_cases",
         "student": "alice",
         "variant": variant_fingerprint(bank, "alice", items),
+        "attempt": 1,
     }
     for number, item in enumerate(items, start=1):
         if item.kind == "scenario":
@@ -113,7 +114,15 @@ def test_unknown_id_missing_or_damaged_table_are_messages(
 def test_the_release_table_holds_no_key_or_structure_id(release: Path, bank: VariantBank) -> None:
     table = gzip.decompress((release / CASES_FILE).read_bytes()).decode()
     data = json.loads(table)
-    assert set(data) == {"schema_version", "assignment", "stories", "pictures", "learners"}
+    assert set(data) == {
+        "schema_version",
+        "assignment",
+        "attempt",
+        "stories",
+        "pictures",
+        "learners",
+    }
+    assert data["attempt"] == 1
     assert "alice" not in table
     for word in ("DO_NOT_MASSAGE", "PROCEED", "SEEK_URGENT_CARE", "situation", "hours_since"):
         assert word not in table
