@@ -12,9 +12,11 @@ keep working.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from subprocess import CompletedProcess
+
     from pydantic import ValidationError
 
 __all__ = [
@@ -36,11 +38,13 @@ __all__ = [
     "LtiConfigError",
     "LtiError",
     "LtiServiceError",
+    "PracticeError",
     "ProgressError",
     "RefusedError",
     "RosterError",
     "SandboxUnavailableError",
     "WorkspaceError",
+    "command_error",
 ]
 
 
@@ -69,6 +73,8 @@ class ContentError(CourseError, ValueError):
 
 
 class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
     @property
     def name(self) -> str: ...
 
@@ -115,6 +121,10 @@ class ProgressError(CourseError, OSError):
 
     Reading never raises it: a damaged or unreadable file gives a ``ProgressWarning``.
     """
+
+
+class PracticeError(CourseError, ValueError):
+    """A practice case that does not exist, or an answer that is not one of the decisions."""
 
 
 class ExportError(CourseError, OSError):
@@ -201,3 +211,14 @@ class LtiBusyError(LtiServiceError):
     def __init__(self, status: int | str) -> None:
         super().__init__(f"the LMS kept failing ({status}); run the command again later")
         self.status = status
+
+
+# --- a failed command ----------------------------------------------------------------------
+_E = TypeVar("_E", bound=CourseError)
+
+
+def command_error(error: type[_E], what: str, result: CompletedProcess[str]) -> _E:
+    """``error("WHAT: LAST")`` for a command that failed: LAST is the last line of its stderr
+    (else of its standard output, else its exit status), which is where a tool says why."""
+    lines = (result.stderr or result.stdout or "").strip().splitlines()
+    return error(f"{what}: {lines[-1].strip() if lines else f'exit status {result.returncode}'}")

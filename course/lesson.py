@@ -47,6 +47,7 @@ __all__ = [
     "header",
     "key_points",
     "positions",
+    "practice",
     "routine",
     "rules",
     "safety_results",
@@ -257,6 +258,13 @@ def scenario_explorer() -> Any:
     from course.widgets.scenario import ScenarioExplorer
 
     return ScenarioExplorer()
+
+
+def practice() -> Any:
+    """A widget: fresh safety cases, feedback with the deciding facts, mastery per family."""
+    from course.widgets.practice import PracticeCases
+
+    return PracticeCases()
 
 
 def checklist() -> Any:

@@ -30,6 +30,9 @@ REPO = Path(__file__).resolve().parent.parent
 IDLE_SECONDS = 20
 ROSTER = [("Ada", "Ada", "L", ""), ("Ben", "Ben", "K", ""), ("Cleo", "Cleo", "M", "")]
 
+# creates and removes Unix users, groups and ACL grants: make test runs it through sudo
+pytestmark = pytest.mark.root
+
 
 def _warm(*args: str) -> Any:
     return CliRunner().invoke(app, ["hub", "warm", *args])

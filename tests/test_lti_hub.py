@@ -39,7 +39,7 @@ from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, tea
 from course.lti.keys import tool_key_path
 from tests.lti_platform import ROLE, Person, Platform, PlatformServer, latest_scores
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = "lti-a"

@@ -252,7 +252,8 @@ def teardown(
     out().print(
         f"Stopped {len(report.stopped_pids)} processes, removed {len(report.removed_users)} "
         f"accounts and {len(report.removed_paths)} folders, revoked "
-        f"{len(report.revoked_grants)} grants"
+        f"{len(report.revoked_grants)} grants, and gave {len(report.restored_modes)} closed "
+        "paths of the course folder their modes back"
     )
 
 

