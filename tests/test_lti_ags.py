@@ -12,15 +12,17 @@ from typing import Any
 import pytest
 import requests
 
-from course.errors import LtiServiceError
+from course.errors import GradingError, LtiServiceError
 from course.lti.ags import PassbackReport, Score, find_lineitem, plan_scores, send_scores
 from course.lti.config import parse_platform
 from course.lti.keys import ToolKey, ensure_tool_key
+from course.lti.passback import Grades, grades_of
 from course.lti.service import ServiceClient
 from course.lti.store import Store
 from tests.lti_platform import Platform, PlatformServer, latest_scores
 
 ASSIGNMENT = "safety_scenarios"
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -78,17 +80,22 @@ def _plan(scores: dict[str, float] = SCORES) -> list[Score]:
 
 
 def _send(
-    client: ServiceClient, store: Store, planned: list[Score], lineitem: str
+    client: ServiceClient,
+    store: Store,
+    planned: list[Score],
+    lineitem: str,
+    assignment: str = ASSIGNMENT,
+    users: dict[str, str] = USERS,
 ) -> PassbackReport:
     report = PassbackReport()
     send_scores(
         client,
         store,
         course="spring-a",
-        assignment=ASSIGNMENT,
+        assignment=assignment,
         lineitem=lineitem,
         planned=planned,
-        users=USERS,
+        users=users,
         report=report,
     )
     return report
@@ -219,3 +226,122 @@ def test_a_403_stops_with_one_line_and_a_rerun_later_works(
     assert latest_scores(server.platform, lineitem) == {}
     report = _send(client, store, _plan(), lineitem)
     assert report.sent == ["ac_alice", "ac_bob", "ac_carol", "ac_dan"]
+
+
+FIRST, RETAKE = "safety_cases", "safety_cases_attempt2"
+
+
+@pytest.fixture(scope="module")
+def retaken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the course with attempt 2 of safety_cases and hand-ins of both attempts:
+    alice handed in both (the first not autograded yet), bob only the first, carol only the
+    retake (held for review)."""
+    import shutil
+
+    from course.grading.course import Course
+    from course.grading.release import prepare_retake
+
+    target = tmp_path_factory.mktemp("retaken") / "course"
+    shutil.copytree(
+        REPO / "grading",
+        target,
+        ignore=shutil.ignore_patterns(
+            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
+        ),
+    )
+    course = Course.open(target)
+    assert prepare_retake(course, FIRST, 2) == RETAKE
+    handed_in = {
+        ("alice", FIRST): None,
+        ("alice", RETAKE): "graded",
+        ("bob", FIRST): "graded",
+        ("carol", RETAKE): "flagged",
+    }
+    for (student, assignment), status in handed_in.items():
+        course.submitted_dir(student, assignment).mkdir(parents=True)
+        if status is not None:
+            result = course.result_file(student, assignment)
+            result.parent.mkdir(parents=True)
+            result.write_text(json.dumps({"status": status, "answers": {}, "problems": []}))
+    return target
+
+
+def _plan_of(grades: Grades) -> tuple[list[Score], list[str]]:
+    return plan_scores(grades.rows, grades.scores, grades.max_score, grades.titles, grades.stated)
+
+
+def test_retakes_send_one_score_per_learner_to_the_first_attempts_line_item(
+    server: PlatformServer, key: ToolKey, store: Store, retaken: Path
+) -> None:
+    users = {"alice": "sub-a", "bob": "sub-b", "carol": "sub-c"}
+    client = _client(server, key, store)
+    grades = grades_of(retaken, FIRST, attempts="best")
+    assert grades.stated == "best of 2 attempts"
+    planned, not_graded = _plan_of(grades)
+    assert not_graded == []
+    assert {s.account: s.attempt for s in planned} == {"alice": 2, "bob": 1, "carol": 2}
+    lineitem = find_lineitem(client, f"{server.url}/lineitems", FIRST, grades.label, 54.0)
+    report = _send(client, store, planned, lineitem, FIRST, users)
+    assert report.sent == ["alice", "bob", "carol"]
+    assert [i["resourceId"] for i in server.platform.lineitems] == [FIRST]  # no retake column
+    got = latest_scores(server.platform, lineitem)
+    assert set(got) == {"sub-a", "sub-b", "sub-c"}
+    assert "Best of 2 attempts: attempt 2." in got["sub-a"]["comment"]
+    assert "Best of 2 attempts: attempt 1." in got["sub-b"]["comment"]
+    assert got["sub-c"]["gradingProgress"] == "PendingManual"  # the retake was flagged
+    assert "Best of 2 attempts: attempt 2." in got["sub-c"]["comment"]
+
+    # another policy: alice's first attempt is not graded yet, so she gets nothing; bob's
+    # score is the same attempt but its comment changed, so it is sent again
+    grades = grades_of(retaken, FIRST, attempts="first")
+    planned, not_graded = _plan_of(grades)
+    assert not_graded == ["alice"]
+    again = _send(client, store, planned, lineitem, FIRST, users)
+    assert again.sent == ["bob", "carol"]
+    got = latest_scores(server.platform, lineitem)
+    assert "First of 2 attempts: attempt 1." in got["sub-b"]["comment"]
+    assert "First of 2 attempts: attempt 2." in got["sub-c"]["comment"]
+
+
+def test_without_a_policy_or_without_retakes_nothing_changes(retaken: Path) -> None:
+    plain = grades_of(retaken, FIRST)
+    assert plain.stated == ""
+    assert plain.retakes_ignored == [RETAKE]  # the command says so
+    planned, not_graded = _plan_of(plain)
+    assert not_graded == ["alice"]  # the first attempt alone (carol never sat it)
+    assert [s.account for s in planned] == ["bob"]
+    assert planned[0].attempt is None
+    assert "attempt" not in planned[0].comment
+    # with the policy, bob's score and progress stay; only the comment states the attempt
+    with_policy = {s.account: s for s in _plan_of(grades_of(retaken, FIRST, attempts="last"))[0]}
+    assert with_policy["bob"].score_given == planned[0].score_given
+    assert with_policy["bob"].comment != planned[0].comment
+    # an assessment with no retakes: the same scores and comments with or without a policy
+    single = grades_of(retaken, ASSIGNMENT, attempts="best")
+    assert (single.stated, single.retakes_ignored) == ("", [])
+    assert _plan_of(single) == _plan_of(grades_of(retaken, ASSIGNMENT))
+
+
+def test_a_retake_named_with_a_policy_is_refused(retaken: Path) -> None:
+    with pytest.raises(GradingError, match=r"attempt 2 of safety_cases.*--attempts best"):
+        grades_of(retaken, RETAKE, attempts="best")
+
+
+def test_the_command_states_the_policy_and_each_learners_attempt(
+    retaken: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course.cli.grade_passback import show_report
+
+    grades = grades_of(retaken, FIRST, attempts="last")
+    planned, not_graded = _plan_of(grades)
+    report = PassbackReport(planned=planned, not_graded=not_graded, stated=grades.stated)
+    show_report(report, FIRST, dry_run=True)
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == "safety_cases: last of 2 attempts, one score per learner"
+    assert any(line.startswith("would send alice: ") and "(attempt 2)" in line for line in shown)
+    assert any(line.startswith("would send bob: ") and "(attempt 1)" in line for line in shown)
+    plain = grades_of(retaken, FIRST)
+    show_report(PassbackReport(retakes_ignored=plain.retakes_ignored), FIRST, dry_run=True)
+    note = capsys.readouterr().out
+    assert "retakes left out: safety_cases_attempt2" in note
+    assert "--attempts best|last|first" in note

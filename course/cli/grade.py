@@ -353,40 +353,31 @@ def passback(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
     ] = False,
+    attempts: Annotated[
+        Attempts | None,
+        typer.Option(
+            "--attempts",
+            help="With retakes: which attempt counts per learner (best, last or first); one "
+            "score to the first attempt's line item, its comment states it.",
+        ),
+    ] = None,
     db_url: DbUrlAfter = None,
 ) -> None:
     """Send every graded learner's score to the LMS gradebook (LTI Assignment and Grade
     Services); a rerun sends only what changed. Run as root on the hub."""
     skip_slow_imports()
+    from course.cli.grade_passback import show_report
     from course.lti.passback import passback as do_passback
 
-    report = do_passback(hub_dir.resolve(), course, assignment, dry_run=dry_run, db_url=db_url)
-    if dry_run:
-        for score in report.planned:
-            typer.echo(
-                f"would send {score.account}: {score.score_given:g}/"
-                f"{score.score_maximum:g} {score.grading_progress}"
-            )
-    else:
-        typer.echo(
-            f"{assignment}: sent {len(report.sent)}, unchanged {len(report.unchanged)} "
-            f"(line item {report.lineitem})"
-        )
-    if report.not_graded:
-        typer.echo(f"not graded yet (nothing sent): {', '.join(report.not_graded)}")
-    if report.never_launched:
-        typer.echo(
-            "never opened the course from the LMS (no LMS user id, not sent): "
-            + ", ".join(report.never_launched)
-        )
-    if report.unsent:
-        err().print(
-            f"ankle-course: warning: the LMS kept failing; not sent: "
-            f"{', '.join(report.unsent)} (run the command again later)",
-            markup=False,
-            highlight=False,
-        )
-        raise typer.Exit(1)
+    report = do_passback(
+        hub_dir.resolve(),
+        course,
+        assignment,
+        dry_run=dry_run,
+        attempts=policy_of(attempts),
+        db_url=db_url,
+    )
+    show_report(report, assignment, dry_run=dry_run)
     _disclaimer()
 
 

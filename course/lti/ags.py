@@ -6,7 +6,8 @@ found by ``resourceId`` (the assignment name) and created when absent, as a scor
 ``activityProgress: Completed`` and ``gradingProgress: FullyGraded`` (``PendingManual`` when
 the submission is flagged, tampered with or a ``variant-mismatch``, which the instructor must
 look at). The comment says passed or not passed and names the critical items missed by their
-titles, never an answer.
+titles, never an answer. With retakes and a policy across attempts (``--attempts``), the rows
+are the attempts the policy picks and the comment says which (``Best of 2 attempts: attempt 2.``).
 
 Nothing is lost: what was sent is remembered (``course.lti.store``), so a rerun sends only
 changed scores, each with a later timestamp; learners who never launched from the LMS (no LMS
@@ -44,6 +45,7 @@ class Score:
     score_maximum: float
     grading_progress: str
     comment: str
+    attempt: int | None = None  # with a policy across attempts: the one that counts
 
     def fingerprint(self) -> str:
         text = json.dumps(
@@ -61,10 +63,16 @@ class PassbackReport:
     not_graded: list[str] = field(default_factory=list)
     unsent: list[str] = field(default_factory=list)
     planned: list[Score] = field(default_factory=list)
+    #: the policy across attempts as stated (``best of 2 attempts``); empty without retakes
+    stated: str = ""
+    #: retakes of the assessment left out because no ``--attempts`` policy was given
+    retakes_ignored: list[str] = field(default_factory=list)
 
 
-def _comment(row: dict[str, Any], titles: dict[str, str], review: bool) -> str:
+def _comment(row: dict[str, Any], titles: dict[str, str], review: bool, stated: str) -> str:
     parts = ["Passed." if row["passed"] else "Not passed."]
+    if stated:
+        parts.append(f"{stated[:1].upper()}{stated[1:]}: attempt {row['attempt']}.")
     misses = [titles.get(i, i) for i in row["critical_misses"]]
     if misses:
         parts.append("Critical safety items missed: " + "; ".join(misses) + ".")
@@ -79,9 +87,11 @@ def plan_scores(
     scores: dict[str, float],
     max_score: float,
     titles: dict[str, str],
+    stated: str = "",
 ) -> tuple[list[Score], list[str]]:
     """The scores of graded learners (``scores``: account -> the export's points) and the
-    accounts not graded yet."""
+    accounts not graded yet. ``stated``: the policy across attempts (``best of 2 attempts``),
+    for rows of ``collect_attempts`` (each with its ``attempt``)."""
     planned, not_graded = [], []
     for row in rows:
         account = str(row["student_id"])
@@ -95,7 +105,8 @@ def plan_scores(
                 score_given=scores[account],
                 score_maximum=max_score,
                 grading_progress="PendingManual" if review else "FullyGraded",
-                comment=_comment(row, titles, review),
+                comment=_comment(row, titles, review, stated),
+                attempt=int(row["attempt"]) if stated else None,
             )
         )
     return planned, not_graded
