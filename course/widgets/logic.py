@@ -334,7 +334,7 @@ def technique_details_html(technique_id: str) -> str:
     heading = ui_text("technique.step_of", n=ids.index(t.id) + 1, total=len(ids), name=t.name)
     return (
         f"<h3>{esc(heading)}</h3><p>{esc(t.purpose)}</p><dl>{facts}</dl>"
-        f'<ul class="ankle-hands" role="note">{changes}</ul>'
+        f'<div class="ankle-hands" role="note"><ul>{changes}</ul></div>'
         f"<strong>{esc(ui_text('technique.steps'))}</strong><ol>{steps}</ol>{cautions}"
         f'<p class="ankle-disclaimer">{esc(content.disclaimer)}</p>'
     )

@@ -57,6 +57,16 @@ function render({ model, el }) {
   el.append(root);
 
   function radios(g, options, value, key) {
+    const inputs = [...g.body.querySelectorAll("input")];
+    if (g.shown === JSON.stringify(options)) {
+      // the same options: update them in place, so the focused radio is never replaced
+      inputs.forEach((input, index) => {
+        input.checked = value === index;
+        input.disabled = Boolean(model.get("answered"));
+      });
+      return;
+    }
+    g.shown = JSON.stringify(options);
     const had = g.body.contains(document.activeElement) ? document.activeElement.value : null;
     g.body.replaceChildren();
     options.forEach((label, index) => {
