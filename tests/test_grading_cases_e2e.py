@@ -23,7 +23,8 @@ from learner_answers import fill
 from course.cases import RECORD_MIME
 from course.content.anatomy import get
 from course.grading.marking.banks import max_score_of
-from course.grading.variants.generate import generate, load_variant_bank
+from course.grading.variants.bank import load_variant_bank
+from course.grading.variants.generate import generate
 from course.grading.variants.marking import gradeables_for
 from course.grading.variants.release import variant_fingerprint
 
