@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -98,16 +96,6 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # --- nonces: each accepted once ------------------------------------------------------
     def use_nonce(self, nonce: str, expires: float) -> bool:
