@@ -90,7 +90,7 @@ typecheck: $(VENV)/.installed-test
 # make stops before any test with one line. Two users cannot share one temporary folder: a
 # --basetemp=DIR in PYTEST_ARGS is DIR-root for the run through sudo.
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
-# a normal user's PATH has no sbin folders, where useradd, groupadd and setfacl live
+# a normal user's PATH has no sbin folders, where useradd, groupadd and chpasswd live
 ROOT_ENV := PATH="$(abspath $(BIN)):/usr/local/sbin:/usr/sbin:/sbin:$$PATH" PYTHONDONTWRITEBYTECODE=1 CI="$$CI"
 ROOT_PYTEST_ARGS = $(patsubst --basetemp=%,--basetemp=%-root,$(PYTEST_ARGS))
 pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps root-access
