@@ -70,9 +70,11 @@ def course_groups_of(name: str, plans: list[CoursePlan]) -> list[str]:
     ]
 
 
-def _made_here(path: str, state: HubState) -> bool:
-    """Whether this setup made ``path`` or a folder it is in (a home, the hub folder)."""
-    return any(path == made or path.startswith(made + "/") for made in state.created_paths)
+def _made_here(path: str, state: HubState, *, inside: bool) -> bool:
+    """Whether this setup made ``path`` (with ``inside``, or a folder it is in: a home, the hub
+    folder; never so for the exchange, where anyone may make a folder)."""
+    made = state.created_paths
+    return path in made or (inside and any(path.startswith(folder + "/") for folder in made))
 
 
 def check_courses(
@@ -94,8 +96,8 @@ def check_courses(
                 f"{origin}: the group {plan.group!r} already exists as a group or user; "
                 "choose another --prefix"
             )
-        for path in (plan.course_dir, plan.exchange_dir):
-            if os.path.lexists(path) and not _made_here(path, state):
+        for path, inside in ((plan.course_dir, True), (plan.exchange_dir, False)):
+            if os.path.lexists(path) and not _made_here(path, state, inside=inside):
                 raise HubSetupError(
                     f"{origin}: {path} already exists and was not created by this setup "
                     "(another class?); choose another --hub-dir, --exchange or course id"
