@@ -450,9 +450,15 @@ def test_a_hub_of_one_course_is_set_up_like_any_course_and_extended(
     ankle-course and is loaded last), and a second run keeps the first run's learners."""
     monkeypatch.setattr(hub_setup, "check_learner_runtime", lambda user: None)
     monkeypatch.delenv("ANKLE_COURSE_DB_URL", raising=False)
-    options = _options(tmp_path, course_copy, prefix, "id\nDana\n", course_id="spring")
-    state = setup_hub(options).state
+    options = _options(
+        tmp_path, course_copy, prefix, "id\nDana\n", course_id="spring", passwords=True
+    )
+    report = setup_hub(options)
+    state = report.state
     instructor = prefix + "instructor"
+    assert report.passwords_file is not None  # the instructor logs in too; no grader account
+    logins = [row.split(",")[0] for row in report.passwords_file.read_text().splitlines()[1:]]
+    assert sorted(logins) == [prefix + "dana", instructor]
     assert state.courses == []  # no formgrader service: formgrader is in the instructor's lab
     folder = tmp_path / "home" / instructor / "spring"
     assert state.course_dir == str(folder)

@@ -282,7 +282,8 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     new_grants: list[str] = []
     closed: list[str] = []
     paths = hub_paths(hub_dir)
-    graders = {course.grader for course in plan.courses}
+    # grader accounts (no hub login, no password): the keepers who are not people of the course
+    graders = {c.grader for c in plan.courses if c.grader not in c.members}
     try:
         make_dir(hub_dir, 0o755, state)
         save_state(state)
