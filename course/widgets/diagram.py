@@ -14,8 +14,10 @@ class DiagramView(anywidget.AnyWidget):
     """An SVG diagram whose structures are focusable, labelled buttons.
 
     Hover, selection highlight and keyboard moves happen in the browser; only ``selected``
-    travels back to Python. ``mode`` is ``explore`` (info panel), ``quiz`` (no names shown)
-    or ``technique`` (Play and hold-timer controls).
+    travels back to Python. Arrow keys follow ``moves`` (nearest structure that way), each
+    structure is described by ``descriptions`` and the diagram by ``overview``. ``mode`` is
+    ``explore`` (info panel), ``quiz`` (no names shown) or ``technique`` (Play and hold-timer
+    controls).
     """
 
     _esm = module("diagram.js")
@@ -31,3 +33,9 @@ class DiagramView(anywidget.AnyWidget):
     strings = traitlets.Dict().tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     hold = traitlets.List(traitlets.Int()).tag(sync=True)
+    descriptions = traitlets.Dict().tag(sync=True)
+    """Where each structure lies, in words (read when it is focused)."""
+    overview = traitlets.Unicode("").tag(sync=True)
+    """One paragraph on the view and how to move in it (read when the diagram is entered)."""
+    moves = traitlets.Dict().tag(sync=True)
+    """Structure id -> {left|right|up|down: structure id}: where each arrow key goes."""

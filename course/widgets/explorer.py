@@ -15,6 +15,7 @@ from course.diagrams.draw import check_layers, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png, render_svg
+from course.diagrams.spatial import arrow_moves, overview, spatial_descriptions
 from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
 from course.widgets.diagram import DiagramView
@@ -25,20 +26,22 @@ __all__ = ["AnkleExplorer"]
 
 
 @lru_cache(maxsize=96)
-def _view_state(
-    view: str, layers: tuple[str, ...], labels: bool
-) -> tuple[str, dict[str, str], list[str], dict[str, str], str]:
-    """Everything the browser needs for a (view, layers) pair, computed once."""
+def _view_state(view: str, layers: tuple[str, ...], labels: bool) -> dict[str, Any]:
+    """Everything the browser needs for a (view, layers) pair, computed once: the canvas's
+    traits, and ``alt`` (the picture's text alternative)."""
     ids = visible_ids(load_view(view), layers)
     panels = info_panels(view, layers)
     panels[""] = info_html(None)
-    return (
-        render_svg(view, layers, "all" if labels else "none"),
-        accessible_names(view, layers),
-        list(ids),
-        panels,
-        alt_text(view, layers),
-    )
+    return {
+        "svg": render_svg(view, layers, "all" if labels else "none"),
+        "names": accessible_names(view, layers),
+        "order": list(ids),
+        "info": panels,
+        "descriptions": spatial_descriptions(view, layers),
+        "moves": arrow_moves(view, layers),
+        "overview": overview(view, len(ids)),
+        "alt": alt_text(view, layers),
+    }
 
 
 class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
@@ -94,6 +97,7 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
             [w.Label(ui_text("explorer.layers")), *self._layer_boxes.values()],
             layout=w.Layout(flex_flow="row wrap"),
         )
+        self.add_class("ankle-reflow")
         super().__init__(
             children=[
                 w.HBox([self._view_box, self._labels_box]),
@@ -165,16 +169,16 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
         self.alt_text = alt_text(self.view, self.layers, () if sid is None else (sid,))
 
     def _refresh_view(self) -> None:
-        svg, names, order, panels, alt = _view_state(self.view, self.layers, self._labels)
-        if self.selected is not None and self.selected not in names:
+        state = _view_state(self.view, self.layers, self._labels)
+        if self.selected is not None and self.selected not in state["names"]:
             self.selected = None
         with self.canvas.hold_sync():
-            self.canvas.svg = svg
-            self.canvas.names = names
-            self.canvas.order = order
-            self.canvas.info = panels
+            for trait in ("svg", "names", "order", "info", "descriptions", "moves", "overview"):
+                setattr(self.canvas, trait, state[trait])
         self.alt_text = (
-            alt if self.selected is None else alt_text(self.view, self.layers, (self.selected,))
+            state["alt"]
+            if self.selected is None
+            else alt_text(self.view, self.layers, (self.selected,))
         )
         self._syncing = True
         try:

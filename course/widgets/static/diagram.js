@@ -25,7 +25,15 @@ function render({ model, el }) {
   const info = document.createElement("div");
   info.className = "ankle-info";
   info.setAttribute("aria-live", "polite");
-  root.append(figure, controls, announce, info);
+  // Where each structure lies (read when it is focused) and the view's overview (read when
+  // the learner enters the diagram): hidden text the structures point at with aria-describedby.
+  const described = document.createElement("div");
+  described.className = "ankle-sr-only";
+  described.setAttribute("aria-hidden", "true");
+  const overview = document.createElement("p");
+  overview.id = `${uid}-overview`;
+  described.append(overview);
+  root.append(figure, controls, announce, info, described);
   el.append(root);
 
   let groups = new Map(); // id -> <g class="structure">
@@ -38,8 +46,13 @@ function render({ model, el }) {
   function select(id) {
     model.set("selected", id || "");
     model.save_changes();
-    paintSelection();
+    paintSelection(); // a no-op when the change event has painted it already
   }
+
+  // The info panel is a live region: it is written only when its content changes, so one
+  // selection is announced once (select() and the change:selected event both paint), and a
+  // new view or layer does not read the unchanged panel again.
+  let infoShown = null;
 
   function paintSelection() {
     const sel = model.get("selected");
@@ -55,7 +68,11 @@ function render({ model, el }) {
     const mode = model.get("mode");
     if (mode === "explore") {
       const panels = model.get("info") || {};
-      info.innerHTML = (sel && panels[sel]) || panels[""] || "";
+      const html = (sel && panels[sel]) || panels[""] || "";
+      if (html !== infoShown) {
+        info.innerHTML = html;
+        infoShown = html;
+      }
       info.hidden = false;
     } else {
       info.hidden = true;
@@ -80,6 +97,36 @@ function render({ model, el }) {
     groups.get(ids[i]).focus();
   }
 
+  // Arrow keys move in space: to the nearest structure in that direction (computed in
+  // Python from the geometry, course.diagrams.spatial.arrow_moves); nothing that way, the
+  // focus stays. Without a map (older content) they step through the drawing order.
+  const ARROWS = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
+  function moveInSpace(from, key) {
+    const moves = model.get("moves") || {};
+    if (!Object.keys(moves).length) {
+      move(from, key === "ArrowRight" || key === "ArrowDown" ? 1 : -1);
+      return;
+    }
+    const target = (moves[from] || {})[ARROWS[key]];
+    if (target && groups.has(target)) groups.get(target).focus();
+  }
+
+  // Type to find: the first letters of a name move to the next structure whose name starts
+  // with them (not in the quiz, whose names are neutral).
+  let typed = "";
+  let typedAt = 0;
+  function typeToFind(from, letter) {
+    const now = Date.now();
+    typed = now - typedAt > 700 ? letter : typed + letter;
+    typedAt = now;
+    const names = model.get("names") || {};
+    const ids = order();
+    const start = ids.indexOf(from);
+    const rotated = [...ids.slice(start + (typed.length === 1 ? 1 : 0)), ...ids.slice(0, start + 1)];
+    const hit = rotated.find((id) => (names[id] || "").toLowerCase().startsWith(typed));
+    if (hit) groups.get(hit).focus();
+  }
+
   function setup() {
     // A focused structure survives a redraw (new view, labels, layers) when it is still
     // drawn; otherwise the focus moves to the figure, never to the page body.
@@ -96,6 +143,11 @@ function render({ model, el }) {
     svg.removeAttribute("height");
     svg.setAttribute("focusable", "false");
     const names = model.get("names") || {};
+    const descriptions = model.get("descriptions") || {};
+    overview.textContent = model.get("overview") || "";
+    if (overview.textContent) figure.setAttribute("aria-describedby", overview.id);
+    else figure.removeAttribute("aria-describedby");
+    for (const old of described.querySelectorAll("span")) old.remove();
     // DOM order is the drawing order, which is also `order`: Tab and the arrow keys agree.
     for (const g of svg.querySelectorAll("g.structure[data-structure]")) {
       const id = g.dataset.structure;
@@ -105,6 +157,13 @@ function render({ model, el }) {
       g.setAttribute("role", "button");
       g.setAttribute("aria-label", names[id]);
       g.setAttribute("aria-pressed", "false");
+      if (descriptions[id]) {
+        const span = document.createElement("span");
+        span.id = `${uid}-where-${id}`;
+        span.textContent = descriptions[id];
+        described.append(span);
+        g.setAttribute("aria-describedby", span.id);
+      }
       const title = g.querySelector("title");
       if (title && model.get("mode") === "quiz") title.remove(); // names would give answers
       g.addEventListener("click", () => select(id));
@@ -112,12 +171,9 @@ function render({ model, el }) {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
           select(id);
-        } else if (event.key === "ArrowRight" || event.key === "ArrowDown") {
+        } else if (event.key in ARROWS) {
           event.preventDefault();
-          move(id, 1);
-        } else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
-          event.preventDefault();
-          move(id, -1);
+          moveInSpace(id, event.key);
         } else if (event.key === "Home") {
           event.preventDefault();
           move(id, "home");
@@ -126,6 +182,12 @@ function render({ model, el }) {
           move(id, "end");
         } else if (event.key === "Escape") {
           select("");
+        } else if (
+          event.key.length === 1 && /\S/.test(event.key) && model.get("mode") !== "quiz"
+          && !event.ctrlKey && !event.metaKey && !event.altKey
+        ) {
+          event.preventDefault();
+          typeToFind(id, event.key.toLowerCase());
         }
       });
       g.addEventListener("mouseenter", () => g.classList.add("is-hover"));
@@ -215,29 +277,35 @@ function render({ model, el }) {
       }
       if (arrow) arrow.style.opacity = "1";
     }
-    const wasPlaying = playButton.getAttribute("aria-pressed") === "true";
+    const wasPlaying = shownPlaying;
+    shownPlaying = false;
+    playButton.setAttribute("aria-pressed", "false");
+    if (wasPlaying) say(announce, strings().played || "");
     if (model.get("playing")) {
-      model.set("playing", false);
+      model.set("playing", false); // its change event finds nothing left to do
       model.save_changes();
     }
-    playButton.setAttribute("aria-pressed", "false");
-    if (wasPlaying) announce.textContent = strings().played || "";
   }
 
   // Play is a toggle button: its name stays, aria-pressed says whether the strokes play.
   const playButton = document.createElement("button");
   playButton.type = "button";
   playButton.setAttribute("aria-pressed", "false");
+  // What the button shows and says follows `playing`; each start and end is painted (and
+  // announced) once, however many times the change reaches us (click, echo from Python).
+  let shownPlaying = false;
   playButton.addEventListener("click", () => {
-    const on = !model.get("playing");
-    model.set("playing", on);
+    model.set("playing", !model.get("playing"));
     model.save_changes();
     onPlaying();
   });
   function onPlaying() {
-    if (model.get("playing")) {
+    const on = Boolean(model.get("playing"));
+    if (on === shownPlaying) return;
+    if (on) {
+      shownPlaying = true;
       playButton.setAttribute("aria-pressed", "true");
-      announce.textContent = strings().playing || "";
+      say(announce, strings().playing || "");
       play();
     } else {
       clearTimers();
@@ -282,7 +350,11 @@ function render({ model, el }) {
     }
     controls.hidden = false;
     playButton.textContent = strings().play || "Play";
-    playButton.setAttribute("aria-pressed", model.get("playing") ? "true" : "false");
+    // a new picture: whatever was playing stops without a word (the new technique is announced)
+    clearTimers();
+    shownPlaying = false;
+    playButton.setAttribute("aria-pressed", "false");
+    if (model.get("playing")) onPlaying();
     const hold = model.get("hold") || [];
     const showHold = hold.length === 2;
     if (!showHold && document.activeElement === holdButton) playButton.focus();
@@ -297,6 +369,8 @@ function render({ model, el }) {
 
   model.on("change:svg", setup);
   model.on("change:names", setup);
+  model.on("change:descriptions", setup);
+  model.on("change:overview", () => { overview.textContent = model.get("overview") || ""; });
   model.on("change:label", () => figure.setAttribute("aria-label", model.get("label") || ""));
   model.on("change:selected", paintSelection);
   model.on("change:info", paintSelection);
