@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from audit import settle
 from harness import HERE
 
 VSR_JS = HERE / "node_modules" / "@guidepup" / "virtual-screen-reader" / "lib" / "esm"
@@ -58,7 +59,8 @@ class Listener:
 
     def said(self) -> list[str]:
         """The phrases spoken since the last call (live regions are given time to speak)."""
-        self.page.wait_for_timeout(400)  # polite announcements are queued; let them land
+        settle(self.page)  # the kernel idle and the page quiet: every announcement has landed
+        self.page.wait_for_timeout(150)
         log: list[str] = self.page.evaluate("() => window.__listener.spokenPhraseLog()")
         new = log[len(self.heard) :]
         self.heard = list(log)
