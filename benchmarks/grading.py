@@ -58,7 +58,7 @@ c.Execute.startup_timeout = 60
 
 def make_submissions(course: Path, count: int, seed: int = 6) -> dict[str, float]:
     """Write ``count`` submissions with a seeded mix of answers; returns the expected scores."""
-    from course.grading.items import load_item_bank
+    from course.grading.items.bank import load_item_bank
     from course.safety.decisions import DECISION_ORDER
 
     bank = load_item_bank(course, ASSIGNMENT)
@@ -205,10 +205,10 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
     from learner_answers import fill
 
     from course.cases import CASES_FILE, RECORD_MIME
-    from course.grading.marking import item_score
-    from course.grading.variant_marking import gradeables_for
-    from course.grading.variant_release import variant_fingerprint
-    from course.grading.variants import generate, load_variant_bank
+    from course.grading.marking.score import item_score
+    from course.grading.variants.generate import generate, load_variant_bank
+    from course.grading.variants.marking import gradeables_for
+    from course.grading.variants.release import variant_fingerprint
     from course.safety.decisions import DECISION_ORDER
 
     bank = load_variant_bank(course, VARIANTS)

@@ -8,9 +8,9 @@ import random
 from pathlib import Path
 from typing import Any
 
-from course.grading.items import load_item_bank
-from course.grading.marking import critical_misses, mark
-from course.grading.variants import generate, is_variant_bank, load_variant_bank
+from course.grading.items.bank import load_item_bank
+from course.grading.marking.score import critical_misses, mark
+from course.grading.variants.generate import generate, is_variant_bank, load_variant_bank
 from course.safety.decisions import DECISION_ORDER
 
 #: How much harder than average each family is (0: as hard as the learner's skill says).
@@ -54,7 +54,7 @@ def class_rows(
                     score += item.refer_points if refer_right else 0.0
         else:
             fixed = load_item_bank(course_dir, assignment)
-            from course.grading.items import critical_items
+            from course.grading.items.bank import critical_items
 
             critical = sorted(critical_items(fixed))
             max_score = fixed.max_score

@@ -16,7 +16,7 @@ import pytest
 
 from course.content.loader import load_content
 from course.errors import GradingError
-from course.grading.items import (
+from course.grading.items.bank import (
     MASSAGE_DECISIONS,
     STOP_DECISIONS,
     ChoiceItem,
@@ -24,9 +24,9 @@ from course.grading.items import (
     critical_items,
     load_item_bank,
 )
-from course.grading.keys import content_key, scenario_key, verify_keys
-from course.grading.marking import item_score, mark
-from course.grading.submission import NOT_SIMPLE, answer_variables, read_answers
+from course.grading.items.keys import content_key, scenario_key, verify_keys
+from course.grading.marking.score import item_score, mark
+from course.grading.marking.submission import NOT_SIMPLE, answer_variables, read_answers
 from course.safety import Decision, Situation, assess
 
 REPO = Path(__file__).resolve().parent.parent
@@ -333,7 +333,7 @@ def test_the_installed_package_carries_no_item_or_key(built_wheel: Path) -> None
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         # the notebook builder ships (ankle-course grade build), but none of what it builds
-        assert {"course/cli/grade.py", "course/grading/build_fixed.py"} <= set(names)
+        assert {"course/cli/grade.py", "course/grading/build/fixed.py"} <= set(names)
         assert not [n for n in names if n.endswith((".yaml", ".yml")) and "grading" in n]
         assert not [n for n in names if "safety_scenarios" in n or "anatomy_techniques" in n]
         for name in names:

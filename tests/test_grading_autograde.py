@@ -23,7 +23,7 @@ import pytest
 from learner_answers import fill
 
 from course.content.loader import load_content
-from course.grading.items import ScenarioItem, critical_items, load_item_bank
+from course.grading.items.bank import ScenarioItem, critical_items, load_item_bank
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"

@@ -18,8 +18,8 @@ import pytest
 from traitlets.config import Config
 
 from course.errors import GradingError
-from course.grading.build import build_all
-from course.grading.build_cells import GRADED_MARKER, regions
+from course.grading.build.cells import GRADED_MARKER, regions
+from course.grading.build.source import build_all
 from course.grading.course import Course
 
 REPO = Path(__file__).resolve().parent.parent

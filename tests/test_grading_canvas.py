@@ -31,7 +31,7 @@ from test_grading_autograde import (
     submit,
 )
 
-from course.grading.items import load_item_bank
+from course.grading.items.bank import load_item_bank
 
 TITLE_AND_ID = re.compile(r"\A(.*)\s\((\d+)\)\Z", re.DOTALL)
 NON_ASSIGNMENT = re.compile(

@@ -12,8 +12,8 @@ from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, decode_pn
 from course.content.anatomy import get
 from course.errors import GradingError
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
-from course.grading.variant_release import variant_fingerprint, write_cases
-from course.grading.variants import VariantBank, generate, load_variant_bank
+from course.grading.variants.generate import VariantBank, generate, load_variant_bank
+from course.grading.variants.release import variant_fingerprint, write_cases
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"
 LAYERS = ("bones", "ligaments", "tendons")
@@ -178,8 +178,8 @@ def _picture_item(**changes: object) -> dict[str, object]:
 
 
 def test_a_picture_question_is_graded_by_name() -> None:
-    from course.grading.items import ChoiceItem, ItemBank
-    from course.grading.keys import verify_keys
+    from course.grading.items.bank import ChoiceItem, ItemBank
+    from course.grading.items.keys import verify_keys
 
     bank = ItemBank.model_validate(
         {

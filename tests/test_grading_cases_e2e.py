@@ -22,10 +22,10 @@ from learner_answers import fill
 
 from course.cases import RECORD_MIME
 from course.content.anatomy import get
-from course.grading.banks import max_score_of
-from course.grading.variant_marking import gradeables_for
-from course.grading.variant_release import variant_fingerprint
-from course.grading.variants import generate, load_variant_bank
+from course.grading.marking.banks import max_score_of
+from course.grading.variants.generate import generate, load_variant_bank
+from course.grading.variants.marking import gradeables_for
+from course.grading.variants.release import variant_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_cases"

@@ -11,10 +11,10 @@ from class_factory import class_rows
 from rich.console import Console
 
 from course.errors import GradingError
-from course.grading.item_analysis import NO_ANSWER
-from course.grading.item_report import analysis_for, print_items, write_html
-from course.grading.items import load_item_bank
-from course.grading.variants import generate, load_variant_bank
+from course.grading.analysis.items import NO_ANSWER
+from course.grading.analysis.report import analysis_for, print_items, write_html
+from course.grading.items.bank import load_item_bank
+from course.grading.variants.generate import generate, load_variant_bank
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"
 

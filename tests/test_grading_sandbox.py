@@ -24,7 +24,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 from traitlets.config import Config
 
-from course.grading.sandbox import SandboxLimits, SandboxResult, _pids_of_uid, run_sandboxed
+from course.grading.sandbox.run import SandboxLimits, SandboxResult, _pids_of_uid, run_sandboxed
 
 pytestmark = [pytest.mark.slow]
 
@@ -316,7 +316,7 @@ def test_sleeping_forever_is_stopped_and_flagged(
 
 
 def test_the_sandbox_refuses_to_run_without_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    from course.grading import sandbox
+    from course.grading.sandbox import run as sandbox
 
     monkeypatch.setattr(sandbox.os, "geteuid", lambda: 1000)
     assert "root" in (sandbox.sandbox_problem() or "")
@@ -344,7 +344,7 @@ def _graded_notebook(first: str) -> Any:
 def test_the_pipeline_hook_flags_a_stopped_run_and_fails_the_tests_that_did_not_run() -> None:
     from nbgrader.utils import determine_grade
 
-    from course.grading.sandbox import execute_sandboxed
+    from course.grading.sandbox.run import execute_sandboxed
 
     config = Config()
     config.Sandbox.wall_seconds = 12

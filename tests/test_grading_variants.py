@@ -15,8 +15,15 @@ from hypothesis import strategies as st
 from course.cases import RECORD_MIME
 from course.content.loader import load_content
 from course.errors import GradingError
-from course.grading.items import STOP_DECISIONS
-from course.grading.variant_marking import (
+from course.grading.items.bank import STOP_DECISIONS
+from course.grading.variants.generate import (
+    VariantBank,
+    blueprint_of,
+    generate,
+    load_variant_bank,
+    scenarios,
+)
+from course.grading.variants.marking import (
     MISMATCH,
     critical_for,
     find_record,
@@ -24,13 +31,6 @@ from course.grading.variant_marking import (
     max_score,
     mismatch_problem,
     template_gradeables,
-)
-from course.grading.variants import (
-    VariantBank,
-    blueprint_of,
-    generate,
-    load_variant_bank,
-    scenarios,
 )
 from course.safety import assess, rules
 
@@ -236,7 +236,7 @@ def test_every_learner_has_the_refer_questions_at_the_same_places(bank: VariantB
 
 
 def _score(bank: VariantBank, student: str, answers: dict[str, object]) -> float:
-    from course.grading.marking import item_score
+    from course.grading.marking.score import item_score
 
     return sum(
         item_score(g, answers.get(g.variable), g.points) for g in gradeables_for(bank, student)
@@ -269,10 +269,10 @@ def test_each_graded_cell_is_keyed_by_assess_of_the_learners_own_situation(
 
 
 def test_either_kind_of_bank_answers_the_same_questions(bank: VariantBank) -> None:
-    """``course.grading.banks`` gives a variant bank's notebook cells and points as it gives a
-    fixed bank's: the cells every variant shares, all their points."""
-    from course.grading.banks import gradeables_of, key_of, max_score_of
-    from course.grading.items import load_item_bank
+    """``course.grading.marking.banks`` gives a variant bank's notebook cells and points as it
+    gives a fixed bank's: the cells every variant shares, all their points."""
+    from course.grading.items.bank import load_item_bank
+    from course.grading.marking.banks import gradeables_of, key_of, max_score_of
 
     cells = gradeables_of(bank)
     assert cells == template_gradeables(bank)
@@ -306,7 +306,7 @@ def test_picture_answers_score_by_any_name_of_the_marked_structure(bank: Variant
 
 
 def _score_one(cell: object, answer: object) -> float:
-    from course.grading.marking import item_score
+    from course.grading.marking.score import item_score
 
     return item_score(cell, answer, 2.0)  # type: ignore[arg-type]
 
@@ -324,7 +324,7 @@ def _notebook_with_record(record: dict[str, object] | None) -> dict[str, object]
 
 
 def test_a_record_of_someone_elses_cases_is_a_variant_mismatch(bank: VariantBank) -> None:
-    from course.grading.variant_release import variant_fingerprint
+    from course.grading.variants.release import variant_fingerprint
 
     own = {
         "student": "alice",

@@ -8,8 +8,8 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from course.grading.item_docs import render
-from course.grading.items import load_item_bank
+from course.grading.build.item_docs import render
+from course.grading.items.bank import load_item_bank
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = REPO / "docs" / "assessment_items.md"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course.content.loader import load_content
-from course.grading.items import ChoiceItem, ScenarioItem, load_item_bank
+from course.grading.items.bank import ChoiceItem, ScenarioItem, load_item_bank
 from course.quiz.bank import load_bank
 from course.quiz.models import MultipleSelect, ScenarioDecision, SingleChoice
 

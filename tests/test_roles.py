@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.grading.build_cells import GRADED_MARKER
+from course.grading.build.cells import GRADED_MARKER
 from course.roles import HUB_LEARNER, INSTRUCTOR, SELF_PACED, with_config_path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -111,12 +111,12 @@ def build(
     """Build the source notebooks source/<a>/<a>.ipynb from the item banks source/*.yaml."""
     from rich.markup import escape
 
-    from course.grading.build import Built, build_all, write
+    from course.grading.build.source import Built, build_all, write
 
     course = _course(ctx, course_dir)
     files = build_all(course.root, course.config)
     if item_docs is not None:
-        from course.grading.item_docs import render
+        from course.grading.build.item_docs import render
 
         files.append(Built("item docs", item_docs, render(course.root)))
     if check:
@@ -169,8 +169,8 @@ def autograde(
     db_url: DbUrlAfter = None,
 ) -> None:
     """Mark every submission in submitted/ without running it (the gradebook written serially)."""
-    from course.grading.autograde import autograde as do_autograde
-    from course.grading.report import problem_lines
+    from course.grading.autograde.run import autograde as do_autograde
+    from course.grading.export.report import problem_lines
 
     course = _course(ctx, course_dir, db_url)
     summary = do_autograde(
@@ -207,7 +207,7 @@ def feedback(
     db_url: DbUrlAfter = None,
 ) -> None:
     """Write HTML feedback to feedback/<student>/<assignment>/ (no key unless asked)."""
-    from course.grading.feedback import generate_feedback
+    from course.grading.export.feedback import generate_feedback
 
     written = generate_feedback(
         _course(ctx, course_dir, db_url), assignment, students=student, with_answers=with_answers
@@ -254,8 +254,8 @@ def export(
     db_url: DbUrlAfter = None,
 ) -> None:
     """Export grades: plain CSV (all columns) or a Canvas gradebook import file."""
-    from course.grading.export import CanvasOptions
-    from course.grading.export import export as do_export
+    from course.grading.export.results import CanvasOptions
+    from course.grading.export.results import export as do_export
 
     canvas = CanvasOptions(
         assignment_id=canvas_assignment_id,
@@ -294,12 +294,12 @@ def report(
     course = _course(ctx, course_dir, db_url)
     console = Console()
     if not items and html_dir is None:
-        from course.grading.report import report as do_report
+        from course.grading.export.report import report as do_report
 
         do_report(course, assignment, console)
         return
-    from course.grading.export import collect
-    from course.grading.item_report import analysis_for, print_items, write_html
+    from course.grading.analysis.report import analysis_for, print_items, write_html
+    from course.grading.export.results import collect
 
     analysis = analysis_for(course.root, assignment, collect(course, assignment))
     if items:

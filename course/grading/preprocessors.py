@@ -7,7 +7,7 @@ autograde`` all run these, so they give the same scores, statuses and critical m
     :class:`InspectSubmission` first: compares the submission with the released notebook
     (tampering, deleted answer cells, extra cells, big outputs), rebuilds it from the released
     notebook with only the learner's answer cells, and reads every answer statically
-    (:func:`course.grading.submission.read_answers`); then nbgrader's own ClearOutput,
+    (:func:`course.grading.marking.submission.read_answers`); then nbgrader's own ClearOutput,
     DeduplicateIds, OverwriteKernelspec, OverwriteCells and CheckCellMetadata.
 ``Autograde.autograde_preprocessors``
     :class:`MarkAnswers` in place of nbgrader's ``Execute``: no kernel, no learner code run;
@@ -36,16 +36,16 @@ import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from course.errors import GradingError
-from course.grading.files import (
+from course.grading.items.bank import ItemBank, answer_options
+from course.grading.marking.files import (
     META,
     bank_of,
     course_root,
     released_notebook,
 )
-from course.grading.items import ItemBank, answer_options
-from course.grading.marking import answer_key, item_score
-from course.grading.record import record
-from course.grading.submission import answer_variables, inspect, read_answers
+from course.grading.marking.record import record
+from course.grading.marking.score import answer_key, item_score
+from course.grading.marking.submission import answer_variables, inspect, read_answers
 from course.grading.wellformed import form_problem
 
 #: Error name of a test cell whose answer does not match the key (formgrader shows it).
@@ -73,7 +73,7 @@ class InspectSubmission(NbGraderPreprocessor):  # type: ignore[misc]
         mismatch = None
         bank, _ = bank_of(course_root(self.config), info["assignment"])
         if not isinstance(bank, ItemBank):
-            from course.grading.variant_marking import find_record, mismatch_problem
+            from course.grading.variants.marking import find_record, mismatch_problem
 
             # the record of whose cases the notebook showed: in the submission as handed in
             checked = mismatch_problem(bank, info["student"], find_record(nb))
@@ -110,14 +110,14 @@ class MarkAnswers(NbGraderPreprocessor):  # type: ignore[misc]
     Nothing runs. A test cell's outputs become the line its check prints (well formed or
     why not) and, when the answer does not match the key, an ``IncorrectAnswer`` error, so
     nbgrader's ``determine_grade`` gives its points or 0, and formgrader shows why. An item
-    bank with ``execute: true`` goes to :func:`course.grading.sandbox.execute_sandboxed`.
+    bank with ``execute: true`` goes to :func:`course.grading.sandbox.run.execute_sandboxed`.
     """
 
     def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
         info = resources["nbgrader"]
         bank, _ = bank_of(course_root(self.config), info["assignment"])
         if bank.execute:
-            from course.grading.sandbox import execute_sandboxed
+            from course.grading.sandbox.run import execute_sandboxed
 
             nb = execute_sandboxed(nb, resources, self.config)
         key = answer_key(bank, info["student"])

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from course.errors import GradingError
 from course.grading.course import Course
-from course.grading.items import load_item_bank
-from course.grading.keys import verify_keys
-from course.grading.variant_release import write_cases
-from course.grading.variants import is_variant_bank, load_variant_bank
+from course.grading.items.bank import load_item_bank
+from course.grading.items.keys import verify_keys
+from course.grading.variants.generate import is_variant_bank, load_variant_bank
+from course.grading.variants.release import write_cases
 
 
 class _Errors(logging.Handler):

@@ -17,7 +17,7 @@ from typing import Any
 
 from course.content.text import text
 from course.errors import AnswerError
-from course.grading.submission import NOT_SIMPLE, read_cell
+from course.grading.marking.submission import NOT_SIMPLE, read_cell
 
 __all__ = ["AnswerCheck", "AnswerError", "form_problem"]
 

@@ -1,0 +1,35 @@
+"""Variant assessments: a key per learner, generated from a bank's story templates.
+
+``bank`` is the variant bank's model (blueprint, families, templates, scoring) and its checks
+against the policy; ``generate`` makes a learner's variant from it (``scenarios(assignment,
+student_id)`` prints an instructor's view of a learner's items and keys); ``release`` writes each
+learner's cases beside the released notebook; ``marking`` regenerates a submitter's graded cells
+and keys for the marking layer. The public names are importable from here, as before this room
+existed: ``from course.grading.variants import scenarios``.
+"""
+
+from __future__ import annotations
+
+from course.grading.variants.generate import (
+    Case,
+    Slot,
+    VariantBank,
+    VariantItem,
+    generate,
+    is_variant_bank,
+    layout,
+    load_variant_bank,
+    scenarios,
+)
+
+__all__ = [
+    "Case",
+    "Slot",
+    "VariantBank",
+    "VariantItem",
+    "generate",
+    "is_variant_bank",
+    "layout",
+    "load_variant_bank",
+    "scenarios",
+]
