@@ -73,6 +73,10 @@ TARGETS_JS = """([scope, selector]) => {
   const usable = (el) => {
     if (el.disabled || el.closest('[hidden], [aria-hidden=true], .ankle-sr-only')) return false;
     if (el.matches('g.structure')) return false;  // the equivalent exception (module docstring)
+    if (el.matches('a')) {  // the inline exception: a link inside a sentence
+      const block = el.parentElement && el.parentElement.closest('p, li, td, dd, span, div');
+      if (block && block.textContent.trim().length > el.textContent.trim().length) return false;
+    }
     const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
   };
@@ -163,10 +167,9 @@ OVERFLOW_JS = """(scope) => {
   };
   for (const root of document.querySelectorAll(scope)) {
     const box = root.getBoundingClientRect();
-    if (root.scrollWidth > root.clientWidth + 1)
-      out.push(`the output scrolls sideways: ${root.scrollWidth} px in ${root.clientWidth} px`);
     for (const el of root.querySelectorAll('*')) {
-      if (hiddenVisually(el) || el.closest('svg')) continue;
+      // data tables and preformatted text need two dimensions (the criterion's exception)
+      if (hiddenVisually(el) || el.closest('svg, table, pre')) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       const s = getComputedStyle(el);
