@@ -110,11 +110,11 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
         if wrong and wrong not in marks:
             marks[wrong] = "wrong"
         self.canvas.marks = marks
-        self._prompt.html = f"<p><strong>{s.prompt()}</strong></p>"
         feedback = f"<p>{s.feedback}</p>"
         if feedback == self._feedback.html and s.feedback:
             self._feedback.html = ""  # the same words again: cleared first, so they are spoken
-        self._feedback.html = feedback
+        self._feedback.html = feedback  # said first: the result, then the next question
+        self._prompt.html = f"<p><strong>{s.prompt()}</strong></p>"
         self._score.value = ui_text("quiz.score", score=s.score, total=s.total)
         self.score, self.total = s.score, s.total
         self.finished = s.finished

@@ -85,6 +85,7 @@ def test_lesson_01_find_a_ligament_a_quiz_and_a_self_check(page: Any, lab: Serve
     _tab_until(page, listener, said, first)
     start = page.evaluate("() => document.activeElement.dataset.structure")
     route = arrow_route(arrow_map(page, scope), start, "anterior_talofibular_ligament")
+    listener.said()  # the key map was read by focusing each structure: not part of the journey
     for key in route:
         _press(page, listener, said, key)
     _press(page, listener, said, "Enter")
@@ -99,7 +100,9 @@ def test_lesson_01_find_a_ligament_a_quiz_and_a_self_check(page: Any, lab: Serve
     listener.said()
     target = "tibia"
     here = page.evaluate("() => document.activeElement.dataset.structure")
-    for key in arrow_route(arrow_map(page, qscope), here, target):
+    keys = arrow_route(arrow_map(page, qscope), here, target)
+    listener.said()  # (the key map, as above)
+    for key in keys:
         _press(page, listener, said, key)
     _press(page, listener, said, "Enter")
     _once(said, ui_text("quiz.correct", name=names[target].name))

@@ -225,11 +225,30 @@ CLIPPING_JS = """([scope, selector]) => {
 }"""
 
 
+NARROW_LAB_JS = """(narrow) => {
+  const shell = window.jupyterapp && window.jupyterapp.shell;
+  if (!shell) return;  // the Voila app has no side bars
+  if (narrow) {
+    window.__wideMode = shell.mode;
+    shell.mode = 'single-document';
+    shell.collapseLeft();
+    shell.collapseRight();
+  } else if (window.__wideMode) {
+    shell.mode = window.__wideMode;
+  }
+}"""
+
+
 def reflow_findings(page: Any, scope: str, width: int = 320) -> list[Finding]:
-    """1.4.10: at ``width`` CSS px, nothing in an output needs sideways scrolling or is cut."""
+    """1.4.10: at ``width`` CSS px, nothing in an output needs sideways scrolling or is cut.
+
+    JupyterLab is put in single-document mode with its side bars closed, as a learner on a
+    narrow window has it (its own layout is JupyterLab's, not the course's)."""
     page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate(NARROW_LAB_JS, True)
     settle(page)
     found = [Finding("reflow", f"at {width} px: {p}") for p in page.evaluate(OVERFLOW_JS, scope)]
+    page.evaluate(NARROW_LAB_JS, False)
     page.set_viewport_size(AUDIT_VIEWPORT)
     settle(page)
     return found
