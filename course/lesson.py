@@ -184,9 +184,14 @@ def technique(technique_id: str) -> Block:
     never_on = content.never_on(t.id)
     if never_on:
         facts.append((card["avoid"], ", ".join(content.structures[a].name for a in never_on)))
-    light = content.light_touch_only(t.id)
-    if light:
-        facts.append((card["light_touch"], ", ".join(content.structures[a].name for a in light)))
+    zones = content.zones_near(t.id)
+    if zones:
+        facts.append((card["light_touch"], ", ".join(content.structures[a].name for a in zones)))
+    light_over = [a for a in content.light_touch_only(t.id) if a not in zones]
+    if light_over:
+        facts.append(
+            (card["light_over"], ", ".join(content.structures[a].name for a in light_over))
+        )
     rows = "".join(
         f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts
     )

@@ -103,6 +103,20 @@ def test_technique_naming_an_unknown_structure(content_copy: Path) -> None:
     assert "shin_muscle" in message
 
 
+def test_a_technique_cannot_both_avoid_and_pass_lightly_over_one_place(
+    content_copy: Path,
+) -> None:
+    _edit(
+        content_copy / "techniques.yaml",
+        lambda d: d["techniques"][1].update(light_over=["tibia"]),  # petrissage avoids it
+    )
+    with pytest.raises(ContentError) as info:
+        load_content(content_copy)
+    message = str(info.value)
+    assert "'petrissage'" in message
+    assert "tibia: in both avoid and light_over" in message
+
+
 def test_duplicate_id(content_copy: Path) -> None:
     _edit(content_copy / "anatomy.yaml", lambda d: d["structures"].append(d["structures"][0]))
     with pytest.raises(ContentError, match=r"anatomy\.yaml: record 'tibia': field id: duplicate"):

@@ -157,6 +157,25 @@ def test_motion_svg_has_a_pivot_inside_the_picture() -> None:
         assert 0 < py < height
 
 
+def test_both_movements_turn_the_whole_foot_below_the_joint() -> None:
+    """Plantarflexion turns every foot bone below the ankle joint; inversion (a whole-foot
+    figure: subtalar and midfoot joints) turns the forefoot with the heel bone, and the talus
+    stays with the leg in both."""
+    from course.diagrams.geometry import load_view
+
+    for view, foot in (
+        ("lateral", {"calcaneus", "navicular", "cuboid", "cuneiforms", "metatarsals"}),
+        ("posterior", {"calcaneus", "metatarsals"}),
+    ):
+        motion = load_view(view).motion
+        assert motion is not None
+        assert foot <= set(motion.moving), view
+        assert not {"tibia", "fibula"} & set(motion.moving), view
+    assert "talus" not in load_view("posterior").motion.moving  # type: ignore[union-attr]
+    svg, _pivot = motion_svg("inversion")
+    assert 'data-structure="metatarsals"' in svg
+
+
 def test_public_api_is_small_and_importable() -> None:
     from typing import get_args
 

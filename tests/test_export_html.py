@@ -119,7 +119,8 @@ def test_export_writes_static_pages_with_alt_text(
     assert "without encryption" not in capfd.readouterr().err
     anatomy = files[1].read_text(encoding="utf-8")
     assert 'alt="Outer side view, foot turning at the ankle joint"' in anatomy  # range of motion
-    assert 'alt="Back view, heel turning at the subtalar joint"' in anatomy
+    back = "Back view, the whole foot turning under the ankle (subtalar and midfoot joints)"
+    assert f'alt="{back}"' in anatomy
     files = files[:1] + files[2:]
     index = files[0].read_text(encoding="utf-8")
     assert '<a href="05_safety.html">Safety, contraindications and when to refer</a>' in index

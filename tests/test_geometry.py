@@ -159,3 +159,43 @@ def test_every_technique_has_an_overlay_inside_its_view() -> None:
 def test_unknown_overlay_view_lists_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="valid: dorsal"):
         overlay_for("thumb_circles", "posterior")
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_label_points_at_its_own_structure(view: str) -> None:
+    """A label's leader ends on the structure it names (within 1 mm of its outline), not on a
+    neighbour: e.g. the tibial nerve's leader on the nerve, not in the calf muscle above it."""
+    from shapely.geometry import Point, Polygon
+    from shapely.ops import unary_union
+
+    misses = []
+    for sid, structure in load_view(view).structures.items():
+        rings = [Polygon(r).buffer(0) for r in structure.path.to_polygons() if len(r) >= 3]
+        if Point(structure.anchor).distance(unary_union(rings)) > 1.0:
+            misses.append(sid)
+    assert not misses, f"{view}: labels that point off their structure: {misses}"
+
+
+def test_a_stroke_goes_light_only_over_what_its_technique_passes_lightly() -> None:
+    from course.diagrams.overlays import parse_overlays
+
+    data = {
+        "schema_version": 1,
+        "techniques": {
+            "fingertip_friction": [
+                {
+                    "view": "medial",
+                    "hand": {"at": [110, 150], "angle": -140},
+                    "strokes": [
+                        {"path": [[40, 117], [68, 114]], "light_in": ["caution_tarsal_tunnel"]}
+                    ],
+                }
+            ]
+        },
+    }
+    with pytest.raises(GeometryError, match="not in the technique's light_over"):
+        parse_overlays(data, "overlays.yaml", {"fingertip_friction": ()})
+    parsed = parse_overlays(
+        data, "overlays.yaml", {"fingertip_friction": ("caution_tarsal_tunnel",)}
+    )
+    assert parsed["fingertip_friction"][0].strokes[0].light_in == ("caution_tarsal_tunnel",)

@@ -40,6 +40,33 @@ def test_selected_updates_canvas_info_panel_and_alt_text() -> None:
     assert "Highlighted" not in explorer.alt_text
 
 
+def _info_rows(structure_id: str) -> dict[str, str]:
+    from course.widgets.logic import info_html
+
+    text = html.unescape(info_html(structure_id))
+    return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", text))
+
+
+def test_the_info_panel_lists_as_light_touch_only_the_techniques_drawn_light_there() -> None:
+    """Fingertip friction goes around the caution zones (friction is never light touch);
+    malleolar friction and effleurage pass them lightly; effleurage glides lightly over the shin
+    bone, which petrissage never kneads."""
+    from course.content.text import ui_text
+
+    light, never = ui_text("info.light_touch_by"), ui_text("info.avoided_by")
+    tunnel = _info_rows("caution_tarsal_tunnel")
+    assert "Circular fingertip friction" not in tunnel[light]
+    assert "Friction around the malleoli" in tunnel[light]
+    assert "Effleurage" in tunnel[light]
+    assert "Circular fingertip friction around the ankle" in tunnel[never]
+    pulse = _info_rows("caution_dorsalis_pedis")
+    assert light not in pulse
+    assert "Sustained pressure on the top-of-foot tendons" in pulse[never]
+    shin = _info_rows("tibia")
+    assert shin[light] == "Effleurage"
+    assert shin[never] == "Petrissage"
+
+
 def test_a_click_in_the_browser_selects_in_python() -> None:
     explorer = AnkleExplorer("medial")
     explorer.canvas.selected = "deltoid_ligament"  # what the front-end syncs back

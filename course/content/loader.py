@@ -50,9 +50,19 @@ class CourseContent:
         return tuple(s for s in technique.avoid if self.structures[s].kind != "caution_zone")
 
     def light_touch_only(self, technique_id: str) -> tuple[str, ...]:
-        """Caution zones near the technique: a stroke may pass them lightly, never press."""
+        """What the technique's strokes pass with light touch only, never pressing: caution
+        zones, and for effleurage the shin bone. A zone the strokes go around is not here."""
+        return self.technique(technique_id).light_over
+
+    def zones_near(self, technique_id: str) -> tuple[str, ...]:
+        """The caution zones near the technique: those it goes around, then those it passes
+        lightly."""
         technique = self.technique(technique_id)
-        return tuple(s for s in technique.avoid if self.structures[s].kind == "caution_zone")
+        return tuple(
+            s
+            for s in (*technique.avoid, *technique.light_over)
+            if self.structures[s].kind == "caution_zone"
+        )
 
     def lesson(self, lesson_id: str) -> Lesson:
         """The lesson with this id; ``ValueError`` listing the valid ids otherwise."""
@@ -95,6 +105,7 @@ def _load(directory: Path, policy: Policy | None = None) -> CourseContent:
         check_sources("techniques.yaml", repr(t.id), t.source, sources)
         check_refs("techniques.yaml", repr(t.id), "structures", t.structures, structures)
         check_refs("techniques.yaml", repr(t.id), "avoid", t.avoid, structures)
+        check_refs("techniques.yaml", repr(t.id), "light_over", t.light_over, structures)
     orders = sorted(t.order for t in techniques)
     if orders != list(range(1, len(techniques) + 1)):
         raise ContentError(

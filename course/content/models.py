@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$")]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]*$")]
@@ -90,6 +97,11 @@ class Technique(_Record):
     regions: Annotated[tuple[Region, ...], Field(min_length=1)]
     structures: Annotated[tuple[Id, ...], Field(min_length=1)]
     avoid: tuple[Id, ...] = ()
+    """What the strokes never work: a structure (the shin bone for petrissage) or a caution zone
+    they go around (fingertip friction)."""
+    light_over: tuple[Id, ...] = ()
+    """What the strokes pass over with light touch only, never pressing: caution zones, or the
+    shin bone for the gliding strokes of effleurage. The drawing lightens them there."""
     hand_part: HandPart
     direction: Direction
     pressure: Pressure
@@ -99,6 +111,13 @@ class Technique(_Record):
     steps: Annotated[tuple[Text, ...], Field(min_length=1)]
     cautions: tuple[Text, ...] = ()
     source: Sources
+
+    @model_validator(mode="after")
+    def _avoid_or_light(self) -> Technique:
+        both = set(self.avoid) & set(self.light_over)
+        if both:
+            raise ValueError(f"{', '.join(sorted(both))}: in both avoid and light_over")
+        return self
 
     @field_validator("hold_seconds")
     @classmethod

@@ -31,6 +31,7 @@ from course.errors import GeometryError
 
 __all__ = [
     "VIEWS",
+    "ZONE_MARGIN_MM",
     "GeometryError",
     "MotionSpec",
     "StructureGeometry",
@@ -42,6 +43,8 @@ __all__ = [
 
 VIEWS: tuple[str, ...] = get_args(View)  # the one list of views: content.models.View
 SCHEMA_VERSIONS = frozenset({1})
+ZONE_MARGIN_MM = 1.5
+"""How far a caution zone reaches beyond the edge of a vessel or nerve it protects."""
 
 Point = tuple[float, float]
 
@@ -55,6 +58,9 @@ class StructureGeometry:
     anchor: Point
     centroid: Point
     z: float | None = None
+    covers: tuple[float, float, float, float] | None = None
+    """Caution zones only: the box ``(xmin, xmax, ymin, ymax)`` over which the zone must cover
+    the vessels and nerves it protects (its ``contains``), with ``ZONE_MARGIN_MM`` to spare."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ def parse_view(data: Any, file: str, known_ids: Sequence[str] | None = None) -> 
             )
         if sid in structures:
             raise GeometryError(file, sid, "drawn twice; merge its shapes into one entry")
-        unknown = set(item) - {"id", "shapes", "anchor", "z"}
+        unknown = set(item) - {"id", "shapes", "anchor", "z", "covers"}
         if unknown:
             raise GeometryError(file, sid, f"unknown field(s): {', '.join(sorted(unknown))}")
         path = shapes_path(item.get("shapes"), file, sid)
@@ -161,8 +167,16 @@ def parse_view(data: Any, file: str, known_ids: Sequence[str] | None = None) -> 
         z = item.get("z")
         if z is not None and (not isinstance(z, int | float) or isinstance(z, bool)):
             raise GeometryError(file, sid, f"z must be a number, got {z!r}")
+        covers = None
+        if "covers" in item:
+            x0, x1, y0, y1 = numbers(item["covers"], 4, file, sid, "covers")
+            if not sid.startswith("caution_") or x0 >= x1 or y0 >= y1:
+                raise GeometryError(
+                    file, sid, "covers is a caution zone's box [xmin, xmax, ymin, ymax]"
+                )
+            covers = (x0, x1, y0, y1)
         structures[sid] = StructureGeometry(
-            sid, path, anchor, centroid, None if z is None else float(z)
+            sid, path, anchor, centroid, None if z is None else float(z), covers
         )
     motion = _parse_motion(data.get("motion"), file, structures)
     source = data.get("source", [])
@@ -201,6 +215,7 @@ def _mirrored(
             (-g.anchor[0], g.anchor[1]),
             (-g.centroid[0], g.centroid[1]),
             g.z,
+            None if g.covers is None else (-g.covers[1], -g.covers[0], *g.covers[2:]),
         )
         for sid, g in structures.items()
     }

@@ -1,5 +1,6 @@
-"""Range of motion: the foot turned at the ankle (lateral) or heel at the subtalar joint
-(posterior), with the typical ranges of the reference marked."""
+"""Range of motion: the foot turned at the ankle (lateral), or the whole foot (heel bone and
+forefoot) turned under the ankle at the subtalar and midfoot joints (posterior), with the
+typical ranges of the reference marked."""
 
 from __future__ import annotations
 

@@ -51,8 +51,8 @@ HOLD_RING_MM = 7.0
 class Stroke:
     """One stroke: a polyline in view coordinates; ``hold`` strokes are a single point.
 
-    ``light_in`` names the caution zones the stroke passes with light touch only: inside them
-    (and a small clearance around them) it is drawn, and done, light.
+    ``light_in`` names what the stroke passes with light touch only (caution zones, the shin
+    bone): inside them (and a small clearance around them) it is drawn, and done, light.
     """
 
     kind: str
@@ -93,12 +93,15 @@ def load_overlays() -> Mapping[str, tuple[Overlay, ...]]:
 
     path = assets_dir() / "ankle" / FILE
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return parse_overlays(data, FILE, tuple(t.id for t in load_content().techniques))
+    return parse_overlays(data, FILE, {t.id: t.light_over for t in load_content().techniques})
 
 
 def parse_overlays(
-    data: Any, file: str, technique_ids: Sequence[str]
+    data: Any, file: str, light_over: Mapping[str, Sequence[str]]
 ) -> dict[str, tuple[Overlay, ...]]:
+    """Validate the overlays; ``light_over`` maps each technique id to what its strokes may
+    pass with light touch only (the only ids a stroke may mark ``light_in``)."""
+    technique_ids = tuple(light_over)
     if not isinstance(data, dict) or data.get("schema_version") != 1:
         raise GeometryError(file, "-", "expected a mapping with schema_version 1")
     raw = data.get("techniques")
@@ -112,7 +115,7 @@ def parse_overlays(
             )
         if not isinstance(entries, list) or not entries:
             raise GeometryError(file, tid, "expected a non-empty list of views")
-        result[tid] = tuple(_parse_entry(entry, file, tid) for entry in entries)
+        result[tid] = tuple(_parse_entry(entry, file, tid, light_over[tid]) for entry in entries)
     return result
 
 
@@ -135,7 +138,7 @@ def _number(raw: Any, file: str, where: str, what: str) -> float:
     return float(raw)
 
 
-def _parse_entry(entry: Any, file: str, tid: str) -> Overlay:
+def _parse_entry(entry: Any, file: str, tid: str, light_over: Sequence[str]) -> Overlay:
     if not isinstance(entry, dict) or entry.get("view") not in VIEWS:
         raise GeometryError(file, tid, f"each entry needs a view, one of {', '.join(VIEWS)}")
     view = entry["view"]
@@ -150,9 +153,12 @@ def _parse_entry(entry: Any, file: str, tid: str) -> Overlay:
     for raw in entry.get("strokes") or []:
         stroke = _parse_stroke(raw, file, where)
         for zone in stroke.light_in:
-            if zone not in geometry.structures or not zone.startswith("caution_"):
+            if zone not in geometry.structures or zone not in light_over:
                 raise GeometryError(
-                    file, where, f"light_in: {zone!r} is not a caution zone of this view"
+                    file,
+                    where,
+                    f"light_in: {zone!r} is not drawn in this view or not in the technique's "
+                    "light_over (techniques.yaml)",
                 )
         strokes.append(stroke)
     if not strokes:
@@ -168,7 +174,7 @@ def _parse_entry(entry: Any, file: str, tid: str) -> Overlay:
 def _parse_stroke(raw: Any, file: str, where: str) -> Stroke:
     light_in: Any = raw.get("light_in", []) if isinstance(raw, dict) else []
     if not isinstance(light_in, list) or not all(isinstance(z, str) for z in light_in):
-        raise GeometryError(file, where, f"light_in must be a list of caution zone ids: {raw!r}")
+        raise GeometryError(file, where, f"light_in must be a list of structure ids: {raw!r}")
     shape = {k: v for k, v in raw.items() if k != "light_in"} if isinstance(raw, dict) else raw
     if not isinstance(shape, dict) or len(shape) != 1:
         raise GeometryError(

@@ -63,7 +63,7 @@ def info_html(structure_id: str | None) -> str:
     if s.synonyms:
         rows.append((ui_text("info.synonyms"), ", ".join(s.synonyms)))
     works = [t.name for t in content.techniques if structure_id in t.structures]
-    avoids = [t.name for t in content.techniques if structure_id in content.never_on(t.id)]
+    avoids = [t.name for t in content.techniques if structure_id in t.avoid]
     light = [t.name for t in content.techniques if structure_id in content.light_touch_only(t.id)]
     rows.append((ui_text("info.techniques"), ", ".join(works) or ui_text("info.none")))
     if avoids:
@@ -321,10 +321,18 @@ def technique_details_html(technique_id: str) -> str:
         rows.append(
             (ui_text("technique.avoid"), ", ".join(content.structures[s].name for s in never_on))
         )
-    light = content.light_touch_only(t.id)
-    if light:
+    zones = content.zones_near(t.id)
+    if zones:
         rows.append(
-            (ui_text("technique.light_touch"), ", ".join(content.structures[s].name for s in light))
+            (ui_text("technique.light_touch"), ", ".join(content.structures[s].name for s in zones))
+        )
+    light_over = [s for s in content.light_touch_only(t.id) if s not in zones]
+    if light_over:
+        rows.append(
+            (
+                ui_text("technique.light_over"),
+                ", ".join(content.structures[s].name for s in light_over),
+            )
         )
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
     steps = "".join(f"<li>{esc(s)}</li>" for s in t.steps)

@@ -1,4 +1,4 @@
-"""RangeOfMotion: turn the foot at the ankle and the heel at the subtalar joint."""
+"""RangeOfMotion: turn the foot at the ankle, and the whole foot in and out under it."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ _STRING_KEYS = (
 
 class RangeOfMotion(StaticPicture, anywidget.AnyWidget):
     """Two labelled sliders: ``dorsiflexion`` (-50 plantarflexion .. 20 dorsiflexion) turns
-    the foot in the lateral view, ``inversion`` (-15 eversion .. 35 inversion) turns the heel
-    in the posterior view. Typical ranges are marked on the pictures."""
+    the foot in the lateral view, ``inversion`` (-15 eversion .. 35 inversion) turns the whole
+    foot (heel bone and forefoot) in the posterior view. Typical ranges are marked on the
+    pictures."""
 
     _esm = module("motion.js")
     _css = stylesheet("motion.css")
