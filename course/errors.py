@@ -12,9 +12,11 @@ keep working.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from subprocess import CompletedProcess
+
     from pydantic import ValidationError
 
 __all__ = [
@@ -31,11 +33,18 @@ __all__ = [
     "HubError",
     "HubSetupError",
     "HubSystemError",
+    "LaunchRefusedError",
+    "LtiBusyError",
+    "LtiConfigError",
+    "LtiError",
+    "LtiServiceError",
+    "PracticeError",
     "ProgressError",
     "RefusedError",
     "RosterError",
     "SandboxUnavailableError",
     "WorkspaceError",
+    "command_error",
 ]
 
 
@@ -64,6 +73,8 @@ class ContentError(CourseError, ValueError):
 
 
 class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
     @property
     def name(self) -> str: ...
 
@@ -110,6 +121,10 @@ class ProgressError(CourseError, OSError):
 
     Reading never raises it: a damaged or unreadable file gives a ``ProgressWarning``.
     """
+
+
+class PracticeError(CourseError, ValueError):
+    """A practice case that does not exist, or an answer that is not one of the decisions."""
 
 
 class ExportError(CourseError, OSError):
@@ -166,3 +181,44 @@ class RosterError(HubError, ValueError):
 
 class RefusedError(HubError):
     """An inbound entry that collect will not take; the message is the reason."""
+
+
+# --- the school's LMS (LTI 1.3) -------------------------------------------------------------
+class LtiError(HubError):
+    """An expected problem with the LMS connection (LTI 1.3)."""
+
+
+class LtiConfigError(LtiError, ValueError):
+    """PLATFORM.json or the tool's key is missing, unreadable or wrong; the message names the
+    file and the field."""
+
+
+class LaunchRefusedError(LtiError):
+    """A launch (or deep-linking request) from the LMS that is refused; the message is what the
+    person sees on the refusal page (never a secret)."""
+
+    status = 403
+
+
+class LtiServiceError(LtiError):
+    """The LMS's grade or roster service refused a request or could not be reached; the message
+    names the service and the cause in one line."""
+
+
+class LtiBusyError(LtiServiceError):
+    """The LMS kept answering 429 or 5xx (or did not answer) after the retries."""
+
+    def __init__(self, status: int | str) -> None:
+        super().__init__(f"the LMS kept failing ({status}); run the command again later")
+        self.status = status
+
+
+# --- a failed command ----------------------------------------------------------------------
+_E = TypeVar("_E", bound=CourseError)
+
+
+def command_error(error: type[_E], what: str, result: CompletedProcess[str]) -> _E:
+    """``error("WHAT: LAST")`` for a command that failed: LAST is the last line of its stderr
+    (else of its standard output, else its exit status), which is where a tool says why."""
+    lines = (result.stderr or result.stdout or "").strip().splitlines()
+    return error(f"{what}: {lines[-1].strip() if lines else f'exit status {result.returncode}'}")

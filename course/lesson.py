@@ -19,6 +19,7 @@ from course.content.sections import sections
 from course.content.text import technique_amount, text, texts
 from course.diagrams.positions import positions
 from course.display import Block, escape, html_list, html_table, plain_table
+from course.safety.hands import technique_changes
 from course.safety.present import (
     DECISION_COLOURS,
     FlowStep,
@@ -29,6 +30,7 @@ from course.safety.present import (
     flowchart_steps,
     rules,
 )
+from course.safety.present import safety_results as _safety_results
 
 __all__ = [
     "DECISION_COLOURS",
@@ -45,8 +47,10 @@ __all__ = [
     "header",
     "key_points",
     "positions",
+    "practice",
     "routine",
     "rules",
+    "safety_results",
     "scenario_explorer",
     "section",
     "structures",
@@ -165,6 +169,15 @@ def structures(lesson_id: str | None = None, kind: str | Sequence[str] | None = 
 
 
 # --- techniques ----------------------------------------------------------------------------
+def safety_results() -> Block:
+    """What each result of the safety check does to the hands: the routine's first step."""
+    lines = _safety_results()
+    heading = text("checklist.safety")
+    body = f"<div class='ankle-hands' role='note'><p><strong>{escape(heading)}</strong></p>"
+    body += f"{html_list(lines)}</div>"
+    return Block(body, "\n".join([heading, *(f"  - {line}" for line in lines)]))
+
+
 def technique(technique_id: str) -> Block:
     """A card of one technique: purpose, hand part, direction, pressure, steps, cautions."""
     content = load_content()
@@ -192,6 +205,8 @@ def technique(technique_id: str) -> Block:
         facts.append(
             (card["light_over"], ", ".join(content.structures[a].name for a in light_over))
         )
+    for decision, change in technique_changes(t):
+        facts.append((card["under_decision"].format(decision=decision.lower()), change))
     rows = "".join(
         f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts
     )
@@ -243,6 +258,13 @@ def scenario_explorer() -> Any:
     from course.widgets.scenario import ScenarioExplorer
 
     return ScenarioExplorer()
+
+
+def practice() -> Any:
+    """A widget: fresh safety cases, feedback with the deciding facts, mastery per family."""
+    from course.widgets.practice import PracticeCases
+
+    return PracticeCases()
 
 
 def checklist() -> Any:

@@ -14,7 +14,8 @@ A role is applied with JupyterLab's own mechanisms, scoped to one launch; nothin
 person's ``~/.jupyter`` changes:
 
 * server extensions off on that server's command line (``--ServerApp.jpserver_extensions``),
-  which also makes the server start faster (nothing a learner does not use is imported);
+  which also makes the server start faster (nothing a learner does not use is imported); a
+  hub learner's nbgrader extensions load at their first request (:mod:`course.lazy_nbgrader`);
 * lab plugins off through ``labconfig/page_config.json`` (``disabledExtensions``) in a config
   folder the course owns, added to that process's ``JUPYTER_CONFIG_PATH`` only;
 * the news feed and update check off with ``--LabApp.news_url=`` and
@@ -68,6 +69,7 @@ _SX_VALIDATE = "nbgrader.server_extensions.validate_assignment"
 _SX_LSP = "jupyter_lsp"  # language servers: the lessons need none
 _SX_NOTEBOOK = "notebook"  # the classic-style Notebook 7 pages; learners use JupyterLab
 _SX_VOILA = "voila.server_extension"
+_SX_LAZY_NBGRADER = "course.lazy_nbgrader"  # nbgrader's learner extensions, on first use
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Role:
     disabled_server_extensions: tuple[str, ...]
     quiet: bool  # no news prompt, no update check
     custom_css: str | None = None  # a stylesheet in course/lab_static/, as custom.css
+    enabled_server_extensions: tuple[str, ...] = ()  # the course's own, e.g. lazy_nbgrader
 
     def page_config(self) -> dict[str, object]:
         """The ``labconfig/page_config.json`` of this role's config folder."""
@@ -89,6 +92,10 @@ class Role:
         args = [
             f"--ServerApp.jpserver_extensions={name}=False"
             for name in self.disabled_server_extensions
+        ]
+        args += [
+            f"--ServerApp.jpserver_extensions={name}=True"
+            for name in self.enabled_server_extensions
         ]
         if self.quiet:
             args += [
@@ -171,9 +178,19 @@ HUB_LEARNER = Role(
         _NOTEBOOK_TREE,
         _NEWS,
     ),
-    disabled_server_extensions=(_SX_FORMGRADER, _SX_COURSE_LIST, _SX_LSP, _SX_NOTEBOOK),
+    # nbgrader's Assignments and Validate extensions load at their first request instead
+    # (course.lazy_nbgrader): half of a learner server's start-up CPU otherwise
+    disabled_server_extensions=(
+        _SX_FORMGRADER,
+        _SX_COURSE_LIST,
+        _SX_ASSIGNMENT_LIST,
+        _SX_VALIDATE,
+        _SX_LSP,
+        _SX_NOTEBOOK,
+    ),
     quiet=True,
     custom_css="hub_learner.css",
+    enabled_server_extensions=(_SX_LAZY_NBGRADER,),
 )
 
 INSTRUCTOR = Role(

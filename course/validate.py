@@ -15,6 +15,7 @@ VALIDATORS: tuple[tuple[str, str], ...] = (
     ("self-check questions", "course.quiz.bank:load_bank"),
     ("diagram geometry and technique overlays", "course.validate:check_diagrams"),
     ("situation labels", "course.validate:check_situation_labels"),
+    ("practice cases", "course.practice.loader:validate"),
 )
 
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import glob
 import json
 import os
-import pwd
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -28,19 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from local_services import HarnessError, free_port
+from local_services import TempPostgres as TempPostgres  # the hub tests' and hub_load's import
+
 from course.hub import system
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
-
-
-class HarnessError(RuntimeError):
-    """A step of the class run failed; the message says which and why."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(check: Any, *, timeout: float, what: str, interval: float = 0.2) -> Any:
@@ -57,115 +47,6 @@ def wait_for(check: Any, *, timeout: float, what: str, interval: float = 0.2) ->
             return result
         time.sleep(interval)
     raise HarnessError(f"timed out after {timeout:.0f}s waiting for {what} ({last})")
-
-
-# --- PostgreSQL, from Debian's package, in a temporary folder --------------------------------
-
-
-def postgres_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_version_key)
-    if not found:
-        raise HarnessError("PostgreSQL is not installed (Debian package postgresql)")
-    return Path(found[-1]).parent
-
-
-def _version_key(path: str) -> int:
-    match = re.search(r"/postgresql/(\d+)/", path)
-    return int(match.group(1)) if match else 0
-
-
-@dataclass
-class TempPostgres:
-    """A PostgreSQL cluster run by the non-root Unix user ``owner`` (postgres refuses root)."""
-
-    owner: str
-    data_dir: Path
-    port: int = field(default_factory=free_port)
-    superuser_password: str = field(default_factory=lambda: secrets.token_hex(16))
-    pid: int | None = None
-
-    def _as_owner(self, *command: str) -> None:
-        result = subprocess.run(
-            ["runuser", "-u", self.owner, "--", *command],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd="/",
-        )
-        if result.returncode != 0:
-            raise HarnessError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
-
-    def start(self) -> None:
-        binaries = postgres_bin()
-        entry = pwd.getpwnam(self.owner)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        os.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
-        os.chmod(self.data_dir, 0o700)
-        pwfile = self.data_dir.parent / f".{self.data_dir.name}.pw"
-        pwfile.write_text(self.superuser_password + "\n")
-        os.chown(pwfile, entry.pw_uid, entry.pw_gid)
-        os.chmod(pwfile, 0o600)
-        try:
-            self._as_owner(
-                str(binaries / "initdb"),
-                "-D",
-                str(self.data_dir / "data"),
-                "-U",
-                "gradebook_admin",
-                "--auth=scram-sha-256",
-                f"--pwfile={pwfile}",
-                "--encoding=UTF8",
-                "--no-instructions",
-            )
-        finally:
-            pwfile.unlink()
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.data_dir}"
-        self._as_owner(
-            str(binaries / "pg_ctl"),
-            "-D",
-            str(self.data_dir / "data"),
-            "-l",
-            str(self.data_dir / "postgres.log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        )
-        pid_line = (self.data_dir / "data" / "postmaster.pid").read_text().splitlines()[0]
-        self.pid = int(pid_line)
-
-    def create_database(self, role: str, database: str) -> str:
-        """Create ``role`` (with a random password) owning ``database``; return its URL."""
-        import psycopg2  # type: ignore[import-untyped]
-
-        password = secrets.token_hex(16)
-        conn = psycopg2.connect(
-            host="127.0.0.1",
-            port=self.port,
-            user="gradebook_admin",
-            password=self.superuser_password,
-            dbname="postgres",
-        )
-        conn.autocommit = True
-        try:
-            with conn.cursor() as cur:
-                cur.execute(f'CREATE ROLE "{role}" LOGIN PASSWORD %s', (password,))
-                cur.execute(f'CREATE DATABASE "{database}" OWNER "{role}"')
-        finally:
-            conn.close()
-        return f"postgresql+psycopg2://{role}:{password}@127.0.0.1:{self.port}/{database}"
-
-    def stop(self) -> None:
-        if self.pid is None:
-            return
-        if system.pid_alive(self.pid):
-            with contextlib.suppress(HarnessError):
-                self._as_owner(
-                    str(postgres_bin() / "pg_ctl"), "-D", str(self.data_dir / "data"), "-m",
-                    "fast", "-w", "stop",
-                )  # fmt: skip
-        system.stop_pids([self.pid])
-        self.pid = None
 
 
 # --- the hub ------------------------------------------------------------------------------------
@@ -193,6 +74,12 @@ class HubProcess:
     process: subprocess.Popen[bytes] | None = None
     proxy_pid: int | None = None
     server_pids: dict[str, int] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # e.g. ANKLE_HUB_IDLE_TIMEOUT
+
+    @property
+    def api_url(self) -> str:
+        """The hub's REST API on its own port (what `ankle-course hub warm` talks to)."""
+        return f"http://127.0.0.1:{self.api_port}/hub/api"
 
     @property
     def url(self) -> str:
@@ -210,6 +97,7 @@ class HubProcess:
             "ANKLE_HUB_PORT": str(self.port),
             "ANKLE_HUB_API_PORT": str(self.api_port),
             "ANKLE_HUB_PROXY_API_PORT": str(self.proxy_api_port),
+            **self.env,
         }
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(

@@ -83,6 +83,31 @@ def test_ankle_bone_lists_the_candidates_with_an_explanation(text: str) -> None:
     assert isinstance(info.value, LookupError)
 
 
+@pytest.mark.parametrize(
+    ("text", "structure"),
+    [
+        ("the talus", "talus"),
+        ("The outer ankle bone", "lateral_malleolus"),
+        ("a fibula", "fibula"),
+        ("Achilles' tendon", "achilles_tendon"),
+        ("the Achilles\u2019 tendon", "achilles_tendon"),
+    ],
+)
+def test_an_article_or_apostrophe_does_not_hide_a_name(text: str, structure: str) -> None:
+    assert anatomy.find(text).id == structure
+
+
+@pytest.mark.parametrize("text", ["calf muscle", "Calf muscles", "the calf muscle", "calf"])
+def test_calf_muscle_names_both_petrissage_targets(text: str) -> None:
+    """The gastrocnemius and the soleus are equally the calf muscle petrissage kneads."""
+    with pytest.raises(anatomy.AmbiguousNameError) as info:
+        anatomy.find(text)
+    assert [s.id for s in info.value.candidates] == ["gastrocnemius", "soleus"]
+    assert "petrissage" in info.value.explanation
+    for muscle in ("gastrocnemius", "soleus"):
+        assert "calf muscle" not in anatomy.get(muscle).synonyms
+
+
 def test_explorer_search_explains_an_ambiguous_name() -> None:
     from course.widgets.logic import search
 

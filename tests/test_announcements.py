@@ -55,7 +55,8 @@ def test_a_repeated_check_is_spoken_again_and_once(tmp_path: Path) -> None:
     widget = SelfCheck("02_preparation", store=ProgressStore(tmp_path / "p.json"))
     card: QuestionCard = next(c for c in widget.cards if c.question.id == "prep_self_position")
     said = _changes(card.view, "feedback")
-    card.set_answer("On a cushion behind you")
+    wrong = next(o for o in card.question.options if o != card.question.answer)
+    card.set_answer(wrong)
     card.submit()
     card.submit()
     assert [bool(s) for s in said] == [True, False, True]
@@ -110,12 +111,20 @@ def test_the_wrapped_ipywidgets_reflow(factory: Any) -> None:
 def test_the_explorer_diagram_carries_places_moves_and_an_overview() -> None:
     explorer = AnkleExplorer(view="lateral", layers=["bones", "ligaments"])
     canvas = explorer.canvas
-    assert set(canvas.descriptions) == set(canvas.names) == set(canvas.moves)
-    assert f"{len(canvas.names)} structures" in canvas.overview
+    # the names cover every layer (the browser toggles layers itself); the spatial traits
+    # hold for what is shown, named by spatial_key
+    assert set(canvas.descriptions) == set(canvas.order) == set(canvas.moves)
+    assert set(canvas.order) < set(canvas.names)
+    assert f"{len(canvas.order)} structures" in canvas.overview
+    assert canvas.spatial_key == "lateral|bones,ligaments"
     explorer.layers = ("bones",)
-    assert set(canvas.descriptions) == set(canvas.names) == set(canvas.moves)
+    assert set(canvas.descriptions) == set(canvas.order) == set(canvas.moves)
+    assert canvas.spatial_key == "lateral|bones"
     for moves in canvas.moves.values():
-        assert set(moves.values()) <= set(canvas.names)
+        assert set(moves.values()) <= set(canvas.order)
+    explorer.view = "medial"
+    assert canvas.spatial_key == "medial|bones"
+    assert set(canvas.moves) == set(canvas.order)
 
 
 def test_the_quiz_diagram_has_moves_and_no_names() -> None:

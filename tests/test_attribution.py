@@ -103,3 +103,39 @@ def test_no_learner_text_puts_the_guide_in_quotes() -> None:
         f"{where}: {quote}" for where, text in _texts() for quote in quoted_as_the_guide(text)
     ]
     assert not offenders, "paraphrase with attribution instead:\n" + "\n".join(offenders)
+
+
+# Claims of the guide that the course passes on but does not teach as fact: every sentence
+# that makes one says whose claim it is ("the guide says ...").
+GUIDE_CLAIMS = ("metabolic waste",)
+
+
+def claims_without_attribution(text: str) -> list[str]:
+    """Sentences of ``text`` that make one of GUIDE_CLAIMS without naming the guide."""
+    found = []
+    for claim in GUIDE_CLAIMS:
+        for match in re.finditer(re.escape(claim), text, re.IGNORECASE):
+            before = text[: match.start()]
+            ends = list(_SENTENCE_END.finditer(before))
+            start = ends[-1].end() if ends else 0
+            end = _SENTENCE_END.search(text, match.end())
+            sentence = text[start : end.start() if end else len(text)]
+            if not re.search(r"\bguide\b", sentence, re.IGNORECASE):
+                found.append(sentence.strip())
+    return found
+
+
+def test_the_claim_check_tells_attributed_from_stated() -> None:
+    assert claims_without_attribution("- better circulation, which helps flush metabolic waste;")
+    assert not claims_without_attribution(
+        "- better circulation, which, the guide says, helps flush metabolic waste;"
+    )
+
+
+def test_the_guides_claims_are_attributed_to_the_guide() -> None:
+    offenders = [
+        f"{where}: {sentence}"
+        for where, text in _texts()
+        for sentence in claims_without_attribution(text)
+    ]
+    assert not offenders, "say whose claim it is (the guide says ...):\n" + "\n".join(offenders)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,17 @@ def test_every_technique_carries_the_reference_fields() -> None:
     sustained = load_content().technique("tendon_sustained_pressure")
     assert sustained.hold_seconds == (5, 10)
     assert "tibia" in load_content().technique("petrissage").avoid
+
+
+def test_the_steps_name_the_hand_part_as_the_card_does() -> None:
+    """One wording per technique: a card whose hand part is "the thumb" never says "your
+    thumbs" in its steps, and one of "both thumbs" never says "your thumb"."""
+    for technique in load_content().techniques:
+        steps = " ".join(technique.steps).casefold()
+        if technique.hand_part == "thumb":
+            assert "thumbs" not in steps, technique.id
+        if technique.hand_part == "thumbs":
+            assert re.search(r"\bthumb\b", steps) is None, technique.id
 
 
 def test_rule_ids_match_the_reference_table() -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from pathlib import Path
 
 import pytest
 
-from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, decode_png, load_cases
+from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, load_cases
 from course.content.anatomy import get
 from course.errors import GradingError
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
@@ -55,13 +56,14 @@ def test_the_notebook_shows_and_records_the_learners_own_cases(
         "assignment": "safety_cases",
         "student": "alice",
         "variant": variant_fingerprint(bank, "alice", items),
+        "attempt": 1,
     }
     for number, item in enumerate(items, start=1):
         if item.kind == "scenario":
             assert item.text in cases.text_of(number)
         else:
             assert "Which structure is marked" in cases.text_of(number)
-            assert decode_png(cases.items[number - 1]).startswith(b"\x89PNG")
+            assert base64.b64decode(cases.items[number - 1]["png"]).startswith(b"\x89PNG")
     cases.show(1)
     assert "Scenario 1." in str(displayed[-1]["text/markdown"])
     with pytest.raises(CasesError, match=f"this assessment has {len(items)}"):
@@ -112,7 +114,15 @@ def test_unknown_id_missing_or_damaged_table_are_messages(
 def test_the_release_table_holds_no_key_or_structure_id(release: Path, bank: VariantBank) -> None:
     table = gzip.decompress((release / CASES_FILE).read_bytes()).decode()
     data = json.loads(table)
-    assert set(data) == {"schema_version", "assignment", "stories", "pictures", "learners"}
+    assert set(data) == {
+        "schema_version",
+        "assignment",
+        "attempt",
+        "stories",
+        "pictures",
+        "learners",
+    }
+    assert data["attempt"] == 1
     assert "alice" not in table
     for word in ("DO_NOT_MASSAGE", "PROCEED", "SEEK_URGENT_CARE", "situation", "hours_since"):
         assert word not in table
@@ -140,6 +150,18 @@ def test_the_release_table_holds_no_key_or_structure_id(release: Path, bank: Var
 )
 def test_any_name_find_resolves_to_the_marked_structure_scores(answer: object, right: bool) -> None:
     assert names_structure(answer, "calcaneus") is right
+
+
+@pytest.mark.parametrize(
+    ("structure", "right"),
+    [("talus", True), ("lateral_malleolus", True), ("medial_malleolus", True), ("fibula", False)],
+)
+def test_an_ambiguous_name_scores_when_the_marked_structure_is_among_its_candidates(
+    structure: str, right: bool
+) -> None:
+    """The course teaches "ankle bone" for the malleoli and for the talus: either scores."""
+    for answer in ("ankle bone", "The ankle bone", "ANKLE-BONES"):
+        assert names_structure(answer, structure) is right, answer
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,16 +24,11 @@ from typing import Any
 
 import nbformat
 import pytest
+from local_services import free_port
 from test_grading_autograde import ASSIGNMENT, copy_course, fill, grade, released, right_answers
 from test_grading_nbgrader import build_class, gradebook_rows, result_files
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Formgrader:
@@ -43,7 +37,7 @@ class Formgrader:
     def __init__(self, course: Path, home: Path) -> None:
         from kernels import this_python_kernel
 
-        self.port = _free_port()
+        self.port = free_port()
         self.token = secrets.token_hex(16)
         self.log = home / "server.log"
         env = dict(os.environ)

@@ -256,6 +256,7 @@ def test_a_configuration_that_would_run_learner_code_is_refused(tmp_path: Path) 
     assert not (course / "autograded").exists()
 
 
+@pytest.mark.root
 def test_an_execute_true_assessment_runs_in_the_sandbox_by_either_path(tmp_path: Path) -> None:
     """`execute: true` runs the learner's code, but only in the sandbox: nothing escapes."""
     course = copy_course(tmp_path / "course")

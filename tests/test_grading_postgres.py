@@ -8,18 +8,15 @@ is stopped by its PID.
 from __future__ import annotations
 
 import csv
+import getpass
 import os
-import pwd
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hub_harness import free_port, postgres_bin
+from local_services import TempPostgres
 from test_grading_autograde import copy_course, fill, grade, released, right_answers, submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -29,64 +26,17 @@ ASSIGNMENT = "safety_scenarios"
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
-    """A running PostgreSQL server; yields its db_url."""
-    pg = postgres_bin()  # the newest installed major version
+    """A running PostgreSQL server (tests/local_services.py); yields a gradebook's db_url."""
     folder = Path(tempfile.mkdtemp(prefix="ankle-pg-"))
-    as_user: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: use the package's account
-        account = pwd.getpwnam("postgres")
-        os.chown(folder, account.pw_uid, account.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = folder / "data", free_port()
-    subprocess.run(
-        [
-            *as_user,
-            str(pg / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [
-            *as_user,
-            str(pg / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-l",
-            str(folder / "server.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    pid = int((data / "postmaster.pid").read_text().splitlines()[0])
+    # PostgreSQL refuses to run as root: then the package's own account runs it
+    owner = "postgres" if os.geteuid() == 0 else getpass.getuser()
+    server = TempPostgres(owner=owner, data_dir=folder / "cluster")
+    os.chmod(folder, 0o755)
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        server.start()
+        yield server.create_database("gradebook_user", "gradebook")
     finally:
-        os.kill(pid, signal.SIGINT)  # fast shutdown
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
+        server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -118,7 +68,8 @@ def test_grading_against_postgresql(postgres: str, tmp_path: Path) -> None:
         "dev": ("52", "true", ""),
     }
 
-    with psycopg2.connect(postgres) as connection, connection.cursor() as cursor:
+    url = postgres.replace("+psycopg2", "")
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM submitted_assignment")
         assert cursor.fetchone() == (4,)
         cursor.execute("SELECT count(*) FROM grade WHERE auto_score IS NOT NULL")

@@ -26,7 +26,7 @@ from traitlets.config import Config
 
 from course.grading.sandbox.run import SandboxLimits, SandboxResult, _pids_of_uid, run_sandboxed
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.root]
 
 SECRET = "KEY-q03-is-STOP-7f3a"
 LIMITS = SandboxLimits(wall_seconds=25, cell_timeout=3, startup_timeout=30, cpu_seconds=20)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from course.errors import GradingError
 from course.grading.items.bank import STOP_DECISIONS
 from course.grading.variants.generate import (
     VariantBank,
-    blueprint_of,
+    VariantItem,
     generate,
     load_variant_bank,
     scenarios,
@@ -35,6 +36,13 @@ from course.grading.variants.marking import (
 from course.safety import assess, rules
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"
+
+
+def blueprint_of(items: Sequence[VariantItem]) -> list[tuple[str, bool, bool]]:
+    """The (family, critical, ask_refer) of each scenario, sorted: equal for every learner."""
+    return sorted((i.family, i.critical, i.ask_refer) for i in items if i.kind == "scenario")
+
+
 ASSIGNMENT = "safety_cases"
 BANK_FILE = GRADING / "source" / f"{ASSIGNMENT}.yaml"
 
@@ -173,7 +181,7 @@ def _broken(edit: str) -> dict[str, object]:
     elif edit == "unknown placeholder":
         cases[0]["story"] += " {weather}"
     elif edit == "invalid situation":
-        cases[0]["situation"] = {"injury": "sprain", "pain": 12}
+        cases[0]["situation"] = {"injury": "sprain", "discomfort_days": -1}
     elif edit == "unknown family":
         blueprint.append({"family": "astrology", "critical": False})
     return data
@@ -186,7 +194,7 @@ def _broken(edit: str) -> dict[str, object]:
         ("mixed keys", r"case mixed: its options give different keys"),
         ("no case fits", r"blueprint\[20\] \(proceed, non-critical\): no case fits"),
         ("unknown placeholder", r"unknown placeholder\(s\) \['weather'\]"),
-        ("invalid situation", r"case fresh-sprain: invalid situation: pain"),
+        ("invalid situation", r"case fresh-sprain: invalid situation: discomfort_days"),
         ("unknown family", r"unknown family 'astrology'"),
     ],
 )

@@ -3,8 +3,11 @@
 One instructor and three learners are real Unix users (random ``ac_t<hex>_`` names). The hub,
 its configurable-http-proxy and every single-user server run on free localhost ports; the
 gradebook is a PostgreSQL cluster started from Debian's package in a temporary folder. The
-tests run in file order and share the class: setup, release, fetch and submit through each
-learner's own server, isolation, collect, parallel autograde, feedback, export, teardown.
+tests share the class, which goes through stages: setup, the hub started, release, fetch and
+submit through each learner's own server, two hostile hand-ins, collect, parallel autograde,
+feedback, export, teardown. Each stage is a function that runs once per module, after the
+stages it needs, so every test can run on its own (``pytest tests/test_hub.py::NAME``) as well
+as in file order.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ import io
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +40,7 @@ from hub_harness import (
 from course.hub import system
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.hub, pytest.mark.postgres, pytest.mark.slow, pytest.mark.root]
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = "ankle-course"
@@ -62,8 +65,13 @@ class Classroom:
     admin: HubAdmin | None = None
     sessions: dict[str, UserSession] = field(default_factory=dict)
     start_seconds: dict[str, float] = field(default_factory=dict)
-    torn_down: bool = False
-    notes: dict[str, Any] = field(default_factory=dict)
+    report: Any = None  # setup_hub's report, once set up
+    passwords: dict[str, str] = field(default_factory=dict)
+    checkout_modes: dict[Path, int] = field(default_factory=dict)  # before setup
+    submissions: dict[str, Path] | None = None  # learner -> inbound entry
+    forged: str | None = None  # carol's entry filed under alice's name
+    linked: str | None = None  # carol's hand-made entry linking the key
+    grading_output: str | None = None
 
     @property
     def state(self) -> Any:
@@ -130,26 +138,36 @@ def room() -> Iterator[Classroom]:
 # --- 1. setup ---------------------------------------------------------------------------------
 
 
-def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
-    roster = room.base / "roster.csv"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["id", "first_name", "last_name", "email"])
-    writer.writerows(ROSTER)
-    roster.write_text(buffer.getvalue(), encoding="utf-8")
-    assert room.postgres is not None
-    db_url = room.postgres.create_database(room.prefix + "instructor", "gradebook")
-    room.notes["checkout_modes"] = {p: stat.S_IMODE(p.stat().st_mode) for p in _checkout_private()}
-    report = setup_hub(
-        SetupOptions(
-            roster=roster,
-            hub_dir=room.hub_dir,
-            course_source=REPO / "grading",
-            prefix=room.prefix,
-            home_base=room.base / "home",
-            db_url=db_url,
+def _set_up(room: Classroom) -> Any:
+    """Stage 1: the class set up from the roster, with a PostgreSQL gradebook."""
+    if room.report is None:
+        roster = room.base / "roster.csv"
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["id", "first_name", "last_name", "email"])
+        writer.writerows(ROSTER)
+        roster.write_text(buffer.getvalue(), encoding="utf-8")
+        assert room.postgres is not None
+        db_url = room.postgres.create_database(room.prefix + "instructor", "gradebook")
+        room.checkout_modes = {p: stat.S_IMODE(p.stat().st_mode) for p in _checkout_private()}
+        room.report = setup_hub(
+            SetupOptions(
+                roster=roster,
+                hub_dir=room.hub_dir,
+                course_source=REPO / "grading",
+                prefix=room.prefix,
+                home_base=room.base / "home",
+                db_url=db_url,
+            )
         )
-    )
+        passwords = hub_paths(room.hub_dir)["secrets"] / "initial-passwords.csv"
+        lines = passwords.read_text().splitlines()[1:]
+        room.passwords = dict(line.split(",", 1) for line in lines)
+    return room.report
+
+
+def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
+    report = _set_up(room)
     state = report.state
     assert state.learner_names == [
         f"{room.prefix}alice_martin",
@@ -192,7 +210,6 @@ def test_setup_creates_isolated_accounts_and_exchange(room: Classroom) -> None:
     # every traverse grant is on a folder that blocked others before (e.g. /root for pyenv)
     for folder in state.traverse_grants:
         assert system.has_traverse_grant(Path(folder), hub_gid)
-    room.notes["passwords"] = dict(line.split(",", 1) for line in passwords[1:])
     # the checkout's answer keys and grades are closed to other users until teardown
     for path in _checkout_private():
         assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
@@ -203,6 +220,7 @@ def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> 
     from course.errors import HubSetupError, RosterError
     from course.hub.roster import read_roster
 
+    _set_up(room)  # the accounts that a second setup must not adopt
     clash = room.base / "clash.csv"
     clash.write_text("id\nAnn.Lee\nann lee\n", encoding="utf-8")
     with pytest.raises(RosterError, match=r"row 3.*already used by row 2"):
@@ -244,27 +262,37 @@ def test_setup_refuses_unsafe_rosters_and_existing_accounts(room: Classroom) -> 
 # --- 2. the hub and everyone's own server -------------------------------------------------------
 
 
+def _hub_up(room: Classroom) -> HubProcess:
+    """Stage 2: the hub started, and everyone's own server in it."""
+    _set_up(room)
+    if room.hub is None:
+        room.hub = HubProcess(hub_dir=room.hub_dir)
+        room.hub.start()
+        token = (hub_paths(room.hub_dir)["secrets"] / "admin_token").read_text().strip()
+        room.admin = HubAdmin(room.hub, token)
+        state = room.state
+        for name in [state.instructor, *state.learner_names]:
+            room.start_seconds[name] = room.admin.start_server(name)
+            room.sessions[name] = UserSession(room.hub, name, room.admin.user_token(name))
+    return room.hub
+
+
 def test_hub_starts_everyone_s_own_server(room: Classroom) -> None:
-    room.hub = HubProcess(hub_dir=room.hub_dir)
-    room.hub.start()
-    token = (hub_paths(room.hub_dir)["secrets"] / "admin_token").read_text().strip()
-    room.admin = HubAdmin(room.hub, token)
+    hub = _hub_up(room)
     state = room.state
-    for name in [state.instructor, *state.learner_names]:
-        room.start_seconds[name] = room.admin.start_server(name)
-        room.sessions[name] = UserSession(room.hub, name, room.admin.user_token(name))
     # each server runs as its own Unix user
-    for name, pid in room.hub.server_pids.items():
+    for name, pid in hub.server_pids.items():
         status = Path(f"/proc/{pid}/status").read_text()
         uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
         assert int(uid_line.split()[1]) == pwd.getpwnam(name).pw_uid
-    assert set(room.hub.server_pids) == {state.instructor, *state.learner_names}
+    assert set(hub.server_pids) == {state.instructor, *state.learner_names}
     # learners find the lessons in their own home, and land on the welcome notebook
     alice = room.session(state.learner_names[0])
     assert "00_welcome.ipynb" in alice.list_dir("ankle-course")
 
 
 def test_tokens_open_only_their_owner_s_server(room: Classroom) -> None:
+    _hub_up(room)
     state = room.state
     alice, bob = state.learner_names[0], state.learner_names[1]
     assert room.session(alice).api("GET", "/api/status")["kernels"] == 0
@@ -285,11 +313,11 @@ def test_pam_login_with_the_initial_password(room: Classroom) -> None:
     import urllib.parse
     import urllib.request
 
-    assert room.hub is not None
+    hub = _hub_up(room)
     alice = room.state.learner_names[0]
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{room.hub.url}/hub/login", timeout=30) as page:
+    with opener.open(f"{hub.url}/hub/login", timeout=30) as page:
         assert page.status == 200
     xsrf = next(c.value for c in jar if c.name == "_xsrf")
 
@@ -297,14 +325,14 @@ def test_pam_login_with_the_initial_password(room: Classroom) -> None:
         form = urllib.parse.urlencode(
             {"username": alice, "password": password, "_xsrf": xsrf}
         ).encode()
-        with opener.open(f"{room.hub.url}/hub/login?next=", data=form, timeout=60) as reply:
+        with opener.open(f"{hub.url}/hub/login?next=", data=form, timeout=60) as reply:
             return str(reply.url)
 
     with pytest.raises(urllib.error.HTTPError) as wrong:
         login("not-the-password")
     wrong.value.close()
     assert wrong.value.code == 403
-    landed = login(room.notes["passwords"][alice])
+    landed = login(room.passwords[alice])
     # through the hub's OAuth handshake into her own server, at the welcome notebook
     assert landed.endswith(f"/user/{alice}/lab/tree/ankle-course/00_welcome.ipynb"), landed
 
@@ -334,6 +362,7 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
     from lab_tools import lab_tools, nbgrader_menu_items, wait_for_notebook
     from playwright.sync_api import sync_playwright
 
+    _hub_up(room)
     assert room.hub is not None
     state = room.state
     alice = state.learner_names[0]
@@ -342,7 +371,7 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            page = _browser_login(browser, room.hub, alice, room.notes["passwords"][alice])
+            page = _browser_login(browser, room.hub, alice, room.passwords[alice])
             page.wait_for_url(f"**/user/{alice}/lab/tree/ankle-course/00_welcome.ipynb*")
             wait_for_notebook(page)
             learner = lab_tools(page)
@@ -371,7 +400,7 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
                 session.api("DELETE", f"/api/kernels/{kernel['id']}")
 
             teacher = state.instructor
-            page = _browser_login(browser, room.hub, teacher, room.notes["passwords"][teacher])
+            page = _browser_login(browser, room.hub, teacher, room.passwords[teacher])
             page.wait_for_url(f"**/user/{teacher}/lab*")
             page.locator(".lm-MenuBar-item", has_text="Nbgrader").wait_for(timeout=120_000)
             page.locator('[data-id="nbgrader-create_assignemnt"]').wait_for(timeout=60_000)
@@ -387,31 +416,42 @@ def test_each_role_sees_its_own_jupyterlab_and_learners_reach_the_explorers(
 # --- 3. release, fetch, answer, submit ----------------------------------------------------------
 
 
+def _submitted(room: Classroom) -> dict[str, Path]:
+    """Stage 3: released; every learner fetched, answered (alice all, bob half, carol
+    nothing) and submitted through their own server. Learner -> inbound entry."""
+    _hub_up(room)
+    if room.submissions is None:
+        state = room.state
+        teacher = room.session(state.instructor)
+        status, output = teacher.run(
+            f"cd {state.course_dir} && nbgrader db student import students.csv && "
+            f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
+            f"nbgrader release_assignment {ASSIGNMENT}"
+        )
+        assert status == 0, output
+        course_dir = Path(state.course_dir)
+        source = json.loads((course_dir / "source" / ASSIGNMENT / NOTEBOOK).read_text())
+        for index, name in enumerate(state.learner_names):
+            learner = room.session(name)
+            assert learner.status(COURSE, ASSIGNMENT) == {"released"}
+            learner.fetch(COURSE, ASSIGNMENT)
+            path = f"{ASSIGNMENT}/{NOTEBOOK}"
+            released = learner.read_json(path)
+            assert "BEGIN SOLUTION" not in json.dumps(released)
+            share = [1.0, 0.5, 0.0][index]
+            learner.write_notebook(path, answered(released, source, share))
+            learner.submit(COURSE, ASSIGNMENT)
+        inbound = Path(state.exchange_root) / COURSE / "inbound"
+        room.submissions = {e.split("+")[0]: inbound / e for e in sorted(os.listdir(inbound))}
+    return room.submissions
+
+
 def test_instructor_releases_and_learners_fetch_answer_and_submit(room: Classroom) -> None:
-    state = room.state
-    teacher = room.session(state.instructor)
-    status, output = teacher.run(
-        f"cd {state.course_dir} && nbgrader db student import students.csv && "
-        f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
-        f"nbgrader release_assignment {ASSIGNMENT}"
-    )
-    assert status == 0, output
-    source = json.loads((Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text())
-    for index, name in enumerate(state.learner_names):
-        learner = room.session(name)
-        assert learner.status(COURSE, ASSIGNMENT) == {"released"}
-        learner.fetch(COURSE, ASSIGNMENT)
-        path = f"{ASSIGNMENT}/{NOTEBOOK}"
-        released = learner.read_json(path)
-        assert "BEGIN SOLUTION" not in json.dumps(released)
-        # alice answers everything, bob half, carol hands in the notebook unchanged
-        share = [1.0, 0.5, 0.0][index]
-        learner.write_notebook(path, answered(released, source, share))
-        learner.submit(COURSE, ASSIGNMENT)
-    inbound = Path(state.exchange_root) / COURSE / "inbound"
-    entries = sorted(os.listdir(inbound))
-    assert [e.split("+")[0] for e in entries] == state.learner_names
-    room.notes["submissions"] = {e.split("+")[0]: inbound / e for e in entries}
+    submissions = _submitted(room)
+    assert list(submissions) == room.state.learner_names
+    for name, entry in submissions.items():
+        assert entry.stat().st_uid == pwd.getpwnam(name).pw_uid
+        assert (entry / NOTEBOOK).is_file()
 
 
 # --- 4. isolation ---------------------------------------------------------------------------------
@@ -420,9 +460,10 @@ def test_instructor_releases_and_learners_fetch_answer_and_submit(room: Classroo
 def test_a_learner_cannot_read_another_s_submission_or_the_instructor_s_source(
     room: Classroom,
 ) -> None:
+    submissions = _submitted(room)
     state = room.state
     alice, bob = state.learner_names[0], state.learner_names[1]
-    alice_submission = room.notes["submissions"][alice]
+    alice_submission = submissions[alice]
     exchange = Path(state.exchange_root) / COURSE
     targets = {
         "alice's submission folder": str(alice_submission),
@@ -451,66 +492,103 @@ def test_a_learner_cannot_read_another_s_submission_or_the_instructor_s_source(
         assert results[path] == "PermissionError", f"bob could read {what}: {results[path]}"
 
 
+def _forged(room: Classroom) -> str:
+    """Stage 4a: carol hands in her (empty) notebook as alice. Its inbound entry."""
+    _submitted(room)
+    if room.forged is None:
+        state = room.state
+        alice, carol = state.learner_names[0], state.learner_names[2]
+        status, output = room.session(carol).run(
+            f"cd ~ && nbgrader submit {ASSIGNMENT} --course {COURSE} --student {alice}"
+        )
+        assert status == 0, output
+        inbound = Path(state.exchange_root) / COURSE / "inbound"
+        forged = [
+            e for e in os.listdir(inbound) if e.startswith(alice + "+")
+            and (inbound / e).stat().st_uid == pwd.getpwnam(carol).pw_uid
+        ]  # fmt: skip
+        assert len(forged) == 1
+        room.forged = forged[0]
+    return room.forged
+
+
 def test_a_submission_filed_under_another_name_is_not_collected(room: Classroom) -> None:
+    """nbgrader lets carol file a submission under alice's name; collect refuses it
+    (the refusal itself: test_instructor_collects_grades_in_parallel_and_returns_feedback)."""
+    forged = _forged(room)
     state = room.state
     alice, carol = state.learner_names[0], state.learner_names[2]
-    # carol tries to hand in her (empty) notebook as alice; the hardened collect skips it
-    status, output = room.session(carol).run(
-        f"cd ~ && nbgrader submit {ASSIGNMENT} --course {COURSE} --student {alice}"
-    )
-    assert status == 0, output
-    inbound = Path(state.exchange_root) / COURSE / "inbound"
-    forged = [
-        e for e in os.listdir(inbound) if e.startswith(alice + "+")
-        and (inbound / e).stat().st_uid == pwd.getpwnam(carol).pw_uid
-    ]  # fmt: skip
-    assert len(forged) == 1
-    room.notes["forged"] = forged[0]
+    entry = Path(state.exchange_root) / COURSE / "inbound" / forged
+    assert forged.startswith(alice + "+")
+    assert entry.stat().st_uid == pwd.getpwnam(carol).pw_uid
+    assert forged in _graded(room)
+
+
+def _linked(room: Classroom) -> str:
+    """Stage 4b: carol guesses where the instructor's source notebook is and links it in a
+    folder of her own making, dated now (later than her real, empty submission)."""
+    from datetime import UTC, datetime
+
+    _submitted(room)
+    if room.linked is None:
+        state = room.state
+        carol = state.learner_names[2]
+        key = Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK
+        inbound = Path(state.exchange_root) / COURSE / "inbound"
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+        name = f"{carol}+{ASSIGNMENT}+{stamp}+handmade"
+        status, output = room.session(carol).run(
+            f"cd {inbound} && mkdir '{name}' && ln -s {key} '{name}/{NOTEBOOK}'"
+        )
+        assert status == 0, output
+        room.linked = name
+    return room.linked
 
 
 def test_a_hand_made_submission_linking_the_key_is_not_collected(room: Classroom) -> None:
-    from datetime import UTC, datetime
-
-    state = room.state
-    carol = state.learner_names[2]
-    # carol guesses where the instructor's source notebook is and links it in a folder of her
-    # own making, dated now (later than her real, empty submission)
-    key = Path(state.course_dir) / "source" / ASSIGNMENT / NOTEBOOK
-    inbound = Path(state.exchange_root) / COURSE / "inbound"
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
-    name = f"{carol}+{ASSIGNMENT}+{stamp}+handmade"
-    status, output = room.session(carol).run(
-        f"cd {inbound} && mkdir '{name}' && ln -s {key} '{name}/{NOTEBOOK}'"
-    )
-    assert status == 0, output
-    room.notes["linked"] = name
+    linked = _linked(room)
+    inbound = Path(room.state.exchange_root) / COURSE / "inbound"
+    assert (inbound / linked / NOTEBOOK).is_symlink()
+    output = _graded(room)
+    assert any(linked in line and "symbolic link" in line for line in output.splitlines())
 
 
 # --- 5. collect, autograde in parallel, feedback, export ---------------------------------------
 
 
+def _graded(room: Classroom) -> str:
+    """Stage 5: the instructor collects (with both hostile entries in the inbound), autogrades
+    in parallel, returns feedback, exports and reports, in one shell. Its output."""
+    _forged(room)
+    _linked(room)
+    if room.grading_output is None:
+        state = room.state
+        status, output = room.session(state.instructor).run(
+            f"cd {state.course_dir} && nbgrader collect {ASSIGNMENT} && "
+            f"ankle-course grade --course-dir . autograde {ASSIGNMENT} --jobs 3 && "
+            f"ankle-course grade --course-dir . feedback {ASSIGNMENT} && "
+            f"ankle-course hub return-feedback {ASSIGNMENT} --course-dir . && "
+            f"ankle-course grade --course-dir . export {ASSIGNMENT} --to grades.csv && "
+            f"ankle-course grade --course-dir . report {ASSIGNMENT}",
+            timeout=600,
+        )
+        assert status == 0, output
+        room.grading_output = output
+    return room.grading_output
+
+
 def test_instructor_collects_grades_in_parallel_and_returns_feedback(room: Classroom) -> None:
+    output = _graded(room)
+    forged, linked = _forged(room), _linked(room)
     state = room.state
     teacher = room.session(state.instructor)
-    started = time.monotonic()
-    status, output = teacher.run(
-        f"cd {state.course_dir} && nbgrader collect {ASSIGNMENT} && "
-        f"ankle-course grade --course-dir . autograde {ASSIGNMENT} --jobs 3 && "
-        f"ankle-course grade --course-dir . feedback {ASSIGNMENT} && "
-        f"ankle-course hub return-feedback {ASSIGNMENT} --course-dir . && "
-        f"ankle-course grade --course-dir . export {ASSIGNMENT} --to grades.csv && "
-        f"ankle-course grade --course-dir . report {ASSIGNMENT}",
-        timeout=600,
-    )
-    room.notes["grading_seconds"] = time.monotonic() - started
-    assert status == 0, output
     assert "but owned by" in output
-    assert room.notes["forged"] in output
+    assert forged in output
     # the hand-made entry with the key linked in is refused; carol's own (empty) one counts
     assert "symbolic link" in output
     refused = [line for line in output.splitlines() if "refused at collect" in line]
-    assert any(room.notes["linked"] in line and "symbolic link" in line for line in refused)
-    assert any(room.notes["forged"] in line and "but owned by" in line for line in refused)
+    assert any(linked in line and "symbolic link" in line for line in refused)
+    assert any(forged in line and "but owned by" in line for line in refused)
     assert f"{ASSIGNMENT}: graded 3" in output
     rows = list(csv.DictReader(io.StringIO(teacher.read_text("ankle-course/grades.csv"))))
     scores = {row["student_id"]: float(row["score"]) for row in rows}
@@ -534,6 +612,7 @@ def test_instructor_collects_grades_in_parallel_and_returns_feedback(room: Class
 
 
 def test_learners_fetch_their_own_feedback(room: Classroom) -> None:
+    _graded(room)
     state = room.state
     for name in state.learner_names:
         learner = room.session(name)
@@ -550,13 +629,17 @@ def test_learners_fetch_their_own_feedback(room: Classroom) -> None:
 
 
 def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classroom) -> None:
+    _hub_up(room)
     assert room.hub is not None
     assert room.postgres is not None
     state = room.state
     pids = room.hub.pids()
     assert len(pids) == 2 + 4  # hub, proxy, four servers
+    roles = {pid: name for name, pid in room.hub.server_pids.items()}
+    roles |= {room.hub.proxy_pid: "the proxy"} if room.hub.proxy_pid else {}
     leftovers = room.hub.stop()
-    assert leftovers == []  # the hub stopped its proxy and every server itself
+    # the hub stopped its proxy and every server itself
+    assert leftovers == [], [roles.get(pid, "the hub") for pid in leftovers]
     room.hub = None
     pg_pid = room.postgres.pid
     room.postgres.stop()
@@ -566,7 +649,7 @@ def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classr
     for pid in pids:
         assert not system.pid_alive(pid)
     uids = [_uid(name) for name in state.created_users]
-    room.notes["hub_gid"] = system.grp_gid(state.hub_group)
+    hub_gid = system.grp_gid(state.hub_group)
     report = teardown_hub(room.hub_dir)
     assert report.stopped_pids == []  # nothing of the class was still running
     assert not system.pids_of_uids([u for u in uids if u is not None])
@@ -577,10 +660,10 @@ def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classr
     assert not room.hub_dir.exists()
     assert not Path(state.course_dir).exists()
     for folder in state.traverse_grants:
-        assert not system.has_traverse_grant(Path(folder), room.notes["hub_gid"])
+        assert not system.has_traverse_grant(Path(folder), hub_gid)
     # the checkout's modes are as they were before setup
     restored = {p: stat.S_IMODE(p.stat().st_mode) for p in _checkout_private()}
-    assert restored == room.notes["checkout_modes"]
+    assert restored == room.checkout_modes
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -615,7 +698,10 @@ def test_cli_setup_and_teardown_round_trip(capsys: pytest.CaptureFixture[str]) -
         assert not (hub_dir / "secrets" / "initial-passwords.csv").exists()
 
         assert main(["hub", "teardown", "--hub-dir", str(hub_dir), "--yes"]) == 0
-        assert "removed 3 accounts" in capsys.readouterr().out
+        torn_down = capsys.readouterr().out
+        assert "removed 3 accounts" in torn_down
+        restored = r"gave \d+ closed paths of the course folder their modes back"
+        assert re.search(restored, torn_down)
         for name in ("instructor", "dana", "emile"):
             assert _uid(prefix + name) is None
         assert not hub_dir.exists()

@@ -32,7 +32,7 @@ from course.hub import system
 from course.hub.refusals import read_refusals
 from course.hub.setup import INBOUND_MODE, SetupOptions, load_state, setup_hub, teardown_hub
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.root]
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = "ankle-course"

@@ -232,7 +232,7 @@ def test_the_hub_config_builds_the_course_services_from_hub_json(
     loaded = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
     assert loaded.Authenticator.allowed_users == set(settings_["learners"])
     services = {s["name"]: s for s in loaded.JupyterHub.services}
-    assert set(services) == {"ankle-course-admin", "anat-a", "cohort_b"}
+    assert set(services) == {"ankle-course-admin", "anat-a", "cohort_b", "idle-culler"}
     assert services["anat-a"]["user"] == "ac_grader-anat-a"
     assert services["anat-a"]["url"] != services["cohort_b"]["url"]  # a free port each
     assert loaded.JupyterHub.load_groups["formgrade-anat-a"] == {"users": ["ac_ines", "ac_tom"]}

@@ -44,7 +44,7 @@ from course.hub.courses import CoursePlan
 from course.hub.folders import runtime_paths
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
 
 REPO = Path(__file__).resolve().parent.parent
 A, B = "class-a", "class-b"
@@ -69,7 +69,11 @@ class Hub:
     hub: HubProcess | None = None
     admin: HubAdmin | None = None
     tokens: dict[str, str] = field(default_factory=dict)
-    notes: dict[str, Any] = field(default_factory=dict)
+    report: Any = None  # setup_hub's report, once set up
+    passwords: dict[str, str] = field(default_factory=dict)
+    released: bool = False
+    learners_up: bool = False
+    submitted: bool = False
 
     def name(self, person: str) -> str:
         return f"{self.prefix}{person}"
@@ -127,18 +131,87 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
 
 
-def test_setup_gives_each_course_its_folder_exchange_group_and_grader(hub: Hub) -> None:
-    roster = hub.base / "roster.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    report = setup_hub(
-        SetupOptions(
-            roster=roster,
-            hub_dir=hub.hub_dir,
-            course_source=REPO / "grading",
-            prefix=hub.prefix,
-            home_base=hub.base / "home",
+# Stages: each runs once per module, after the stages it needs, so every test can run on its
+# own (pytest tests/test_hub_multicourse.py::NAME) as well as in file order.
+
+
+def _set_up(hub: Hub) -> Any:
+    """Stage 1: the hub of two courses set up from the roster."""
+    if hub.report is None:
+        roster = hub.base / "roster.csv"
+        roster.write_text(ROSTER, encoding="utf-8")
+        hub.report = setup_hub(
+            SetupOptions(
+                roster=roster,
+                hub_dir=hub.hub_dir,
+                course_source=REPO / "grading",
+                prefix=hub.prefix,
+                home_base=hub.base / "home",
+            )
         )
-    )
+        passwords = hub_paths(hub.hub_dir)["secrets"] / "initial-passwords.csv"
+        lines = passwords.read_text().splitlines()[1:]
+        hub.passwords = dict(line.split(",", 1) for line in lines)
+    return hub.report
+
+
+def _hub_up(hub: Hub) -> HubProcess:
+    """Stage 2: the hub started, with each course's formgrader as a service."""
+    _set_up(hub)
+    if hub.hub is None:
+        hub.hub = HubProcess(hub_dir=hub.hub_dir)
+        hub.hub.start()
+        token = (hub_paths(hub.hub_dir)["secrets"] / "admin_token").read_text().strip()
+        hub.admin = HubAdmin(hub.hub, token)
+    return hub.hub
+
+
+def _release(hub: Hub) -> None:
+    """Stage 3: each course's instructor releases the assignment in their formgrader."""
+    _hub_up(hub)
+    if not hub.released:
+        for person, course_id in (("ines", A), ("bo", B)):
+            formgrader = hub.formgrader(person, course_id)
+            formgrader.wait_ready()
+            status, output = formgrader.run(
+                "whoami && nbgrader db student import students.csv && "
+                f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
+                f"nbgrader release_assignment {ASSIGNMENT}"
+            )
+            assert status == 0, output
+            assert hub.course(course_id).grader in output  # the grader account's terminal
+        hub.released = True
+
+
+def _learners_up(hub: Hub) -> None:
+    """Stage 3b: lea's (course A) and max's (course B) own servers started."""
+    _hub_up(hub)
+    if not hub.learners_up:
+        assert hub.admin is not None
+        for person in ("lea", "max"):
+            hub.admin.start_server(hub.name(person))
+        hub.learners_up = True
+
+
+def _submit(hub: Hub) -> None:
+    """Stage 4: lea fetches course A's assignment, answers everything and submits."""
+    _release(hub)
+    _learners_up(hub)
+    if not hub.submitted:
+        lea = hub.user("lea")
+        lea.fetch(A, ASSIGNMENT)
+        path = f"{A}/{ASSIGNMENT}/{NOTEBOOK}"  # nbgrader's path_includes_course layout
+        released = lea.read_json(path)
+        source = json.loads(
+            (Path(hub.course(A).course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text()
+        )
+        lea.write_notebook(path, answered(released, source))
+        lea.submit(A, ASSIGNMENT)
+        hub.submitted = True
+
+
+def test_setup_gives_each_course_its_folder_exchange_group_and_grader(hub: Hub) -> None:
+    report = _set_up(hub)
     state = report.state
     assert [r["course_id"] for r in state.courses] == [A, B]
     a, b = hub.course(A), hub.course(B)
@@ -165,50 +238,31 @@ def test_setup_gives_each_course_its_folder_exchange_group_and_grader(hub: Hub) 
     assert system.grp_gid(b.group) not in groups
     tomas = pwd.getpwnam(hub.name("tomas"))
     assert system.grp_gid(a.group) in os.getgrouplist(tomas.pw_name, tomas.pw_gid)
-    passwords = (hub_paths(hub.hub_dir)["secrets"] / "initial-passwords.csv").read_text()
-    hub.notes["passwords"] = dict(line.split(",", 1) for line in passwords.splitlines()[1:])
-    assert a.grader not in hub.notes["passwords"]  # graders never log in
+    assert hub.name("lea") in hub.passwords
+    assert a.grader not in hub.passwords  # graders never log in
 
 
 def test_each_instructor_releases_through_their_course_s_formgrader(hub: Hub) -> None:
-    hub.hub = HubProcess(hub_dir=hub.hub_dir)
-    hub.hub.start()
-    token = (hub_paths(hub.hub_dir)["secrets"] / "admin_token").read_text().strip()
-    hub.admin = HubAdmin(hub.hub, token)
-    for person, course_id in (("ines", A), ("bo", B)):
-        formgrader = hub.formgrader(person, course_id)
-        formgrader.wait_ready()
-        status, output = formgrader.run(
-            "whoami && nbgrader db student import students.csv && "
-            f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
-            f"nbgrader release_assignment {ASSIGNMENT}"
-        )
-        assert status == 0, output
-        assert hub.course(course_id).grader in output  # the terminal is the grader account's
+    _release(hub)
+    for course_id in (A, B):
         outbound = Path(hub.course(course_id).exchange_dir) / "outbound" / ASSIGNMENT
         assert (outbound / NOTEBOOK).is_file()
 
 
 def test_a_learner_fetches_and_submits_her_course_s_assignment(hub: Hub) -> None:
-    assert hub.admin is not None
-    for person in ("lea", "max"):
-        hub.admin.start_server(hub.name(person))
+    _release(hub)
+    _learners_up(hub)
     lea = hub.user("lea")
     listed = lea.assignments("")  # the Assignments tab: her course, from her settings
     assert {(x["course_id"], x["assignment_id"]) for x in listed} == {(A, ASSIGNMENT)}
-    lea.fetch(A, ASSIGNMENT)
-    path = f"{A}/{ASSIGNMENT}/{NOTEBOOK}"  # nbgrader's path_includes_course layout
-    released = lea.read_json(path)
-    source = json.loads(
-        (Path(hub.course(A).course_dir) / "source" / ASSIGNMENT / NOTEBOOK).read_text()
-    )
-    lea.write_notebook(path, answered(released, source))
-    lea.submit(A, ASSIGNMENT)
+    _submit(hub)
     inbound = Path(hub.course(A).exchange_dir) / "inbound"
     assert [e.split("+")[0] for e in os.listdir(inbound)] == [hub.name("lea")]
 
 
 def test_a_learner_sees_nothing_of_the_other_course(hub: Hub) -> None:
+    _release(hub)
+    _learners_up(hub)
     lea, max_ = hub.user("lea"), hub.user("max")
     assert [x["course_id"] for x in max_.assignments(B)] == [B]  # the control: B is released
     assert lea.assignments(B) == []
@@ -240,7 +294,7 @@ def _login(hub: Hub, person: str) -> urllib.request.OpenerDirector:
         pass
     xsrf = next(c.value for c in jar if c.name == "_xsrf")
     name = hub.name(person)
-    form = {"username": name, "password": hub.notes["passwords"][name], "_xsrf": xsrf}
+    form = {"username": name, "password": hub.passwords[name], "_xsrf": xsrf}
     with opener.open(
         f"{hub.hub.url}/hub/login?next=", data=urllib.parse.urlencode(form).encode(), timeout=60
     ):
@@ -249,6 +303,7 @@ def _login(hub: Hub, person: str) -> urllib.request.OpenerDirector:
 
 
 def test_a_ta_grades_in_her_course_s_formgrader_and_is_refused_the_other(hub: Hub) -> None:
+    _submit(hub)
     assert hub.hub is not None
     browser = _login(hub, "tomas")
     with browser.open(f"{hub.hub.url}/hub/home", timeout=60) as home:
@@ -297,6 +352,7 @@ def test_in_chromium_the_ta_s_formgrader_shows_her_course_and_refuses_the_other(
     from browser.harness import launch_chromium
     from playwright.sync_api import sync_playwright
 
+    _release(hub)
     assert hub.hub is not None
     shots = REPO / "artifacts" / "screenshots" / "hub_courses"
     shots.mkdir(parents=True, exist_ok=True)
@@ -308,7 +364,7 @@ def test_in_chromium_the_ta_s_formgrader_shows_her_course_and_refuses_the_other(
             page.set_default_timeout(60_000)
             page.goto(f"{hub.hub.url}/hub/login?next=/services/{A}/formgrader")
             page.fill("#username_input", name)
-            page.fill("#password_input", hub.notes["passwords"][name])
+            page.fill("#password_input", hub.passwords[name])
             page.click("#login_submit")
             page.wait_for_url(f"**/services/{A}/formgrader/**")
             page.get_by_text(ASSIGNMENT).first.wait_for()
@@ -322,6 +378,7 @@ def test_in_chromium_the_ta_s_formgrader_shows_her_course_and_refuses_the_other(
 
 
 def test_teardown_leaves_no_users_groups_acls_or_processes(hub: Hub) -> None:
+    _hub_up(hub)
     assert hub.hub is not None
     state = load_state(hub.hub_dir)
     assert state is not None

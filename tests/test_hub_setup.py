@@ -38,6 +38,9 @@ from course.hub.setup import (
 
 REPO = Path(__file__).resolve().parent.parent
 
+# creates and removes Unix users, groups and ACL grants: make test runs it through sudo
+pytestmark = pytest.mark.root
+
 
 def _state(**changes: object) -> HubState:
     values: dict[str, object] = {
@@ -84,7 +87,8 @@ def test_the_course_folder_s_keys_gradebook_and_git_are_closed_and_restored(
     assert _mode(course / "release") == 0o755  # what is released stays readable
     assert close_to_others(private, state) == []  # already closed: nothing more to record
     assert state.closed_modes[str(course / "source")] == 0o755
-    hub_setup.undo(state)
+    report = hub_setup.undo(state)
+    assert sorted(report.restored_modes) == sorted(str(p) for p in private)  # and teardown says so
     assert _mode(course / "source") == 0o755
     assert _mode(course / "gradebook.db") == 0o644
     assert _mode(repo / ".git") == 0o755

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import sys, time
@@ -20,8 +22,15 @@ print(Draft7Validator.FORMAT_CHECKER.conforms("https://example.org/a", "uri-refe
 def _probe(prepare: str, template: str = PROBE) -> list[str]:
     """What ``template`` prints, run in a fresh Python after ``prepare``."""
     code = template.format(prepare=prepare)
+    # as on a hub machine: this environment's bin (the pinned Node.js, Makefile NODE) on PATH
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/"
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd="/",
+        env={**os.environ, "PATH": path},
     )
     return result.stdout.split()
 

@@ -70,3 +70,12 @@ def test_the_page_is_in_no_distribution(built_wheel: Path, tmp_path: Path) -> No
     assert any(n.endswith("docs/instructor_guide.md") for n in names)
     assert not any("assessment_items" in n for n in names)
     assert not any("/grading/source" in n for n in names)
+
+
+def test_the_page_says_an_ambiguous_name_scores_on_a_picture_question() -> None:
+    from course.content.anatomy import ambiguous_names
+
+    page = render(REPO / "grading")
+    assert "when the marked structure is among its candidates" in page
+    for ambiguity in ambiguous_names():
+        assert f"`{ambiguity.terms[0]}`" in page

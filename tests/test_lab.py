@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,14 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from local_services import free_port
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -30,7 +24,7 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.mark.slow
 def test_lab_serves_the_course(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     token = "ankle-test-token"
     workspace = tmp_path / "course"
     env = {

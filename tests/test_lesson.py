@@ -20,7 +20,7 @@ def test_header_renders_title_duration_objectives_and_prerequisites() -> None:
     block = lesson.header("06_review_and_routine")
     data = load_content().lesson("06_review_and_routine")
     assert "Lesson 6: Review and the full routine" in block.plain
-    assert "About 20 minutes" in block.html
+    assert "About 25 minutes" in block.html
     for objective in data.objectives:
         assert objective in block.plain
     for title in ("The core techniques", "Ligaments and tendons"):

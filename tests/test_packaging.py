@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_wheel_contains_data(built_wheel: Path) -> None:
     names = set(zipfile.ZipFile(built_wheel).namelist())
-    for yaml_file in ("anatomy", "techniques", "safety", "lessons", "sources"):
+    for yaml_file in ("anatomy", "techniques", "safety", "lessons", "sources", "practice"):
         assert f"course/content/{yaml_file}.yaml" in names
     assert any(n.startswith("course/assets/") for n in names)
     assert any(n.startswith("course/notebooks/") and n.endswith(".ipynb") for n in names) == any(
@@ -54,7 +54,9 @@ def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Pat
         "c = load_content(); print(course.__file__);"
         "print(s.assess(s.Situation(fever=True)).decision.name); print(assets_dir().is_dir());"
         "from course.widgets.diagram import DiagramView as D;"
-        "print('export default' in D._esm and str(D._css).startswith('/*'))"
+        "print('export default' in D._esm and str(D._css).startswith('/*'));"
+        "from course.practice import Practice;"
+        "print(bool(Practice('wheel').next_case().text))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -65,8 +67,9 @@ def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Pat
         timeout=60,
         check=True,
     )
-    path, decision, has_assets, has_front_end = result.stdout.split()
+    path, decision, has_assets, has_front_end, practises = result.stdout.split()
     assert path.startswith(str(target))
     assert decision == "DO_NOT_MASSAGE"
     assert has_assets == "True"
     assert has_front_end == "True"  # the diagram widget's module and stylesheet, from the wheel
+    assert practises == "True"  # practice cases from the shipped templates, no grading/ folder

@@ -164,10 +164,10 @@ def test_progress_summary_widget(store: ProgressStore) -> None:
     store.open_section("05_safety", "flowchart")
     widget = ProgressSummary(store)
     assert "Safety, contraindications and when to refer" in widget._table.value
-    assert "1 / 7" in widget._table.value
+    assert "1 / 8" in widget._table.value
     assert widget.figure.png.startswith(b"\x89PNG")
     assert (
-        "Safety, contraindications and when to refer: 14% of sections opened" in widget.figure.alt
+        "Safety, contraindications and when to refer: 12% of sections opened" in widget.figure.alt
     )
     assert 'alt="A bar chart of your progress.' in widget._chart.value
     store.record_attempt("05_safety", "safety_window", score=1, correct=True, seconds=3)

@@ -124,7 +124,7 @@ def test_single_choice() -> None:
     question = q("prep_self_position")
     assert isinstance(question, SingleChoice)
     assert check(question, "Across the opposite knee").correct
-    wrong = check(question, "On a cushion behind you")
+    wrong = check(question, "On a low stool in front of you, with the leg straight")
     assert not wrong.correct
     assert wrong.score == 0
     with pytest.raises(ValueError, match="not one of the options"):
@@ -147,11 +147,11 @@ def test_multiple_select_gives_partial_credit() -> None:
     assert not partial.correct
     assert partial.score == pytest.approx(2 / 3)
     assert partial.missed == ("Red streaks",)
-    extra = check(question, ["Fever", "Warmth", "Red streaks", "Tired legs in the evening"])
+    extra = check(question, ["Fever", "Warmth", "Red streaks", "Sudden swelling"])
     assert not extra.correct
-    assert extra.extra == ("Tired legs in the evening",)
+    assert extra.extra == ("Sudden swelling",)
     assert extra.score == pytest.approx(2 / 3)
-    assert check(question, ["Tired legs in the evening"]).score == 0
+    assert check(question, ["Sudden swelling"]).score == 0
     with pytest.raises(ValueError, match="collection"):
         check(question, "Fever")
 

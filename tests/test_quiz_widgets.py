@@ -30,7 +30,7 @@ def test_check_gives_feedback_at_once_and_records_the_attempt(store: ProgressSto
     card = _card(widget, "prep_self_position")
     _press(card, "check")
     assert "Choose an answer first." in card.feedback
-    card.set_answer("On a cushion behind you")
+    card.set_answer("On a low stool in front of you, with the leg straight")
     _press(card, "check")
     assert "Not quite." in card.feedback
     assert card.question.hint in card.feedback

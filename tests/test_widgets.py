@@ -11,6 +11,10 @@ from html_checks import figure_alt_problems
 
 from course.content.loader import load_content
 from course.diagrams import render
+from course.diagrams.draw import visible_ids
+from course.diagrams.geometry import VIEWS, load_view
+from course.diagrams.palette import LAYERS
+from course.diagrams.text import alt_text
 from course.widgets import AnkleExplorer, FindOnDiagramQuiz, RangeOfMotion, TechniqueDemo
 from course.widgets.logic import (
     motion_valuetext,
@@ -74,37 +78,58 @@ def test_a_click_in_the_browser_selects_in_python() -> None:
     assert "Deltoid ligament" in explorer.alt_text
 
 
-def test_selection_does_not_render() -> None:
+def test_selection_layer_and_label_changes_send_no_new_picture() -> None:
     explorer = AnkleExplorer("posterior")
-    svg = explorer.canvas.svg
+    views = explorer.canvas.views
     misses = render._svg.cache_info().misses
     for sid in explorer.visible_ids:
         explorer.selected = sid
-    assert explorer.canvas.svg is svg
+    explorer.layers = ("bones",)
+    explorer._labels_box.value = False
+    assert explorer.canvas.views is views  # the browser hides layers and labels itself
+    assert (explorer.canvas.layers, explorer.canvas.show_labels) == (["bones"], False)
     assert render._svg.cache_info().misses == misses
 
 
-def test_canvas_gets_names_order_and_info_for_every_visible_structure() -> None:
+def test_canvas_gets_the_view_with_every_layer_and_names_and_info_for_each_structure() -> None:
     explorer = AnkleExplorer("dorsal", layers=["bones", "tendons"])
     ids = explorer.visible_ids
+    everything = visible_ids(load_view("dorsal"), LAYERS)
     assert explorer.canvas.order == list(ids)
-    assert set(explorer.canvas.names) == set(ids)
-    assert set(explorer.canvas.info) == {*ids, ""}
+    assert explorer.canvas.layers == ["bones", "tendons"]
+    assert list(explorer.canvas.views) == ["dorsal"]  # only the view shown, until asked
+    assert set(explorer.canvas.names) == set(everything)
+    assert set(explorer.canvas.info) == {*everything, ""}
     assert explorer.canvas.names["talus"].startswith("Talus")
-    for sid in ids:
-        assert f'data-structure="{sid}"' in explorer.canvas.svg
+    for sid in everything:
+        assert f'data-structure="{sid}"' in explorer.canvas.views["dorsal"]
+    assert set(explorer.canvas.geometry["dorsal"]["anchors"]) == set(everything)
+    assert explorer.canvas.desc == alt_text("dorsal", ("bones", "tendons"))
+    assert explorer.canvas.controls["view"] == explorer._view_box.model_id
+    assert explorer.canvas.controls["options"] == list(VIEWS)
 
 
-def test_view_and_layer_changes_rerender_and_drop_a_hidden_selection() -> None:
+def test_the_browser_asks_for_the_other_views_once() -> None:
+    explorer = AnkleExplorer("lateral")
+    explorer.canvas._handle_custom_msg({"type": "views"}, [])  # what the browser sends
+    assert list(explorer.canvas.views) == list(VIEWS)
+    first = explorer.canvas.views
+    explorer.canvas._handle_custom_msg({"type": "views"}, [])
+    explorer.canvas._handle_custom_msg({"type": "unknown"}, [])
+    assert explorer.canvas.views is first
+    assert set(explorer.canvas.geometry) == set(VIEWS)
+
+
+def test_view_and_layer_changes_drop_a_hidden_selection() -> None:
     explorer = AnkleExplorer("lateral", selected="lateral_malleolus")
-    before = explorer.canvas.svg
     explorer.view = "medial"
-    assert explorer.canvas.svg != before
+    assert explorer.canvas.view == "medial"
+    assert list(explorer.canvas.views) == ["lateral", "medial"]
     assert explorer.selected is None
     explorer.selected = "talus"
     explorer.layers = ("ligaments",)
     assert explorer.selected is None
-    assert set(explorer.canvas.names) == {"deltoid_ligament"}
+    assert explorer.canvas.order == ["deltoid_ligament"]
 
 
 def test_bad_view_layer_or_structure_lists_valid_values() -> None:
@@ -287,7 +312,7 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
     ``module()`` (a second definition would also be a syntax error in the joined module)."""
     from course.widgets.controls import LiveText, StepNav
     from course.widgets.diagram import DiagramView
-    from course.widgets.frontend import STATIC, module
+    from course.widgets.frontend import HELPERS, STATIC, module
     from course.widgets.self_check import QuestionView
 
     shared = (STATIC / "shared.js").read_text(encoding="utf-8")
@@ -301,7 +326,8 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         (QuestionView, "question"),
     ):
         own = (STATIC / f"{name}.js").read_text(encoding="utf-8")
-        assert widget._esm == module(f"{name}.js") == shared + "\n" + own
+        extra = [(STATIC / h).read_text(encoding="utf-8") for h in HELPERS.get(f"{name}.js", ())]
+        assert widget._esm == module(f"{name}.js") == "\n".join([shared, *extra, own])
         css = (STATIC / f"{name}.css").read_text(encoding="utf-8")
         assert str(widget._css) == css  # anywidget reads the file (FileContents)
         assert f".ankle-{name}" in css  # every rule of the stylesheet is scoped to the widget
@@ -309,8 +335,9 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         assert 'createElement("style")' not in own  # styles come from the .css file
         assert "guardWidgetKeys();" in own  # each installs the page-wide key guard once
     # any widget added later: its module and its scoped stylesheet side by side in static/
+    helper_files = {h for names in HELPERS.values() for h in names}
     for script in STATIC.glob("*.js"):
-        if script.name != "shared.js":
+        if script.name != "shared.js" and script.name not in helper_files:
             css = script.with_suffix(".css").read_text(encoding="utf-8")
             assert ".ankle-" in css, script.name
             own = script.read_text(encoding="utf-8")

@@ -1,8 +1,9 @@
-"""``ankle-course app``: the anatomy explorer and the safety scenario explorer as a Voila app.
+"""``ankle-course app``: the anatomy explorer, the safety scenario explorer and safety practice
+as a Voila app.
 
 For people who should not see code: Voila runs :data:`APP_NOTEBOOK` and shows only its text and
-widgets. The notebook's code cells call :func:`anatomy_explorer` and :func:`scenario_explorer`
-(and nothing else), so the app shows exactly the widgets the lessons use.
+widgets. The notebook's code cells call :func:`anatomy_explorer`, :func:`scenario_explorer` and
+:func:`practice` (and nothing else), so the app shows exactly the widgets the lessons use.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ __all__ = [
     "APP_NOTEBOOK",
     "anatomy_explorer",
     "notice",
+    "practice",
     "scenario_explorer",
     "voila_command",
 ]
@@ -39,6 +41,11 @@ def anatomy_explorer() -> Any:
 def scenario_explorer() -> Any:
     """The safety scenario explorer of lesson 05 (decision and reasons from ``course.safety``)."""
     return import_module("course.lesson").scenario_explorer()
+
+
+def practice() -> Any:
+    """Safety practice until mastered (lessons 05 and 06), kept in the learner's progress."""
+    return import_module("course.lesson").practice()
 
 
 def voila_command(

@@ -29,16 +29,27 @@ def _assess(**fields: Any) -> None:
         situation = Situation(**given)
     except ValidationError as exc:
         fail(_situation_error(exc))
+    from course.content.loader import load_content
+    from course.content.text import text
     from course.safety import assess
+    from course.safety.hands import hands_for
 
     result = assess(situation)
+    content = load_content()
+    hands = hands_for(result)
     if as_json:
-        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = {**result.to_dict(), "hands": hands.to_dict(content.techniques)}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    from course.content.loader import load_content
-
-    info = load_content().decisions[result.decision.value]
+    info = content.decisions[result.decision.value]
     out().print(f"[bold]Decision:[/bold] {info.label} ({result.decision.value}) — {info.meaning}")
+    out().print(f"[bold]{escape(text('scenario.hands'))}:[/bold]")
+    for line in hands.summaries:
+        out().print(f"  • {escape(line)}", highlight=False)
+    left_out = hands.left_out(content.techniques)
+    if left_out:
+        steps = "; ".join(f"{t.order}. {t.name}" for t in left_out)
+        out().print(f"[bold]{escape(text('scenario.left_out'))}:[/bold] {escape(steps)}")
     out().print(f"[bold]Refer to a professional:[/bold] {'yes' if result.refer else 'no'}")
     out().print("[bold]Reasons:[/bold]")
     for reason in result.reasons:

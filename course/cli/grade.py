@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from course.cli.grade_choices import Attempts, CanvasKey, ExportFormat, Missing, policy_of
 from course.cli.output import err, fail, guarded, out
 from course.startup import skip_slow_imports
 
@@ -44,23 +44,6 @@ CourseDirAfter = Annotated[
     Path | None, typer.Option("--course-dir", help=_COURSE_DIR_HELP, show_default=False)
 ]
 DbUrlAfter = Annotated[str | None, typer.Option("--db-url", help=_DB_URL_HELP)]
-
-
-class ExportFormat(StrEnum):
-    csv = "csv"
-    canvas = "canvas"
-
-
-class CanvasKey(StrEnum):
-    id = "id"
-    sis_user_id = "sis_user_id"
-    sis_login_id = "sis_login_id"
-
-
-class Missing(StrEnum):
-    blank = "blank"
-    zero = "zero"
-    excused = "excused"
 
 
 def _course(ctx: typer.Context, course_dir: Path | None = None, db_url: str | None = None) -> Any:
@@ -145,14 +128,29 @@ def _shown(path: Path) -> str:
 def release(
     ctx: typer.Context,
     assignment: Annotated[str, typer.Argument(help="Assignment name.")],
+    attempt: Annotated[
+        int,
+        typer.Option(
+            "--attempt",
+            min=1,
+            help="A retake of a variant assessment: attempt N is the assignment "
+            "<assignment>_attemptN, with new cases on the same blueprint.",
+        ),
+    ] = 1,
     course_dir: CourseDirAfter = None,
     db_url: DbUrlAfter = None,
 ) -> None:
     """Generate the learners' version (no solutions, no hidden tests) in release/."""
     from course.grading.release import release as do_release
 
-    path = do_release(_course(ctx, course_dir, db_url), assignment)
-    typer.echo(f"released {assignment} to {path}")
+    course = _course(ctx, course_dir, db_url)
+    name = assignment
+    if attempt > 1:
+        from course.grading.release import prepare_retake
+
+        name = prepare_retake(course, assignment, attempt)
+    path = do_release(course, name)
+    typer.echo(f"released {name} to {path}")
 
 
 @app.command()
@@ -250,6 +248,14 @@ def export(
         Missing,
         typer.Option("--missing", help="Canvas cell of a learner with no graded submission."),
     ] = Missing.blank,
+    attempts: Annotated[
+        Attempts | None,
+        typer.Option(
+            "--attempts",
+            help="With retakes: which attempt counts per learner (best, last or first); "
+            "the export states it.",
+        ),
+    ] = None,
     course_dir: CourseDirAfter = None,
     db_url: DbUrlAfter = None,
 ) -> None:
@@ -265,8 +271,12 @@ def export(
     )
     if fmt is not ExportFormat.canvas and (canvas_assignment_id is not None or roster is not None):
         fail("--canvas-assignment-id and --roster need --format canvas")
-    count = do_export(_course(ctx, course_dir, db_url), assignment, to, fmt.value, canvas)
-    typer.echo(f"exported {count} learner(s) of {assignment} to {to}")
+    policy = policy_of(attempts)
+    count = do_export(
+        _course(ctx, course_dir, db_url), assignment, to, fmt.value, canvas, attempts=policy
+    )
+    stated = f" ({policy} attempt per learner)" if policy else ""
+    typer.echo(f"exported {count} learner(s) of {assignment}{stated} to {to}")
     _disclaimer()
 
 
@@ -285,19 +295,39 @@ def report(
         Path | None,
         typer.Option("--html", help="Also write the item analysis with figures to this folder."),
     ] = None,
+    attempts: Annotated[
+        Attempts | None,
+        typer.Option(
+            "--attempts", help="With retakes: one row per learner, the best, last or first attempt."
+        ),
+    ] = None,
+    attempt: Annotated[
+        int | None,
+        typer.Option("--attempt", min=1, help="Report on one attempt (a retake) only."),
+    ] = None,
     course_dir: CourseDirAfter = None,
     db_url: DbUrlAfter = None,
 ) -> None:
     """A table of every learner's status, then one line per problem (or the item analysis)."""
     from rich.console import Console
 
+    from course.grading.variants.retake import retake_name
+
     course = _course(ctx, course_dir, db_url)
     console = Console()
+    if attempts is not None and attempt is not None:
+        fail(
+            "--attempts (a policy across attempts) and --attempt N (one attempt) exclude each other"
+        )
+    if attempt is not None:
+        assignment = retake_name(assignment, attempt)
     if not items and html_dir is None:
         from course.grading.export.report import report as do_report
 
-        do_report(course, assignment, console)
+        do_report(course, assignment, console, attempts=policy_of(attempts))
         return
+    if attempts is not None:
+        fail("--attempts reports statuses; for the item analysis of one attempt use --attempt N")
     from course.grading.analysis.report import analysis_for, print_items, write_html
     from course.grading.export.results import collect
 
@@ -307,6 +337,47 @@ def report(
     if html_dir is not None:
         page = write_html(analysis, html_dir)
         typer.echo(f"wrote {page}")
+    _disclaimer()
+
+
+@app.command()
+@guarded
+def passback(
+    assignment: Annotated[str, typer.Argument(help="Assignment name.")],
+    course: Annotated[
+        str, typer.Option("--course", help="The hub course whose grades go to its LMS course.")
+    ],
+    hub_dir: Annotated[
+        Path, typer.Option("--hub-dir", help="The hub folder (hub setup's --hub-dir).")
+    ] = Path("/srv/ankle-course"),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
+    ] = False,
+    attempts: Annotated[
+        Attempts | None,
+        typer.Option(
+            "--attempts",
+            help="With retakes: which attempt counts per learner (best, last or first); one "
+            "score to the first attempt's line item, its comment states it.",
+        ),
+    ] = None,
+    db_url: DbUrlAfter = None,
+) -> None:
+    """Send every graded learner's score to the LMS gradebook (LTI Assignment and Grade
+    Services); a rerun sends only what changed. Run as root on the hub."""
+    skip_slow_imports()
+    from course.cli.grade_passback import show_report
+    from course.lti.passback import passback as do_passback
+
+    report = do_passback(
+        hub_dir.resolve(),
+        course,
+        assignment,
+        dry_run=dry_run,
+        attempts=policy_of(attempts),
+        db_url=db_url,
+    )
+    show_report(report, assignment, dry_run=dry_run)
     _disclaimer()
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from course.cli.output import err, fail, out
-from course.errors import CourseError
+from course.cli.output import err, fail, guarded, out
+from course.errors import CourseError, LtiConfigError
 
 app = typer.Typer(
     name="hub",
@@ -38,7 +38,7 @@ def traverse_warning(folder: str, group: str, exposed: list[str]) -> str:
 @app.command()
 def setup(
     students: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--students",
             help=(
@@ -46,7 +46,14 @@ def setup(
                 "course or cohort, and role: learner, ta or instructor, for several courses)."
             ),
         ),
-    ],
+    ] = None,
+    lti: Annotated[
+        Path | None,
+        typer.Option(
+            "--lti",
+            help="PLATFORM.json: people log in from the school's LMS (LTI 1.3, docs/lti.md).",
+        ),
+    ] = None,
     hub_dir: HubDir = Path("/srv/ankle-course"),
     course_dir: Annotated[
         Path | None,
@@ -89,6 +96,7 @@ def setup(
         home_base=home_base,
         db_url=db_url,
         passwords=passwords,
+        lti=lti,
     )
     try:
         report = setup_hub(options)
@@ -118,6 +126,12 @@ def setup(
     for folder in report.new_grants:
         warning = traverse_warning(folder, state.hub_group, report.exposed.get(folder, []))
         err().print(warning, markup=False, highlight=False)
+    if lti is not None:
+        out().print(
+            "LMS log-in (LTI 1.3) is on. The values to register in the LMS: ankle-course hub "
+            f"lti-config --hub-dir {state.hub_dir} --public-url https://YOUR-HUB",
+            highlight=False,
+        )
     out().print(
         f"Start the hub: ANKLE_HUB_DIR={state.hub_dir} "
         "jupyterhub -f deploy/hub/jupyterhub_config.py"
@@ -137,6 +151,77 @@ def _print_courses(courses: list[dict[str, Any]]) -> None:
             f"TAs {', '.join(roles['ta']) or 'none'}; learners {len(roles['learner'])}",
             highlight=False,
         )
+
+
+def _how_many(text: str, available: int) -> int:
+    if text.strip().lower() == "all":
+        return available
+    try:
+        wanted = int(text)
+    except ValueError:
+        fail(f"--learners takes a number or 'all', not {text!r}")
+    if wanted < 1:
+        fail(f"--learners must be at least 1, not {wanted}")
+    return min(wanted, available)
+
+
+@app.command()
+def warm(
+    course: Annotated[str, typer.Option("--course", help="The course whose learners to start.")],
+    learners: Annotated[
+        str, typer.Option("--learners", help="How many learners' servers: a number or 'all'.")
+    ] = "all",
+    hub_dir: HubDir = Path("/srv/ankle-course"),
+    api_url: Annotated[
+        str, typer.Option("--api-url", help="The hub's REST API (ANKLE_HUB_API_PORT, 8081).")
+    ] = "http://127.0.0.1:8081/hub/api",
+    parallel: Annotated[
+        int, typer.Option("--parallel", help="Servers starting at the same time.")
+    ] = 4,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds one server may take to start.")
+    ] = 180.0,
+) -> None:
+    """Start learners' servers before a lecture, a few at a time, so logins find them ready.
+
+    Servers nobody uses are stopped again by the hub's idle culler (ANKLE_HUB_IDLE_TIMEOUT).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from course.hub.state import load_state
+    from course.hub.warm import admin_token, course_learners, warm_servers
+
+    try:
+        state = load_state(hub_dir.resolve())
+        if state is None:
+            fail(f"{hub_dir} has no state.json: run `ankle-course hub setup` first")
+        names = course_learners(state, course)
+        if not names:
+            fail(f"course {course!r} has no learners")
+        names = names[: _how_many(learners, len(names))]
+        token = admin_token(hub_dir.resolve())
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=err(), transient=False) as bar:
+            task = bar.add_task(f"Starting servers of {course}", total=len(names))
+            report = warm_servers(
+                names,
+                api_url=api_url,
+                token=token,
+                parallel=parallel,
+                timeout=timeout,
+                on_done=lambda _name, _outcome: bar.advance(task),
+            )
+    except CourseError as exc:
+        fail(str(exc), exc.exit_code)
+    slowest = max(report.seconds.values(), default=0.0)
+    out().print(
+        f"Started {len(report.started)}, already running {len(report.running)}, "
+        f"failed {len(report.failed)} (slowest start {slowest:.1f} s)"
+    )
+    for name, reason in report.failed.items():
+        err().print(f"  {name}: {reason}", markup=False, highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -167,7 +252,8 @@ def teardown(
     out().print(
         f"Stopped {len(report.stopped_pids)} processes, removed {len(report.removed_users)} "
         f"accounts and {len(report.removed_paths)} folders, revoked "
-        f"{len(report.revoked_grants)} grants"
+        f"{len(report.revoked_grants)} grants, and gave {len(report.restored_modes)} closed "
+        "paths of the course folder their modes back"
     )
 
 
@@ -186,3 +272,64 @@ def return_feedback(
     except CourseError as exc:
         fail(str(exc), exc.exit_code)
     out().print(f"returned feedback on {assignment} to {len(students)} learner(s)")
+
+
+@app.command("lti-config")
+@guarded
+def lti_config(
+    hub_dir: HubDir = Path("/srv/ankle-course"),
+    public_url: Annotated[
+        str,
+        typer.Option("--public-url", help="The hub's address as browsers reach it (https)."),
+    ] = "https://localhost:8000",
+) -> None:
+    """Print, as JSON, what the LMS administrator registers: URLs and the tool's public key."""
+    import json
+
+    from course.lti.config import tool_urls
+    from course.lti.settings import load_lti
+
+    platform, key = load_lti(hub_dir.resolve())
+    try:
+        urls = tool_urls(public_url)
+    except ValueError as exc:
+        raise LtiConfigError(f"--public-url: {exc}") from None
+    shown = {
+        **urls.model_dump(),
+        "client_id": platform.client_id,
+        "deployment_ids": list(platform.deployment_ids),
+        "public_jwk": key.public_jwk(),
+        "public_key_pem": key.public_pem(),
+        "scopes": [
+            "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+            "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+            "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+        ],
+        "custom_parameters": {
+            "lesson": "a lesson id, e.g. 01_anatomy",
+            "assignment": "an assessment, e.g. safety_scenarios",
+        },
+    }
+    typer.echo(json.dumps(shown, indent=2))
+
+
+@app.command("sync-roster")
+@guarded
+def sync_roster(
+    course: Annotated[str, typer.Option("--course", help="The hub course to bring up to date.")],
+    hub_dir: HubDir = Path("/srv/ankle-course"),
+) -> None:
+    """Bring a course's accounts and roles up to date with its LMS course (LTI NRPS)."""
+    from course.lti.nrps import sync_roster as do_sync
+
+    report = do_sync(hub_dir.resolve(), course)
+    out().print(
+        f"{course}: {len(report.added)} new account(s), {len(report.kept)} unchanged or updated, "
+        f"{len(report.dropped)} dropped (access removed, files kept)",
+        highlight=False,
+    )
+    for name in report.dropped:
+        stopped = " (server stopped)" if name in report.stopped else ""
+        out().print(f"  dropped: {name}{stopped}", highlight=False)
+    for line in report.refused:
+        err().print(f"  not added: {line}", markup=False, highlight=False)

@@ -33,7 +33,7 @@ def app(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the command only.")] = False,
 ) -> None:
-    """Open the anatomy explorer and the safety scenario explorer as an app (no code shown).
+    """Open the anatomy and safety scenario explorers and safety practice as an app (no code).
 
     Any other option is passed to Voila as it is, e.g. --Voila.tornado_settings=... .
     """

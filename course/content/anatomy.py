@@ -60,7 +60,10 @@ def ambiguous_names() -> tuple[Ambiguity, ...]:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", text.strip().casefold())
+    """Case, spaces, hyphens, underscores, apostrophes and a leading article do not matter:
+    "The Achilles' tendon" is "achilles tendon"."""
+    key = re.sub(r"[\s_\-]+", " ", re.sub(r"['\u2019]", "", text).strip().casefold())
+    return re.sub(r"^(the|an|a) ", "", key)
 
 
 @cache
@@ -91,7 +94,8 @@ def get(structure_id: str) -> Structure:
 
 
 def find(text: str) -> Structure:
-    """Resolve an id, a name or a synonym, ignoring case, spaces, hyphens and underscores.
+    """Resolve an id, a name or a synonym, ignoring case, spaces, hyphens, underscores,
+    apostrophes and a leading "the", "a" or "an".
 
     Raises :class:`AmbiguousNameError` (a ``LookupError``) listing the candidates, with an
     explanation, for everyday words that name several structures ("ankle bone"), and

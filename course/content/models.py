@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -48,6 +48,11 @@ Direction = Literal[
 Pressure = Literal[
     "light_to_moderate", "moderate", "deeper_comfortable", "firm_not_painful", "gentle", "not_set"
 ]
+Movement = Literal[
+    "gliding", "kneading", "circles", "small_movements", "friction", "sustained_pressure"
+]
+"""What the hands do in a technique; the safety check's ``hands`` records (``safety.yaml``)
+leave some movements out (under proceed with caution: friction and sustained pressure)."""
 View = Literal["lateral", "medial", "posterior", "dorsal"]
 """The diagram views: each has ``assets/ankle/<view>.yaml`` and a ``views.<view>`` label in
 ``ui.yaml``; ``course.diagrams.geometry.VIEWS`` is derived from this one definition."""
@@ -104,6 +109,7 @@ class Technique(_Record):
     shin bone for the gliding strokes of effleurage. The drawing lightens them there."""
     hand_part: HandPart
     direction: Direction
+    movement: Movement
     pressure: Pressure
     repetitions: Text | None = None
     hold_seconds: tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]] | None = None
@@ -125,6 +131,16 @@ class Technique(_Record):
         if value is not None and value[0] > value[1]:
             raise ValueError("the shortest hold must not exceed the longest")
         return value
+
+    @model_validator(mode="after")
+    def _hold_is_sustained_pressure(self) -> Self:
+        held = self.hold_seconds is not None or self.direction == "sustained_hold"
+        if held != (self.movement == "sustained_pressure"):
+            raise ValueError(
+                "movement: a technique with a hold (hold_seconds, direction sustained_hold) is "
+                "movement sustained_pressure, and only such a technique is"
+            )
+        return self
 
 
 class Lesson(_Record):

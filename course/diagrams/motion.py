@@ -125,7 +125,10 @@ def motion_svg(movement: str) -> tuple[str, tuple[float, float]]:
     return svg, (float(px), float(height - py))
 
 
+@lru_cache(maxsize=16)
 def motion_png(movement: str, degrees: float = 0.0, dpi: float = 80) -> bytes:
+    """PNG of ``movement`` at ``degrees`` (cached: every lesson showing the widget at its
+    starting angle reuses one picture for its static fallback)."""
     view = MOTION_VIEWS[movement]
     with matplotlib.rc_context(RC):
         fig, ax = new_figure(view, dpi=dpi, extra_bottom_mm=_EXTRA_BOTTOM[view])

@@ -2,7 +2,9 @@
 
 The picture is a still of a ``course.diagrams`` view without labels, one structure drawn with
 a thick outline and pointed at by an arrow, the others faded. Any id, name or synonym that
-``course.anatomy.find()`` resolves to the marked structure is right. The alt text lists what
+``course.anatomy.find()`` resolves to the marked structure is right, and so is a name the
+course itself lists as ambiguous (``ambiguous_names`` of ``anatomy.yaml``: "ankle bone") when
+the marked structure is one of its candidates. The alt text lists what
 the view shows and where the marked structure lies in the drawing, never which one it is.
 """
 
@@ -15,13 +17,17 @@ __all__ = ["names_structure", "question_alt_text", "question_png"]
 
 
 def names_structure(answer: Any, structure_id: str) -> bool:
-    """True when ``answer`` is text that ``course.anatomy.find()`` resolves to the structure."""
+    """True when ``answer`` is text that ``course.anatomy.find()`` resolves to the structure,
+    or an everyday name the course teaches for several structures, the marked one among them
+    ("ankle bone" for the talus or either malleolus)."""
     if not isinstance(answer, str):
         return False
-    from course.content.anatomy import find
+    from course.content.anatomy import AmbiguousNameError, find
 
     try:
         return find(answer).id == structure_id
+    except AmbiguousNameError as ambiguous:
+        return any(s.id == structure_id for s in ambiguous.candidates)
     except LookupError:
         return False
 

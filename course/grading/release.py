@@ -68,3 +68,43 @@ def release(course: Course, assignment: str) -> Path:
     if variants:
         write_cases(course.release_dir(assignment), vbank, students)
     return course.release_dir(assignment)
+
+
+def prepare_retake(course: Course, assignment: str, attempt: int) -> str:
+    """Write the link and the source notebook of ``attempt``; returns its assignment name."""
+    import yaml
+
+    from course.grading.build.cells import regions
+    from course.grading.build.source import Built, notebook_path, render, write
+    from course.grading.variants.retake import read_link, retake_name
+
+    if attempt < 2:
+        raise GradingError(f"--attempt {attempt}: a retake is attempt 2 or later")
+    if read_link(course.root, assignment) is not None:
+        raise GradingError(f"{assignment!r} is itself a retake: name the first attempt")
+    if not is_variant_bank(course.root, assignment):
+        raise GradingError(
+            f"{assignment!r} is not a variant assessment (kind: variants): a retake of it would "
+            "ask every learner the same questions again"
+        )
+    load_variant_bank(course.root, assignment)  # the bank is valid
+    name = retake_name(assignment, attempt)
+    path = course.root / "source" / f"{name}.yaml"
+    link = read_link(course.root, name) if path.exists() else None
+    if path.exists() and link is None:
+        raise GradingError(f"{path} exists and is not a retake link: move it away first")
+    if link is None:
+        data = {"schema_version": 1, "kind": "retake", "of": assignment, "attempt": attempt}
+        header = (
+            f"# Retake link: attempt {attempt} of {assignment} (written by ankle-course grade "
+            "release --attempt).\n# Same blueprint, new stories: the attempt is in the seed.\n"
+        )
+        try:
+            path.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        except OSError as exc:
+            raise GradingError(f"cannot write {path}: {exc.strerror or exc}") from None
+    built = Built(
+        name, notebook_path(course.root, name), render(course.root, name, regions(course.config))
+    )
+    write(built)
+    return name

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from course.errors import HubSetupError
+from course.errors import HubSetupError, command_error
 from course.hub import system
 from course.hub.state import HubState
 
@@ -69,8 +69,7 @@ def check_learner_runtime(user: str) -> None:
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd="/")
     if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise HubSetupError(f"learner {user} cannot run the course's Python: {last}")
+        raise command_error(HubSetupError, f"learner {user} cannot run the course's Python", result)
 
 
 def record_password(path: Path, name: str, password: str) -> None:

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from course.hub import system
-from course.hub.roster import Learner
 from course.hub.state import HubState, hub_paths
 from course.roles import HUB_LEARNER
 
@@ -24,31 +23,42 @@ LESSONS_FOLDER = "ankle-course"  # in each learner's home, as `ankle-course lab`
 ROLE_FOLDER = "jupyter"  # HUB_DIR/jupyter/<role>: the course's Jupyter config folders
 
 
-def _python_literal(value: object) -> str:
-    return json.dumps(value)
+CHECKED_COLLECT = "course.hub.exchange.OwnerCheckedCollect"
+PRIVATE_SUBMIT = "course.hub.exchange.PrivateSubmit"
+
+
+def python_literal(value: object) -> str:
+    """``value`` as Python source (a bool, a string or a list of strings)."""
+    return repr(value) if isinstance(value, bool) else json.dumps(value)
+
+
+def nbgrader_text(who: str, settings: dict[str, object]) -> str:
+    """The text of every ``nbgrader_config.py`` setup writes, on either kind of hub: whose
+    settings they are, then one ``c.KEY = VALUE`` line per setting, in order."""
+    lines = [f"# Written by `ankle-course hub setup`: {who}.", "c = get_config()  # noqa: F821"]
+    lines += [f"c.{key} = {python_literal(value)}" for key, value in settings.items()]
+    return "\n".join([*lines, ""])
 
 
 def nbgrader_config(state: HubState, *, instructor: bool) -> str:
-    """One person's nbgrader settings: the course and exchange, and the role's own pieces
-    (the instructor's course folder and checked collect; learners' private submit)."""
+    """One person's nbgrader settings on a hub of one course: the course and exchange, and the
+    role's own pieces (the instructor's course folder and checked collect; learners' private
+    submit)."""
+    course: dict[str, object] = {
+        "CourseDirectory.course_id": state.course_id,
+        "Exchange.root": state.exchange_root,
+    }
     if instructor:
-        who = "the instructor's"
-        role_lines = [
-            f"c.CourseDirectory.root = {_python_literal(state.course_dir)}",
-            'c.ExchangeFactory.collect = "course.hub.exchange.OwnerCheckedCollect"',
-        ]
-    else:
-        who = "this learner's"
-        role_lines = ['c.ExchangeFactory.submit = "course.hub.exchange.PrivateSubmit"']
-    return "\n".join(
-        [
-            f"# Written by `ankle-course hub setup`: {who} nbgrader settings.",
-            "c = get_config()  # noqa: F821",
-            f"c.CourseDirectory.course_id = {_python_literal(state.course_id)}",
-            f"c.Exchange.root = {_python_literal(state.exchange_root)}",
-            *role_lines,
-            "",
-        ]
+        return nbgrader_text(
+            "the instructor's nbgrader settings",
+            {
+                **course,
+                "CourseDirectory.root": state.course_dir,
+                "ExchangeFactory.collect": CHECKED_COLLECT,
+            },
+        )
+    return nbgrader_text(
+        "this learner's nbgrader settings", {**course, "ExchangeFactory.submit": PRIVATE_SUBMIT}
     )
 
 
@@ -95,18 +105,6 @@ def write_user_files(user: str, files: dict[str, str], *, lessons: bool) -> None
     for relative, text in files.items():
         text = text if text.endswith("\n") else text + "\n"
         system.write_file(home / ".jupyter" / relative, text, owner=user, mode=0o644)
-
-
-def _write_user_config(state: HubState, user: str, *, instructor: bool) -> None:
-    """One person's configuration in a one-course class (the instructor gets no lessons)."""
-    files = person_files(nbgrader_config(state, instructor=instructor))
-    write_user_files(user, files, lessons=not instructor)
-
-
-def write_user_configs(state: HubState, learners: list[Learner]) -> None:
-    _write_user_config(state, state.instructor, instructor=True)
-    for learner in learners:
-        _write_user_config(state, learner.name, instructor=False)
 
 
 def write_secrets(state: HubState, db_url: str | None) -> None:

@@ -1,5 +1,6 @@
 """Create what :mod:`course.hub.courses` plans: per course a Unix group, a grader account, the
-course folder ``HUB_DIR/courses/<course>/`` and the exchange area ``exchange/<course>/``.
+course folder ``HUB_DIR/courses/<course>/`` and the exchange area ``exchange/<course>/``; and,
+for either kind of hub, the one exchange set-up and the one writer of people's settings.
 
 Everything made is recorded in the :class:`~course.hub.state.HubState` as it is made, so that
 teardown (or the roll-back of a failed setup) removes it.
@@ -14,11 +15,12 @@ from pathlib import Path
 
 from course.errors import HubSetupError
 from course.hub import system
-from course.hub.config import person_files, write_user_files
+from course.hub.config import nbgrader_config, person_files, write_user_files
 from course.hub.courses import (
     COURSES_FOLDER,
     CoursePlan,
     course_dir_config,
+    course_dir_mark,
     grader_nbgrader_config,
     person_nbgrader_config,
 )
@@ -36,7 +38,8 @@ __all__ = [
     "grader_accounts",
     "join_course_groups",
     "setup_course",
-    "write_course_configs",
+    "setup_exchange",
+    "write_configs",
 ]
 
 INBOUND_MODE = 0o3733  # set-group-id + sticky, -wx for the class
@@ -116,15 +119,18 @@ def copy_course(source: Path, target: Path, learners: list[Learner], owner: str)
     system.write_file(target / "students.csv", gradebook_csv(learners), owner=owner, mode=0o644)
 
 
-def _setup_exchange(state: HubState, plan: CoursePlan) -> None:
-    folder = Path(plan.exchange_dir)
-    make_dir(folder, COURSE_EXCHANGE_MODE, state, owner=plan.grader)
-    os.chown(folder, -1, system.grp_gid(plan.group))  # only the course's people may enter
-    make_dir(folder / "outbound", 0o755, state, owner=plan.grader)
-    # learners may add submissions but not list them; new entries get the grader's group;
-    # sticky: nobody renames or removes an entry of someone else
-    make_dir(folder / "inbound", INBOUND_MODE, state, owner=plan.grader)
-    make_dir(folder / "feedback", 0o711, state, owner=plan.grader)
+def setup_exchange(state: HubState, folder: Path, owner: str, group: str | None = None) -> None:
+    """A course's exchange area ``folder``, owned by who collects (the instructor of a hub of
+    one course, else the course's grader): open to all (0755), or with ``group`` to that
+    course's Unix group only (0750)."""
+    make_dir(folder, 0o755 if group is None else COURSE_EXCHANGE_MODE, state, owner=owner)
+    if group is not None:
+        os.chown(folder, -1, system.grp_gid(group))  # only the course's people may enter
+    make_dir(folder / "outbound", 0o755, state, owner=owner)
+    # learners may add submissions but not list them; new entries get the owner's group;
+    # sticky (like /tmp): nobody renames or removes an entry of someone else
+    make_dir(folder / "inbound", INBOUND_MODE, state, owner=owner)
+    make_dir(folder / "feedback", 0o711, state, owner=owner)
 
 
 def setup_course(state: HubState, plan: CoursePlan, source: Path, people: list[Learner]) -> None:
@@ -136,19 +142,32 @@ def setup_course(state: HubState, plan: CoursePlan, source: Path, people: list[L
         state.created_paths.append(str(target))
     learners = [p for p in people if plan.members.get(p.name) == "learner"]
     copy_course(source, target, learners, plan.grader)
-    config = target / "nbgrader_config.py"
-    if new and config.exists():
-        with config.open("a", encoding="utf-8") as handle:
-            handle.write(course_dir_config(plan.course_id))
-    _setup_exchange(state, plan)
+    if new:  # the grader's folder: appended as the grader, never through a link as root
+        system.write_file(
+            target / "nbgrader_config.py",
+            course_dir_config(plan.course_id),
+            owner=plan.grader,
+            mode=0o644,
+            append_once=course_dir_mark(plan.course_id),
+        )
+    setup_exchange(state, Path(plan.exchange_dir), plan.grader, plan.group)
 
 
-def write_course_configs(state: HubState, plans: list[CoursePlan], people: list[Learner]) -> None:
-    """Each grader's and each person's nbgrader and Jupyter settings (and a person's lessons)."""
-    for plan in plans:
-        text = grader_nbgrader_config(plan, state.exchange_root)
-        write_user_files(plan.grader, person_files(text), lessons=False)
+def write_configs(state: HubState, plans: list[CoursePlan], people: list[Learner]) -> None:
+    """Every account's nbgrader and Jupyter settings (and the lessons of those who learn), on
+    either kind of hub: a hub of one course (no ``plans``) has its instructor, one of several
+    courses a grader per course; each person's settings name the courses they learn in."""
+    staff: list[tuple[str, str]]
+    if plans:
+        staff = [(p.grader, grader_nbgrader_config(p, state.exchange_root)) for p in plans]
+    else:
+        staff = [(state.instructor, nbgrader_config(state, instructor=True))]
+    for account, text in staff:
+        write_user_files(account, person_files(text), lessons=False)
     for person in people:
-        courses = [p.course_id for p in plans if p.members.get(person.name) == "learner"]
-        text = person_nbgrader_config(state.exchange_root, courses)
+        if plans:
+            courses = [p.course_id for p in plans if p.members.get(person.name) == "learner"]
+            text = person_nbgrader_config(state.exchange_root, courses)
+        else:
+            text = nbgrader_config(state, instructor=False)
         write_user_files(person.name, person_files(text), lessons=True)

@@ -21,12 +21,12 @@ Account names built here contain ``-``, which a roster id never gives (ids fold 
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from course.errors import HubSetupError
+from course.hub.config import CHECKED_COLLECT, PRIVATE_SUBMIT, nbgrader_text, python_literal
 from course.hub.roster import GRADER_INFIX, STAFF_ROLES, Roster
 
 __all__ = [
@@ -148,32 +148,31 @@ def merge_plans(recorded: list[dict[str, Any]], new: list[CoursePlan]) -> list[C
     return list(merged.values())
 
 
-def _literal(value: object) -> str:
-    return json.dumps(value)
-
-
 def grader_nbgrader_config(plan: CoursePlan, exchange_root: str) -> str:
     """The grader account's ``~/.jupyter/nbgrader_config.py``: its course and the checked
     collect (the course folder's own config is loaded after it, from the service's cwd)."""
-    return "\n".join(
-        [
-            f"# Written by `ankle-course hub setup`: the grader of course {plan.course_id}.",
-            "c = get_config()  # noqa: F821",
-            f"c.CourseDirectory.root = {_literal(plan.course_dir)}",
-            f"c.CourseDirectory.course_id = {_literal(plan.course_id)}",
-            f"c.Exchange.root = {_literal(exchange_root)}",
-            'c.ExchangeFactory.collect = "course.hub.exchange.OwnerCheckedCollect"',
-            "",
-        ]
+    return nbgrader_text(
+        f"the grader of course {plan.course_id}",
+        {
+            "CourseDirectory.root": plan.course_dir,
+            "CourseDirectory.course_id": plan.course_id,
+            "Exchange.root": exchange_root,
+            "ExchangeFactory.collect": CHECKED_COLLECT,
+        },
     )
+
+
+def course_dir_mark(course_id: str) -> str:
+    """The first line of :func:`course_dir_config`: a folder that holds it has it already."""
+    return f"# Added by `ankle-course hub setup`: on this hub, this folder is course {course_id}."
 
 
 def course_dir_config(course_id: str) -> str:
     """Appended to the copied course folder's ``nbgrader_config.py`` (which names the course
     ``ankle-course``): on this hub the copy is ``course_id``."""
     return (
-        f"\n# Added by `ankle-course hub setup`: on this hub, this folder is course {course_id}.\n"
-        f"c.CourseDirectory.course_id = {_literal(course_id)}\n"
+        f"\n{course_dir_mark(course_id)}\n"
+        f"c.CourseDirectory.course_id = {python_literal(course_id)}\n"
     )
 
 
@@ -185,19 +184,17 @@ def person_nbgrader_config(exchange_root: str, learner_courses: list[str]) -> st
     several lists those they may read (the exchange's Unix groups hide the others); staff who
     learn nothing have no course here (they work in the course's formgrader service).
     """
-    lines = [
-        "# Written by `ankle-course hub setup`: this person's nbgrader settings.",
-        "c = get_config()  # noqa: F821",
-        f"c.Exchange.root = {_literal(exchange_root)}",
-        "c.Exchange.path_includes_course = True",
-        'c.ExchangeFactory.submit = "course.hub.exchange.PrivateSubmit"',
-    ]
+    settings: dict[str, object] = {
+        "Exchange.root": exchange_root,
+        "Exchange.path_includes_course": True,
+        "ExchangeFactory.submit": PRIVATE_SUBMIT,
+    }
     if len(learner_courses) == 1:
-        lines.append(f"c.CourseDirectory.course_id = {_literal(learner_courses[0])}")
+        settings["CourseDirectory.course_id"] = learner_courses[0]
     else:  # several (or none): list only those, never a course someone made up
-        lines.append('c.ExchangeFactory.list = "course.hub.exchange.OwnCoursesList"')
-        lines.append(f"c.OwnCoursesList.courses = {_literal(sorted(learner_courses))}")
-    return "\n".join([*lines, ""])
+        settings["ExchangeFactory.list"] = "course.hub.exchange.OwnCoursesList"
+        settings["OwnCoursesList.courses"] = sorted(learner_courses)
+    return nbgrader_text("this person's nbgrader settings", settings)
 
 
 def hub_course_config(

@@ -96,12 +96,16 @@ def _parse_utc(text: str) -> datetime.datetime:
     return parsed
 
 
-def _reason(exc: Exception) -> str:
+#: What checking or copying one inbound entry may expect: a refusal, or the file system saying
+#: no (an entry removed meanwhile, a disk full). Anything else is a bug, and keeps its traceback
+#: instead of being reported as the learner's refused submission.
+_EXPECTED = (RefusedError, OSError)
+
+
+def _reason(exc: RefusedError | OSError) -> str:
     if isinstance(exc, RefusedError):
         return str(exc)
-    if isinstance(exc, OSError):
-        return f"cannot be read ({exc.strerror or exc})"
-    return f"could not be checked ({type(exc).__name__}: {exc})"
+    return f"cannot be read ({exc.strerror or exc})"
 
 
 def _utc(seconds: float) -> datetime.datetime:
@@ -211,7 +215,7 @@ class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
             self._seen.add(username)
             try:
                 record = self._scan(inbound_fd, filename)
-            except Exception as exc:  # one entry's problem never stops the others
+            except _EXPECTED as exc:  # one entry's problem never stops the others
                 self._refuse(username, filename, _reason(exc))
                 continue
             candidates.setdefault(record["username"], []).append(record)
@@ -291,7 +295,7 @@ class OwnerCheckedCollect(ExchangeCollect):  # type: ignore[misc]
                         break
                     try:
                         self._copy(record, dest)
-                    except Exception as exc:  # one entry's problem never stops the others
+                    except _EXPECTED as exc:  # one entry's problem never stops the others
                         self._refuse(username, record["filename"], _reason(exc))
                         continue
                     self.log.info("Collected submission: %s %s", username, assignment)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course.errors import FeedbackError
+from course.errors import FeedbackError, command_error
 
 _KEYS = ("timestamp.txt", "submission_secret.txt")
 
@@ -55,6 +55,5 @@ def return_feedback(course_dir: Path, assignment: str) -> list[str]:
         check=False,
     )
     if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        raise FeedbackError(f"nbgrader release_feedback failed: {lines[-1] if lines else ''}")
+        raise command_error(FeedbackError, "nbgrader release_feedback failed", result)
     return students

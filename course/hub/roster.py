@@ -258,19 +258,6 @@ def read_roster(path: Path, prefix: str) -> list[Learner]:
     return list(read_class_roster(path, prefix, "ankle-course").people)
 
 
-def roster_csv(roster: Roster) -> str:
-    """The roster as a CSV this module reads back to an equal :class:`Roster`."""
-    people = {p.name: p for p in roster.people}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(["id", *_DETAILS, "course", "role"])
-    for member in roster.memberships:
-        person = people[member.name]
-        details = [getattr(person, d) for d in _DETAILS]
-        writer.writerow([person.roster_id, *details, member.course, member.role])
-    return buffer.getvalue()
-
-
 def gradebook_csv(learners: list[Learner]) -> str:
     """The roster in ``nbgrader db student import`` form, keyed by the account names."""
     buffer = io.StringIO()

@@ -45,7 +45,6 @@ from course.hub.config import (
     write_learner_role,
     write_secrets,
     write_settings,
-    write_user_configs,
 )
 from course.hub.course_setup import (
     INBOUND_MODE,
@@ -55,7 +54,8 @@ from course.hub.course_setup import (
     grader_accounts,
     join_course_groups,
     setup_course,
-    write_course_configs,
+    setup_exchange,
+    write_configs,
 )
 from course.hub.courses import CoursePlan, merge_plans, plan_courses
 from course.hub.folders import (
@@ -80,6 +80,7 @@ from course.hub.state import (
     save_state,
     undo,
 )
+from course.lti.setup import AUTHENTICATOR, install_lti, lms_course_plans, read_platform
 
 __all__ = [
     "ADMIN_SERVICE",
@@ -112,7 +113,7 @@ DEFAULT_COURSE_ID = "ankle-course"
 
 @dataclass(frozen=True)
 class SetupOptions:
-    roster: Path
+    roster: Path | None  # None: no roster (people arrive from the LMS, with ``lti``)
     hub_dir: Path = DEFAULT_HUB_DIR
     course_source: Path | None = None
     prefix: str = "ac_"
@@ -123,6 +124,7 @@ class SetupOptions:
     db_url: str | None = None
     passwords: bool = True
     authenticator: str = "pam"
+    lti: Path | None = None  # PLATFORM.json: people log in from the school's LMS (course.lti)
 
 
 @dataclass
@@ -145,17 +147,6 @@ def _learner(record: dict[str, str]) -> Learner:
         last_name=record.get("last_name", ""),
         email=record.get("email", ""),
     )
-
-
-def _setup_exchange(state: HubState) -> None:
-    """The one course's exchange area, the instructor's (a one-course roster)."""
-    course = Path(state.exchange_root) / state.course_id
-    make_dir(course, 0o755, state, owner=state.instructor)
-    make_dir(course / "outbound", 0o755, state, owner=state.instructor)
-    # learners may add submissions but not list them; new entries get the instructor's group;
-    # sticky (like /tmp): nobody renames or removes an entry of someone else
-    make_dir(course / "inbound", INBOUND_MODE, state, owner=state.instructor)
-    make_dir(course / "feedback", 0o711, state, owner=state.instructor)
 
 
 @dataclass
@@ -182,7 +173,9 @@ def _new_state(options: SetupOptions, prefix: str, hub_dir: Path, by_course: boo
     )
 
 
-def _plan(options: SetupOptions, roster: Roster, state: HubState) -> _Plan:
+def _plan(
+    options: SetupOptions, roster: Roster, state: HubState, lms_courses: tuple[str, ...] = ()
+) -> _Plan:
     hub_dir = Path(state.hub_dir)
     people = [(p.name, p.describe()) for p in roster.people]
     expected = "" if roster.by_course else options.prefix + options.instructor
@@ -210,6 +203,13 @@ def _plan(options: SetupOptions, roster: Roster, state: HubState) -> _Plan:
             "roster names each course's instructors (role instructor)"
         )
     new = plan_courses(roster, state.prefix, hub_dir, Path(state.exchange_root))
+    # the LMS courses of PLATFORM.json: made now, their people arrive at launch
+    new += lms_course_plans(
+        [c for c in lms_courses if c not in roster.courses()],
+        state.prefix,
+        hub_dir,
+        Path(state.exchange_root),
+    )
     courses = merge_plans(state.courses, new)
     # the account's comment (GECOS) field: e.g. "instructor spring-a / ta spring-b"
     comments = {
@@ -228,11 +228,23 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     removed again and the state is as before; the error says so.
     """
     system.require_root()
+    platform = read_platform(options.lti) if options.lti else None
     try:
         prefix = check_prefix(options.prefix)
-        roster = read_class_roster(options.roster, prefix, options.course_id)
+        roster = (
+            read_class_roster(options.roster, prefix, options.course_id)
+            if options.roster is not None
+            else Roster((), (), by_course=True)
+        )
     except RosterError as exc:
         raise HubSetupError(str(exc)) from None
+    if options.roster is None and platform is None:
+        raise HubSetupError("give --students ROSTER.csv, --lti PLATFORM.json or both")
+    if platform is not None and not roster.by_course:
+        raise HubSetupError(
+            "--lti needs a roster with course or role columns (or no roster): LMS courses are "
+            "courses of the hub (docs/lti.md)"
+        )
     source = (options.course_source or default_course_source()).resolve()
     if not (source / "source").is_dir():
         raise HubSetupError(f"{source} is not an nbgrader course folder (no source/ inside)")
@@ -240,7 +252,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     home_base = (options.home_base or Path("/home")).resolve()
     previous = load_state(hub_dir)
     state = previous or _new_state(options, prefix, hub_dir, roster.by_course)
-    plan = _plan(options, roster, state)
+    plan = _plan(options, roster, state, tuple(platform.courses.values()) if platform else ())
     check_names(plan.accounts, state.hub_group, state)
     check_courses(plan.courses, state)
     for name, origin in plan.accounts:
@@ -283,7 +295,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
             state.created_paths.append(str(home))
             new_users.append(name)
             save_state(state)
-            if options.passwords and name not in graders:
+            if options.passwords and platform is None and name not in graders:
                 password = secrets.token_urlsafe(12)
                 system.set_password(name, password)
                 passwords.append((name, password))
@@ -314,17 +326,19 @@ def setup_hub(options: SetupOptions) -> SetupReport:
             for course in plan.courses:
                 setup_course(state, course, source, everyone)
                 save_state(state)
-            write_course_configs(state, plan.courses, everyone)
-        else:
-            _setup_exchange(state)
+        else:  # a hub of one course: its exchange and folder are the instructor's
+            exchange = Path(state.exchange_root) / state.course_id
+            setup_exchange(state, exchange, state.instructor)
             copy_course(source, Path(state.course_dir), everyone, state.instructor)
-            write_user_configs(state, everyone)
+        write_configs(state, plan.courses, everyone)
         make_dir(role_folder(state), 0o755, state)
         write_learner_role(state)
         write_secrets(state, options.db_url)
-        write_settings(state, options.authenticator)
+        if platform is not None:
+            install_lti(state, platform, home_base)
+        write_settings(state, AUTHENTICATOR if platform else options.authenticator)
         save_state(state)
-        check_learner_runtime(state.learner_names[0] if state.learners else state.instructor)
+        check_learner_runtime(_someone(state))
     except BaseException as exc:
         outcome = roll_back(before, state, had_state=previous is not None)
         if isinstance(exc, HubSetupError | system.HubSystemError | OSError):
@@ -340,6 +354,13 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         exposed={folder: system.open_to_others(Path(folder)) for folder in new_grants},
         closed=closed,
     )
+
+
+def _someone(state: HubState) -> str:
+    """An account to check the course's Python with: a learner, else any account made."""
+    if state.learners:
+        return state.learner_names[0]
+    return state.instructor or state.created_users[0]
 
 
 def teardown_hub(hub_dir: Path) -> TeardownReport:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from course.errors import HubSystemError as HubSystemError  # re-export: system.HubSystemError
+from course.errors import command_error
 
 _ACL_XATTR = "system.posix_acl_access"
 _ACL_VERSION = 2
@@ -48,9 +49,7 @@ def run(command: list[str], *, stdin: str | None = None) -> str:
     """Run a system command; return its output or raise ``HubSystemError`` with its stderr."""
     result = subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        last = detail[-1] if detail else f"exit status {result.returncode}"
-        raise HubSystemError(f"{command[0]} failed: {last}")
+        raise command_error(HubSystemError, f"{command[0]} failed", result)
     return result.stdout
 
 
@@ -179,9 +178,7 @@ def _as_owner(owner: str, args: list[str], stdin: str, what: str) -> None:
         cwd="/",
     )
     if result.returncode != 0:
-        lines = (result.stderr or result.stdout).strip().splitlines()
-        detail = lines[-1] if lines else f"exit status {result.returncode}"
-        raise HubSystemError(f"cannot {what} as {owner}: {detail}")
+        raise command_error(HubSystemError, f"cannot {what} as {owner}", result)
 
 
 # --- processes ------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ class ProgressData(BaseModel):
     format: Literal["ankle-course-progress"]
     version: Literal[1]
     lessons: dict[str, LessonRecord] = Field(default_factory=dict)
+    practice: Any = None
+    """The practice part (``course.practice``), checked by its owner: a broken part is
+    started afresh there, and never costs the rest of the file."""
+
+
+def _dump(data: ProgressData) -> dict[str, Any]:
+    """JSON data of the file; no ``practice`` key until the learner practises."""
+    return data.model_dump(mode="json", exclude={"practice"} if data.practice is None else None)
 
 
 def _fresh() -> ProgressData:
@@ -165,7 +173,7 @@ class ProgressStore:
     # --- writing -----------------------------------------------------------------------
     def _write(self, data: ProgressData) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(data.model_dump(mode="json"), indent=1, ensure_ascii=False)
+        payload = json.dumps(_dump(data), indent=1, ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -246,6 +254,18 @@ class ProgressStore:
 
         return self._update(change)
 
+    def practice(self) -> Any:
+        """The stored practice part as plain JSON data (None when there is none)."""
+        return self.read().practice
+
+    def save_practice(self, value: dict[str, Any] | None) -> bool:
+        """Replace the practice part (None removes it); False if it could not be saved."""
+
+        def change(data: ProgressData) -> None:
+            data.practice = value
+
+        return self._update(change)
+
     def reset(self) -> bool:
         """Delete the progress file; False if there was none.
 
@@ -295,4 +315,4 @@ class ProgressStore:
 
     def as_dict(self) -> dict[str, Any]:
         """The stored progress as plain JSON data."""
-        return self.read().model_dump(mode="json")
+        return _dump(self.read())

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, Self
 
-from course.content.models import RuleId, Source, Sources, Text, _Record
+from pydantic import model_validator
+
+from course.content.models import Movement, RuleId, Source, Sources, Text, _Record
 from course.content.records import check_sources, load_sources, parse_records, read_yaml
 from course.content.resources import content_dir
 from course.errors import ConditionError, ContentError
@@ -26,6 +28,8 @@ from course.safety.situation import SITUATION_FIELDS
 __all__ = [
     "POLICY_FILE",
     "DecisionInfo",
+    "HandsPressure",
+    "HandsRule",
     "Policy",
     "SafetyRule",
     "load_policy",
@@ -57,13 +61,51 @@ class SafetyRule(_Record):
     source: Sources
 
 
+HandsPressure = Literal["as_taught", "light", "none"]
+"""The pressure a decision allows on every step: as taught, light, or no massage at all."""
+
+
+class HandsRule(_Record):
+    """What the hands do after the safety check gave ``decision`` (``safety.yaml`` ``hands``)."""
+
+    decision: DecisionName
+    pressure: HandsPressure
+    leave_out: tuple[Movement, ...] = ()
+    around_area: bool = False
+    summary: Text
+    step: Text | None = None
+    left_out_step: Text | None = None
+    source: Sources
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.pressure == "none":
+            if self.leave_out or self.around_area or self.step or self.left_out_step:
+                raise ValueError(
+                    "pressure: none means no massage: no leave_out, around_area, step or "
+                    "left_out_step"
+                )
+            return self
+        changes = self.pressure == "light" or self.around_area
+        if changes != (self.step is not None):
+            raise ValueError(
+                "step: needed exactly when the decision changes the kept steps "
+                "(pressure light, or around_area)"
+            )
+        if bool(self.leave_out) != (self.left_out_step is not None):
+            raise ValueError("left_out_step: needed exactly when leave_out names a movement")
+        return self
+
+
 @dataclass(frozen=True)
 class Policy:
-    """The decisions (least to most severe), the rules in table order and the disclaimer."""
+    """The decisions (least to most severe), the rules in table order, the disclaimer, and
+    what the hands do under each decision."""
 
     decisions: Mapping[str, DecisionInfo]
     rules: tuple[SafetyRule, ...]
     disclaimer: str
+    hands: Mapping[str, HandsRule]
 
 
 @cache
@@ -109,4 +151,30 @@ def parse_policy(data: Mapping[str, Any], sources: Mapping[str, Source]) -> Poli
         decisions=MappingProxyType({d.id: d for d in decision_records}),
         rules=rules,
         disclaimer=disclaimer,
+        hands=MappingProxyType(_parse_hands(data, sources)),
     )
+
+
+def _parse_hands(data: Mapping[str, Any], sources: Mapping[str, Source]) -> dict[str, HandsRule]:
+    """One ``hands`` record per decision, in the decisions' order; no massage from REFER up."""
+    file = POLICY_FILE
+    records = parse_records(data, file, "hands", HandsRule, id_field="decision")
+    if tuple(h.decision for h in records) != DECISION_ORDER:
+        raise ContentError(
+            file,
+            "-",
+            "hands",
+            f"need one record per decision, least to most severe: {DECISION_ORDER}",
+        )
+    refer = DECISION_ORDER.index("REFER")
+    for index, record in enumerate(records):
+        check_sources(file, repr(record.decision), record.source, sources)
+        if (record.pressure == "none") != (index >= refer):
+            raise ContentError(
+                file,
+                repr(record.decision),
+                "pressure",
+                "must be none exactly for the decisions that stop or forbid the massage "
+                "(REFER and above)",
+            )
+    return {record.decision: record for record in records}

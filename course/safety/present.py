@@ -14,6 +14,7 @@ from typing import NamedTuple
 from course.content.text import text, texts
 from course.display import Block, StaticFigure, escape, html_table, plain_table, render
 from course.safety.engine import Assessment
+from course.safety.hands import Hands, hands_for, hands_for_decision
 from course.safety.policy import load_policy
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "flowchart_referral",
     "flowchart_steps",
     "rules",
+    "safety_results",
 ]
 
 # Okabe-Ito colours per decision, least to most severe; severe ones are also hatched.
@@ -54,10 +56,33 @@ def rules() -> Block:
 
 
 def decisions() -> Block:
-    """The seven decisions, least to most severe, with what each means."""
-    rows = [[d.label, d.meaning] for d in load_policy().decisions.values()]
+    """The seven decisions, least to most severe: what each means and what the hands do."""
+    policy = load_policy()
+    rows = [[d.label, d.meaning, policy.hands[d.id].summary] for d in policy.decisions.values()]
     columns = texts("lesson.decision_columns")
     return Block(html_table(columns, rows), plain_table(columns, rows))
+
+
+def safety_results() -> tuple[str, ...]:
+    """What each result of the safety check means for the hands, least to most severe.
+
+    One line per decision that lets the massage go on (proceed, proceed with caution, avoid
+    the area), then one line for all the decisions that stop or forbid it.
+    """
+    policy = load_policy()
+    lines: list[str] = []
+    stopping: list[str] = []
+    for decision, info in policy.decisions.items():
+        hands = hands_for_decision(decision)
+        if hands.massage:
+            lines.append(
+                text("checklist.safety_result", decision=info.label, hands=hands.summaries[0])
+            )
+        else:
+            stopping.append(info.label)
+    decisions = text("flowchart.number_list", first=", ".join(stopping[:-1]), last=stopping[-1])
+    lines.append(text("checklist.safety_no_massage", decisions=decisions))
+    return tuple(lines)
 
 
 class FlowStep(NamedTuple):
@@ -228,11 +253,22 @@ def describe(assessment: Assessment) -> Block:
         f"<li><strong>{escape(rules_by_id[r.rule].condition)}</strong> {escape(r.text)}</li>"
         for r in assessment.reasons
     )
+    hands = hands_for(assessment)
+    hands_items = "".join(f"<li>{escape(line)}</li>" for line in hands.summaries)
+    left_out = _left_out(hands)
     body = (
         f"<div class='ankle-decision'>"
         f"<p><strong>{escape(text('scenario.decision'))}:</strong> "
         f"<span style='border-left:0.6em solid {colour};padding-left:0.4em'>"
         f"<strong>{escape(info.label)}</strong></span> — {escape(info.meaning)}</p>"
+        f"<div class='ankle-hands' role='note'><p><strong>{escape(text('scenario.hands'))}:"
+        f"</strong></p><ul>{hands_items}</ul>"
+        + (
+            f"<p><strong>{escape(text('scenario.left_out'))}:</strong> {escape(left_out)}</p>"
+            if left_out
+            else ""
+        )
+        + "</div>"
         f"<p><strong>{escape(text('scenario.refer'))}:</strong> "
         f"{escape(_yes_no(assessment.refer))}</p>"
         f"<p><strong>{escape(text('scenario.reasons'))}</strong></p><ul>{reasons}</ul>"
@@ -241,9 +277,19 @@ def describe(assessment: Assessment) -> Block:
     plain = "\n".join(
         [
             f"{text('scenario.decision')}: {info.label} — {info.meaning}",
+            f"{text('scenario.hands')}:",
+            *(f"  - {line}" for line in hands.summaries),
+            *([f"{text('scenario.left_out')}: {left_out}"] if left_out else []),
             f"{text('scenario.refer')}: {_yes_no(assessment.refer)}",
             *(f"  - [{r.rule}] {r.text}" for r in assessment.reasons),
             assessment.disclaimer,
         ]
     )
     return Block(body, plain)
+
+
+def _left_out(hands: Hands) -> str:
+    """The routine's steps the guidance leaves out, numbered, e.g. ``"4. Circular ..."``."""
+    from course.content.loader import load_content
+
+    return "; ".join(f"{t.order}. {t.name}" for t in hands.left_out(load_content().techniques))

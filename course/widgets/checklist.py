@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from course.content.text import text
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
-from course.widgets.logic import checklist_items
+from course.widgets.routine_logic import checklist_items
 
 __all__ = ["RoutineChecklist"]
 
@@ -27,14 +27,16 @@ class RoutineChecklist(StaticFallback, widgets.VBox):  # type: ignore[misc]
             widgets.HTML(f"<p><em>{html.escape(text('checklist.note'))}</em></p>"),
         ]
         self.groups = checklist_items()
-        for heading, items in self.groups:
-            if heading:
-                children.append(widgets.HTML(f"<strong>{html.escape(heading)}</strong>"))
-            for item in items:
+        for group in self.groups:
+            if group.heading:
+                children.append(widgets.HTML(f"<strong>{html.escape(group.heading)}</strong>"))
+            for item in group.items:
                 box = widgets.Checkbox(value=False, description=item, indent=False, layout=_WIDE)
                 box.observe(self._ticked, names="value")
                 self.boxes.append(box)
                 children.append(box)
+            if group.notes:
+                children.append(widgets.HTML(_notes_html(group.notes)))
         self.status = LiveText()
         children.append(self.status)
         super().__init__(children)
@@ -48,8 +50,20 @@ class RoutineChecklist(StaticFallback, widgets.VBox):  # type: ignore[misc]
     def static_html(self) -> str:
         """The checklist as plain HTML with empty boxes (for HTML export)."""
         parts = [f"<h3>{html.escape(text('checklist.heading'))}</h3>"]
-        for heading, items in self.groups:
-            if heading:
-                parts.append(f"<p><strong>{html.escape(heading)}</strong></p>")
-            parts.append("<ul>" + "".join(f"<li>☐ {html.escape(i)}</li>" for i in items) + "</ul>")
+        for group in self.groups:
+            if group.heading:
+                parts.append(f"<p><strong>{html.escape(group.heading)}</strong></p>")
+            ticks = "".join(f"<li>☐ {html.escape(i)}</li>" for i in group.items)
+            parts.append(f"<ul>{ticks}</ul>")
+            if group.notes:
+                parts.append(_notes_html(group.notes))
         return "".join(parts)
+
+
+def _notes_html(notes: tuple[str, ...]) -> str:
+    """Notes under a step (what each safety result means): a plain list, nothing to tick."""
+    return (
+        '<ul class="ankle-checklist-notes">'
+        + "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        + "</ul>"
+    )

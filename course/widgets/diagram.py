@@ -18,6 +18,17 @@ class DiagramView(anywidget.AnyWidget):
     structure is described by ``descriptions`` and the diagram by ``overview``. ``mode`` is
     ``explore`` (info panel), ``quiz`` (no names shown) or ``technique`` (Play and hold-timer
     controls).
+
+    Explore mode with ``views`` (view name to an SVG with every layer and label) shows
+    ``views[view]`` with ``layers`` and labels (``show_labels``), placing labels from
+    ``geometry`` (:mod:`course.diagrams.browser`). With ``controls`` (the model ids of the
+    explorer's View menu, its ``options``, the layer check boxes and the labels box) the
+    browser follows those controls itself, so a view change or layer toggle needs no kernel
+    round trip; it asks for the other views (custom message ``{"type": "views"}``) when the
+    pointer or the focus first enters the explorer. There ``spatial_key`` (``view|layers``,
+    layers sorted) names the view and layers ``moves``/``descriptions``/``overview`` were
+    computed for; until Python's answer for a new view or layer set arrives, the arrow keys go
+    to the nearest shown structure by the label anchors of ``geometry``.
     """
 
     _esm = module("diagram.js")
@@ -39,3 +50,12 @@ class DiagramView(anywidget.AnyWidget):
     """One paragraph on the view and how to move in it (read when the diagram is entered)."""
     moves = traitlets.Dict().tag(sync=True)
     """Structure id -> {left|right|up|down: structure id}: where each arrow key goes."""
+    spatial_key = traitlets.Unicode("").tag(sync=True)
+    """Explore mode: ``view|layers`` the three traits above hold (empty: always current)."""
+    views = traitlets.Dict().tag(sync=True)
+    view = traitlets.Unicode("").tag(sync=True)
+    layers = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    show_labels = traitlets.Bool(True).tag(sync=True)
+    geometry = traitlets.Dict().tag(sync=True)
+    desc = traitlets.Unicode("").tag(sync=True)
+    controls = traitlets.Dict().tag(sync=True)

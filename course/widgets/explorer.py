@@ -11,10 +11,11 @@ import ipywidgets as w
 import traitlets
 
 from course.content.text import ui_text
+from course.diagrams.browser import explorer_svg, label_geometry
 from course.diagrams.draw import check_layers, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS
-from course.diagrams.render import render_png, render_svg
+from course.diagrams.render import render_png
 from course.diagrams.spatial import arrow_moves, overview, spatial_descriptions
 from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
@@ -25,22 +26,27 @@ from course.widgets.logic import accessible_names, info_html, info_panels, searc
 __all__ = ["AnkleExplorer"]
 
 
+@lru_cache(maxsize=8)
+def _view_data(view: str) -> tuple[str, dict[str, str], dict[str, str], dict[str, Any]]:
+    """What the browser needs to show ``view`` with any layers: computed once per view."""
+    return (
+        explorer_svg(view),
+        accessible_names(view, LAYERS),
+        info_panels(view, LAYERS),
+        label_geometry(view),
+    )
+
+
 @lru_cache(maxsize=96)
-def _view_state(view: str, layers: tuple[str, ...], labels: bool) -> dict[str, Any]:
-    """Everything the browser needs for a (view, layers) pair, computed once: the canvas's
-    traits, and ``alt`` (the picture's text alternative)."""
-    ids = visible_ids(load_view(view), layers)
-    panels = info_panels(view, layers)
-    panels[""] = info_html(None)
+def _spatial(view: str, layers: tuple[str, ...]) -> dict[str, Any]:
+    """The canvas's spatial traits for ``view`` with ``layers``: arrow-key map, where each
+    structure lies, the overview; and ``spatial_key``, the pair they hold for."""
+    count = len(visible_ids(load_view(view), layers))
     return {
-        "svg": render_svg(view, layers, "all" if labels else "none"),
-        "names": accessible_names(view, layers),
-        "order": list(ids),
-        "info": panels,
-        "descriptions": spatial_descriptions(view, layers),
         "moves": arrow_moves(view, layers),
-        "overview": overview(view, len(ids)),
-        "alt": alt_text(view, layers),
+        "descriptions": spatial_descriptions(view, layers),
+        "overview": overview(view, count),
+        "spatial_key": f"{view}|{','.join(sorted(layers))}",
     }
 
 
@@ -49,6 +55,11 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
 
     Traits: ``view`` (one of lateral, medial, posterior, dorsal), ``layers`` (tuple of layer
     names), ``selected`` (a structure id or None), ``alt_text`` (kept current).
+
+    The browser switches views, layers and labels itself (:class:`DiagramView`'s explore
+    mode follows the View menu and check boxes); Python sends each view's picture once, the
+    first on display and the others when the browser asks (the learner's pointer or focus
+    enters the explorer), and keeps the text current.
     """
 
     view = traitlets.Unicode("lateral")
@@ -108,6 +119,13 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
             ],
             **kwargs,
         )
+        self.canvas.controls = {
+            "view": self._view_box.model_id,
+            "options": list(VIEWS),
+            "layers": {layer: box.model_id for layer, box in self._layer_boxes.items()},
+            "labels": self._labels_box.model_id,
+        }
+        self.canvas.on_msg(self._on_canvas_msg)
         self._syncing = False
         self.set_trait("view", view)
         self.set_trait("layers", chosen)
@@ -168,17 +186,43 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
             self.canvas.selected = sid or ""
         self.alt_text = alt_text(self.view, self.layers, () if sid is None else (sid,))
 
+    def _send_views(self, views: Iterable[str]) -> None:
+        """Send the pictures (and names, panels, label geometry) of ``views`` not sent yet."""
+        missing = [v for v in views if v not in self.canvas.views]
+        if not missing:
+            return
+        pictures, names = dict(self.canvas.views), dict(self.canvas.names)
+        panels, geometry = dict(self.canvas.info), dict(self.canvas.geometry)
+        panels.setdefault("", info_html(None))
+        for view in missing:
+            pictures[view], view_names, view_panels, geometry[view] = _view_data(view)
+            names.update(view_names)
+            panels.update(view_panels)
+        with self.canvas.hold_sync():
+            self.canvas.names = names
+            self.canvas.info = panels
+            self.canvas.geometry = geometry
+            self.canvas.views = pictures
+
+    def _on_canvas_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "views":
+            self._send_views(VIEWS)
+
     def _refresh_view(self) -> None:
-        state = _view_state(self.view, self.layers, self._labels)
-        if self.selected is not None and self.selected not in state["names"]:
+        self._send_views((self.view,))
+        ids = self.visible_ids
+        if self.selected is not None and self.selected not in ids:
             self.selected = None
         with self.canvas.hold_sync():
-            for trait in ("svg", "names", "order", "info", "descriptions", "moves", "overview"):
-                setattr(self.canvas, trait, state[trait])
-        self.alt_text = (
-            state["alt"]
-            if self.selected is None
-            else alt_text(self.view, self.layers, (self.selected,))
+            self.canvas.view = self.view
+            self.canvas.layers = list(self.layers)
+            self.canvas.show_labels = self._labels
+            self.canvas.order = list(ids)
+            self.canvas.desc = alt_text(self.view, self.layers)
+            for trait, value in _spatial(self.view, tuple(self.layers)).items():
+                setattr(self.canvas, trait, value)
+        self.alt_text = alt_text(
+            self.view, self.layers, () if self.selected is None else (self.selected,)
         )
         self._syncing = True
         try:

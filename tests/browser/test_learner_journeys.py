@@ -36,12 +36,14 @@ from course.diagrams.overlays import technique_views
 from course.diagrams.text import technique_alt_text
 from course.widgets.logic import technique_announcement
 
+# The structures a learner sees: the explorer keeps every layer in its picture and hides the
+# ones switched off, so "drawn" means rendered (not display: none).
+SHOWN = """(svg) => [...svg.querySelectorAll('g.structure[data-structure]')]
+  .filter(g => getComputedStyle(g).display !== 'none').map(g => g.dataset.structure)"""
+
 
 def _ids_in(svg: Any) -> set[str]:
-    ids: list[str] = svg.evaluate(
-        "(svg) => [...svg.querySelectorAll('g.structure[data-structure]')]"
-        ".map(g => g.dataset.structure)"
-    )
+    ids: list[str] = svg.evaluate(SHOWN)
     return set(ids)
 
 
@@ -151,11 +153,10 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     explorer.get_by_label(ui_text("explorer.view")).select_option(label=ui_text("views.medial"))
     medial = set(visible_ids(load_view("medial"), ("bones",)))
     page.wait_for_function(
-        """([scope, want]) => { const svg = document.querySelector(scope + ' svg');
+        f"""([scope, want]) => {{ const svg = document.querySelector(scope + ' svg');
         if (!svg) return false;
-        const ids = [...svg.querySelectorAll('g.structure[data-structure]')]
-          .map(g => g.dataset.structure).sort();
-        return JSON.stringify(ids) === JSON.stringify(want); }""",
+        const ids = ({SHOWN})(svg).sort();
+        return JSON.stringify(ids) === JSON.stringify(want); }}""",
         arg=[scope, sorted(medial)],
     )
     shots(page, "medial view", element=explorer)
@@ -177,7 +178,7 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
 
     ligaments.uncheck()
     page.wait_for_function(
-        "([scope, id]) => !document.querySelector(`${scope} g.structure[data-structure=${id}]`)",
+        f"([scope, id]) => !({SHOWN})(document.querySelector(scope + ' svg')).includes(id)",
         arg=[scope, "deltoid_ligament"],
     )
     assert _ids_in(diagram(page, scope)) == medial
@@ -307,3 +308,45 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
     assert ui_text("technique.played") in status.inner_text()
     assert stroke.evaluate("(p) => p.style.strokeDasharray") == ""
     shots(page, "played", element=demo)
+
+
+def test_practice_by_keyboard_only(page: Any, lab: Server) -> None:
+    """Lesson 05's practice: Tab into the decision group, arrow keys to "I don't know", Space
+    on Check (the verdict is announced, the focus stays on Check), then Next case (the new
+    case is announced and the focus is on its first choice)."""
+    shots = Shots("practice")
+    open_notebook(page, lab, "05_safety.ipynb")
+    run_all_cells(page)
+    assert error_outputs(page) == []
+    widget = page.locator(f"{NOTEBOOK} .ankle-practice").first
+    widget.scroll_into_view_if_needed()
+    story = widget.locator(".ankle-practice-story")
+    first_story = story.inner_text()
+    assert first_story
+    group = widget.get_by_role("group", name=text("practice.decision_legend"))
+    radios = group.get_by_role("radio")
+    assert radios.count() == len(load_content().decisions) + 1
+    tab_to(page, group)
+    page.keyboard.press("ArrowUp")  # from the first choice round to the last: I don't know
+    assert group.get_by_role("radio", name=text("practice.dont_know")).is_checked()
+    check = widget.get_by_role("button", name=text("practice.check"))
+    tab_to(page, check)
+    page.keyboard.press("Space")
+    feedback = widget.locator(".ankle-practice-feedback[role=status]")
+    feedback.get_by_text(text("practice.dont_know_feedback")).wait_for()
+    assert "The policy says" in feedback.inner_text()
+    assert page.evaluate("(el) => el === document.activeElement", check.element_handle())
+    shots(page, "I don't know: the explanation", element=widget)
+    next_case = widget.get_by_role("button", name=text("practice.next"))
+    tab_to(page, next_case)
+    page.keyboard.press("Enter")
+    feedback.get_by_text(text("practice.new_case", number=2)).wait_for()
+    page.wait_for_function(
+        "([el, before]) => el.innerText !== before", arg=[story.element_handle(), first_story]
+    )
+    page.wait_for_function(
+        "(group) => group.contains(document.activeElement)"
+        " && document.activeElement.type === 'radio'",
+        arg=group.element_handle(),
+    )
+    shots(page, "the next case", element=widget)

@@ -145,7 +145,8 @@ def test_app_scenario_explorer_by_keyboard(app_page: Any) -> None:
     assert expected != _decision_label()
     status.get_by_text(expected, exact=False).first.wait_for()
     assert fever.is_checked()
-    status.scroll_into_view_if_needed()
+    # the whole result in the picture: decision, what the hands do, referral, reasons, disclaimer
+    page.locator(".ankle-decision > p > em").last.scroll_into_view_if_needed()
     shots(page, "fever changes the decision")
     injury = page.get_by_label("Recent injury")
     tab_to(page, injury)

@@ -110,11 +110,27 @@ def _choices(bank: ItemBank) -> list[str]:
         if item.picture is not None:
             view, layers = item.picture.view, ", ".join(item.picture.layers)
             prompt += f" (picture: the {view} view with {layers}; the key structure is marked)"
-            others = "any name `course.anatomy.find()` resolves to the key (id, name, synonym)"
+            others = _picture_answers(item.answer)
         lines.append(
             _row([f"`{item.id}`", prompt, f"`{item.answer}`", others, item.explanation + origin])
         )
     return lines
+
+
+def _picture_answers(structure: str) -> str:
+    """What scores on a picture question besides the key: find()'s names, and the ambiguous
+    everyday names that count the structure among their candidates."""
+    from course.content.anatomy import ambiguous_names
+
+    text = "any name `course.anatomy.find()` resolves to the key (id, name, synonym)"
+    shared = [
+        f"`{a.terms[0]}` (also names {', '.join(c.id for c in a.candidates if c.id != structure)})"
+        for a in ambiguous_names()
+        if any(c.id == structure for c in a.candidates)
+    ]
+    if shared:
+        text += "; also the ambiguous " + ", ".join(shared)
+    return text
 
 
 def _variants(course_dir: Path, assignment: str) -> list[str]:
@@ -124,7 +140,18 @@ def _variants(course_dir: Path, assignment: str) -> list[str]:
         f"A variant per learner: its items are made from the story templates of `{bank}`",
         'and keyed by `course.safety.assess()` for each learner (see docs/grading.md, "Variant',
         f"assessment\"). Print a learner's items and keys with `{call}`.",
+        "A picture question scores any name `course.anatomy.find()` resolves to the marked",
+        "structure, and an ambiguous everyday name of `ambiguous_names` in anatomy.yaml",
+        f"({_ambiguous_examples()}) when the marked structure is among its candidates.",
     ]
+
+
+def _ambiguous_examples() -> str:
+    from course.content.anatomy import ambiguous_names
+
+    return "; ".join(
+        f"`{a.terms[0]}`: {', '.join(f'`{c.id}`' for c in a.candidates)}" for a in ambiguous_names()
+    )
 
 
 def render(course_dir: Path) -> str:

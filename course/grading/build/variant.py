@@ -43,6 +43,7 @@ def _header(bank: VariantBank) -> str:
         "",
         bank.intro,
         "",
+        *([words("variant_retake", attempt=bank.attempt), ""] if bank.attempt > 1 else []),
         words("variant_how_to_answer"),
         "",
         *decisions_lines(),

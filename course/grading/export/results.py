@@ -75,6 +75,28 @@ def collect(course: Course, assignment: str, *, with_grades: bool = False) -> li
     return rows
 
 
+def collect_attempts(
+    course: Course, assignment: str, policy: Literal["best", "last", "first"]
+) -> list[dict[str, Any]]:
+    """One row per learner: the attempt ``policy`` picks, with ``attempt`` and ``attempts``
+    (how many they handed in) added."""
+    from course.grading.export.attempts import TAKEN, pick
+    from course.grading.variants.retake import attempts_of
+
+    per_attempt = [(n, collect(course, name)) for n, name in attempts_of(course.root, assignment)]
+    students = sorted({row["student_id"] for _n, rows in per_attempt for row in rows})
+    by_student: dict[str, list[tuple[int, dict[str, Any]]]] = {s: [] for s in students}
+    for number, rows in per_attempt:
+        for row in rows:
+            by_student[row["student_id"]].append((number, row))
+    chosen = []
+    for student in students:
+        number, row = pick(by_student[student], policy)
+        taken = sum(1 for _n, r in by_student[student] if r["status"] not in TAKEN)
+        chosen.append({**row, "attempt": number, "attempts": taken})
+    return chosen
+
+
 Scores = tuple[dict[str, float | None], dict[str, float], list[str]]
 
 
@@ -211,6 +233,8 @@ def export(
     to: Path,
     fmt: Literal["csv", "canvas"] = "csv",
     canvas: CanvasOptions | None = None,
+    *,
+    attempts: Literal["best", "last", "first"] | None = None,
 ) -> int:
     """Write the grades of ``assignment`` to ``to``; returns the number of learners.
 
@@ -218,6 +242,9 @@ def export(
     critical miss is worth 0 points: Canvas only receives a number, and a number near full
     marks would read as a pass for a learner who would massage an ankle that must not be. The
     CSV export keeps the points, ``passed`` and ``critical_misses``.
+
+    ``attempts`` (with retakes): one row per learner, the attempt the policy picks; the CSV
+    gains the columns ``attempt`` and ``attempts_policy``, the Canvas column's title says it.
     """
     if not to.parent.is_dir():
         raise GradingError(f"cannot write {to}: the folder {to.parent} does not exist")
@@ -225,11 +252,20 @@ def export(
         raise GradingError(f"cannot write {to}: it is a folder (give a file name, e.g. grades.csv)")
     options = canvas or CanvasOptions()
     roster = read_roster(options.roster) if fmt == "canvas" and options.roster else None
-    rows = collect(course, assignment)
+    stated = ""
+    if attempts is None:
+        rows = collect(course, assignment)
+    else:
+        from course.grading.export.attempts import policy_words
+        from course.grading.variants.retake import attempts_of
+
+        course.check_assignment(assignment)
+        rows = collect_attempts(course, assignment, attempts)
+        stated = policy_words(attempts, len(attempts_of(course.root, assignment)))
     lines = (
-        _canvas_lines(course, assignment, rows, options, roster)
+        _canvas_lines(course, assignment, rows, options, roster, stated)
         if fmt == "canvas"
-        else _csv_lines(rows)
+        else _csv_lines(rows, stated)
     )
     try:
         with to.open("w", newline="", encoding="utf-8") as handle:
@@ -256,9 +292,12 @@ def _canvas_lines(
     rows: list[dict[str, Any]],
     options: CanvasOptions,
     roster: list[RosterEntry] | None,
+    stated: str = "",
 ) -> list[list[str]]:
     bank = load_bank(course.root, assignment)
     title = " ".join(bank.title.split())
+    if stated:
+        title = f"{title} [{stated}]"
     column = f"{title} ({options.assignment_id})" if options.assignment_id else title
     if options.key == "id":
         bad = [r["student_id"] for r in rows if not _canvas_user_id(r, roster).isdigit()]
@@ -287,8 +326,9 @@ def _canvas_user_id(row: dict[str, Any], roster: list[RosterEntry] | None) -> st
     return entry.roster_id if entry else str(row["student_id"])
 
 
-def _csv_lines(rows: list[dict[str, Any]]) -> list[list[str]]:
-    lines = [list(COLUMNS)]
+def _csv_lines(rows: list[dict[str, Any]], stated: str = "") -> list[list[str]]:
+    extra = ["attempt", "attempts_policy"] if stated else []
+    lines = [[*COLUMNS, *extra]]
     for row in rows:
         lines.append(
             [
@@ -299,6 +339,7 @@ def _csv_lines(rows: list[dict[str, Any]]) -> list[list[str]]:
                 "true" if row["passed"] else "false",
                 ";".join(row["critical_misses"]),
                 row["status"],
+                *([str(row["attempt"]), stated] if stated else []),
             ]
         )
     return lines

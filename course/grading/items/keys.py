@@ -28,6 +28,8 @@ def content_key(item: ChoiceItem) -> str | None:
     from course.content.loader import load_content
 
     content = load_content()
+    if "hands" in spec:
+        return _hands_key(item.id, spec)
     if "technique_order" in spec:
         for technique in content.techniques:
             if technique.order == spec["technique_order"]:
@@ -39,6 +41,23 @@ def content_key(item: ChoiceItem) -> str | None:
         low, high = value
         return f"{low}-{high} seconds"
     return str(value)
+
+
+def _hands_key(item_id: str, spec: dict[str, Any]) -> str:
+    """What a decision's hands guidance does to a technique (``course.safety.hands``): the
+    technique's own pressure when it is done as taught, else ``light``, ``leave_out`` or
+    ``none``."""
+    from course.content.loader import load_content
+    from course.safety.hands import hands_for_decision
+
+    content = load_content()
+    try:
+        hands = hands_for_decision(spec["hands"])
+        technique = content.technique(spec["technique"])
+    except (KeyError, ValueError) as exc:
+        raise GradingError(f"item {item_id}: from_content: {exc}") from None
+    treatment = hands.treatment(technique)
+    return technique.pressure if treatment == "as_taught" else treatment
 
 
 def verify_keys(bank: ItemBank) -> None:

@@ -25,7 +25,6 @@ __all__ = [
     "bank_of",
     "course_root",
     "released_notebook",
-    "result_path",
     "write_json_atomic",
 ]
 
@@ -80,13 +79,6 @@ def released_notebook(root: Path, assignment: str, notebook: str) -> Any:
     """
     path = root / "release" / assignment / f"{notebook}.ipynb"
     return _released(path, _mtime(path))
-
-
-def result_path(resources: Any) -> Path:
-    """The result file of the notebook being converted (beside the autograded notebook)."""
-    from course.grading.course import RESULT_FILE
-
-    return Path(resources["metadata"]["path"]) / RESULT_FILE
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:

@@ -20,8 +20,6 @@ GRADED = frozenset({"graded", "flagged", "tampered"})
 #: Statuses of a submission that was marked but never passes until the instructor has looked:
 #: a variant assessment's notebook that showed another learner's cases.
 HELD = frozenset({"variant-mismatch"})
-#: Every status, most serious first.
-STATUSES = ("error", "invalid", "missing", "variant-mismatch", "tampered", "flagged", "graded")
 
 
 @dataclass(frozen=True)

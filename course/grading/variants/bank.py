@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from course.errors import GradingError
 from course.grading.items.bank import STOP_DECISIONS
+from course.grading.variants.retake import read_link
 from course.safety.situation import Situation
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "critical",
     "is_variant_bank",
     "load_variant_bank",
+    "with_attempt",
 ]
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
@@ -109,6 +111,10 @@ class VariantBank(_Model):
     people: tuple[dict[str, str], ...] = Field(min_length=1)
     settings: tuple[str, ...] = Field(min_length=1)
     cases: tuple[Case, ...] = Field(min_length=1)
+    #: Which attempt the variants are for: part of every learner's seed from attempt 2 on (a
+    #: retake gets new stories with the same blueprint). Set by a retake's link file
+    #: (``kind: retake``), not written in a bank.
+    attempt: int = Field(1, ge=1)
 
     @model_validator(mode="after")
     def _shape(self) -> VariantBank:
@@ -139,6 +145,11 @@ class VariantBank(_Model):
         return {}
 
     @cached_property
+    def retakes(self) -> dict[int, VariantBank]:
+        """The same bank for other attempts, made so far (see :func:`with_attempt`)."""
+        return {}
+
+    @cached_property
     def eligible(self) -> tuple[tuple[Case, ...], ...]:
         """For each blueprint slot, the cases that fit it under the current policy."""
         return _check(self)
@@ -147,10 +158,6 @@ class VariantBank(_Model):
 
     @property
     def is_scenario(self) -> bool:
-        return True
-
-    @property
-    def is_variant(self) -> bool:
         return True
 
     # Its graded cells and points come from generating variants, a layer above this module:
@@ -200,7 +207,18 @@ def _is_variant(path: Path, _mtime: int, _size: int) -> bool:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return False
-    return isinstance(data, dict) and data.get("kind") == "variants"
+    return isinstance(data, dict) and data.get("kind") in ("variants", "retake")
+
+
+def with_attempt(bank: VariantBank, attempt: int) -> VariantBank:
+    """The same bank for another attempt (its own variants: nothing generated is shared)."""
+    if attempt == bank.attempt:
+        return bank
+    if attempt not in bank.retakes:
+        bank.retakes[attempt] = VariantBank.model_validate(
+            {**bank.model_dump(), "attempt": attempt}
+        )
+    return bank.retakes[attempt]
 
 
 def load_variant_bank(course_dir: Path, assignment: str) -> VariantBank:
@@ -208,6 +226,11 @@ def load_variant_bank(course_dir: Path, assignment: str) -> VariantBank:
     path = (course_dir / "source" / f"{assignment}.yaml").resolve()
     if not path.is_file():
         raise GradingError(f"no item bank for assignment {assignment!r}: {path} does not exist")
+    link = read_link(course_dir, assignment)
+    if link is not None:
+        if read_link(course_dir, link.of) is not None:
+            raise GradingError(f"{path}: {link.of!r} is itself a retake; link the first attempt")
+        return with_attempt(load_variant_bank(course_dir, link.of), link.attempt)
     stat = path.stat()
     return _load(path, stat.st_mtime_ns, stat.st_size, assignment)
 

@@ -1,7 +1,8 @@
 """Per-learner variants of a safety assessment, made from an item bank's templates.
 
-``scenarios(assignment, student_id)`` gives a learner their own scenarios, deterministically
-from (assignment, learner id, the bank's ``seed``). Every variant follows the bank's blueprint:
+``scenarios(assignment, student_id, attempt=1)`` gives a learner their own scenarios,
+deterministically from (assignment, learner id, the bank's ``seed``, and from attempt 2 on the
+attempt: a retake has new stories). Every variant follows the bank's blueprint:
 the same rule families, the same number of critical items and the same refer questions; only
 the stories (people, settings, times, symptoms) and the details the key does not depend on
 change. The key of a scenario is always ``course.safety.assess()`` of its situation, never data.
@@ -13,7 +14,7 @@ instructor's course directory; this module knows its shape and ships no story or
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from course.errors import GradingError
@@ -25,7 +26,9 @@ from course.grading.variants.bank import (
     VariantItem,
     is_variant_bank,
     load_variant_bank,
+    with_attempt,
 )
+from course.grading.variants.retake import retake_name
 
 __all__ = [
     "Case",
@@ -36,7 +39,9 @@ __all__ = [
     "is_variant_bank",
     "layout",
     "load_variant_bank",
+    "retake_name",
     "scenarios",
+    "with_attempt",
 ]
 
 # --- generating a learner's variant ----------------------------------------------------------
@@ -75,7 +80,9 @@ def generate(bank: VariantBank, student_id: str) -> tuple[VariantItem, ...]:
 def _generate(bank: VariantBank, student: str) -> tuple[VariantItem, ...]:
     from course.safety import assess
 
-    base = (bank.seed, bank.assignment, student)
+    base: tuple[object, ...] = (bank.seed, bank.assignment, student)
+    if bank.attempt > 1:
+        base = (*base, f"attempt {bank.attempt}")
     order = _order(bank, base)
     people = sorted(range(len(bank.people)), key=lambda i: _digest(*base, "person", i))
     settings = sorted(range(len(bank.settings)), key=lambda i: _digest(*base, "setting", i))
@@ -161,13 +168,13 @@ def default_course_dir() -> Path:
 
 
 def scenarios(
-    assignment: str, student_id: str, *, course_dir: Path | None = None
+    assignment: str, student_id: str, attempt: int = 1, *, course_dir: Path | None = None
 ) -> tuple[VariantItem, ...]:
-    """The items of ``student_id``'s variant of ``assignment``, in order (``q01``, ``q02``, ...)."""
+    """The items of ``student_id``'s variant of ``assignment``, in order (``q01``, ``q02``, ...).
+
+    ``attempt`` 2, 3, ... gives the variant of a retake: new stories, the same blueprint.
+    """
+    if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+        raise GradingError(f"an attempt is a whole number from 1, not {attempt!r}")
     bank = load_variant_bank(course_dir or default_course_dir(), assignment)
-    return generate(bank, student_id)
-
-
-def blueprint_of(items: Sequence[VariantItem]) -> list[tuple[str, bool, bool]]:
-    """The (family, critical, ask_refer) of each scenario, sorted: equal for every learner."""
-    return sorted((i.family, i.critical, i.ask_refer) for i in items if i.kind == "scenario")
+    return generate(with_attempt(bank, attempt), student_id)

@@ -78,6 +78,20 @@ def max_score(bank: VariantBank) -> float:
     return sum(g.points for g in template_gradeables(bank))
 
 
+def _attempt_shown(bank: VariantBank, submitter: str, variant: object) -> int | None:
+    """The other attempt (1 to a few past this one) whose variant the notebook showed."""
+    from course.grading.variants.bank import with_attempt
+    from course.grading.variants.release import variant_fingerprint
+
+    for attempt in range(1, bank.attempt + 4):
+        if attempt == bank.attempt:
+            continue
+        other = with_attempt(bank, attempt)
+        if variant_fingerprint(other, submitter, generate(other, submitter)) == variant:
+            return attempt
+    return None
+
+
 def find_record(nb: Any) -> dict[str, Any] | None:
     """What the notebook recorded when it showed the cases (None when it never showed them)."""
     for cell in nb.get("cells", []):
@@ -114,6 +128,13 @@ def mismatch_problem(
         )
     expected = variant_fingerprint(bank, submitter, generate(bank, submitter))
     if record.get("variant") != expected:
+        earlier = _attempt_shown(bank, submitter, record.get("variant"))
+        if earlier is not None:
+            return MISMATCH, (
+                f"the notebook showed {submitter}'s cases of attempt {earlier}, not of attempt "
+                f"{bank.attempt} (an earlier notebook handed in again?); marked against "
+                f"attempt {bank.attempt}'s cases"
+            )
         return MISMATCH, (
             f"the notebook showed variant {record.get('variant')!r}, but {submitter}'s is "
             f"{expected!r} (released with another seed or item bank?); marked against the "

@@ -26,7 +26,10 @@ __all__ = ["pack", "variant_fingerprint", "write_cases"]
 def variant_fingerprint(bank: VariantBank, student: str, items: Sequence[VariantItem]) -> str:
     """A short hash of what the learner is shown (stories and marked structures)."""
     digest = hashlib.sha256()
-    for part in (bank.seed, bank.assignment, student.strip()):
+    parts: list[object] = [bank.seed, bank.assignment, student.strip()]
+    if bank.attempt > 1:
+        parts.append(f"attempt {bank.attempt}")
+    for part in parts:
         digest.update(f"{part}\x1f".encode())
     for item in items:
         digest.update(f"{item.text}\x1f{item.view}\x1f{item.structure}\x1e".encode())
@@ -72,6 +75,7 @@ def pack(bank: VariantBank, students: Iterable[str]) -> dict[str, Any]:
     return {
         "schema_version": 1,
         "assignment": bank.assignment,
+        "attempt": bank.attempt,
         "stories": stories,
         "pictures": pictures,
         "learners": learners,

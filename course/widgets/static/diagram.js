@@ -41,7 +41,10 @@ function render({ model, el }) {
   let svg = null;
 
   const strings = () => model.get("strings") || {};
-  const order = () => (model.get("order") || []).filter((id) => groups.has(id));
+  const order = () => {
+    const ids = explorer() ? [...groups.keys()] : model.get("order") || [];
+    return ids.filter((id) => groups.has(id) && !groups.get(id).classList.contains("is-off"));
+  };
 
   function select(id) {
     model.set("selected", id || "");
@@ -100,15 +103,68 @@ function render({ model, el }) {
   // Arrow keys move in space: to the nearest structure in that direction (computed in
   // Python from the geometry, course.diagrams.spatial.arrow_moves); nothing that way, the
   // focus stays. Without a map (older content) they step through the drawing order.
+  // In explore mode the map holds for one view and layer set (`spatial_key`); until
+  // Python's map for what is shown arrives, the nearest shown structure by label anchor.
   const ARROWS = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
+  const UNIT = { left: [-1, 0], right: [1, 0], up: [0, 1], down: [0, -1] };
   function moveInSpace(from, key) {
-    const moves = model.get("moves") || {};
-    if (!Object.keys(moves).length) {
+    const moves = spatialCurrent() ? model.get("moves") || {} : {};
+    const geo = explorer() ? (model.get("geometry") || {})[shown.view] : null;
+    let target = (moves[from] || {})[ARROWS[key]];
+    if (!Object.keys(moves).length && geo?.anchors?.[from]) target = nearestShown(geo.anchors, from, ARROWS[key]);
+    else if (!Object.keys(moves).length) {
       move(from, key === "ArrowRight" || key === "ArrowDown" ? 1 : -1);
       return;
     }
-    const target = (moves[from] || {})[ARROWS[key]];
-    if (target && groups.has(target)) groups.get(target).focus();
+    if (target && groups.has(target) && !groups.get(target).classList.contains("is-off")) groups.get(target).focus();
+  }
+
+  // course.diagrams.spatial.nearest_in_direction over the structures shown
+  function nearestShown(anchors, from, direction) {
+    const [ux, uy] = UNIT[direction];
+    const [x0, y0] = anchors[from];
+    let best = null;
+    for (const id of order()) {
+      if (id === from || !anchors[id]) continue;
+      const dx = anchors[id][0] - x0;
+      const dy = anchors[id][1] - y0;
+      const along = dx * ux + dy * uy;
+      if (along <= 0) continue;
+      const across = Math.abs(dx * uy - dy * ux);
+      const k = [across <= along ? 0 : 1, along + 2 * across, id];
+      if (!best || k[0] < best[0] || (k[0] === best[0] && (k[1] < best[1] || (k[1] === best[1] && k[2] < best[2])))) best = k;
+    }
+    return best ? best[2] : null;
+  }
+
+  // Whether moves/descriptions/overview hold for what is shown (always, outside the explorer).
+  function spatialCurrent() {
+    const key = model.get("spatial_key") || "";
+    if (!key || !explorer()) return true;
+    const want = wanted();
+    return key === `${shown.view}|${[...want.layers].sort().join(",")}`;
+  }
+
+  // Where each structure lies and the overview, as hidden text the structures and the figure
+  // point at (aria-describedby); kept from the last answer while a new one is on its way.
+  function paintSpatial() {
+    if (!spatialCurrent()) return;
+    const descriptions = model.get("descriptions") || {};
+    overview.textContent = model.get("overview") || "";
+    if (overview.textContent) figure.setAttribute("aria-describedby", overview.id);
+    else figure.removeAttribute("aria-describedby");
+    for (const old of described.querySelectorAll("span")) old.remove();
+    for (const [id, g] of groups) {
+      if (!descriptions[id]) {
+        g.removeAttribute("aria-describedby");
+        continue;
+      }
+      const span = document.createElement("span");
+      span.id = `${uid}-where-${id}`;
+      span.textContent = descriptions[id];
+      described.append(span);
+      g.setAttribute("aria-describedby", span.id);
+    }
   }
 
   // Type to find: the first letters of a name move to the next structure whose name starts
@@ -127,43 +183,26 @@ function render({ model, el }) {
     if (hit) groups.get(hit).focus();
   }
 
-  function setup() {
-    // A focused structure survives a redraw (new view, labels, layers) when it is still
-    // drawn; otherwise the focus moves to the figure, never to the page body.
-    const focused = figure.contains(document.activeElement)
-      ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
-      : null;
-    figure.innerHTML = prefixIds(model.get("svg") || "", uid);
-    svg = figure.querySelector("svg");
-    figure.setAttribute("aria-label", model.get("label") || "");
-    groups = new Map();
-    labels = new Map();
-    if (!svg) return;
-    svg.removeAttribute("width");
-    svg.removeAttribute("height");
-    svg.setAttribute("focusable", "false");
+  // A parsed picture made interactive once: its structures as focusable buttons, its labels
+  // and leader lines by structure. Explore mode keeps one per view and swaps them.
+  function prepare(text) {
+    const holder = document.createElement("template");
+    holder.innerHTML = prefixIds(text || "", uid);
+    const pic = { svg: holder.content.querySelector("svg"), groups: new Map(), labels: new Map() };
+    if (!pic.svg) return pic;
+    pic.svg.removeAttribute("width");
+    pic.svg.removeAttribute("height");
+    pic.svg.setAttribute("focusable", "false");
     const names = model.get("names") || {};
-    const descriptions = model.get("descriptions") || {};
-    overview.textContent = model.get("overview") || "";
-    if (overview.textContent) figure.setAttribute("aria-describedby", overview.id);
-    else figure.removeAttribute("aria-describedby");
-    for (const old of described.querySelectorAll("span")) old.remove();
     // DOM order is the drawing order, which is also `order`: Tab and the arrow keys agree.
-    for (const g of svg.querySelectorAll("g.structure[data-structure]")) {
+    for (const g of pic.svg.querySelectorAll("g.structure[data-structure]")) {
       const id = g.dataset.structure;
       if (!(id in names)) continue;
-      groups.set(id, g);
+      pic.groups.set(id, g);
       g.setAttribute("tabindex", "0");
       g.setAttribute("role", "button");
       g.setAttribute("aria-label", names[id]);
       g.setAttribute("aria-pressed", "false");
-      if (descriptions[id]) {
-        const span = document.createElement("span");
-        span.id = `${uid}-where-${id}`;
-        span.textContent = descriptions[id];
-        described.append(span);
-        g.setAttribute("aria-describedby", span.id);
-      }
       const title = g.querySelector("title");
       if (title && model.get("mode") === "quiz") title.remove(); // names would give answers
       g.addEventListener("click", () => select(id));
@@ -193,30 +232,219 @@ function render({ model, el }) {
       g.addEventListener("mouseenter", () => g.classList.add("is-hover"));
       g.addEventListener("mouseleave", () => g.classList.remove("is-hover"));
     }
-    for (const part of svg.querySelectorAll("g.label[data-structure], g.leader[data-structure]")) {
+    for (const part of pic.svg.querySelectorAll("g.label[data-structure], g.leader[data-structure]")) {
       const id = part.dataset.structure;
-      if (!labels.has(id)) labels.set(id, []);
-      labels.get(id).push(part);
+      if (!pic.labels.has(id)) pic.labels.set(id, []);
+      pic.labels.get(id).push(part);
       part.addEventListener("click", () => select(id));
       part.addEventListener("mouseenter", () => groups.get(id)?.classList.add("is-hover"));
       part.addEventListener("mouseleave", () => groups.get(id)?.classList.remove("is-hover"));
     }
-    // With focusable structures the figure is a group of buttons; without (technique
-    // pictures) it is one image named by its text alternative, so the drawing's inner
-    // groups are not read out one by one.
-    figure.setAttribute("role", groups.size ? "group" : "img");
-    if (!groups.size) svg.setAttribute("aria-hidden", "true"); // the image's name says it all
+    return pic;
+  }
+
+  // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
+  // is still drawn; otherwise the focus moves to the figure, never to the page body.
+  function adopt(pic) {
+    const focused = figure.contains(document.activeElement)
+      ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
+      : null;
+    figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
+    svg = pic.svg;
+    groups = pic.groups;
+    labels = pic.labels;
+    figure.setAttribute("aria-label", model.get("label") || "");
+    if (svg) {
+      // With focusable structures the figure is a group of buttons; without (technique
+      // pictures) it is one image named by its text alternative, so the drawing's inner
+      // groups are not read out one by one.
+      figure.setAttribute("role", groups.size ? "group" : "img");
+      if (!groups.size) svg.setAttribute("aria-hidden", "true"); // the image's name says it all
+    }
+    return focused;
+  }
+
+  function restoreFocus(focused) {
+    if (focused === null) return;
+    const again = groups.get(focused);
+    if (again && !again.classList.contains("is-off")) again.focus();
+    else {
+      figure.tabIndex = -1;
+      figure.focus();
+    }
+  }
+
+  function setup() {
+    if (explorer()) {
+      pictures.clear();
+      shown = { view: null };
+      showWanted();
+      return;
+    }
+    const focused = adopt(prepare(model.get("svg")));
+    paintSpatial();
     paintSelection();
     paintMarks();
     setupTechnique();
-    if (focused !== null) {
-      const again = groups.get(focused);
-      if (again) again.focus();
-      else {
-        figure.tabIndex = -1;
-        figure.focus();
+    restoreFocus(focused);
+  }
+
+  // --- explore mode: view, layers and labels switched here, without Python -------------
+  // The explorer sends one SVG per view with every layer and label (`views`) and the label
+  // geometry (course.diagrams.browser); the learner's View menu and check boxes are read
+  // from their own models, which change before any message reaches the kernel.
+  const pictures = new Map(); // view -> prepared picture
+  let shown = { view: null };
+  let inputs = null; // the explorer's controls: {view, layers: [[layer, model]], labels, options}
+  const explorer = () => model.get("mode") === "explore" && Object.keys(model.get("views") || {}).length > 0;
+
+  function wanted() {
+    if (inputs) {
+      return {
+        view: inputs.options[inputs.view.get("index")] ?? model.get("view"),
+        layers: inputs.layers.filter(([, m]) => m.get("value")).map(([layer]) => layer),
+        labels: inputs.labels ? Boolean(inputs.labels.get("value")) : model.get("show_labels"),
+      };
+    }
+    return { view: model.get("view"), layers: model.get("layers") || [], labels: model.get("show_labels") };
+  }
+
+  function showWanted() {
+    if (!explorer()) return;
+    const want = wanted();
+    const text = (model.get("views") || {})[want.view];
+    if (text === undefined) return; // not sent yet: Python sends it on the View change
+    let focused = null;
+    if (want.view !== shown.view) {
+      if (!pictures.has(want.view)) pictures.set(want.view, baseline(prepare(text), want.view));
+      focused = adopt(pictures.get(want.view));
+      shown = { view: want.view };
+      setupTechnique();
+    }
+    // each picture remembers the layers it shows: switching back to a view costs no work
+    const pic = pictures.get(want.view);
+    const key = `${want.layers.join(",")}|${want.labels}`;
+    if (key !== pic.key) {
+      showLayers(pic, want);
+      pic.key = key;
+    }
+    paintDesc();
+    paintSpatial();
+    paintSelection();
+    paintMarks();
+    restoreFocus(focused);
+  }
+
+  // Where each label's text baseline sits below its placed centre (matplotlib's centring).
+  function baseline(pic, view) {
+    const geo = (model.get("geometry") || {})[view];
+    pic.texts = new Map();
+    pic.leaders = new Map();
+    pic.offset = new Map();
+    if (!geo || !pic.svg) return pic;
+    for (const [id, parts] of pic.labels) {
+      for (const part of parts) {
+        if (part.classList.contains("label")) pic.texts.set(id, part.querySelector("text"));
+        else pic.leaders.set(id, part.querySelector("path"));
       }
     }
+    const sy = geo.to_svg[2];
+    const ty = geo.to_svg[3];
+    const all = [...pic.texts.keys()].map((key) => ({ key, anchor: geo.anchors[key] }));
+    for (const p of placeLabels(all, geo.middle, geo.lo, geo.hi, geo.step)) {
+      pic.offset.set(p.key, Number(pic.texts.get(p.key).getAttribute("y")) - (sy * p.y + ty));
+    }
+    return pic;
+  }
+
+  function showLayers(pic, want) {
+    const geo = (model.get("geometry") || {})[shown.view];
+    if (!geo || !pic.svg) return;
+    const on = new Set(want.layers);
+    const visible = new Set(Object.keys(geo.layer).filter((id) => on.has(geo.layer[id])));
+    for (const [id, g] of pic.groups) g.classList.toggle("is-off", !visible.has(id));
+    for (const [id, parts] of pic.labels) {
+      for (const part of parts) part.classList.toggle("is-off", !want.labels || !visible.has(id));
+    }
+    if (want.labels) moveLabels(pic, geo, visible);
+    const sel = model.get("selected");
+    if (sel && !visible.has(sel)) select("");
+  }
+
+  // The labels of the structures shown, placed as Python would draw them (labels.js).
+  function moveLabels(pic, geo, visible) {
+    const [sx, tx, sy, ty] = geo.to_svg;
+    const X = (x) => sx * x + tx;
+    const Y = (y) => sy * y + ty;
+    const requests = [...pic.texts.keys()]
+      .filter((key) => visible.has(key))
+      .map((key) => ({ key, anchor: geo.anchors[key] }));
+    const inset = 0.6 * geo.step;
+    for (const p of placeLabels(requests, geo.middle, geo.lo, geo.hi, geo.step)) {
+      const left = p.side === "left";
+      const x = left ? geo.left_x : geo.right_x;
+      const y = Y(p.y);
+      const text = pic.texts.get(p.key);
+      text.setAttribute("x", X(x));
+      text.setAttribute("y", y + pic.offset.get(p.key));
+      text.removeAttribute("transform");
+      text.style.textAnchor = left ? "end" : "start";
+      const a = X(x + (left ? 0.2 : -0.2) * geo.step);
+      const b = X(x + (left ? inset : -inset));
+      const [ax, ay] = p.anchor;
+      pic.leaders.get(p.key)?.setAttribute("d", `M ${a} ${y} L ${b} ${y} L ${X(ax)} ${Y(ay)}`);
+    }
+  }
+
+  // The text alternative of what is shown (Python keeps it current for the layers).
+  function paintDesc() {
+    const desc = svg?.querySelector(":scope > desc");
+    const text = model.get("desc");
+    if (desc && text && desc.textContent !== text) desc.textContent = text;
+  }
+
+  // The other views are asked for when the learner shows interest in the explorer (the
+  // pointer over it, or the focus in it: before any View menu change), not at Run All: a
+  // lesson's explorers would otherwise each fetch three pictures nobody may look at.
+  let region = null;
+  function askForViews() {
+    region?.removeEventListener("pointerover", askForViews);
+    region?.removeEventListener("focusin", askForViews);
+    region = null;
+    model.send({ type: "views" });
+  }
+  function prefetch() {
+    if (!explorer() || Object.keys(model.get("views") || {}).length >= (model.get("controls")?.options || []).length) return;
+    region = el.closest(".widget-vbox") || el; // the explorer: its View menu and check boxes
+    region.addEventListener("pointerover", askForViews);
+    region.addEventListener("focusin", askForViews);
+  }
+
+  let unlisten = () => {};
+  async function connect() {
+    const c = model.get("controls") || {};
+    const manager = model.widget_manager;
+    if (!manager || !c.view) return;
+    let found;
+    try {
+      const layers = Object.entries(c.layers || {});
+      found = {
+        view: await manager.get_model(c.view),
+        layers: await Promise.all(layers.map(async ([l, id]) => [l, await manager.get_model(id)])),
+        labels: c.labels ? await manager.get_model(c.labels) : null,
+        options: c.options || [],
+      };
+    } catch {
+      return; // the controls cannot be reached: the kernel's answers drive the picture
+    }
+    inputs = found;
+    const pairs = [[found.view, "change:index"], [found.labels, "change:value"]];
+    for (const [, m] of found.layers) pairs.push([m, "change:value"]);
+    for (const [m, event] of pairs) m?.on(event, showWanted);
+    unlisten = () => {
+      for (const [m, event] of pairs) m?.off(event, showWanted);
+    };
+    showWanted();
   }
 
   // --- technique mode: play the strokes, hold timer -------------------------------------
@@ -368,9 +596,15 @@ function render({ model, el }) {
   }
 
   model.on("change:svg", setup);
-  model.on("change:names", setup);
-  model.on("change:descriptions", setup);
-  model.on("change:overview", () => { overview.textContent = model.get("overview") || ""; });
+  model.on("change:names", () => explorer() || setup()); // explore: names come with views
+  model.on("change:views", showWanted);
+  model.on("change:view", showWanted);
+  model.on("change:layers", showWanted);
+  model.on("change:show_labels", showWanted);
+  model.on("change:desc", paintDesc);
+  model.on("change:descriptions", paintSpatial);
+  model.on("change:overview", paintSpatial);
+  model.on("change:spatial_key", paintSpatial);
   model.on("change:label", () => figure.setAttribute("aria-label", model.get("label") || ""));
   model.on("change:selected", paintSelection);
   model.on("change:info", paintSelection);
@@ -378,7 +612,12 @@ function render({ model, el }) {
   model.on("change:playing", onPlaying);
   model.on("change:hold", setupTechnique);
   setup();
+  connect();
+  prefetch();
   return () => {
+    region?.removeEventListener("pointerover", askForViews);
+    region?.removeEventListener("focusin", askForViews);
+    unlisten();
     clearTimers();
     if (holdTimer) clearInterval(holdTimer);
   };

@@ -1,0 +1,101 @@
+"""The practice templates (``course/content/practice.yaml``): their models.
+
+A template is a story of one rule family with placeholders, the situation it describes, and
+``choose`` lists whose options set more of the situation. Reading and checking the file is
+:mod:`course.practice.loader`'s; filling a template, :mod:`course.practice.stories`'.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from course.safety import Situation
+
+__all__ = [
+    "CAPITALISED",
+    "FILE",
+    "PERSON_FIELDS",
+    "Family",
+    "Option",
+    "PracticeBank",
+    "Template",
+]
+
+FILE = "practice.yaml"
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+PERSON_FIELDS = ("who", "they", "their", "them", "is", "was", "has", "does", "s")
+CAPITALISED = ("who", "they", "their")
+"""Person fields a story may also use capitalised (``They``)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Option(_Model):
+    """One choice of a story placeholder and the situation fields it sets."""
+
+    text: str
+    set: dict[str, Any] = Field(default_factory=dict)
+
+
+class Template(_Model):
+    """A story template of one rule family and the situation it describes."""
+
+    id: Name
+    family: Name
+    story: str
+    situation: dict[str, Any] = Field(default_factory=dict)
+    spans: dict[str, str] = Field(default_factory=dict)
+    """For each field of ``situation``: the phrase of the story that states it."""
+    choose: dict[Name, tuple[Option, ...]] = Field(default_factory=dict)
+
+    def combinations(self) -> Iterator[dict[str, Option]]:
+        """Every combination of the template's options (one per placeholder)."""
+        names = sorted(self.choose)
+        for picked in itertools.product(*(self.choose[n] for n in names)):
+            yield dict(zip(names, picked, strict=True))
+
+    def situation_for(self, picked: Mapping[str, Option]) -> Situation:
+        fields = dict(self.situation)
+        for option in picked.values():
+            fields.update(option.set)
+        return Situation(**fields)
+
+
+class Family(_Model):
+    """A rule family: the learner's name for it and the policy's rules it holds."""
+
+    name: str
+    rules: tuple[str, ...] = Field(min_length=1)
+
+
+class PracticeBank(_Model):
+    """Every practice template, the families, and the people and settings of the stories."""
+
+    schema_version: Literal[1]
+    families: dict[Name, Family]
+    people: tuple[dict[str, str], ...] = Field(min_length=1)
+    settings: tuple[str, ...] = Field(min_length=1)
+    cases: tuple[Template, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> PracticeBank:
+        for index, person in enumerate(self.people):
+            if set(person) != set(PERSON_FIELDS):
+                raise ValueError(
+                    f"people[{index}]: needs exactly the keys {', '.join(PERSON_FIELDS)}"
+                )
+        ids = [case.id for case in self.cases]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate case ids: {', '.join(duplicates)}")
+        return self
+
+    def templates(self, family: str) -> tuple[Template, ...]:
+        """The templates of one family, in file order."""
+        return tuple(case for case in self.cases if case.family == family)

@@ -1,0 +1,435 @@
+"""The course as an LTI 1.3 tool of an LMS, end to end on the real hub (marker ``hub``; root).
+
+The LMS is the independent platform implementation lti1p3platform (tests/lti_platform.py),
+served on 127.0.0.1; a browser is played by an HTTP session that follows the LMS's and the
+hub's redirects and forms as a browser would. The hub is set up from PLATFORM.json alone (no
+roster). In file order: learner, TA and instructor launches land in the right course with the
+right rights; an LMS administrator, a replayed launch and a colliding username are refused with
+no account made; the instructor's deep-linking request returns a signed item the LMS accepts;
+the learner submits, the grader autogrades, and ``grade passback`` puts in the LMS's gradebook
+the scores ``grade export`` gives; the learner cannot read the tool's key; a member dropped in
+the LMS loses the course on ``hub sync-roster`` but keeps their files; teardown leaves nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import grp
+import html
+import json
+import os
+import pwd
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from hub_harness import HubProcess, answered
+
+from course.cli import main
+from course.hub import system
+from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+from course.lti.keys import tool_key_path
+from tests.lti_platform import ROLE, Person, Platform, PlatformServer, latest_scores
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
+
+REPO = Path(__file__).resolve().parent.parent
+COURSE = "lti-a"
+CONTEXT = "lms-course-101"
+ASSIGNMENT = "safety_scenarios"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+
+
+@dataclass
+class Lms:
+    base: Path
+    prefix: str
+    hub_dir: Path
+    server: PlatformServer
+    people: dict[str, Person]
+    hub: HubProcess | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def platform(self) -> Platform:
+        return self.server.platform
+
+    def account(self, who: str) -> str:
+        return f"{self.prefix}{who}"
+
+    def admin_api(self, path: str) -> Any:
+        assert self.hub is not None
+        token = (hub_paths(self.hub_dir)["secrets"] / "admin_token").read_text().strip()
+        answer = requests.get(
+            f"{self.hub.url}/hub/api{path}", timeout=30, headers={"Authorization": f"token {token}"}
+        )
+        return answer.json() if answer.status_code == 200 else None
+
+    def launch(
+        self, who: str | Person, hint: str = "resource-1", browser: requests.Session | None = None
+    ) -> tuple[requests.Response, requests.Session]:
+        """A launch from the LMS as a browser makes it: login initiation, the LMS's
+        authorization, the auto-posted form back to the hub."""
+        person = who if isinstance(who, Person) else self.people[who]
+        browser = browser or requests.Session()
+        start = browser.get(
+            self.platform.login_url(person, hint), allow_redirects=False, timeout=60
+        )
+        assert start.status_code == 302, start.text
+        form = browser.get(start.headers["Location"], allow_redirects=False, timeout=60)
+        assert form.status_code == 200, form.text
+        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.text))
+        action = html.unescape(re.search(r'action="([^"]+)"', form.text).group(1))  # type: ignore[union-attr]
+        self.notes["last_form"] = (action, fields, browser.cookies.copy())
+        answer = browser.post(action, data=fields, allow_redirects=False, timeout=300)
+        assert answer.status_code < 500, self.hub.log_tail(60) if self.hub else answer.text
+        return answer, browser
+
+
+def _as(user: str, *command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    entry = pwd.getpwnam(user)
+    return subprocess.run(
+        list(command),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd or entry.pw_dir,
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=os.getgrouplist(user, entry.pw_gid),
+        env={
+            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+            "HOME": entry.pw_dir,
+            "LANG": "C.UTF-8",
+        },
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def lms() -> Iterator[Lms]:
+    if os.geteuid() != 0:  # pragma: no cover - CI and the dev machines run as root
+        pytest.fail("the hub tests create Unix users and must run as root")
+    base = Path(tempfile.mkdtemp(prefix="ankle-lti-"))
+    os.chmod(base, 0o755)
+    people = {
+        "lea": Person("lms-u-lea", [ROLE + "Learner"], "Lea Chen", "lea@example.org", "lea"),
+        "max": Person("lms-u-max", [ROLE + "Learner"], "Max Eze", "max@example.org", "max"),
+        "tomas": Person("lms-u-tomas", [ROLE + "TeachingAssistant"], "Tomas Berg", "", "tomas"),
+        "ines": Person("lms-u-ines", [ROLE + "Instructor"], "Ines Alvarez", "", "ines"),
+        "root": Person("lms-u-admin", [INSTITUTION_ADMIN], "LMS Admin", "", "admin"),
+    }
+    server = PlatformServer(Platform(context_id=CONTEXT, members=list(people.values())))
+    server.__enter__()
+    room = Lms(base, f"ac_t{secrets.token_hex(3)}_", base / "hub", server, people)
+    try:
+        yield room
+    finally:
+        if room.hub is not None:
+            room.hub.stop()
+        server.stop()
+        if load_state(room.hub_dir) is not None:
+            teardown_hub(room.hub_dir)
+
+
+def test_setup_from_platform_json_alone(lms: Lms) -> None:
+    platform_json = lms.base / "PLATFORM.json"
+    platform_json.write_text(json.dumps(lms.server.platform_json(courses={CONTEXT: COURSE})))
+    report = setup_hub(
+        SetupOptions(
+            roster=None,
+            lti=platform_json,
+            hub_dir=lms.hub_dir,
+            prefix=lms.prefix,
+            home_base=lms.base / "home",
+        )
+    )
+    assert [c["course_id"] for c in report.state.courses] == [COURSE]
+    key = tool_key_path(lms.hub_dir)
+    assert key.stat().st_uid == 0
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert json.loads((lms.hub_dir / "hub.json").read_text())["authenticator"].endswith(
+        "CourseLTIAuthenticator"
+    )
+
+
+def test_lti_config_prints_what_the_lms_needs(lms: Lms, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "hub",
+                "lti-config",
+                "--hub-dir",
+                str(lms.hub_dir),
+                "--public-url",
+                "https://jupyter.school.edu",
+            ]
+        )
+        == 0
+    )
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["login_url"] == "https://jupyter.school.edu/hub/lti13/oauth_login"
+    assert shown["redirect_uri"] == "https://jupyter.school.edu/hub/lti13/oauth_callback"
+    assert shown["jwks_url"] == "https://jupyter.school.edu/hub/lti13/jwks"
+    assert "BEGIN PUBLIC KEY" in shown["public_key_pem"]
+    assert "d" not in shown["public_jwk"]
+
+
+def test_the_hub_starts_and_serves_the_tool_key_set(lms: Lms) -> None:
+    lms.hub = HubProcess(hub_dir=lms.hub_dir)
+    lms.hub.start()
+    p = lms.platform
+    p.tool_login_url = f"{lms.hub.url}/hub/lti13/oauth_login"
+    p.tool_launch_url = f"{lms.hub.url}/hub/lti13/oauth_callback"
+    p.tool_jwks_url = f"{lms.hub.url}/hub/lti13/jwks"  # the LMS fetches the tool's key there
+    keys = requests.get(p.tool_jwks_url, timeout=30).json()["keys"]
+    assert len(keys) == 1
+    assert "d" not in keys[0]
+    # the grader releases the assessment, as in its formgrader's terminal
+    state = load_state(lms.hub_dir)
+    assert state is not None
+    grader = state.courses[0]["grader"]
+    folder = Path(state.courses[0]["course_dir"])
+    done = _as(
+        grader,
+        "bash",
+        "-c",
+        f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
+        f"nbgrader release_assignment {ASSIGNMENT}",
+        cwd=folder,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_learner_lands_in_her_fetched_assessment(lms: Lms) -> None:
+    hint = json.dumps({"assignment": ASSIGNMENT})
+    answer, browser = lms.launch("lea", hint)
+    assert answer.status_code == 302, answer.text
+    assert answer.headers["Location"].endswith(f"/hub/user-redirect/lab/tree/{COURSE}/{ASSIGNMENT}")
+    lea = lms.account("lea")
+    model = lms.admin_api(f"/users/{lea}")
+    assert model["admin"] is False
+    assert model["groups"] == [f"nbgrader-{COURSE}"]
+    fetched = Path(pwd.getpwnam(lea).pw_dir) / COURSE / ASSIGNMENT / NOTEBOOK
+    assert fetched.is_file()
+    assert fetched.stat().st_uid == pwd.getpwnam(lea).pw_uid  # fetched as her, not as root
+    # she is logged in: the hub knows her from the browser's cookie
+    me = browser.get(f"{lms.hub.url}/hub/home", allow_redirects=False, timeout=60)  # type: ignore[union-attr]
+    assert me.status_code == 200
+    lms.notes["lea_browser"] = browser
+
+
+def test_a_lesson_link_opens_that_lesson(lms: Lms) -> None:
+    answer, _ = lms.launch("max", json.dumps({"lesson": "05_safety"}))
+    assert answer.headers["Location"].endswith(
+        "/hub/user-redirect/lab/tree/ankle-course/05_safety.ipynb"
+    )
+
+
+def test_staff_get_the_formgrader_and_never_admin(lms: Lms) -> None:
+    hint = json.dumps({"assignment": ASSIGNMENT})
+    answer, _ = lms.launch("tomas", hint)
+    assert answer.headers["Location"].endswith(f"/services/{COURSE}/formgrader")
+    ta = lms.admin_api(f"/users/{lms.account('tomas')}")
+    assert ta["groups"] == [f"formgrade-{COURSE}"]
+    assert ta["admin"] is False
+    lms.launch("ines")
+    ines = lms.admin_api(f"/users/{lms.account('ines')}")
+    assert ines["groups"] == [f"formgrade-{COURSE}", f"instructors-{COURSE}"]
+    assert ines["admin"] is False
+
+
+def test_refused_launches_log_nobody_in_and_make_no_account(lms: Lms) -> None:
+    answer, _ = lms.launch("root")  # an LMS administrator with no role in the course
+    assert answer.status_code == 403
+    assert "gives no access" in html.unescape(answer.text)
+    lms.notes.setdefault("pages", {})["refused"] = answer.text
+    assert not system.user_exists(lms.account("admin"))
+    assert lms.admin_api(f"/users/{lms.account('admin')}") is None
+    # the same id_token posted again (a replay) is refused, and logs nobody in
+    action, fields, cookies = lms.notes["last_form"]
+    replay = requests.Session()
+    replay.cookies.update(cookies)  # the state and nonce cookies of that browser, copied too
+    again = replay.post(action, data=fields, allow_redirects=False, timeout=60)
+    assert again.status_code == 403
+    assert "already used" in html.unescape(again.text)
+    # a browser that kept the hub's cookies out of the LMS's frame: the new-tab page
+    blocked = requests.post(action, data=fields, allow_redirects=False, timeout=60)
+    assert blocked.status_code == 400
+    assert "Open the course in a new tab" in blocked.text
+    assert "lti13/oauth_login?" in blocked.text
+    lms.notes["pages"]["new_tab"] = blocked.text
+    assert (
+        replay.get(f"{lms.hub.url}/hub/home", allow_redirects=False, timeout=60).status_code == 302
+    )  # type: ignore[union-attr]
+    # another LMS user whose username gives an existing account is refused, not merged
+    twin = Person("lms-u-other-lea", [ROLE + "Learner"], "Lea Other", "other@example.org", "lea")
+    lms.platform.members.append(twin)
+    refused, _ = lms.launch(twin)
+    assert refused.status_code == 403
+    assert "already used on this hub by someone else" in html.unescape(refused.text)
+
+
+def test_a_new_name_in_the_lms_keeps_the_same_account(lms: Lms) -> None:
+    lms.people["lea"].name = "Lea Chen-Martin"
+    lms.people["lea"].username = "lea.chen.martin"
+    answer, _ = lms.launch("lea")
+    assert answer.status_code == 302
+    assert not system.user_exists(lms.account("lea_chen_martin"))
+
+
+def test_deep_linking_returns_a_signed_assessment_link(lms: Lms) -> None:
+    answer, browser = lms.launch("ines", "deep-link")
+    assert answer.status_code == 200, answer.text
+    assert "Graded safety assessments" in answer.text
+    lms.notes.setdefault("pages", {})["chooser"] = answer.text
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', answer.text).group(1)  # type: ignore[union-attr]
+    action = f"{lms.hub.url}/hub/lti13/deep_link"  # type: ignore[union-attr]
+    back = browser.post(
+        action, data={"_xsrf": html.unescape(xsrf), "item": f"assessment:{ASSIGNMENT}"}, timeout=60
+    )
+    assert back.status_code == 200, back.text
+    jwt_value = html.unescape(re.search(r'name="JWT" value="([^"]+)"', back.text).group(1))  # type: ignore[union-attr]
+    items = lms.platform.deep_link_items(jwt_value)  # checked with the hub's published key
+    assert items[0]["custom"] == {"assignment": ASSIGNMENT}
+    assert items[0]["lineItem"]["resourceId"] == ASSIGNMENT
+    assert items[0]["lineItem"]["scoreMaximum"] > 0
+
+
+def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path: Path) -> None:
+    state = load_state(lms.hub_dir)
+    assert state is not None
+    course = state.courses[0]
+    folder = Path(course["course_dir"])
+    source = json.loads((REPO / "grading" / "source" / ASSIGNMENT / NOTEBOOK).read_text())
+    for who, share in (("lea", 1.0), ("max", 0.5)):
+        name = lms.account(who)
+        home = Path(pwd.getpwnam(name).pw_dir)
+        if who == "max":
+            _as(
+                name,
+                sys.executable,
+                "-m",
+                "nbgrader",
+                "fetch_assignment",
+                ASSIGNMENT,
+                "--course",
+                COURSE,
+            )
+        path = home / COURSE / ASSIGNMENT / NOTEBOOK
+        system.write_file(
+            path,
+            json.dumps(answered(json.loads(path.read_text()), source, share)),
+            owner=name,
+            mode=0o644,
+        )
+        done = _as(name, sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT, "--course", COURSE)
+        assert done.returncode == 0, done.stderr
+    graded = _as(
+        course["grader"],
+        "bash",
+        "-c",
+        f"nbgrader db student import students.csv && nbgrader collect {ASSIGNMENT} && "
+        f"ankle-course grade --course-dir . autograde {ASSIGNMENT}",
+        cwd=folder,
+    )
+    assert graded.returncode == 0, graded.stdout[-2000:] + graded.stderr[-2000:]
+    assert (
+        main(["grade", "passback", ASSIGNMENT, "--course", COURSE, "--hub-dir", str(lms.hub_dir)])
+        == 0
+    )
+    export = tmp_path / "canvas.csv"
+    assert (
+        main(
+            [
+                "grade",
+                "--course-dir",
+                str(folder),
+                "export",
+                ASSIGNMENT,
+                "--to",
+                str(export),
+                "--format",
+                "canvas",
+                "--missing",
+                "zero",
+            ]
+        )
+        == 0
+    )
+    rows = list(csv.reader(export.read_text(encoding="utf-8").splitlines()))
+    exported = {r[3]: float(r[5]) for r in rows[2:]}  # SIS Login ID column = the account
+    (lineitem,) = [i["id"] for i in lms.platform.lineitems if i["resourceId"] == ASSIGNMENT]
+    subs = {lms.people[w].sub: lms.account(w) for w in ("lea", "max")}
+    returned = {subs[u]: s["scoreGiven"] for u, s in latest_scores(lms.platform, lineitem).items()}
+    assert returned == {a: exported[a] for a in returned}
+    assert set(returned) == {lms.account("lea"), lms.account("max")}
+    assert returned[lms.account("lea")] > returned[lms.account("max")]
+    # a rerun sends nothing new
+    before = len(lms.platform.scores[lineitem])
+    assert (
+        main(["grade", "passback", ASSIGNMENT, "--course", COURSE, "--hub-dir", str(lms.hub_dir)])
+        == 0
+    )
+    assert len(lms.platform.scores[lineitem]) == before
+
+
+def test_a_learner_cannot_read_the_tool_key(lms: Lms) -> None:
+    probe = _as(lms.account("lea"), "cat", str(tool_key_path(lms.hub_dir)))
+    assert probe.returncode != 0
+    assert "Permission denied" in probe.stderr
+    store = _as(lms.account("lea"), "cat", str(lms.hub_dir / "lti" / "lti.sqlite"))
+    assert store.returncode != 0
+
+
+def test_a_member_dropped_in_the_lms_loses_the_course_but_keeps_files(lms: Lms) -> None:
+    lms.people["max"].status = "Deleted"
+    assert main(["hub", "sync-roster", "--course", COURSE, "--hub-dir", str(lms.hub_dir)]) == 0
+    max_ = lms.account("max")
+    state = load_state(lms.hub_dir)
+    assert state is not None
+    group = state.courses[0]["group"]
+    assert max_ not in grp.getgrnam(group).gr_mem
+    assert max_ not in state.courses[0]["members"]
+    assert (Path(pwd.getpwnam(max_).pw_dir) / COURSE / ASSIGNMENT / NOTEBOOK).is_file()
+    assert lms.account("lea") in state.courses[0]["members"]
+
+
+def test_walkthrough_pictures_of_the_pages_people_see(lms: Lms) -> None:
+    """The hub's LTI pages as this run served them, in Chromium (artifacts/lti/, for
+    docs/lti.md)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.harness import launch_chromium
+
+    target = REPO / "artifacts" / "lti"
+    target.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 860, "height": 540})
+            for name, text in lms.notes["pages"].items():
+                page.set_content(text)
+                picture = target / f"lti_{name}.png"
+                page.screenshot(path=str(picture), full_page=True)
+                assert picture.stat().st_size > 5000
+        finally:
+            browser.close()
+
+
+def test_teardown_leaves_no_account(lms: Lms) -> None:
+    assert lms.hub is not None
+    lms.hub.stop()
+    lms.hub = None
+    created = list(load_state(lms.hub_dir).created_users)  # type: ignore[union-attr]
+    teardown_hub(lms.hub_dir)
+    assert [u for u in created if system.user_exists(u)] == []
