@@ -435,7 +435,11 @@ FOCUS_JS = """([scope, selector]) => {
       // "not entirely hidden": obscured only when no sampled point shows the control itself
       const covered = points.every(([x, y]) => {
         const hit = document.elementFromPoint(x, y);
-        return !hit || !(el.contains(hit) || hit.contains(el) || (shown && shown.contains(hit))
+        // a diagram structure's focus ring drawn again on top counts as the structure
+        const ring = hit && hit.classList && hit.classList.contains('ankle-focus-ring')
+          && el.dataset && hit.dataset.ringFor === el.dataset.structure;
+        return !hit || !(ring || el.contains(hit) || hit.contains(el)
+          || (shown && shown.contains(hit))
           || (el.labels && [...el.labels].some(l => l.contains(hit))));
       });
       if (covered) out.push(`${name}: hidden by something drawn over it when focused`);

@@ -231,6 +231,8 @@ function render({ model, el }) {
       });
       g.addEventListener("mouseenter", () => g.classList.add("is-hover"));
       g.addEventListener("mouseleave", () => g.classList.remove("is-hover"));
+      g.addEventListener("focus", () => showFocusRing(g, id));
+      g.addEventListener("blur", () => hideFocusRing(g));
     }
     for (const part of pic.svg.querySelectorAll("g.label[data-structure], g.leader[data-structure]")) {
       const id = part.dataset.structure;
@@ -241,6 +243,27 @@ function render({ model, el }) {
       part.addEventListener("mouseleave", () => groups.get(id)?.classList.remove("is-hover"));
     }
     return pic;
+  }
+
+  // The focus ring is drawn a second time on top of the picture, so a vessel or nerve under
+  // a caution zone shows its whole ring (WCAG 2.4.11); it is a copy of the outline, not a
+  // control: hidden from assistive technology, and a click on it selects its structure.
+  function showFocusRing(g, id) {
+    hideFocusRing(g);
+    const path = g.querySelector("path");
+    const owner = g.ownerSVGElement;
+    if (!path || !owner || !g.matches(":focus-visible")) return;
+    const ring = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    ring.setAttribute("d", path.getAttribute("d") || "");
+    if (path.getAttribute("transform")) ring.setAttribute("transform", path.getAttribute("transform"));
+    ring.setAttribute("class", "ankle-focus-ring");
+    ring.setAttribute("aria-hidden", "true");
+    ring.dataset.ringFor = id;
+    ring.addEventListener("click", () => select(id));
+    owner.append(ring);
+  }
+  function hideFocusRing(g) {
+    for (const old of g.ownerSVGElement?.querySelectorAll(":scope > .ankle-focus-ring") || []) old.remove();
   }
 
   // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
