@@ -18,6 +18,7 @@ from course.diagrams.overlays import overlay_for
 from course.progress import ProgressStore
 from course.safety import Situation, assess
 from course.widgets import AnkleExplorer, FindOnDiagramQuiz, ScenarioExplorer, TechniqueDemo
+from course.widgets.checklist import RoutineChecklist
 from course.widgets.logic import quiz_answer, quiz_start, technique_announcement
 from course.widgets.scenario import announcement
 from course.widgets.self_check import QuestionCard, SelfCheck
@@ -103,7 +104,9 @@ def test_no_scenario_control_has_an_empty_tooltip() -> None:
             assert tooltip, name  # rendered as the text "null" when unset
 
 
-@pytest.mark.parametrize("factory", [AnkleExplorer, ScenarioExplorer, FindOnDiagramQuiz])
+@pytest.mark.parametrize(
+    "factory", [AnkleExplorer, ScenarioExplorer, FindOnDiagramQuiz, RoutineChecklist]
+)
 def test_the_wrapped_ipywidgets_reflow(factory: Any) -> None:
     assert "ankle-reflow" in factory()._dom_classes
 
