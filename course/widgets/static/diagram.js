@@ -272,6 +272,8 @@ function render({ model, el }) {
     const focused = figure.contains(document.activeElement)
       ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
       : null;
+    // a picture shown before may keep the ring of a structure focused when it was swapped out
+    for (const ring of pic.svg?.querySelectorAll(":scope > .ankle-focus-ring") || []) ring.remove();
     figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
     svg = pic.svg;
     groups = pic.groups;
@@ -386,6 +388,9 @@ function render({ model, el }) {
     const on = new Set(want.layers);
     const visible = new Set(Object.keys(geo.layer).filter((id) => on.has(geo.layer[id])));
     for (const [id, g] of pic.groups) g.classList.toggle("is-off", !visible.has(id));
+    for (const ring of pic.svg.querySelectorAll(":scope > .ankle-focus-ring")) {
+      if (!visible.has(ring.dataset.ringFor)) ring.remove();
+    }
     for (const [id, parts] of pic.labels) {
       for (const part of parts) part.classList.toggle("is-off", !want.labels || !visible.has(id));
     }
