@@ -81,7 +81,7 @@ def test_lesson_01_find_a_ligament_a_quiz_and_a_self_check(page: Any, lab: Serve
     ligaments = explorer.get_by_label(ui_text("layers.ligaments"), exact=True)
     _tab_until(page, listener, said, ligaments)
     _press(page, listener, said, "Space")
-    first = explorer.locator("g.structure[tabindex]").first
+    first = explorer.locator("g.structure[tabindex]:not(.is-off)").first
     _tab_until(page, listener, said, first)
     start = page.evaluate("() => document.activeElement.dataset.structure")
     route = arrow_route(arrow_map(page, scope), start, "anterior_talofibular_ligament")
