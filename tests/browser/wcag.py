@@ -227,7 +227,8 @@ CLIPPING_JS = """([scope, selector]) => {
 
 NARROW_LAB_JS = """(narrow) => {
   const shell = window.jupyterapp && window.jupyterapp.shell;
-  if (!shell) return;  // the Voila app has no side bars
+  // the Voila app has no side bars (Voila 0.5 has a shell, without collapseLeft)
+  if (!shell || typeof shell.collapseLeft !== 'function') return;
   if (narrow) {
     window.__wideMode = shell.mode;
     shell.mode = 'single-document';
