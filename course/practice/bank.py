@@ -7,13 +7,11 @@ A template is a story of one rule family with placeholders, the situation it des
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from course.safety import Situation
+from course.grading.variants.bank import CAPITALISED, PERSON_FIELDS, Case, Name, Option
 
 __all__ = [
     "CAPITALISED",
@@ -26,45 +24,18 @@ __all__ = [
 ]
 
 FILE = "practice.yaml"
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
-PERSON_FIELDS = ("who", "they", "their", "them", "is", "was", "has", "does", "s")
-CAPITALISED = ("who", "they", "their")
-"""Person fields a story may also use capitalised (``They``)."""
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Option(_Model):
-    """One choice of a story placeholder and the situation fields it sets."""
+class Template(Case):
+    """A story template of one rule family and the situation it describes: the graded
+    bank's :class:`~course.grading.variants.bank.Case`, plus the phrases that state each fact."""
 
-    text: str
-    set: dict[str, Any] = Field(default_factory=dict)
-
-
-class Template(_Model):
-    """A story template of one rule family and the situation it describes."""
-
-    id: Name
-    family: Name
-    story: str
-    situation: dict[str, Any] = Field(default_factory=dict)
     spans: dict[str, str] = Field(default_factory=dict)
     """For each field of ``situation``: the phrase of the story that states it."""
-    choose: dict[Name, tuple[Option, ...]] = Field(default_factory=dict)
-
-    def combinations(self) -> Iterator[dict[str, Option]]:
-        """Every combination of the template's options (one per placeholder)."""
-        names = sorted(self.choose)
-        for picked in itertools.product(*(self.choose[n] for n in names)):
-            yield dict(zip(names, picked, strict=True))
-
-    def situation_for(self, picked: Mapping[str, Option]) -> Situation:
-        fields = dict(self.situation)
-        for option in picked.values():
-            fields.update(option.set)
-        return Situation(**fields)
 
 
 class Family(_Model):
