@@ -150,9 +150,8 @@ def test_dashboard_and_cli_show_mastery(tmp_path: Path) -> None:
         widget.next_case()
     summary = ProgressSummary(store)
     assert "Practice: mastery per rule family" in summary._mastery.value
-    assert re.search(
-        r">Blood clots \(DVT\)</td><td [^>]*>critical</td><td [^>]*>mastered", summary._mastery.value
-    )
+    row = r">Blood clots \(DVT\)</td><td [^>]*>critical</td><td [^>]*>mastered"
+    assert re.search(row, summary._mastery.value)
     assert "Blood clots (DVT) (critical): 3 of 3 right in a row, mastered" in summary.static_html()
     result = CliRunner().invoke(app, ["progress"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -205,4 +204,5 @@ def test_the_mastery_table_can_stack_on_a_narrow_output(tmp_path: Path) -> None:
         assert labels == columns, row
     css = (STATIC / "practice.css").read_text(encoding="utf-8")
     assert "container-type: inline-size" in css
-    assert "@container" in css and "attr(data-label)" in css
+    assert "@container" in css
+    assert "attr(data-label)" in css
