@@ -27,6 +27,7 @@ from notebook_ui import (
 from wcag import wcag_findings
 
 from course.content.loader import load_content
+from course.content.text import text
 from course.safety import Situation, assess
 from course.widgets.scenario import announcement
 
@@ -181,8 +182,9 @@ def test_app_meets_the_wcag_criteria_axe_does_not_test(app_page: Any) -> None:
 
 
 def test_app_heard_by_a_screen_reader(app_page: Any) -> None:
-    """Keyboard only, with the virtual screen reader: the ATFL on the anatomy explorer, then a
-    situation in the scenario explorer; kept as ``transcripts/app.txt``."""
+    """Keyboard only, with the virtual screen reader: the ATFL on the anatomy explorer, a
+    situation in the scenario explorer, then a practice case answered "I don't know" (the
+    policy's explanation spoken once); kept as ``transcripts/app.txt``."""
     page = app_page
     listener = Listener(page, "body")
     said: list[str] = []
@@ -207,6 +209,23 @@ def test_app_heard_by_a_screen_reader(app_page: Any) -> None:
     step(said, "Space", listener.said())
     words = announcement(assess(Situation(fever=True)))
     assert sum(words in line for line in said) == 1, said
+    # safety practice: round to "I don't know", Tab to Check, hear the explanation once
+    practice = page.locator(f"{scope} .ankle-practice").first
+    practice.locator("input[type=radio]").first.focus()
+    step(said, "(focus on the practice case's first choice)", listener.said())
+    page.keyboard.press("ArrowUp")
+    step(said, "ArrowUp", listener.said())
+    check = practice.get_by_role("button", name=text("practice.check"))
+    for _ in range(6):  # the referral group, where the case asks, comes before Check
+        if page.evaluate("(el) => el === document.activeElement", check.element_handle()):
+            break
+        page.keyboard.press("Tab")
+        step(said, "Tab", listener.said())
+    else:
+        raise AssertionError("Check my answer not reached with Tab")
+    page.keyboard.press("Enter")
+    step(said, "Enter", listener.said())
+    assert sum(text("practice.dont_know_feedback") in line for line in said) == 1, said
     heard = [line.strip() for line in said if not line.startswith(">")]
     assert not bare_roles(heard), bare_roles(heard)
     assert listener.mouse_events() == []
