@@ -85,6 +85,25 @@ def bare_roles(phrases: list[str]) -> list[str]:
     return out
 
 
+STATEFUL = {
+    "checkbox": ("checked",),
+    "radio": ("checked",),
+    "switch": ("checked",),
+    "combobox": ("expanded",),
+}
+"""A role whose phrase must also say the state, and the words that say it."""
+
+
+def missing_states(phrases: list[str]) -> list[str]:
+    """Phrases of a control with a state (checkbox, radio, combobox) that name no state."""
+    out = []
+    for phrase in phrases:
+        role = phrase.split(",")[0].strip().lower()
+        if role in STATEFUL and not any(word in phrase for word in STATEFUL[role]):
+            out.append(phrase)
+    return out
+
+
 def compare_transcript(journey: str, lines: list[str]) -> None:
     """Compare ``lines`` with the kept transcript; write it instead when asked to."""
     path = TRANSCRIPTS / f"{journey}.txt"
@@ -123,6 +142,7 @@ __all__ = [
     "Path",
     "bare_roles",
     "compare_transcript",
+    "missing_states",
     "step",
     "vsr_source",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness import Server
-from listen import Listener, bare_roles, compare_transcript, step
+from listen import Listener, bare_roles, compare_transcript, missing_states, step
 from notebook_ui import (
     NOTEBOOK,
     arrow_map,
@@ -59,6 +59,7 @@ def _once(transcript: list[str], words: str) -> None:
 def _checks(listener: Listener, transcript: list[str]) -> None:
     heard = [line.strip() for line in transcript if not line.startswith(">")]
     assert not bare_roles(heard), bare_roles(heard)
+    assert not missing_states(heard), missing_states(heard)
     assert listener.mouse_events() == []
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from audit import axe_findings, interaction_findings, transcript, tree_findings
 from harness import ARTIFACTS, Server, start_app, temporary_home
-from listen import Listener, bare_roles, compare_transcript, step
+from listen import Listener, bare_roles, compare_transcript, missing_states, step
 from notebook_ui import (
     STDERR,
     Shots,
@@ -228,5 +228,6 @@ def test_app_heard_by_a_screen_reader(app_page: Any) -> None:
     assert sum(text("practice.dont_know_feedback") in line for line in said) == 1, said
     heard = [line.strip() for line in said if not line.startswith(">")]
     assert not bare_roles(heard), bare_roles(heard)
+    assert not missing_states(heard), missing_states(heard)
     assert listener.mouse_events() == []
     compare_transcript("app", said)
