@@ -96,10 +96,10 @@ def html_list(items: Iterable[str], tag: str = "ul") -> str:
 def html_table(
     columns: Sequence[str], rows: Iterable[Sequence[str]], *, stacked: bool = False
 ) -> str:
-    """A data table. ``stacked``: a widget's stylesheet may lay each row out as a short list
-    on a narrow output (class ``ankle-stacked``; each cell names its column in ``data-label``),
-    with the table's roles set explicitly, as Chromium drops a table's semantics once its
-    rows are no longer laid out as a table."""
+    """A data table. ``stacked``: in a box whose stylesheet (``widgets/static/table.css``) lays
+    each row out as a short list on a narrow output; each cell names its column in
+    ``data-label``, and the table's roles are set explicitly, as a browser may drop a table's
+    semantics once its rows are no longer laid out as a table."""
     if not stacked:
         head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in columns)
         body = "".join(
@@ -117,8 +117,9 @@ def html_table(
         for row in rows
     )
     return (
-        f"<table class='ankle-stacked' role='table'><thead role='rowgroup'><tr role='row'>"
-        f"{head}</tr></thead><tbody role='rowgroup'>{body}</tbody></table>"
+        "<div class='ankle-stack-box'><table class='ankle-stacked' role='table'>"
+        f"<thead role='rowgroup'><tr role='row'>{head}</tr></thead>"
+        f"<tbody role='rowgroup'>{body}</tbody></table></div>"
     )
 
 

@@ -202,7 +202,9 @@ def test_the_mastery_table_can_stack_on_a_narrow_output(tmp_path: Path) -> None:
     for row in rows[1:]:
         labels = re.findall(r"<td role='cell' data-label='([^']*)'>", row)
         assert labels == columns, row
-    css = (STATIC / "practice.css").read_text(encoding="utf-8")
+    assert "<div class='ankle-stack-box'><table" in table
+    css = str(PracticeView._css)
+    assert css.startswith((STATIC / "practice.css").read_text(encoding="utf-8"))
     assert "container-type: inline-size" in css
     assert "@container" in css
     assert "attr(data-label)" in css
