@@ -269,6 +269,9 @@ def clipping_findings(page: Any, scope: str, css: str, kind: str) -> list[Findin
 
 COLOURS_JS = """(scope) => {
   const out = [];
+  // a diagram structure on screen: not in a layer switched off (display: none)
+  const shown = (g) => { const r = g.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && !g.closest('.is-off, [hidden]'); };
   const paint = (el) => { const s = getComputedStyle(el);
     return {stroke: s.stroke, fill: s.fill, fillOpacity: s.fillOpacity,
             opacity: s.opacity, strokeOpacity: s.strokeOpacity, strokeWidth: s.strokeWidth}; };
@@ -279,12 +282,15 @@ COLOURS_JS = """(scope) => {
   };
   for (const root of document.querySelectorAll(scope)) {
     for (const svg of root.querySelectorAll('svg')) {
-      const groups = [...svg.querySelectorAll('g.structure[tabindex]')];
+      // the structures drawn (a layer switched off is display:none: not on screen)
+      const groups = [...svg.querySelectorAll('g.structure[tabindex]')].filter(shown);
       if (!groups.length) continue;
       const back = ground(svg);
       for (const g of groups.slice(0, 60)) {
         const path = g.querySelector('path');
         if (!path) continue;
+        const was = g.classList.contains('is-selected');  // measured unselected, then restored
+        g.classList.remove('is-selected');
         const plain = paint(path);
         g.classList.add('is-selected');
         const selected = paint(path);
@@ -292,6 +298,7 @@ COLOURS_JS = """(scope) => {
         g.focus({focusVisible: true});
         const focused = paint(path);
         g.blur();
+        g.classList.toggle('is-selected', was);
         const hatch = g.querySelector('[fill^="url("], [style*="url(#"]') ? (() => {
           const ref = (path.getAttribute('style') || '') + (path.getAttribute('fill') || '');
           const id = (ref.match(/url\\(#([^)]+)\\)/) || [])[1];
@@ -418,8 +425,14 @@ FOCUS_JS = """([scope, selector]) => {
       el.scrollIntoView({block: 'center'});
       el.focus({focusVisible: true});
       if (document.activeElement !== el) { out.push(`${name}: does not take the focus`); continue; }
-      const visible = ring(el) || looks(el) !== before || (shown && (ring(shown)
-        || looks(shown) !== shownBefore));
+      // a diagram structure's ring drawn again on top of the picture (diagram.js) is its
+      // indicator too: the only one on a selected structure, whose outline shows the selection
+      const copy = el.matches('g.structure') && el.ownerSVGElement && [...el.ownerSVGElement
+        .querySelectorAll(':scope > .ankle-focus-ring')].find(r => r.dataset.ringFor
+          === el.dataset.structure && getComputedStyle(r).stroke !== 'none'
+          && parseFloat(getComputedStyle(r).strokeWidth) >= 1);
+      const visible = ring(el) || Boolean(copy) || looks(el) !== before
+        || (shown && (ring(shown) || looks(shown) !== shownBefore));
       if (!visible) out.push(`${name}: no visible focus indicator`);
       const r = (shown || el).getBoundingClientRect();
       let points = [[0.5, 0.5], [0.2, 0.5], [0.8, 0.5]].map(
@@ -462,6 +475,9 @@ def focus_findings(page: Any, scope: str) -> list[Finding]:
 
 FORCED_JS = """(scope) => {
   const out = [];
+  // a diagram structure on screen: not in a layer switched off (display: none)
+  const shown = (g) => { const r = g.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && !g.closest('.is-off, [hidden]'); };
   for (const root of document.querySelectorAll(scope)) {
     for (const b of root.querySelectorAll('button, .jupyter-button')) {
       const r = b.getBoundingClientRect();
@@ -472,7 +488,8 @@ FORCED_JS = """(scope) => {
       if (!edge) out.push(`button '${b.textContent.trim().slice(0, 40)}' has no border`);
     }
     for (const svg of root.querySelectorAll('svg')) {
-      const g = svg.querySelector('g.structure[tabindex]');
+      const g = [...svg.querySelectorAll('g.structure[tabindex]')].find(
+        (s) => shown(s) && !s.classList.contains('is-selected'));
       if (!g) continue;
       const path = g.querySelector('path');
       const plain = getComputedStyle(path).stroke;
