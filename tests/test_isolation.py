@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from isolation import REAL_ENV, SCRATCH_ENV, changes, snapshot
+from isolation import GUARD_ENV, REAL_ENV, SCRATCH_ENV, changes, snapshot
 from kernels import this_python_kernel
 
 from course.progress.store import ProgressStore, default_path
@@ -113,7 +113,9 @@ def test_writes_the_progress_file_it_is_given():
 """
 
 
-def _session(tmp_path: Path, test_source: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+def _session(
+    tmp_path: Path, test_source: str, **extra_env: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     """A pytest session with the guard, in a folder of its own, with ``home`` as HOME."""
     home = tmp_path / "home"
     home.mkdir()
@@ -130,9 +132,10 @@ def _session(tmp_path: Path, test_source: str) -> tuple[subprocess.CompletedProc
     )
     (project / "test_it.py").write_text(textwrap.dedent(test_source), encoding="utf-8")
     ours = {SCRATCH_ENV, REAL_ENV, "ANKLE_COURSE_PROGRESS", "ANKLE_COURSE_HOME"}
-    drop = ours | {"JUPYTER_DATA_DIR", "XDG_DATA_HOME", "JUPYTER_PLATFORM_DIRS"}
+    drop = ours | {GUARD_ENV, "JUPYTER_DATA_DIR", "XDG_DATA_HOME", "JUPYTER_PLATFORM_DIRS"}
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("PYTEST")}
     env.update({"HOME": str(home), "PYTHONPATH": str(HERE), "PYTHONDONTWRITEBYTECODE": "1"})
+    env.update(extra_env)
     done = subprocess.run(
         [
             *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist"),
@@ -155,6 +158,15 @@ def test_a_session_that_writes_the_real_progress_file_fails(tmp_path: Path) -> N
     assert "1 passed" in done.stdout  # the test itself passed: the guard failed the run
     assert "the real learner data was touched" in done.stdout
     assert f"created: {real}" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_developer_using_the_course_meanwhile_may_ask_for_a_warning(tmp_path: Path) -> None:
+    done, real = _session(tmp_path, _LEAK, **{GUARD_ENV: "warn"})
+    assert real.is_file()
+    assert done.returncode == pytest.ExitCode.OK, done.stdout + done.stderr
+    assert f"created: {real}" in done.stdout
+    assert f"a warning only: {GUARD_ENV}=warn" in done.stdout
 
 
 @pytest.mark.slow
