@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from course.content.text import text
 from course.errors import ContentError, PracticeError
 from course.grading.variants import generate
 from course.grading.variants.bank import VariantBank
@@ -313,6 +314,45 @@ def test_a_family_the_learner_misses_comes_back_sooner(tmp_path: Path) -> None:
 def _pairs(families: list[str], family: str) -> list[tuple[int, int]]:
     at = [i for i, f in enumerate(families) if f == family]
     return list(itertools.pairwise(at))
+
+
+def test_a_simulated_learner_practises_until_ready(tmp_path: Path) -> None:
+    """Only ``next_case()`` chooses (the schedule): the learner misses every swelling story
+    until they have met three, then answers everything right. Each missed swelling comes back
+    after MISSED_AFTER other cases; it is mastered on its third different story right first
+    time in a row, not before; practice goes on until the dashboard says ready."""
+    from course.progress import ProgressSummary
+
+    store = _store(tmp_path)
+    practice = Practice("night-owl", store)
+    families: list[str] = []
+    misses: list[int] = []
+    run: list[str] = []
+    for turn in range(300):
+        case = practice.next_case()
+        families.append(case.family)
+        if case.family == "swelling" and len(misses) < MASTERY_STREAK:
+            misses.append(turn)
+            feedback = practice.answer(case.id, _wrong(case), None)
+            assert not feedback.right
+            run = []
+        else:
+            feedback = practice.answer(
+                case.id, _key(case)[0], _key(case)[1] if case.asks_refer else None
+            )
+            assert feedback.right
+            if case.family == "swelling":
+                run.append(case.text)
+        assert practice.mastery()["swelling"] == (len(set(run)) >= MASTERY_STREAK), turn
+        if practice.ready():
+            break
+    assert practice.ready(), families
+    for turn in misses:  # back sooner: after exactly MISSED_AFTER other cases
+        assert families[turn + 1 : turn + MISSED_AFTER + 2].index("swelling") == MISSED_AFTER
+    assert len(run) >= MASTERY_STREAK
+    assert len(set(run)) == len(run)  # different stories
+    summary = ProgressSummary(store)
+    assert text("practice.ready") in summary._mastery.value
 
 
 def test_mastery_needs_three_different_stories_right_first_time_in_a_row(tmp_path: Path) -> None:
