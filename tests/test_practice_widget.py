@@ -91,6 +91,34 @@ def test_the_buttons_send_messages(tmp_path: Path) -> None:
     assert "Press again" in widget.view.labels["reset_confirm"]
 
 
+def test_check_judges_the_choice_it_was_sent_with(tmp_path: Path) -> None:
+    """A fast *Check* (keyboard, busy kernel) can arrive before the radios' last update: the
+    message carries the choice shown, and that is what is judged."""
+    widget = PracticeCases("ana", ProgressStore(tmp_path / "p.json"))
+    while widget.case is not None and not widget.case.asks_refer:
+        widget.next_case()
+    assert widget.case is not None
+    result = assess(widget.case.situation)
+    answers = [answer for _label, answer in decision_choices()]
+    widget.view.value = answers.index("PROCEED" if result.decision.value != "PROCEED" else "STOP")
+    shown = {"value": answers.index(result.decision.value), "refer": 0 if result.refer else 1}
+    widget._message(widget.view, {"action": "check", **shown}, [])
+    assert widget.last is not None
+    assert widget.last.right
+    assert widget.last.answered == result.decision.value
+
+
+def test_check_ignores_a_choice_that_is_not_one(tmp_path: Path) -> None:
+    widget = PracticeCases("ana", ProgressStore(tmp_path / "p.json"))
+    widget.choose(DONT_KNOW)
+    for bad in (99, -3, True, "2", None, 1.0):
+        widget._take_choice({"value": bad, "refer": bad})
+        assert widget.view.value == len(decision_choices()) - 1
+    widget._message(widget.view, {"action": "check", "value": "PROCEED"}, [])
+    assert widget.last is not None
+    assert widget.last.dont_know
+
+
 def test_reset_asks_first_and_keeps_the_lessons(tmp_path: Path) -> None:
     store = ProgressStore(tmp_path / "p.json")
     store.open_section("05_safety", "practice")
@@ -124,6 +152,7 @@ def test_the_front_end_is_a_named_group_with_a_live_region() -> None:
     assert "input.name = g.name" in js
     assert 'setAttribute("role", "status")' in js
     assert "focusFirst" in js  # Next case moves the focus to the new case's first choice
+    assert 'value: model.get("value"), refer: model.get("refer")' in js  # Check sends the choice
     assert "guardWidgetKeys();" in js
     assert PracticeView._esm.endswith(js)
 
