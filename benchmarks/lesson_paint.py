@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests")]  # harness needs both
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests")]  # harness, local_services
 
 import harness  # noqa: E402
 import nbformat  # noqa: E402
@@ -87,14 +87,16 @@ print(json.dumps({"models": len(ipywidgets.Widget.widgets)}))
 """
 
 
-def widget_models(path: Path) -> int:
-    """Widget models the notebook creates, counted in a fresh IPython shell."""
+def widget_models(path: Path, home: Path) -> int:
+    """Widget models the notebook creates, counted in a fresh IPython shell (whose section
+    markers and practice write the progress file of ``home``, never the learner's own)."""
     done = subprocess.run(
         [sys.executable, "-c", COUNT_MODELS, str(path)],
         capture_output=True,
         text=True,
         check=True,
         cwd=path.parent,
+        env=harness.course_env(home),
         timeout=600,
     )
     return int(json.loads(done.stdout.strip().splitlines()[-1])["models"])
@@ -145,10 +147,11 @@ def measure(page: Any, server: Any, name: str, runs: int) -> tuple[list[float], 
 
 def run(runs: int, lessons: list[str], keep: bool) -> int:
     names = lessons or sorted(p.stem for p in (REPO / "notebooks").glob("0*.ipynb"))
-    models = {name: widget_models(REPO / "notebooks" / f"{name}.ipynb") for name in names}
     started = time.monotonic()
     rows = []
     with harness.lab_session("ankle-paint-", keep=keep) as lab:
+        # counted with the session's scratch progress file, never the learner's own
+        models = {n: widget_models(REPO / "notebooks" / f"{n}.ipynb", lab.home) for n in names}
         for name in names:
             samples, outputs = measure(lab.page, lab.server, f"{name}.ipynb", runs)
             base_name = f"baseline_{name}.ipynb"
