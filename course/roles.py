@@ -7,7 +7,7 @@ Three roles:
 * ``hub_learner``: a learner's server on the class hub: the Assignments tab, and Validate on
   their graded assessments only (not on the lessons); nothing of the instructor's
   (Formgrader, Create Assignment, the course list), no news prompt; Voila stays, for the
-  explorers app;
+  explorers app, loaded at its first request;
 * ``instructor``: everything.
 
 A role is applied with JupyterLab's own mechanisms, scoped to one launch; nothing in the
@@ -70,6 +70,7 @@ _SX_LSP = "jupyter_lsp"  # language servers: the lessons need none
 _SX_NOTEBOOK = "notebook"  # the classic-style Notebook 7 pages; learners use JupyterLab
 _SX_VOILA = "voila.server_extension"
 _SX_LAZY_NBGRADER = "course.lazy_nbgrader"  # nbgrader's learner extensions, on first use
+_SX_LAZY_VOILA = "course.lazy_voila"  # Voila (the explorers app), on first use
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,9 @@ HUB_LEARNER = Role(
         _NOTEBOOK_TREE,
         _NEWS,
     ),
-    # nbgrader's Assignments and Validate extensions load at their first request instead
-    # (course.lazy_nbgrader): half of a learner server's start-up CPU otherwise
+    # nbgrader's Assignments and Validate extensions and Voila load at their first request
+    # instead (course.lazy_nbgrader, course.lazy_voila): most of a learner server's start-up
+    # CPU otherwise
     disabled_server_extensions=(
         _SX_FORMGRADER,
         _SX_COURSE_LIST,
@@ -187,10 +189,11 @@ HUB_LEARNER = Role(
         _SX_VALIDATE,
         _SX_LSP,
         _SX_NOTEBOOK,
+        _SX_VOILA,
     ),
     quiet=True,
     custom_css="hub_learner.css",
-    enabled_server_extensions=(_SX_LAZY_NBGRADER,),
+    enabled_server_extensions=(_SX_LAZY_NBGRADER, _SX_LAZY_VOILA),
 )
 
 INSTRUCTOR = Role(
