@@ -6,11 +6,12 @@ import anywidget
 import traitlets
 
 from course.widgets.frontend import module, stylesheet
+from course.widgets.shared_models import SharedLayout
 
 __all__ = ["DiagramView"]
 
 
-class DiagramView(anywidget.AnyWidget):
+class DiagramView(SharedLayout, anywidget.AnyWidget):
     """An SVG diagram whose structures are focusable, labelled buttons.
 
     Hover, selection highlight and keyboard moves happen in the browser; only ``selected``

@@ -21,11 +21,12 @@ from course.widgets.controls import LiveText
 from course.widgets.diagram import DiagramView
 from course.widgets.fallback import StaticPicture
 from course.widgets.logic import QuizState, quiz_answer, quiz_labels, quiz_skip, quiz_start
+from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["FindOnDiagramQuiz"]
 
 
-class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
+class FindOnDiagramQuiz(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
     """Asks for each structure in turn; immediate feedback; ``score`` counts first-try hits.
 
     Traits for notebooks and grading: ``score``, ``total``, ``finished``, ``current``
@@ -53,9 +54,9 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
         )
         self._prompt = LiveText()
         self._feedback = LiveText()
-        self._score = w.HTML()
-        skip = w.Button(description=ui_text("quiz.skip"))
-        restart = w.Button(description=ui_text("quiz.restart"))
+        self._score = build(w.HTML)
+        skip = build(w.Button, description=ui_text("quiz.skip"))
+        restart = build(w.Button, description=ui_text("quiz.restart"))
         skip.on_click(lambda _b: self.skip())
         restart.on_click(lambda _b: self.restart())
         super().__init__(
@@ -63,7 +64,7 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
                 self._prompt,
                 self.canvas,
                 self._feedback,
-                w.HBox([skip, restart, self._score]),
+                build(w.HBox, children=[skip, restart, self._score]),
             ],
             **kwargs,
         )

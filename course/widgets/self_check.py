@@ -28,6 +28,7 @@ from course.quiz.models import (
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
 from course.widgets.frontend import module, stylesheet
+from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
 
@@ -42,7 +43,7 @@ def _find_quiz(question: FindOnDiagram) -> widgets.Widget | None:
     return quiz
 
 
-class QuestionView(anywidget.AnyWidget):
+class QuestionView(SharedLayout, anywidget.AnyWidget):
     """The browser side of a question: a named group of radios, checkboxes or ordered steps,
     Check / Hint / Show answer buttons that name the question, and a feedback live region.
 
@@ -69,7 +70,7 @@ class QuestionView(anywidget.AnyWidget):
 _LABEL_KEYS = ("check", "hint", "show_answer", "move_up", "move_down", "moved", "button_name")
 
 
-class QuestionCard(widgets.VBox):  # type: ignore[misc]
+class QuestionCard(SharedLayout, widgets.VBox):  # type: ignore[misc]
     """One question: its controls, Check / Hint / Show answer, and the feedback."""
 
     def __init__(
@@ -244,7 +245,7 @@ def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:
     return None
 
 
-class SelfCheck(StaticFallback, widgets.VBox):  # type: ignore[misc]
+class SelfCheck(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[misc]
     """A lesson's self-check: every question with immediate feedback, and a running score."""
 
     def __init__(
@@ -262,7 +263,7 @@ class SelfCheck(StaticFallback, widgets.VBox):  # type: ignore[misc]
         self._update_score()
         children: list[widgets.Widget] = [*self.cards, self.score]
         if not self.questions:
-            children = [widgets.HTML(html.escape(text("quiz.no_questions")))]
+            children = [build(widgets.HTML, value=html.escape(text("quiz.no_questions")))]
         super().__init__(children)
 
     def _scored(self, _card: QuestionCard, _result: Result) -> None:
