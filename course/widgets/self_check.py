@@ -70,8 +70,13 @@ class QuestionView(SharedLayout, anywidget.AnyWidget):
 _LABEL_KEYS = ("check", "hint", "show_answer", "move_up", "move_down", "moved", "button_name")
 
 
-class QuestionCard(SharedLayout, widgets.VBox):  # type: ignore[misc]
-    """One question: its controls, Check / Hint / Show answer, and the feedback."""
+class QuestionCard:
+    """One question: its controls, Check / Hint / Show answer, and the feedback.
+
+    Not a widget of its own: its ``children`` (the question's view, and the diagram of a
+    find-on-diagram question) go straight into the self-check, one widget model fewer per
+    question for the browser to build (issue 25).
+    """
 
     def __init__(
         self,
@@ -99,12 +104,10 @@ class QuestionCard(SharedLayout, widgets.VBox):  # type: ignore[misc]
             labels=labels,
         )
         self.view.on_msg(self._message)
-        children: list[widgets.Widget] = [self.view]
         self._controls()
+        self.children: tuple[widgets.Widget, ...] = (self.view,)
         if self._diagram is not None:
-            children.append(self._diagram)
-        super().__init__(children)
-        self.add_class("ankle-selfcheck-question")
+            self.children += (self._diagram,)
 
     # --- controls ----------------------------------------------------------------------
     def _controls(self) -> None:
@@ -261,7 +264,7 @@ class SelfCheck(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[mis
         ]
         self.score = LiveText()
         self._update_score()
-        children: list[widgets.Widget] = [*self.cards, self.score]
+        children = [*(w for card in self.cards for w in card.children), self.score]
         if not self.questions:
             children = [build(widgets.HTML, value=html.escape(text("quiz.no_questions")))]
         super().__init__(children)
