@@ -68,6 +68,7 @@ _SX_ASSIGNMENT_LIST = "nbgrader.server_extensions.assignment_list"
 _SX_VALIDATE = "nbgrader.server_extensions.validate_assignment"
 _SX_LSP = "jupyter_lsp"  # language servers: the lessons need none
 _SX_NOTEBOOK = "notebook"  # the classic-style Notebook 7 pages; learners use JupyterLab
+_SX_NOTEBOOK_SHIM = "notebook_shim"  # old notebook-server config for old extensions: none here
 _SX_VOILA = "voila.server_extension"
 _SX_LAZY_NBGRADER = "course.lazy_nbgrader"  # nbgrader's learner extensions, on first use
 _SX_LAZY_VOILA = "course.lazy_voila"  # Voila (the explorers app), on first use
@@ -189,6 +190,7 @@ HUB_LEARNER = Role(
         _SX_VALIDATE,
         _SX_LSP,
         _SX_NOTEBOOK,
+        _SX_NOTEBOOK_SHIM,
         _SX_VOILA,
     ),
     quiet=True,

@@ -16,16 +16,40 @@ import it concerns:
   Node.js process of about 0.3 CPU-seconds, to learn a registry used only to build JupyterLab
   extensions from npm, which the course's servers never do. Yarn's defaults (an empty
   configuration, what JupyterLab uses when Node.js is absent) answer instead.
+- :func:`skip_server_extras` (a learner's Jupyter server only): the other optional format
+  checkers of ``jsonschema`` (:data:`SERVER_SKIPPED_MODULES`: durations through ``arrow``,
+  URIs, host names, colours, ...; ``jupyter_events`` checks only the server's own event
+  schemas with them), and the import of all of IPython that ``jupyter_client`` makes to learn
+  the ``~/.ipython/kernels`` folder (the same folder is computed without it, from
+  ``IPYTHONDIR`` or the home folder as IPython does). About 0.1 CPU-second of a learner
+  server's start, measured with ``python -X importtime`` (issue 25).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
-__all__ = ["SKIPPED_MODULES", "skip_slow_imports", "skip_yarn_config"]
+__all__ = [
+    "SERVER_SKIPPED_MODULES",
+    "SKIPPED_MODULES",
+    "skip_server_extras",
+    "skip_slow_imports",
+    "skip_yarn_config",
+]
 
 SKIPPED_MODULES = ("rfc3987_syntax",)
+# jsonschema's optional format checkers that only a learner's server goes without
+SERVER_SKIPPED_MODULES = (
+    "isoduration",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "fqdn",
+    "webcolors",
+    "uri_template",
+    "jsonpointer",
+)
 
 
 def skip_slow_imports() -> None:
@@ -44,3 +68,20 @@ def skip_yarn_config() -> None:
     import jupyterlab.commands
 
     jupyterlab.commands._yarn_config = _no_yarn_config
+
+
+def _kernel_dirs(self: Any) -> list[str]:
+    """``KernelSpecManager.kernel_dirs``' default, without importing IPython for its folder."""
+    from jupyter_core.paths import jupyter_path
+
+    ipython = os.environ.get("IPYTHONDIR") or os.path.join(os.path.expanduser("~"), ".ipython")
+    return [*jupyter_path("kernels"), os.path.join(ipython, "kernels")]
+
+
+def skip_server_extras() -> None:
+    """Skip, in a learner's Jupyter server, imports nothing it does needs (see above)."""
+    for name in SERVER_SKIPPED_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    import jupyter_client.kernelspec
+
+    jupyter_client.kernelspec.KernelSpecManager._kernel_dirs_default = _kernel_dirs  # type: ignore[method-assign]

@@ -77,3 +77,24 @@ def test_the_launcher_starts_no_node_process_for_jupyterlab() -> None:
     assert stock[0] == "1"  # JupyterLab asks yarn (Node.js, installed for the hub's proxy)
     assert fast[0] == "0"
     assert stock[1] == fast[1] == "True"  # JupyterLab still knows its own version
+
+
+SERVER_PROBE = """
+import sys
+{prepare}
+from jupyter_client.kernelspec import KernelSpecManager
+import jsonschema._format
+dirs = KernelSpecManager().kernel_dirs
+print("IPython" in sys.modules, sys.modules.get("isoduration") is not None)
+print(dirs[-1])
+"""
+
+
+def test_a_learner_server_skips_ipython_and_unused_format_checkers() -> None:
+    stock = _probe("", SERVER_PROBE)
+    fast = _probe(
+        "from course.startup import skip_server_extras; skip_server_extras()", SERVER_PROBE
+    )
+    assert stock[:2] == ["True", "True"]  # jupyter_client imports IPython for one folder name
+    assert fast[:2] == ["False", "False"]
+    assert fast[2] == stock[2]  # the same kernel folder, ~/.ipython/kernels
