@@ -72,6 +72,7 @@ _SX_NOTEBOOK_SHIM = "notebook_shim"  # old notebook-server config for old extens
 _SX_VOILA = "voila.server_extension"
 _SX_LAZY_NBGRADER = "course.lazy_nbgrader"  # nbgrader's learner extensions, on first use
 _SX_LAZY_VOILA = "course.lazy_voila"  # Voila (the explorers app), on first use
+_SX_PRIME = "course.prime"  # the first lesson's set-up work, done right after the start
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ HUB_LEARNER = Role(
     ),
     quiet=True,
     custom_css="hub_learner.css",
-    enabled_server_extensions=(_SX_LAZY_NBGRADER, _SX_LAZY_VOILA),
+    enabled_server_extensions=(_SX_LAZY_NBGRADER, _SX_LAZY_VOILA, _SX_PRIME),
 )
 
 INSTRUCTOR = Role(

@@ -30,6 +30,7 @@ from course.roles import HUB_LEARNER
 
 TOKEN = "ankle-lazy-token"
 LOADED = "Loading the assignment_list nbgrader serverextension"
+PRIMED = "ready for the first lesson"
 
 
 def _free_port() -> int:
@@ -111,6 +112,11 @@ def test_nbgrader_and_voila_load_at_the_first_request_and_answer_as_before(tmp_p
         assert "course.lazy_voila | extension was successfully loaded" in text
         assert LOADED not in text  # ready without nbgrader
         assert VOILA_LOADED not in text  # nor Voila
+        # course.prime: the first lesson's set-up work, done a moment after the start
+        deadline = time.monotonic() + 60
+        while PRIMED not in (tmp_path / "lab.log").read_text():
+            assert time.monotonic() < deadline, (tmp_path / "lab.log").read_text()
+            time.sleep(0.2)
 
         # Voila's own handler renders a notebook at the first request, without its code
         request = urllib.request.Request(
