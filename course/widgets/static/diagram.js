@@ -28,6 +28,7 @@ function render({ model, el }) {
   root.append(figure, controls, announce, info);
   el.append(root);
 
+  let shownInfo = null; // the info panel's HTML now shown
   let groups = new Map(); // id -> <g class="structure">
   let labels = new Map(); // id -> [<g class="label">, <g class="leader">]
   let svg = null;
@@ -58,7 +59,12 @@ function render({ model, el }) {
     const mode = model.get("mode");
     if (mode === "explore") {
       const panels = model.get("info") || {};
-      info.innerHTML = (sel && panels[sel]) || panels[""] || "";
+      const html = (sel && panels[sel]) || panels[""] || "";
+      if (html !== shownInfo) {
+        // the same panel is not parsed and laid out again (a view change keeps it)
+        info.innerHTML = html;
+        shownInfo = html;
+      }
       info.hidden = false;
     } else {
       info.hidden = true;
