@@ -50,7 +50,8 @@ function render({ model, el }) {
     for (const [id, g] of groups) {
       const on = id === sel;
       g.classList.toggle("is-selected", on);
-      g.setAttribute("aria-pressed", on ? "true" : "false");
+      const pressed = on ? "true" : "false";
+      if (g.getAttribute("aria-pressed") !== pressed) g.setAttribute("aria-pressed", pressed);
     }
     for (const [id, parts] of labels) {
       for (const p of parts) p.classList.toggle("is-selected", id === sel);
