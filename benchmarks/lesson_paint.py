@@ -31,6 +31,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "tests"))  # local_services, which harness imports
 
 import harness  # noqa: E402
 import nbformat  # noqa: E402
