@@ -63,3 +63,27 @@ def test_self_checks_and_scenario_controls_share_theirs() -> None:
     assert len(styles) <= 3  # one per kind of control (checkbox, dropdown, number)
     assert all(c.style.description_width == "initial" for c in scenario.controls.values())
     assert all(c.layout.width == "auto" for c in scenario.controls.values())
+
+
+def test_explorer_and_quiz_messages_are_live_regions_of_their_diagram() -> None:
+    import pytest
+
+    from course.widgets import FindOnDiagramQuiz
+    from course.widgets.controls import LiveText
+    from course.widgets.diagram import DiagramView, LivePart
+
+    explorer = AnkleExplorer()
+    assert explorer.canvas.live_before == ""  # exists, empty, before any change
+    assert explorer.canvas.live_after is None  # no region below the explorer's picture
+    explorer.view = "medial"
+    assert explorer.canvas.live_before == explorer._message.html != ""
+    quiz = FindOnDiagramQuiz(view="lateral", structures=["tibia", "talus"])
+    assert "Tibia" in quiz.canvas.live_before  # the prompt, above the picture
+    quiz.answer("talus")
+    assert quiz.canvas.live_after == quiz._feedback.value != ""  # the feedback, below it
+    models = [*explorer.children, *quiz.children]
+    assert not [m for m in models if isinstance(m, LiveText)]  # no model of their own
+    with pytest.raises(ValueError, match="not a live region"):
+        LivePart(DiagramView(), "svg")
+    assert "live_before" in DiagramView._esm
+    assert 'setAttribute("role", "status")' in DiagramView._esm

@@ -17,8 +17,7 @@ from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png
 from course.diagrams.text import alt_text
-from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView
+from course.widgets.diagram import DiagramView, LivePart
 from course.widgets.fallback import StaticPicture
 from course.widgets.logic import accessible_names, info_html, info_panels, search
 from course.widgets.shared_models import SharedLayout, build, layout
@@ -66,7 +65,7 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
         check_view(view)
         chosen = check_layers(layers)
         self._labels = labels
-        self.canvas = DiagramView(mode="explore", label=ui_text("explorer.diagram"))
+        self.canvas = DiagramView(mode="explore", label=ui_text("explorer.diagram"), live_before="")
         self._view_box = build(
             w.Dropdown,
             options=[(ui_text(f"views.{v}"), v) for v in VIEWS],
@@ -93,7 +92,7 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
             continuous_update=False,
         )
         self._search_button = build(w.Button, description=ui_text("explorer.search_button"))
-        self._message = LiveText()
+        self._message = LivePart(self.canvas, "live_before")  # above the picture
         layer_row = build(
             w.HBox,
             children=[
@@ -107,7 +106,6 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
                 build(w.HBox, children=[self._view_box, self._labels_box]),
                 layer_row,
                 build(w.HBox, children=[self._search_box, self._search_button]),
-                self._message,
                 self.canvas,
             ],
             **kwargs,

@@ -17,8 +17,7 @@ from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import load_view
 from course.diagrams.render import render_png, render_svg
 from course.diagrams.text import alt_text
-from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView
+from course.widgets.diagram import DiagramView, LivePart
 from course.widgets.fallback import StaticPicture
 from course.widgets.logic import QuizState, quiz_answer, quiz_labels, quiz_skip, quiz_start
 from course.widgets.shared_models import SharedLayout, build
@@ -51,9 +50,11 @@ class FindOnDiagramQuiz(StaticPicture, SharedLayout, w.VBox):  # type: ignore[mi
             names=quiz_labels(view, ids),
             order=ids,
             label=ui_text("explorer.diagram"),
+            live_before="",
+            live_after="",
         )
-        self._prompt = LiveText()
-        self._feedback = LiveText()
+        self._prompt = LivePart(self.canvas, "live_before")  # above the picture
+        self._feedback = LivePart(self.canvas, "live_after")  # below it
         self._score = build(w.HTML)
         skip = build(w.Button, description=ui_text("quiz.skip"))
         restart = build(w.Button, description=ui_text("quiz.restart"))
@@ -61,9 +62,7 @@ class FindOnDiagramQuiz(StaticPicture, SharedLayout, w.VBox):  # type: ignore[mi
         restart.on_click(lambda _b: self.restart())
         super().__init__(
             children=[
-                self._prompt,
                 self.canvas,
-                self._feedback,
                 build(w.HBox, children=[skip, restart, self._score]),
             ],
             **kwargs,

@@ -26,6 +26,24 @@ function render({ model, el }) {
   info.className = "ankle-info";
   info.setAttribute("aria-live", "polite");
   root.append(figure, controls, announce, info);
+  // Optional visible live regions above and below the picture (`live_before`, `live_after`:
+  // null for none), e.g. the explorer's "what is shown now" and the quiz's prompt and
+  // feedback: they exist from the first render, only their text changes.
+  const live = {};
+  for (const [key, place] of [["live_before", "before"], ["live_after", "after"]]) {
+    if (model.get(key) === null || model.get(key) === undefined) continue;
+    const region = document.createElement("div");
+    region.className = "ankle-live";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.innerHTML = model.get(key) || "";
+    if (place === "before") root.prepend(region);
+    else root.append(region);
+    live[key] = region;
+    model.on(`change:${key}`, () => {
+      region.innerHTML = model.get(key) || "";
+    });
+  }
   el.append(root);
 
   let shownInfo = null; // the info panel's HTML now shown
