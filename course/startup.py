@@ -23,17 +23,28 @@ import it concerns:
   the ``~/.ipython/kernels`` folder (the same folder is computed without it, from
   ``IPYTHONDIR`` or the home folder as IPython does). About 0.1 CPU-second of a learner
   server's start, measured with ``python -X importtime`` (issue 25).
+- :func:`skip_hub_internals` (``jupyterhub-singleuser`` only): its logging module imports the
+  hub's request handlers for one ``isinstance`` check against the hub's health-check page,
+  and with them the hub's database layer (``jupyterhub.orm``: SQLAlchemy's ORM, alembic, mako
+  and pygments). A single-user server never serves that page and never opens the hub's
+  database, so the handler module is a stand-in with a class no request handler is, and
+  ``jupyterhub.orm`` is imported the first time something uses it (never, in a learner's
+  server): 0.3-0.45 CPU-seconds of every learner server's start, measured.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import sys
+import types
 from typing import Any
 
 __all__ = [
     "SERVER_SKIPPED_MODULES",
     "SKIPPED_MODULES",
+    "skip_hub_internals",
     "skip_server_extras",
     "skip_slow_imports",
     "skip_yarn_config",
@@ -49,6 +60,7 @@ SERVER_SKIPPED_MODULES = (
     "webcolors",
     "uri_template",
     "jsonpointer",
+    "mako.ext.pygmentplugin",  # mako's error pages highlight with pygments: none are shown
 )
 
 
@@ -85,3 +97,38 @@ def skip_server_extras() -> None:
     import jupyter_client.kernelspec
 
     jupyter_client.kernelspec.KernelSpecManager._kernel_dirs_default = _kernel_dirs  # type: ignore[method-assign]
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module until one of its attributes is used; then imports it and hands
+    every attribute over from it."""
+
+    def __getattr__(self, name: str) -> Any:
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real"] = real
+        return getattr(real, name)
+
+
+class _NoHealthCheck:
+    """No request handler of a single-user server is the hub's health-check page."""
+
+
+def skip_hub_internals() -> None:
+    """Import ``jupyterhub.orm`` only when used, and no hub request handlers (see above)."""
+    if "jupyterhub.orm" not in sys.modules:
+        spec = importlib.util.find_spec("jupyterhub.orm")
+        if spec is not None:
+            stand_in = _OnFirstUse("jupyterhub.orm")
+            stand_in.__spec__ = spec
+            stand_in.__file__ = spec.origin
+            sys.modules["jupyterhub.orm"] = stand_in
+            parent = importlib.import_module("jupyterhub")  # its version only: no work
+            parent.orm = stand_in  # type: ignore[attr-defined]  # what `import jupyterhub.orm` reads
+    if "jupyterhub.handlers.pages" not in sys.modules:
+        pages = types.ModuleType("jupyterhub.handlers.pages")
+        pages.HealthCheckHandler = _NoHealthCheck  # type: ignore[attr-defined]
+        sys.modules["jupyterhub.handlers.pages"] = pages

@@ -98,3 +98,22 @@ def test_a_learner_server_skips_ipython_and_unused_format_checkers() -> None:
     assert stock[:2] == ["True", "True"]  # jupyter_client imports IPython for one folder name
     assert fast[:2] == ["False", "False"]
     assert fast[2] == stock[2]  # the same kernel folder, ~/.ipython/kernels
+
+
+HUB_PROBE = """
+import sys
+{prepare}
+import jupyterhub.singleuser
+from jupyterhub.log import log_request
+print("alembic" in sys.modules, "sqlalchemy.orm" in sys.modules)
+import jupyterhub.orm
+print(jupyterhub.orm.User.__name__, "alembic" in sys.modules)  # the real ORM, once used
+"""
+
+
+def test_a_learner_server_imports_the_hubs_database_layer_only_if_used() -> None:
+    stock = _probe("", HUB_PROBE)
+    fast = _probe("from course.startup import skip_hub_internals; skip_hub_internals()", HUB_PROBE)
+    assert stock[:2] == ["True", "True"]  # jupyterhub.log imports the hub's handlers and ORM
+    assert fast[:2] == ["False", "False"]
+    assert fast[2:] == stock[2:] == ["User", "True"]
