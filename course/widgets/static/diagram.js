@@ -173,6 +173,10 @@ function render({ model, el }) {
       : null;
     figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
     svg = pic.svg;
+    // The figure keeps the picture's proportions itself, so that while it is off screen (and
+    // not laid out: content-visibility in diagram.css) it takes the room the picture will.
+    const box = svg?.viewBox?.baseVal;
+    figure.style.aspectRatio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
     groups = pic.groups;
     labels = pic.labels;
     figure.setAttribute("aria-label", model.get("label") || "");
