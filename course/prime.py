@@ -4,7 +4,7 @@ The first notebook a Jupyter server opens pays for building ``nbformat``'s schem
 and opening the notebook-trust database (about 0.1 CPU-second, measured). A class whose
 servers were warmed before the lecture (``ankle-course hub warm``) would otherwise pay it when
 sixty learners open their first lesson in the same minute. This server extension does it once
-the server has started and answered (a moment later, on its event loop), so a warmed server
+the server has started and answered (a few seconds later, on its event loop), so a warmed server
 opens the lesson at once; a cold one does the same work it would have done at the first
 lesson anyway. Enabled for hub learners (:data:`course.roles.HUB_LEARNER`).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 __all__ = ["DELAY_SECONDS", "prime"]
 
-DELAY_SECONDS = 1.0  # after the server starts: its first answer is not delayed
+DELAY_SECONDS = 5.0  # after the server starts answering: its start and first answers first
 
 
 def prime(serverapp: Any) -> None:
@@ -36,4 +36,6 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 def _load_jupyter_server_extension(serverapp: Any) -> None:
     from tornado.ioloop import IOLoop
 
-    IOLoop.current().call_later(DELAY_SECONDS, prime, serverapp)
+    loop = IOLoop.current()
+    # the delay counts from the loop's start (when the server begins to answer), not from now
+    loop.add_callback(lambda: loop.call_later(DELAY_SECONDS, prime, serverapp))
