@@ -44,6 +44,7 @@ from typing import Any
 __all__ = [
     "SERVER_SKIPPED_MODULES",
     "SKIPPED_MODULES",
+    "import_on_first_use",
     "skip_hub_internals",
     "skip_server_extras",
     "skip_slow_imports",
@@ -117,17 +118,30 @@ class _NoHealthCheck:
     """No request handler of a single-user server is the hub's health-check page."""
 
 
+def import_on_first_use(name: str) -> None:
+    """Put a stand-in for module ``name`` in ``sys.modules``: ``import name`` is then free, and
+    the module is imported when one of its attributes is first used. Only for modules that
+    their importers use inside functions (``from name import x`` would import it at once)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    stand_in = _OnFirstUse(name)
+    stand_in.__spec__ = spec
+    stand_in.__file__ = spec.origin
+    sys.modules[name] = stand_in
+    parent_name, _, child = name.rpartition(".")
+    if parent_name:  # what `import parent.child` reads back
+        setattr(importlib.import_module(parent_name), child, stand_in)
+
+
 def skip_hub_internals() -> None:
-    """Import ``jupyterhub.orm`` only when used, and no hub request handlers (see above)."""
-    if "jupyterhub.orm" not in sys.modules:
-        spec = importlib.util.find_spec("jupyterhub.orm")
-        if spec is not None:
-            stand_in = _OnFirstUse("jupyterhub.orm")
-            stand_in.__spec__ = spec
-            stand_in.__file__ = spec.origin
-            sys.modules["jupyterhub.orm"] = stand_in
-            parent = importlib.import_module("jupyterhub")  # its version only: no work
-            parent.orm = stand_in  # type: ignore[attr-defined]  # what `import jupyterhub.orm` reads
+    """Import ``jupyterhub.orm`` only when used, and no hub request handlers (see above); the
+    same for ``requests``, which JupyterLab's extension-listing handler imports for a feature
+    the course never configures (about 0.04 CPU-s)."""
+    import_on_first_use("jupyterhub.orm")  # jupyterhub's __init__ itself is its version only
+    import_on_first_use("requests")
     if "jupyterhub.handlers.pages" not in sys.modules:
         pages = types.ModuleType("jupyterhub.handlers.pages")
         pages.HealthCheckHandler = _NoHealthCheck  # type: ignore[attr-defined]

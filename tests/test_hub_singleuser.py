@@ -117,3 +117,18 @@ def test_a_learner_server_imports_the_hubs_database_layer_only_if_used() -> None
     assert stock[:2] == ["True", "True"]  # jupyterhub.log imports the hub's handlers and ORM
     assert fast[:2] == ["False", "False"]
     assert fast[2:] == stock[2:] == ["User", "True"]
+
+
+def test_a_module_imported_on_first_use_is_the_real_one_once_used() -> None:
+    out = _probe(
+        "from course.startup import import_on_first_use; import_on_first_use('requests')",
+        """
+import sys
+{prepare}
+import requests
+print("urllib3" in sys.modules, requests.codes.ok, "urllib3" in sys.modules)
+import requests as again
+print(again.Session.__module__, type(sys.modules["requests"]).__name__)
+""",
+    )
+    assert out == ["False", "200", "True", "requests.sessions", "module"]
