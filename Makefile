@@ -81,7 +81,8 @@ $(CHP): deploy/hub/package.json deploy/hub/package-lock.json | $(NODE)
 	$(WITH_NODE) npm ci --prefix deploy/hub --no-audit --no-fund
 	@touch $@
 
-# axe-core (pinned in tests/browser/package-lock.json) for the accessibility audit
+# axe-core and @guidepup/virtual-screen-reader (pinned in tests/browser/package-lock.json)
+# for the accessibility audit and the screen-reader journeys
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 browser-deps: system-deps $(AXE)
 $(AXE): tests/browser/package.json tests/browser/package-lock.json | $(NODE)

@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-sys.path.insert(0, str(REPO / "tests"))  # local_services, which harness imports
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests")]  # harness, local_services
 
 import harness  # noqa: E402
 import nbformat  # noqa: E402
@@ -222,8 +221,8 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
     def focus_next(i: int) -> None:
         if i == 0:
             structure(page, scope, "tibia").focus()
-        else:
-            page.keyboard.press("ArrowRight")
+        else:  # the arrow keys move in space: right and back left always move the focus
+            page.keyboard.press("ArrowRight" if i % 2 else "ArrowLeft")
 
     def press_enter(_i: int) -> None:
         page.keyboard.press("Enter")

@@ -30,8 +30,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-sys.path.insert(0, str(REPO / "tests"))  # local_services, which harness imports
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests")]  # harness, local_services
 
 import harness  # noqa: E402
 import nbformat  # noqa: E402
@@ -89,14 +88,16 @@ print(json.dumps({"models": len(ipywidgets.Widget.widgets)}))
 """
 
 
-def widget_models(path: Path) -> int:
-    """Widget models the notebook creates, counted in a fresh IPython shell."""
+def widget_models(path: Path, home: Path) -> int:
+    """Widget models the notebook creates, counted in a fresh IPython shell (whose section
+    markers and practice write the progress file of ``home``, never the learner's own)."""
     done = subprocess.run(
         [sys.executable, "-c", COUNT_MODELS, str(path)],
         capture_output=True,
         text=True,
         check=True,
         cwd=path.parent,
+        env=harness.course_env(home),
         timeout=600,
     )
     return int(json.loads(done.stdout.strip().splitlines()[-1])["models"])
@@ -150,7 +151,7 @@ def run(runs: int, lessons: list[str], keep: bool) -> int:
 
     home = harness.temporary_home("ankle-paint-")
     names = lessons or sorted(p.stem for p in (REPO / "notebooks").glob("0*.ipynb"))
-    models = {name: widget_models(REPO / "notebooks" / f"{name}.ipynb") for name in names}
+    models = {name: widget_models(REPO / "notebooks" / f"{name}.ipynb", home) for name in names}
     server = harness.start_lab(home)
     started = time.monotonic()
     rows = []

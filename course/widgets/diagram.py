@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import anywidget
 import traitlets
 
@@ -15,8 +18,10 @@ class DiagramView(SharedLayout, anywidget.AnyWidget):
     """An SVG diagram whose structures are focusable, labelled buttons.
 
     Hover, selection highlight and keyboard moves happen in the browser; only ``selected``
-    travels back to Python. ``mode`` is ``explore`` (info panel), ``quiz`` (no names shown)
-    or ``technique`` (Play and hold-timer controls).
+    travels back to Python. Arrow keys follow ``moves`` (nearest structure that way), each
+    structure is described by ``descriptions`` and the diagram by ``overview``. ``mode`` is
+    ``explore`` (info panel), ``quiz`` (no names shown) or ``technique`` (Play and hold-timer
+    controls).
 
     Explore mode with ``views`` (view name to an SVG with every layer and label) shows
     ``views[view]`` with ``layers`` and labels (``show_labels``), placing labels from
@@ -24,7 +29,10 @@ class DiagramView(SharedLayout, anywidget.AnyWidget):
     explorer's View menu, its ``options``, the layer check boxes and the labels box) the
     browser follows those controls itself, so a view change or layer toggle needs no kernel
     round trip; it asks for the other views (custom message ``{"type": "views"}``) when the
-    pointer or the focus first enters the explorer.
+    pointer or the focus first enters the explorer. There ``spatial_key`` (``view|layers``,
+    layers sorted) names the view and layers ``moves``/``descriptions``/``overview`` were
+    computed for; until Python's answer for a new view or layer set arrives, the arrow keys go
+    to the nearest shown structure by the label anchors of ``geometry``.
 
     ``live_before`` and ``live_after`` (HTML; None, the default, for none) are visible live
     regions above and below the picture, created at the first render (:class:`LivePart` gives
@@ -44,6 +52,14 @@ class DiagramView(SharedLayout, anywidget.AnyWidget):
     strings = traitlets.Dict().tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     hold = traitlets.List(traitlets.Int()).tag(sync=True)
+    descriptions = traitlets.Dict().tag(sync=True)
+    """Where each structure lies, in words (read when it is focused)."""
+    overview = traitlets.Unicode("").tag(sync=True)
+    """One paragraph on the view and how to move in it (read when the diagram is entered)."""
+    moves = traitlets.Dict().tag(sync=True)
+    """Structure id -> {left|right|up|down: structure id}: where each arrow key goes."""
+    spatial_key = traitlets.Unicode("").tag(sync=True)
+    """Explore mode: ``view|layers`` the three traits above hold (empty: always current)."""
     views = traitlets.Dict().tag(sync=True)
     view = traitlets.Unicode("").tag(sync=True)
     layers = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -73,6 +89,12 @@ class LivePart:
     @html.setter
     def html(self, new: str) -> None:
         setattr(self._canvas, self._trait, new)
+
+    def observe(self, handler: Callable[[dict[str, Any]], None], names: str = "html") -> None:
+        """Call ``handler`` with each change of ``html`` (``value``), as ``LiveText.observe``."""
+        if names not in ("html", "value"):
+            raise ValueError(f"a live region has only html (value), not {names!r}")
+        self._canvas.observe(lambda change: handler({**change, "name": names}), self._trait)
 
     @property
     def value(self) -> str:

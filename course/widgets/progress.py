@@ -51,6 +51,7 @@ class ProgressSummary(StaticFallback, SharedLayout, widgets.VBox):  # type: igno
             ],
             **kwargs,
         )
+        self.add_class("ankle-reflow")  # wraps at 320 px, Refresh keeps a border in high contrast
         self.refresh()
 
     def refresh(self, announce: bool = False) -> None:
