@@ -257,6 +257,8 @@ function render({ model, el }) {
       const id = part.dataset.structure;
       if (!pic.labels.has(id)) pic.labels.set(id, []);
       pic.labels.get(id).push(part);
+      // a leader line may cross another structure: it takes no clicks (diagram.css), its label does
+      if (part.classList.contains("leader")) continue;
       part.addEventListener("click", () => select(id));
       part.addEventListener("mouseenter", () => groups.get(id)?.classList.add("is-hover"));
       part.addEventListener("mouseleave", () => groups.get(id)?.classList.remove("is-hover"));
