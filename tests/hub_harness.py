@@ -483,3 +483,26 @@ def _fill_in(released: str, solution: str) -> str:
         for m, line in zip(placeholders, released.splitlines(), strict=True)
     ]
     return "\n".join(filled) + "\n"
+
+
+def run_as(user: str, *command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``command`` as the Unix account ``user`` (its groups, home and this venv on PATH)."""
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    return subprocess.run(
+        list(command),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd or entry.pw_dir,
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=os.getgrouplist(user, entry.pw_gid),
+        env={
+            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+            "HOME": entry.pw_dir,
+            "LANG": "C.UTF-8",
+        },
+        timeout=600,
+    )

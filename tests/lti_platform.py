@@ -239,6 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, p.jwks())
         if path.path == "/authorize":
             return self._authorize(dict(urllib.parse.parse_qsl(path.query)))
+        if path.path == "/course_page":
+            return self._course_page(dict(urllib.parse.parse_qsl(path.query)))
         if path.path == "/memberships":
             if not p.token_allows(self.headers.get("Authorization", ""), NRPS_SCOPE):
                 return self._send(401, {"error": "invalid token"})
@@ -265,6 +267,20 @@ class _Handler(BaseHTTPRequestHandler):
             ]
             return self._send(200, items)
         self._send(404, {"error": "not found"})
+
+    def _course_page(self, query: dict[str, str]) -> None:
+        """The LMS's page of an activity, showing the tool in a frame as LMSs do."""
+        p = self.platform
+        person = next((m for m in p.members if m.sub == query.get("user")), None)
+        if person is None:
+            return self._send(404, {"error": "unknown user"})
+        start = p.login_url(person, query.get("hint", "resource-1"))
+        page = (
+            "<!doctype html><title>LMS course</title><h1>Ankle 101</h1>"
+            f'<iframe id="tool" title="Ankle course" src="{html.escape(start)}" '
+            'width="1000" height="700" allow="clipboard-write"></iframe>'
+        )
+        self._send(200, page, "text/html")
 
     def _authorize(self, query: dict[str, str]) -> None:
         """The OIDC authorization endpoint: the launch form, auto-posted to the tool."""

@@ -212,7 +212,9 @@ def test_a_learner_lands_in_her_fetched_assessment(lms: Lms) -> None:
     hint = json.dumps({"assignment": ASSIGNMENT})
     answer, browser = lms.launch("lea", hint)
     assert answer.status_code == 302, answer.text
-    assert answer.headers["Location"].endswith(f"/hub/user-redirect/lab/tree/{COURSE}/{ASSIGNMENT}")
+    assert answer.headers["Location"].endswith(
+        f"/hub/user-redirect/lab/tree/{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
+    )
     lea = lms.account("lea")
     model = lms.admin_api(f"/users/{lea}")
     assert model["admin"] is False

@@ -5,6 +5,8 @@ The hub is set up from a roster (one course, its people with e-mails, no passwor
 PLATFORM.json. Stages run once per module, after the stages they need, so every test can run
 on its own (``pytest tests/test_lti_hub_courses.py::NAME``) as well as in file order:
 
+* a learner's launch in Chromium ends in her own JupyterLab with the lesson open; over plain
+  http the cookies are as JupyterHub and JupyterLab set them;
 * roster people arriving from the LMS take their roster account when the roster's e-mail is the
   launch's; a username that would take a roster account with another e-mail is refused;
 * with ``allow_instructor_course_creation`` off, launches from an unknown LMS course are refused
@@ -35,6 +37,7 @@ from hub_harness import HubAdmin, HubProcess, ServiceSession
 from course.hub import system
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
 from course.lti.store import Store
+from tests.lti_browser import CookieLog, attributes, cookie_name, launch_browser, wait_for_notebook
 from tests.lti_platform import ROLE, Person, Platform, PlatformServer, browser_launch
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
@@ -44,6 +47,7 @@ COURSE = "lti-c"
 CONTEXT = "lms-course-301"
 NEW_CONTEXT = "lms-course-302"
 ASSIGNMENT = "safety_scenarios"
+LESSON = "05_safety"
 ROSTER = f"""id,first_name,last_name,email,course,role
 Ines,Ines,Alvarez,ines@example.org,{COURSE},instructor
 Ana,Ana,Silva,ana@example.org,{COURSE},learner
@@ -101,9 +105,10 @@ def room() -> Iterator[Room]:
     learner, instructor = [ROLE + "Learner"], [ROLE + "Instructor"]
     people = {
         "ines": Person("lms-ines", instructor, "Ines Alvarez", "ines@example.org", "ines"),
-        "ana": Person("lms-ana", learner, "Ana Silva", "Ana.Silva@example.org", "ana"),
+        "ana": Person("lms-ana", learner, "Ana Silva", "Ana@Example.org", "ana"),
         # another LMS user whose username gives Bruno's roster account, with another e-mail
         "bruno2": Person("lms-bruno-2", learner, "Bruno Dias", "dias@example.org", "bruno"),
+        "lia": Person("lms-lia", learner, "Lia Moreau", "", "lia"),
         "zoe": Person("lms-zoe", instructor, "Zoe Park", "", "zoe", context_id=NEW_CONTEXT),
         "kim": Person("lms-kim", learner, "Kim Lee", "", "kim", context_id=NEW_CONTEXT),
     }
@@ -238,6 +243,39 @@ def test_roster_people_take_their_roster_accounts_by_e_mail(room: Room) -> None:
     ]
 
 
+def test_a_learner_s_chromium_lands_in_her_jupyterlab_on_the_lesson_and_cookies_stay_plain(
+    room: Room,
+) -> None:
+    """Over plain http on 127.0.0.1 the hub's and her server's cookies are as JupyterHub and
+    JupyterLab set them (no ``SameSite=None``, no ``Secure``: browsers refuse those on http)."""
+    from playwright.sync_api import sync_playwright
+
+    hub = _hub_up(room)
+    lia = room.account("lia")
+    log = CookieLog()
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        try:
+            context = browser.new_context()
+            log.listen(context)
+            page = context.new_page()
+            page.goto(room.platform.login_url(room.people["lia"], json.dumps({"lesson": LESSON})))
+            wait_for_notebook(page, f"{LESSON}.ipynb")
+            assert f"/user/{lia}/lab/tree/ankle-course/{LESSON}.ipynb" in page.url
+            assert page.locator(".jp-Notebook .jp-Cell").count() > 3
+            stored = context.cookies([hub.url])
+        finally:
+            browser.close()
+    from_hub, from_server = log.under("/hub/"), log.under(f"/user/{lia}/")
+    assert "jupyterhub-session-id" in {cookie_name(h) for _u, h in from_hub}
+    assert f"jupyterhub-user-{lia}" in {cookie_name(h) for _u, h in from_server}
+    for url, header in [*from_hub, *from_server]:
+        assert "samesite=none" not in attributes(header), (url, header)
+        assert "secure" not in attributes(header), (url, header)
+    assert stored
+    assert not any(cookie["secure"] for cookie in stored)
+
+
 def test_a_username_that_would_take_a_roster_account_is_refused(room: Room) -> None:
     _hub_up(room)
     answer = room.launch("bruno2")  # username "bruno", e-mail not the roster's
@@ -332,7 +370,9 @@ def test_a_learner_of_the_new_lms_course_lands_in_its_assignment(room: Room) -> 
     course = _released(room)
     answer = room.launch("kim", json.dumps({"assignment": ASSIGNMENT}))
     assert answer.status_code == 302, answer.text
-    assert answer.headers["Location"].endswith(f"/hub/user-redirect/lab/tree/{course}/{ASSIGNMENT}")
+    assert answer.headers["Location"].endswith(
+        f"/hub/user-redirect/lab/tree/{course}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    )
     kim = room.account("kim")
     fetched = Path(pwd.getpwnam(kim).pw_dir) / course / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     assert fetched.is_file()

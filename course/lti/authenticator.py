@@ -287,8 +287,24 @@ class CourseLTIAuthenticator(LTI13Authenticator):  # type: ignore[misc]
                 base = hub_base.removesuffix("hub/")
                 return str(url_path_join(base, "services", arrival.course, "formgrader"))
             await asyncio.to_thread(fetch_for, arrival.account, arrival.course, assignment)
-            return str(url_path_join(redirect, "lab/tree", arrival.course, assignment))
+            opened = await asyncio.to_thread(_assignment_notebook, arrival, assignment)
+            return str(url_path_join(redirect, "lab/tree", arrival.course, assignment, *opened))
         return str(url_path_join(redirect, "lab"))
+
+
+def _assignment_notebook(arrival: Arrival, assignment: str) -> list[str]:
+    """The fetched assignment's notebook to open (``<assignment>.ipynb``, else its only one);
+    none: the folder opens."""
+    import pwd
+
+    folder = Path(pwd.getpwnam(arrival.account).pw_dir) / arrival.course / assignment
+    try:
+        notebooks = sorted(p.name for p in folder.iterdir() if p.suffix == ".ipynb")
+    except OSError:
+        return []
+    if f"{assignment}.ipynb" in notebooks:
+        return [f"{assignment}.ipynb"]
+    return notebooks if len(notebooks) == 1 else []
 
 
 def configure_hub(c: Any, hub_dir: Path, public_url: str | None) -> None:
