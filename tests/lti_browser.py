@@ -3,7 +3,7 @@ LMS's frame) that end in the learner's own JupyterLab, and every ``Set-Cookie`` 
 learner's server sent on the way.
 
 Debian's Chromium through Playwright (tests/browser/harness.py's flags). Waits are on page
-conditions (the notebook's cells shown, the kernel idle), never fixed sleeps.
+conditions (the notebook's tab current, its heading rendered), never fixed sleeps.
 """
 
 from __future__ import annotations
@@ -15,12 +15,6 @@ from tests.browser.harness import CHROMIUM_ARGS, chromium_path
 
 #: JupyterLab's notebook in view, with its cells rendered
 NOTEBOOK_CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
-KERNEL_IDLE_JS = """() => {
-  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session
-    && panel.sessionContext.session.kernel;
-  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
 #: makes Chromium keep third-party cookies out, as a browser with them blocked does
 BLOCK_THIRD_PARTY_COOKIES = "--test-third-party-cookie-phaseout"
 
@@ -65,12 +59,15 @@ def launch_browser(playwright: Any, *, block_third_party_cookies: bool = False) 
     return playwright.chromium.launch(executable_path=chromium_path(), args=args)
 
 
-def wait_for_notebook(frame: Any, name: str, timeout: float = 240_000) -> None:
-    """Until JupyterLab in ``frame`` (a page or an iframe) shows notebook ``name`` with its
-    cells and an idle kernel: the server was started, the hub's log-in passed, the file opened.
-    """
+def wait_for_notebook(frame: Any, name: str, heading: str, timeout: float = 240_000) -> None:
+    """Until JupyterLab in ``frame`` (a page or an iframe) shows notebook ``name`` in its
+    current tab with ``heading`` rendered: the server was started, the hub's log-in passed and
+    the file opened."""
     frame.wait_for_selector(NOTEBOOK_CELLS, timeout=timeout)
     frame.wait_for_selector(
         f'.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel:text-is("{name}")', timeout=timeout
     )
-    frame.wait_for_function(KERNEL_IDLE_JS, timeout=timeout)
+    frame.wait_for_selector(
+        f'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1:has-text("{heading}")',
+        timeout=timeout,
+    )

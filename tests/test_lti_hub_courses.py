@@ -48,6 +48,7 @@ CONTEXT = "lms-course-301"
 NEW_CONTEXT = "lms-course-302"
 ASSIGNMENT = "safety_scenarios"
 LESSON = "05_safety"
+LESSON_HEADING = "Safety, contraindications and when to refer"
 ROSTER = f"""id,first_name,last_name,email,course,role
 Ines,Ines,Alvarez,ines@example.org,{COURSE},instructor
 Ana,Ana,Silva,ana@example.org,{COURSE},learner
@@ -106,6 +107,8 @@ def room() -> Iterator[Room]:
     people = {
         "ines": Person("lms-ines", instructor, "Ines Alvarez", "ines@example.org", "ines"),
         "ana": Person("lms-ana", learner, "Ana Silva", "Ana@Example.org", "ana"),
+        # a second LMS user with Ana's username and e-mail, after Ana has taken her account
+        "ana2": Person("lms-ana-2", learner, "Ana Silva", "ana@example.org", "ana"),
         # another LMS user whose username gives Bruno's roster account, with another e-mail
         "bruno2": Person("lms-bruno-2", learner, "Bruno Dias", "dias@example.org", "bruno"),
         "lia": Person("lms-lia", learner, "Lia Moreau", "", "lia"),
@@ -160,6 +163,13 @@ def _hub_up(room: Room) -> HubProcess:
         p.tool_launch_url = f"{room.hub.url}/hub/lti13/oauth_callback"
         p.tool_jwks_url = f"{room.hub.url}/hub/lti13/jwks"
     return room.hub
+
+
+def _ana_linked(room: Room) -> None:
+    """Stage 1b: Ana, of the roster, has launched from the LMS once."""
+    _hub_up(room)
+    if room.people["ana"].sub not in room.browsers:
+        assert room.launch("ana").status_code == 302
 
 
 def _allow_creation(room: Room) -> None:
@@ -260,7 +270,7 @@ def test_a_learner_s_chromium_lands_in_her_jupyterlab_on_the_lesson_and_cookies_
             log.listen(context)
             page = context.new_page()
             page.goto(room.platform.login_url(room.people["lia"], json.dumps({"lesson": LESSON})))
-            wait_for_notebook(page, f"{LESSON}.ipynb")
+            wait_for_notebook(page, f"{LESSON}.ipynb", LESSON_HEADING)
             assert f"/user/{lia}/lab/tree/ankle-course/{LESSON}.ipynb" in page.url
             assert page.locator(".jp-Notebook .jp-Cell").count() > 3
             stored = context.cookies([hub.url])
@@ -283,9 +293,18 @@ def test_a_username_that_would_take_a_roster_account_is_refused(room: Room) -> N
     page = html.unescape(answer.text)
     assert "already used on this hub by someone else" in page
     assert room.hub_user(room.account("bruno")) is None  # nobody logged in as Bruno
+    # a roster account taken by its LMS user is never shared, even with the same e-mail
+    _ana_linked(room)
+    twin = room.launch("ana2")
+    assert twin.status_code == 403
+    assert "already used on this hub by someone else" in html.unescape(twin.text)
     store = Store.open(room.hub_dir)
     try:
         assert store.identity_of_account(room.account("bruno")) is None
+        assert store.identity(room.platform.issuer, room.people["ana2"].sub) is None
+        linked = store.identity_of_account(room.account("ana"))
+        assert linked is not None
+        assert linked.sub == room.people["ana"].sub
     finally:
         store.close()
 

@@ -43,6 +43,8 @@ COURSE = "lti-s"
 CONTEXT = "lms-course-401"
 ASSIGNMENT = "safety_scenarios"
 LESSON = "05_safety"
+LESSON_HEADING = "Safety, contraindications and when to refer"
+ASSESSMENT_HEADING = "Graded assessment: is it safe to massage this ankle?"
 
 
 def _name(common: str) -> x509.Name:
@@ -227,7 +229,7 @@ def test_over_https_a_learner_lands_in_her_assessment_and_every_cookie_is_third_
                 site.people["lea"], json.dumps({"assignment": ASSIGNMENT})
             )
             page.goto(start)
-            wait_for_notebook(page, f"{ASSIGNMENT}.ipynb")
+            wait_for_notebook(page, f"{ASSIGNMENT}.ipynb", ASSESSMENT_HEADING)
             assert f"/user/{lea}/lab/tree/{COURSE}/{ASSIGNMENT}/" in page.url
             assert page.locator(".jp-Notebook .jp-Cell").count() > 3
             stored = context.cookies([hub.url])
@@ -255,10 +257,9 @@ def test_inside_the_lms_frame_a_lesson_link_opens_the_lesson(site: Site) -> None
             context = browser.new_context(ignore_https_errors=True)
             page = context.new_page()
             page.goto(site.course_page("noa", json.dumps({"lesson": LESSON})))
-            frame = page.frame_locator("#tool")
-            frame.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=240_000)
-            tool = next(f for f in page.frames if f.parent_frame is not None)
-            wait_for_notebook(tool, f"{LESSON}.ipynb")
+            tool = page.wait_for_selector("#tool").content_frame()  # the LMS's frame
+            assert tool is not None
+            wait_for_notebook(tool, f"{LESSON}.ipynb", LESSON_HEADING)
             assert f"/user/{site.account('noa')}/lab/tree/ankle-course/{LESSON}.ipynb" in tool.url
             page.screenshot(path=str(site.base / "framed.png"))
         finally:
@@ -284,7 +285,7 @@ def test_a_browser_blocking_third_party_cookies_is_offered_a_new_tab_that_works(
             with context.expect_page() as opened:
                 offer.click()
             tab = opened.value
-            wait_for_notebook(tab, f"{LESSON}.ipynb")
+            wait_for_notebook(tab, f"{LESSON}.ipynb", LESSON_HEADING)
             assert f"/user/{site.account('eli')}/lab/tree/ankle-course/" in tab.url
         finally:
             browser.close()
