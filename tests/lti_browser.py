@@ -8,15 +8,15 @@ conditions (the notebook's tab current, its heading rendered), never fixed sleep
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.browser.harness import CHROMIUM_ARGS, chromium_path
 
 #: JupyterLab's notebook in view, with its cells rendered
 NOTEBOOK_CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
-#: makes Chromium keep third-party cookies out, as a browser with them blocked does
-BLOCK_THIRD_PARTY_COOKIES = "--test-third-party-cookie-phaseout"
 
 
 @dataclass
@@ -54,9 +54,27 @@ def attributes(header: str) -> set[str]:
     return {part.strip().lower().replace(" ", "") for part in header.split(";")[1:]}
 
 
-def launch_browser(playwright: Any, *, block_third_party_cookies: bool = False) -> Any:
-    args = [*CHROMIUM_ARGS, *([BLOCK_THIRD_PARTY_COOKIES] if block_third_party_cookies else [])]
-    return playwright.chromium.launch(executable_path=chromium_path(), args=args)
+def launch_browser(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def browser_profile(playwright: Any, folder: Path, *, third_party_cookies: bool) -> Any:
+    """Chromium with a profile of its own in ``folder`` whose cookie setting allows or blocks
+    third-party cookies (Chrome's "Third-party cookies" setting, ``cookie_controls_mode`` 0 or
+    1 in the profile's Preferences). A browser context; close it when done. The hub's test
+    certificate is accepted as a person accepts it once."""
+    default = folder / "Default"
+    default.mkdir(parents=True, exist_ok=True)
+    mode = 0 if third_party_cookies else 1
+    preferences = {"profile": {"cookie_controls_mode": mode}}
+    (default / "Preferences").write_text(json.dumps(preferences), encoding="utf-8")
+    return playwright.chromium.launch_persistent_context(
+        str(folder),
+        executable_path=chromium_path(),
+        args=CHROMIUM_ARGS,
+        ignore_https_errors=True,
+        viewport={"width": 1100, "height": 820},
+    )
 
 
 def wait_for_notebook(frame: Any, name: str, heading: str, timeout: float = 240_000) -> None:

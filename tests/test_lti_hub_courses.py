@@ -292,11 +292,15 @@ def test_a_username_that_would_take_a_roster_account_is_refused(room: Room) -> N
     assert answer.status_code == 403
     page = html.unescape(answer.text)
     assert "already used on this hub by someone else" in page
-    assert room.hub_user(room.account("bruno")) is None  # nobody logged in as Bruno
+    assert "jupyterhub-hub-login" not in answer.cookies  # nobody logged in
+    bruno = room.hub_user(room.account("bruno"))  # known to the hub from the roster only
+    assert bruno is not None
+    assert bruno["last_activity"] is None
     # a roster account taken by its LMS user is never shared, even with the same e-mail
     _ana_linked(room)
     twin = room.launch("ana2")
     assert twin.status_code == 403
+    assert "jupyterhub-hub-login" not in twin.cookies
     assert "already used on this hub by someone else" in html.unescape(twin.text)
     store = Store.open(room.hub_dir)
     try:

@@ -33,11 +33,21 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from hub_harness import HubProcess, run_as
 
+from course.hub import system
 from course.hub.setup import SetupOptions, load_state, setup_hub, teardown_hub
-from tests.lti_browser import CookieLog, attributes, cookie_name, launch_browser, wait_for_notebook
+from tests.lti_browser import (
+    CookieLog,
+    attributes,
+    browser_profile,
+    cookie_name,
+    launch_browser,
+    wait_for_notebook,
+)
 from tests.lti_platform import ROLE, Person, Platform, PlatformServer
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "lti"
 
 COURSE = "lti-s"
 CONTEXT = "lms-course-401"
@@ -248,22 +258,25 @@ def test_over_https_a_learner_lands_in_her_assessment_and_every_cookie_is_third_
 
 
 def test_inside_the_lms_frame_a_lesson_link_opens_the_lesson(site: Site) -> None:
+    """A browser that allows third-party cookies: the whole launch runs in the LMS's frame."""
     from playwright.sync_api import sync_playwright
 
     _hub_up(site)
     with sync_playwright() as playwright:
-        browser = launch_browser(playwright)
+        context = browser_profile(playwright, site.base / "allows", third_party_cookies=True)
         try:
-            context = browser.new_context(ignore_https_errors=True)
             page = context.new_page()
             page.goto(site.course_page("noa", json.dumps({"lesson": LESSON})))
             tool = page.wait_for_selector("#tool").content_frame()  # the LMS's frame
             assert tool is not None
             wait_for_notebook(tool, f"{LESSON}.ipynb", LESSON_HEADING)
             assert f"/user/{site.account('noa')}/lab/tree/ankle-course/{LESSON}.ipynb" in tool.url
-            page.screenshot(path=str(site.base / "framed.png"))
+            assert page.url.startswith(site.lms_page_origin)  # still the LMS's page around it
+            picture = ARTIFACTS / "lti_framed.png"
+            picture.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(picture))
         finally:
-            browser.close()
+            context.close()
 
 
 def test_a_browser_blocking_third_party_cookies_is_offered_a_new_tab_that_works(
@@ -273,27 +286,27 @@ def test_a_browser_blocking_third_party_cookies_is_offered_a_new_tab_that_works(
 
     _hub_up(site)
     with sync_playwright() as playwright:
-        browser = launch_browser(playwright, block_third_party_cookies=True)
+        context = browser_profile(playwright, site.base / "blocks", third_party_cookies=False)
         try:
-            context = browser.new_context(ignore_https_errors=True)
             page = context.new_page()
             page.goto(site.course_page("eli", json.dumps({"lesson": LESSON})))
             offer = page.frame_locator("#tool").get_by_role(
                 "link", name="Open the course in a new tab"
             )
             offer.wait_for(timeout=60_000)
+            picture = ARTIFACTS / "lti_new_tab_framed.png"
+            page.screenshot(path=str(picture))
+            assert not system.user_exists(site.account("eli"))  # nobody logged in yet
             with context.expect_page() as opened:
                 offer.click()
             tab = opened.value
             wait_for_notebook(tab, f"{LESSON}.ipynb", LESSON_HEADING)
             assert f"/user/{site.account('eli')}/lab/tree/ankle-course/" in tab.url
         finally:
-            browser.close()
+            context.close()
 
 
 def test_teardown_leaves_no_account(site: Site) -> None:
-    from course.hub import system
-
     _hub_up(site)
     assert site.hub is not None
     site.hub.stop()
