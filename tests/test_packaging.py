@@ -73,3 +73,20 @@ def test_installed_wheel_works_outside_the_repo(built_wheel: Path, tmp_path: Pat
     assert has_assets == "True"
     assert has_front_end == "True"  # the diagram widget's module and stylesheet, from the wheel
     assert practises == "True"  # practice cases from the shipped templates, no grading/ folder
+
+
+def test_a_jupyter_server_and_nbformat_validation_import_no_iri_parser_builder() -> None:
+    """The set-up removes rfc3987-syntax (Makefile TRIM, the k8s Dockerfile): with it, importing
+    jsonschema's format checkers builds ~35 Lark parsers, about a second of CPU in every learner
+    server start, nbgrader command and notebook validation."""
+    probe = (
+        "import sys, jupyter_server.serverapp, nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print(sorted(m for m in ('lark', 'rfc3987_syntax') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+    dockerfile = (Path(__file__).parents[1] / "deploy" / "k8s" / "Dockerfile").read_text("utf-8")
+    assert "pip uninstall -y rfc3987-syntax" in dockerfile
