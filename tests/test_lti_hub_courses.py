@@ -272,7 +272,6 @@ def test_a_learner_s_chromium_lands_in_her_jupyterlab_on_the_lesson_and_cookies_
             page.goto(room.platform.login_url(room.people["lia"], json.dumps({"lesson": LESSON})))
             wait_for_notebook(page, f"{LESSON}.ipynb", LESSON_HEADING)
             assert f"/user/{lia}/lab/tree/ankle-course/{LESSON}.ipynb" in page.url
-            assert page.locator(".jp-Notebook .jp-Cell").count() > 3
             stored = context.cookies([hub.url])
         finally:
             browser.close()

@@ -241,7 +241,6 @@ def test_over_https_a_learner_lands_in_her_assessment_and_every_cookie_is_third_
             page.goto(start)
             wait_for_notebook(page, f"{ASSIGNMENT}.ipynb", ASSESSMENT_HEADING)
             assert f"/user/{lea}/lab/tree/{COURSE}/{ASSIGNMENT}/" in page.url
-            assert page.locator(".jp-Notebook .jp-Cell").count() > 3
             stored = context.cookies([hub.url])
         finally:
             browser.close()
