@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests")]  # harness, local_services
 
 import harness  # noqa: E402
 import nbformat  # noqa: E402
@@ -88,14 +87,16 @@ print(json.dumps({"models": len(ipywidgets.Widget.widgets)}))
 """
 
 
-def widget_models(path: Path) -> int:
-    """Widget models the notebook creates, counted in a fresh IPython shell."""
+def widget_models(path: Path, home: Path) -> int:
+    """Widget models the notebook creates, counted in a fresh IPython shell (whose section
+    markers and practice write the progress file of ``home``, never the learner's own)."""
     done = subprocess.run(
         [sys.executable, "-c", COUNT_MODELS, str(path)],
         capture_output=True,
         text=True,
         check=True,
         cwd=path.parent,
+        env=harness.course_env(home),
         timeout=600,
     )
     return int(json.loads(done.stdout.strip().splitlines()[-1])["models"])
@@ -145,32 +146,21 @@ def measure(page: Any, server: Any, name: str, runs: int) -> tuple[list[float], 
 
 
 def run(runs: int, lessons: list[str], keep: bool) -> int:
-    from playwright.sync_api import sync_playwright
-
-    home = harness.temporary_home("ankle-paint-")
     names = lessons or sorted(p.stem for p in (REPO / "notebooks").glob("0*.ipynb"))
-    models = {name: widget_models(REPO / "notebooks" / f"{name}.ipynb") for name in names}
-    server = harness.start_lab(home)
     started = time.monotonic()
     rows = []
-    try:
-        with sync_playwright() as playwright:
-            browser = harness.launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            for name in names:
-                samples, outputs = measure(page, server, f"{name}.ipynb", runs)
-                base_name = f"baseline_{name}.ipynb"
-                (home / "notebooks" / base_name).write_text(
-                    baseline_notebook(max(1, outputs), models[name]), encoding="utf-8"
-                )
-                base, _ = measure(page, server, base_name, runs)
-                rows.append((name, outputs, models[name], samples, base))
-            version = browser.version
-            browser.close()
-    finally:
-        server.stop()
-        if not keep:
-            shutil.rmtree(home, ignore_errors=True)
+    with harness.lab_session("ankle-paint-", keep=keep) as lab:
+        # counted with the session's scratch progress file, never the learner's own
+        models = {n: widget_models(REPO / "notebooks" / f"{n}.ipynb", lab.home) for n in names}
+        for name in names:
+            samples, outputs = measure(lab.page, lab.server, f"{name}.ipynb", runs)
+            base_name = f"baseline_{name}.ipynb"
+            (lab.home / "notebooks" / base_name).write_text(
+                baseline_notebook(max(1, outputs), models[name]), encoding="utf-8"
+            )
+            base, _ = measure(lab.page, lab.server, base_name, runs)
+            rows.append((name, outputs, models[name], samples, base))
+        version = lab.browser.version
     print(
         f"Lesson paint: Run All to every widget painted, warm kernel, {runs} runs each "
         f"(Chromium {version}, JupyterLab, windowing off, {time.monotonic() - started:.0f} s)"

@@ -93,10 +93,34 @@ def html_list(items: Iterable[str], tag: str = "ul") -> str:
     return f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>"
 
 
-def html_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def html_table(
+    columns: Sequence[str], rows: Iterable[Sequence[str]], *, stacked: bool = False
+) -> str:
+    """A data table. ``stacked``: in a box whose stylesheet (``widgets/static/table.css``) lays
+    each row out as a short list on a narrow output; each cell names its column in
+    ``data-label``, and the table's roles are set explicitly, as a browser may drop a table's
+    semantics once its rows are no longer laid out as a table."""
+    if not stacked:
+        head = "".join(f"<th scope='col'>{escape(c)}</th>" for c in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    head = "".join(f"<th scope='col' role='columnheader'>{escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr role='row'>"
+        + "".join(
+            f"<td role='cell' data-label='{escape(label)}'>{escape(c)}</td>"
+            for label, c in zip(columns, row, strict=True)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        "<div class='ankle-stack-box'><table class='ankle-stacked' role='table'>"
+        f"<thead role='rowgroup'><tr role='row'>{head}</tr></thead>"
+        f"<tbody role='rowgroup'>{body}</tbody></table></div>"
+    )
 
 
 def plain_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

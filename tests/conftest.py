@@ -9,14 +9,22 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import isolation
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The session's scratch data folder, set before any fixture, and the guard of the real one.
+pytest_configure = isolation.pytest_configure
+pytest_sessionfinish = isolation.pytest_sessionfinish
+pytest_terminal_summary = isolation.pytest_terminal_summary
+pytest_unconfigure = isolation.pytest_unconfigure
+
 
 @pytest.fixture(autouse=True)
 def _isolated_progress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Never touch the learner's real progress file or course folder from a test."""
+    """Each test its own progress file and course folder (the session's are in
+    ``isolation.py``, set before any fixture: this one is function-scoped)."""
     home = tmp_path_factory.mktemp("learner")
     saved = {k: os.environ.get(k) for k in ("ANKLE_COURSE_PROGRESS", "ANKLE_COURSE_HOME")}
     os.environ["ANKLE_COURSE_PROGRESS"] = str(home / "progress.json")

@@ -13,12 +13,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from course.content.text import text
 from course.errors import ContentError, PracticeError
+from course.grading.variants import generate
+from course.grading.variants.bank import VariantBank
 from course.practice import DONT_KNOW, Practice, PracticeCase
+from course.practice.bank import PracticeBank
 from course.practice.loader import bank_path, load_practice_bank, profiles, read_bank
 from course.practice.present import feedback_lines, marked_story, mastery_table
 from course.practice.schedule import MASTERY_STREAK, MISSED_AFTER
-from course.practice.stories import deciding_fields
+from course.practice.stories import deciding_fields, render
 from course.progress.store import ProgressStore, ProgressWarning
 from course.safety import Situation, assess
 
@@ -48,12 +52,20 @@ def _wrong(case: PracticeCase) -> str:
 
 
 def test_every_family_has_templates_and_the_graded_families_are_covered() -> None:
+    """Practice and the graded bank share the rule families (names and rules, one by one) and
+    what counts as critical, so "ready" means every family the graded blueprint holds a
+    critical item of is mastered."""
+    from course.grading.variants import load_variant_bank
+
     bank = load_practice_bank()
-    graded = yaml.safe_load((GRADING / "source" / "safety_cases.yaml").read_text("utf-8"))
-    assert set(bank.families) == set(graded["families"])
+    graded = load_variant_bank(GRADING, "safety_cases")
+    assert {f: set(m.rules) for f, m in bank.families.items()} == {
+        f: set(rules) for f, rules in graded.families.items()
+    }
     for family in bank.families:
         assert bank.templates(family), family
     critical = {f for f, c in Practice("t").families() if c}
+    assert critical == {slot.family for slot in graded.blueprint if slot.critical}
     assert {"injury", "fracture", "dvt", "infection"} <= critical
     assert not critical & {"proceed", "cautions"}
 
@@ -91,6 +103,59 @@ def test_practice_never_shows_a_learner_their_graded_stories(tmp_path: Path) -> 
         drawn = {practice.next_case(families[i % len(families)]).text for i in range(33)}
         assert len(drawn) > 20  # fresh stories, not a handful
         assert not drawn & own, learner
+
+
+def _every_story(bank: PracticeBank) -> set[str]:
+    """Every story the templates of ``bank`` can make: a lookup from story to template."""
+    return {
+        render(bank, template, picked, person, setting).text
+        for template in bank.cases
+        for picked in template.combinations()
+        for person in range(len(bank.people))
+        for setting in range(len(bank.settings))
+    }
+
+
+def _as_practice_bank(graded: VariantBank) -> PracticeBank:
+    """The graded templates as if practice shipped them (what main deliberately does not)."""
+    families = {f: {"name": f, "rules": list(rules)} for f, rules in graded.families.items()}
+    return PracticeBank.model_validate(
+        {
+            "schema_version": 1,
+            "families": families,
+            "people": list(graded.people),
+            "settings": list(graded.settings),
+            "cases": [case.model_dump() for case in graded.cases],
+        }
+    )
+
+
+@pytest.mark.slow
+def test_what_practice_can_write_decodes_no_graded_story() -> None:
+    """Practice runs on the learner's machine, so whatever stories it can write, a learner can
+    write too, each with its situation, and look their graded story up among them (the Voila
+    practice test reads practice stories that way). Built from the graded templates, that
+    lookup finds every graded story, key and all; built from the shipped practice templates
+    (any template, option, person, setting), it must find none: checked against every
+    scenario of 300 learners, first attempt and retake."""
+    from course.grading.variants import load_variant_bank, with_attempt
+
+    graded = load_variant_bank(GRADING, "safety_cases")
+    practice = load_practice_bank()
+    writable = _every_story(practice)
+    combinations = sum(len(list(t.combinations())) for t in practice.cases)
+    assert len(writable) == combinations * len(practice.people) * len(practice.settings)
+    decoder = _every_story(_as_practice_bank(graded))
+    seen = 0
+    for attempt in (1, 2):
+        bank = with_attempt(graded, attempt)
+        for number in range(300):
+            for item in generate(bank, f"learner{number:03d}"):
+                if item.kind == "scenario":
+                    seen += 1
+                    assert item.text in decoder  # had practice the graded templates
+                    assert item.text not in writable, (attempt, number, item.text)
+    assert seen == 2 * 300 * len(graded.blueprint)
 
 
 def test_a_family_without_a_template_fails_validation(tmp_path: Path) -> None:
@@ -249,6 +314,45 @@ def test_a_family_the_learner_misses_comes_back_sooner(tmp_path: Path) -> None:
 def _pairs(families: list[str], family: str) -> list[tuple[int, int]]:
     at = [i for i, f in enumerate(families) if f == family]
     return list(itertools.pairwise(at))
+
+
+def test_a_simulated_learner_practises_until_ready(tmp_path: Path) -> None:
+    """Only ``next_case()`` chooses (the schedule): the learner misses every swelling story
+    until they have met three, then answers everything right. Each missed swelling comes back
+    after MISSED_AFTER other cases; it is mastered on its third different story right first
+    time in a row, not before; practice goes on until the dashboard says ready."""
+    from course.progress import ProgressSummary
+
+    store = _store(tmp_path)
+    practice = Practice("night-owl", store)
+    families: list[str] = []
+    misses: list[int] = []
+    run: list[str] = []
+    for turn in range(300):
+        case = practice.next_case()
+        families.append(case.family)
+        if case.family == "swelling" and len(misses) < MASTERY_STREAK:
+            misses.append(turn)
+            feedback = practice.answer(case.id, _wrong(case), None)
+            assert not feedback.right
+            run = []
+        else:
+            feedback = practice.answer(
+                case.id, _key(case)[0], _key(case)[1] if case.asks_refer else None
+            )
+            assert feedback.right
+            if case.family == "swelling":
+                run.append(case.text)
+        assert practice.mastery()["swelling"] == (len(set(run)) >= MASTERY_STREAK), turn
+        if practice.ready():
+            break
+    assert practice.ready(), families
+    for turn in misses:  # back sooner: after exactly MISSED_AFTER other cases
+        assert families[turn + 1 : turn + MISSED_AFTER + 2].index("swelling") == MISSED_AFTER
+    assert len(run) >= MASTERY_STREAK
+    assert len(set(run)) == len(run)  # different stories
+    summary = ProgressSummary(store)
+    assert text("practice.ready") in summary._mastery.value
 
 
 def test_mastery_needs_three_different_stories_right_first_time_in_a_row(tmp_path: Path) -> None:

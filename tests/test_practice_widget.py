@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from course.practice import DONT_KNOW
@@ -57,7 +58,7 @@ def test_check_marks_the_deciding_facts_and_updates_the_table(tmp_path: Path) ->
     assert widget.view.right
     assert "<strong>Right.</strong>" in widget.view.feedback
     assert widget.view.story.count("<mark>") == len(feedback.highlighted) > 0
-    assert "<td>1</td>" in widget.table.value  # one right answer in the table
+    assert "data-label='Right'>1</td>" in widget.table.value  # one right answer in the table
     assert widget.check() is None  # one answer per case
     widget.next_case()
     assert not widget.view.answered
@@ -90,6 +91,34 @@ def test_the_buttons_send_messages(tmp_path: Path) -> None:
     assert "Press again" in widget.view.labels["reset_confirm"]
 
 
+def test_check_judges_the_choice_it_was_sent_with(tmp_path: Path) -> None:
+    """A fast *Check* (keyboard, busy kernel) can arrive before the radios' last update: the
+    message carries the choice shown, and that is what is judged."""
+    widget = PracticeCases("ana", ProgressStore(tmp_path / "p.json"))
+    while widget.case is not None and not widget.case.asks_refer:
+        widget.next_case()
+    assert widget.case is not None
+    result = assess(widget.case.situation)
+    answers = [answer for _label, answer in decision_choices()]
+    widget.view.value = answers.index("PROCEED" if result.decision.value != "PROCEED" else "STOP")
+    shown = {"value": answers.index(result.decision.value), "refer": 0 if result.refer else 1}
+    widget._message(widget.view, {"action": "check", **shown}, [])
+    assert widget.last is not None
+    assert widget.last.right
+    assert widget.last.answered == result.decision.value
+
+
+def test_check_ignores_a_choice_that_is_not_one(tmp_path: Path) -> None:
+    widget = PracticeCases("ana", ProgressStore(tmp_path / "p.json"))
+    widget.choose(DONT_KNOW)
+    for bad in (99, -3, True, "2", None, 1.0):
+        widget._take_choice({"value": bad, "refer": bad})
+        assert widget.view.value == len(decision_choices()) - 1
+    widget._message(widget.view, {"action": "check", "value": "PROCEED"}, [])
+    assert widget.last is not None
+    assert widget.last.dont_know
+
+
 def test_reset_asks_first_and_keeps_the_lessons(tmp_path: Path) -> None:
     store = ProgressStore(tmp_path / "p.json")
     store.open_section("05_safety", "practice")
@@ -110,7 +139,7 @@ def test_static_export_has_the_table_and_a_note(tmp_path: Path) -> None:
     bundle = widget._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert "needs a running kernel" in data["text/html"]
-    assert "<table>" in data["text/html"]
+    assert "<table class='ankle-stacked'" in data["text/html"]
 
 
 def test_the_front_end_is_a_named_group_with_a_live_region() -> None:
@@ -123,6 +152,7 @@ def test_the_front_end_is_a_named_group_with_a_live_region() -> None:
     assert "input.name = g.name" in js
     assert 'setAttribute("role", "status")' in js
     assert "focusFirst" in js  # Next case moves the focus to the new case's first choice
+    assert 'value: model.get("value"), refer: model.get("refer")' in js  # Check sends the choice
     assert "guardWidgetKeys();" in js
     assert PracticeView._esm.endswith(js)
 
@@ -149,7 +179,8 @@ def test_dashboard_and_cli_show_mastery(tmp_path: Path) -> None:
         widget.next_case()
     summary = ProgressSummary(store)
     assert "Practice: mastery per rule family" in summary._mastery.value
-    assert "Blood clots (DVT)</td><td>critical</td><td>mastered" in summary._mastery.value
+    row = r">Blood clots \(DVT\)</td><td [^>]*>critical</td><td [^>]*>mastered"
+    assert re.search(row, summary._mastery.value)
     assert "Blood clots (DVT) (critical): 3 of 3 right in a row, mastered" in summary.static_html()
     result = CliRunner().invoke(app, ["progress"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
@@ -181,3 +212,28 @@ def test_cli_reset_practice_asks_first() -> None:
     data = json.loads(store.path.read_text("utf-8"))
     assert "practice" not in data
     assert data["lessons"]["05_safety"]
+
+
+def test_the_mastery_table_can_stack_on_a_narrow_output(tmp_path: Path) -> None:
+    """At 320 px each row of the mastery table becomes a short list (practice.css): every cell
+    names its column, and the table's roles are explicit so that laying rows out as lists
+    keeps them a table for screen readers (columns still announced)."""
+    from course.content.text import texts
+    from course.widgets.frontend import STATIC
+
+    widget = PracticeCases("ana", ProgressStore(tmp_path / "p.json"))
+    table = widget.table.value
+    columns = texts("practice.columns")
+    assert "class='ankle-stacked' role='table'" in table
+    assert table.count("role='columnheader'") == len(columns)
+    rows = re.findall(r"<tr role='row'>(.*?)</tr>", table)
+    assert len(rows) > 1
+    for row in rows[1:]:
+        labels = re.findall(r"<td role='cell' data-label='([^']*)'>", row)
+        assert labels == columns, row
+    assert "<div class='ankle-stack-box'><table" in table
+    css = str(PracticeView._css)
+    assert css.startswith((STATIC / "practice.css").read_text(encoding="utf-8"))
+    assert "container-type: inline-size" in css
+    assert "@container" in css
+    assert "attr(data-label)" in css

@@ -312,7 +312,7 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
     ``module()`` (a second definition would also be a syntax error in the joined module)."""
     from course.widgets.controls import LiveText, StepNav
     from course.widgets.diagram import DiagramView
-    from course.widgets.frontend import HELPERS, STATIC, module
+    from course.widgets.frontend import HELPERS, STATIC, STYLE_HELPERS, module
     from course.widgets.self_check import QuestionView
 
     shared = (STATIC / "shared.js").read_text(encoding="utf-8")
@@ -329,13 +329,19 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         extra = [(STATIC / h).read_text(encoding="utf-8") for h in HELPERS.get(f"{name}.js", ())]
         assert widget._esm == module(f"{name}.js") == "\n".join([shared, *extra, own])
         css = (STATIC / f"{name}.css").read_text(encoding="utf-8")
-        assert str(widget._css) == css  # anywidget reads the file (FileContents)
+        style_helpers = STYLE_HELPERS.get(f"{name}.css", ())
+        extra_css = [(STATIC / h).read_text(encoding="utf-8") for h in style_helpers]
+        # anywidget reads the file (FileContents), or the text with its helpers after it
+        assert str(widget._css) == "\n".join([css, *extra_css])
         assert f".ankle-{name}" in css  # every rule of the stylesheet is scoped to the widget
         assert not [h for h in helpers if f"function {h}(" in own]
         assert 'createElement("style")' not in own  # styles come from the .css file
         assert "guardWidgetKeys();" in own  # each installs the page-wide key guard once
     # any widget added later: its module and its scoped stylesheet side by side in static/
     helper_files = {h for names in HELPERS.values() for h in names}
+    for names in STYLE_HELPERS.values():  # a helper stylesheet is scoped to what it styles
+        for helper in names:
+            assert ".ankle-" in (STATIC / helper).read_text(encoding="utf-8"), helper
     for script in STATIC.glob("*.js"):
         if script.name != "shared.js" and script.name not in helper_files:
             css = script.with_suffix(".css").read_text(encoding="utf-8")

@@ -95,6 +95,8 @@ def _load(directory: Path, policy: Policy | None = None) -> CourseContent:
     for s in anatomy:
         check_sources("anatomy.yaml", repr(s.id), s.source, sources)
         check_refs("anatomy.yaml", repr(s.id), "contains", s.contains, structures)
+        ends = (*((s.runs_from,) if s.runs_from else ()), *s.runs_to)
+        check_refs("anatomy.yaml", repr(s.id), "runs_from/runs_to", ends, structures)
 
     techniques = parse_records(
         read_yaml(directory / "techniques.yaml"), "techniques.yaml", "techniques", Technique

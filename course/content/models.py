@@ -82,6 +82,10 @@ class Structure(_Record):
     description: Text
     cautions: tuple[Text, ...] = ()
     contains: tuple[Id, ...] = ()
+    runs_from: Id | None = None
+    """Where a ligament, tendon, muscle or fascia starts (a structure id), for the diagrams'
+    spatial descriptions; ``runs_to`` is where it goes or attaches."""
+    runs_to: tuple[Id, ...] = ()
     level: Literal["core", "more_detail"] = "core"
     """``core``: what the routine uses, learn it first; ``more_detail``: for the curious."""
     source: Sources

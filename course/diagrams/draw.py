@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from typing import Any, Literal
 
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
@@ -221,12 +222,13 @@ def draw_view(
         style = STYLES[kind_of(sid)]
         patch = PathPatch(
             geometry.structures[sid].path,
-            facecolor=style.face,
+            # the see-through part is the fill (and its hatching); the outline stays at full
+            # strength, so it keeps 3:1 against the ground (WCAG 1.4.11)
+            facecolor=to_rgba(style.face, style.alpha),
             edgecolor=style.edge,
             linestyle=style.linestyle,
             linewidth=style.linewidth,
             hatch=style.hatch,
-            alpha=style.alpha,
             zorder=zorder_of(geometry, sid),
             gid=sid,
             clip_on=False,

@@ -105,6 +105,9 @@ def technique_alt_text(technique_id: str, view: str | None = None) -> str:
         parts.append("; ".join(names[s].name for s in light) + ".")
     if any(stroke.light_in for stroke in overlay.strokes):
         parts.append(ui_text("technique.light_stroke_alt"))
+    from course.diagrams.stroke_words import stroke_descriptions
+
+    parts.extend(stroke_descriptions(technique_id, overlay.view))
     if technique.cautions:
         parts.append(f"{ui_text('technique.cautions')}: {' '.join(technique.cautions)}")
     return " ".join(parts)

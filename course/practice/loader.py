@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from course.content.resources import content_dir
 from course.errors import ContentError
+from course.grading.variants.bank import critical
 from course.practice.bank import CAPITALISED, FILE, PERSON_FIELDS, PracticeBank, Template
 from course.practice.stories import render
 from course.safety import Decision, Situation, assess, rules
@@ -43,10 +44,9 @@ class Profile:
 
 
 def is_critical(situation: Situation) -> bool:
-    """Critical as in the graded assessment: the key is above REFER, or a red flag fires."""
-    result = assess(situation)
-    red = {rule.id for rule in rules() if rule.red_flag}
-    return result.decision > Decision.REFER or any(r.rule in red for r in result.reasons)
+    """Critical exactly as in the graded assessment (:func:`course.grading.variants.bank.
+    critical`): the key stops the massage or keeps it from starting, or a red flag fires."""
+    return critical(situation)
 
 
 def bank_path() -> Path:

@@ -142,7 +142,7 @@ def mastery_table(rows: Sequence[Mastery]) -> Block:
     line = readiness(rows)
     heading = text("practice.table_heading")
     return Block(
-        f"<h4>{html.escape(heading)}</h4>{html_table(columns, cells)}"
+        f"<h4>{html.escape(heading)}</h4>{html_table(columns, cells, stacked=True)}"
         f"<p><strong>{html.escape(line)}</strong></p>",
         f"{heading}\n{plain_table(columns, cells)}\n{line}",
     )

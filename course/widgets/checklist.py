@@ -40,6 +40,7 @@ class RoutineChecklist(StaticFallback, widgets.VBox):  # type: ignore[misc]
         self.status = LiveText()
         children.append(self.status)
         super().__init__(children)
+        self.add_class("ankle-reflow")  # long item labels wrap at 320 px instead of ending in "…"
         self._ticked(None)
 
     def _ticked(self, _change: Any) -> None:

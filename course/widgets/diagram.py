@@ -14,8 +14,10 @@ class DiagramView(anywidget.AnyWidget):
     """An SVG diagram whose structures are focusable, labelled buttons.
 
     Hover, selection highlight and keyboard moves happen in the browser; only ``selected``
-    travels back to Python. ``mode`` is ``explore`` (info panel), ``quiz`` (no names shown)
-    or ``technique`` (Play and hold-timer controls).
+    travels back to Python. Arrow keys follow ``moves`` (nearest structure that way), each
+    structure is described by ``descriptions`` and the diagram by ``overview``. ``mode`` is
+    ``explore`` (info panel), ``quiz`` (no names shown) or ``technique`` (Play and hold-timer
+    controls).
 
     Explore mode with ``views`` (view name to an SVG with every layer and label) shows
     ``views[view]`` with ``layers`` and labels (``show_labels``), placing labels from
@@ -23,7 +25,10 @@ class DiagramView(anywidget.AnyWidget):
     explorer's View menu, its ``options``, the layer check boxes and the labels box) the
     browser follows those controls itself, so a view change or layer toggle needs no kernel
     round trip; it asks for the other views (custom message ``{"type": "views"}``) when the
-    pointer or the focus first enters the explorer.
+    pointer or the focus first enters the explorer. There ``spatial_key`` (``view|layers``,
+    layers sorted) names the view and layers ``moves``/``descriptions``/``overview`` were
+    computed for; until Python's answer for a new view or layer set arrives, the arrow keys go
+    to the nearest shown structure by the label anchors of ``geometry``.
     """
 
     _esm = module("diagram.js")
@@ -39,6 +44,14 @@ class DiagramView(anywidget.AnyWidget):
     strings = traitlets.Dict().tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     hold = traitlets.List(traitlets.Int()).tag(sync=True)
+    descriptions = traitlets.Dict().tag(sync=True)
+    """Where each structure lies, in words (read when it is focused)."""
+    overview = traitlets.Unicode("").tag(sync=True)
+    """One paragraph on the view and how to move in it (read when the diagram is entered)."""
+    moves = traitlets.Dict().tag(sync=True)
+    """Structure id -> {left|right|up|down: structure id}: where each arrow key goes."""
+    spatial_key = traitlets.Unicode("").tag(sync=True)
+    """Explore mode: ``view|layers`` the three traits above hold (empty: always current)."""
     views = traitlets.Dict().tag(sync=True)
     view = traitlets.Unicode("").tag(sync=True)
     layers = traitlets.List(traitlets.Unicode()).tag(sync=True)

@@ -16,6 +16,7 @@ from course.diagrams.draw import check_layers, visible_ids
 from course.diagrams.geometry import VIEWS, check_view, load_view
 from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png
+from course.diagrams.spatial import arrow_moves, overview, spatial_descriptions
 from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
 from course.widgets.diagram import DiagramView
@@ -34,6 +35,19 @@ def _view_data(view: str) -> tuple[str, dict[str, str], dict[str, str], dict[str
         info_panels(view, LAYERS),
         label_geometry(view),
     )
+
+
+@lru_cache(maxsize=96)
+def _spatial(view: str, layers: tuple[str, ...]) -> dict[str, Any]:
+    """The canvas's spatial traits for ``view`` with ``layers``: arrow-key map, where each
+    structure lies, the overview; and ``spatial_key``, the pair they hold for."""
+    count = len(visible_ids(load_view(view), layers))
+    return {
+        "moves": arrow_moves(view, layers),
+        "descriptions": spatial_descriptions(view, layers),
+        "overview": overview(view, count),
+        "spatial_key": f"{view}|{','.join(sorted(layers))}",
+    }
 
 
 class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
@@ -94,6 +108,7 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
             [w.Label(ui_text("explorer.layers")), *self._layer_boxes.values()],
             layout=w.Layout(flex_flow="row wrap"),
         )
+        self.add_class("ankle-reflow")
         super().__init__(
             children=[
                 w.HBox([self._view_box, self._labels_box]),
@@ -204,6 +219,8 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
             self.canvas.show_labels = self._labels
             self.canvas.order = list(ids)
             self.canvas.desc = alt_text(self.view, self.layers)
+            for trait, value in _spatial(self.view, tuple(self.layers)).items():
+                setattr(self.canvas, trait, value)
         self.alt_text = alt_text(
             self.view, self.layers, () if self.selected is None else (self.selected,)
         )

@@ -16,6 +16,7 @@ from course.content.text import ui_text
 from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import load_view
 from course.diagrams.render import render_png, render_svg
+from course.diagrams.spatial import arrow_moves, overview
 from course.diagrams.text import alt_text
 from course.widgets.controls import LiveText
 from course.widgets.diagram import DiagramView
@@ -43,12 +44,15 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
     ) -> None:
         self._state = quiz_start(view, structures)
         geometry = load_view(view)
-        ids = list(visible_ids(geometry, tuple(_all_layers())))
+        ids = list(visible_ids(geometry, _all_layers()))
+        layers = _all_layers()
         self.canvas = DiagramView(
             mode="quiz",
             svg=render_svg(view, None, "none"),
             names=quiz_labels(view, ids),
             order=ids,
+            moves=arrow_moves(view, layers),
+            overview=overview(view, len(ids), quiz=True),
             label=ui_text("explorer.diagram"),
         )
         self._prompt = LiveText()
@@ -67,6 +71,7 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
             ],
             **kwargs,
         )
+        self.add_class("ankle-reflow")
         self.canvas.observe(self._on_pick, "selected")
         self._show()
 
@@ -105,8 +110,11 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
         if wrong and wrong not in marks:
             marks[wrong] = "wrong"
         self.canvas.marks = marks
+        feedback = f"<p>{s.feedback}</p>"
+        if feedback == self._feedback.html and s.feedback:
+            self._feedback.html = ""  # the same words again: cleared first, so they are spoken
+        self._feedback.html = feedback  # said first: the result, then the next question
         self._prompt.html = f"<p><strong>{s.prompt()}</strong></p>"
-        self._feedback.html = f"<p>{s.feedback}</p>"
         self._score.value = ui_text("quiz.score", score=s.score, total=s.total)
         self.score, self.total = s.score, s.total
         self.finished = s.finished

@@ -31,6 +31,7 @@ __all__ = [
     "routine",
     "routine_step",
     "search",
+    "technique_announcement",
     "technique_details_html",
     "views_showing",
 ]
@@ -221,11 +222,13 @@ def quiz_answer(state: QuizState, chosen: str) -> QuizState:
             feedback=ui_text("quiz.correct", name=names[target].name),
             history=(*state.history, (target, chosen, True)),
         )
-    wrong = (
-        ui_text("quiz.wrong", chosen=names[chosen].name, name=names[target].name)
-        if chosen in names
-        else ui_text("quiz.wrong_unnamed", name=names[target].name)
-    )
+    again = bool(state.history) and state.history[-1] == (target, chosen, False)
+    if chosen not in names:
+        wrong = ui_text("quiz.wrong_unnamed", name=names[target].name)
+    else:
+        # the same wrong pick twice in a row gets other words, so that it is heard again
+        key = "quiz.wrong_again" if again else "quiz.wrong"
+        wrong = ui_text(key, chosen=names[chosen].name, name=names[target].name)
     return replace(
         state, missed=True, feedback=wrong, history=(*state.history, (target, chosen, False))
     )
@@ -247,19 +250,15 @@ def quiz_skip(state: QuizState) -> QuizState:
 
 
 def quiz_labels(view: str, ids: Sequence[str]) -> dict[str, str]:
-    """Neutral accessible names for the quiz (a name would give the answer away)."""
-    geometry = load_view(view)
-    xmin, xmax, ymin, ymax = geometry.extent
-    labels = {}
-    for n, sid in enumerate(ids, start=1):
-        x, y = geometry.structures[sid].anchor
-        fy = (y - ymin) / (ymax - ymin)
-        fx = (x - xmin) / (xmax - xmin)
-        vertical = "top" if fy > 2 / 3 else "bottom" if fy < 1 / 3 else "middle"
-        horizontal = "left" if fx < 1 / 3 else "right" if fx > 2 / 3 else "centre"
-        where = f"{ui_text(f'quiz.where.{vertical}')}, {ui_text(f'quiz.where.{horizontal}')}"
-        labels[sid] = ui_text("quiz.structure", n=n, total=len(ids), where=where)
-    return labels
+    """Neutral accessible names for the quiz: a number and where the structure lies relative
+    to its neighbours (``course.diagrams.spatial``), never its own name (that is the answer)."""
+    from course.diagrams.spatial import spatial_descriptions
+
+    where = spatial_descriptions(view, LAYERS)
+    return {
+        sid: ui_text("quiz.structure", n=n, total=len(ids), where=where[sid])
+        for n, sid in enumerate(ids, start=1)
+    }
 
 
 # --- techniques ----------------------------------------------------------------------
@@ -277,6 +276,26 @@ def routine_step(technique_id: str, step: int) -> str:
         raise ValueError(f"unknown technique {technique_id!r}; valid: {', '.join(ids)}")
     index = min(max(ids.index(technique_id) + step, 0), len(ids) - 1)
     return ids[index]
+
+
+def technique_announcement(technique_id: str, view: str) -> str:
+    """What *Next technique* announces: the step and name, what it is for, the view shown
+    and how many strokes it draws (the strokes themselves are in the picture's name)."""
+    from course.diagrams.overlays import overlay_for
+
+    t = _content().technique(technique_id)
+    ids = routine()
+    step = ui_text("technique.step_of", n=ids.index(t.id) + 1, total=len(ids), name=t.name)
+    count = len(overlay_for(technique_id, view).strokes)
+    strokes = (
+        ui_text("technique.stroke_count_one")
+        if count == 1
+        else ui_text("technique.stroke_count", count=count)
+    )
+    view_name = ui_text(f"views.{view}").lower()
+    return ui_text(
+        "technique.announce", step=step, purpose=t.purpose, view=view_name, strokes=strokes
+    )
 
 
 def technique_details_html(technique_id: str) -> str:

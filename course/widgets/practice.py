@@ -40,7 +40,7 @@ _LABEL_KEYS = (
 class PracticeView(anywidget.AnyWidget):
     """The browser side of one case. ``value`` is the chosen decision's index (-1: none),
     ``refer`` 0 (yes), 1 (no) or -1; the buttons send ``{"action": "check" | "next" |
-    "reset"}``."""
+    "reset"}``, *Check* with the ``value`` and ``refer`` shown."""
 
     _esm = module("practice.js")
     _css = stylesheet("practice.css")
@@ -92,11 +92,22 @@ class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
     def _message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         action = content.get("action") if isinstance(content, dict) else None
         if action == "check":
+            self._take_choice(content)
             self.check()
         elif action == "next":
             self.next_case()
         elif action == "reset":
             self.reset()
+
+    def _take_choice(self, content: dict[str, Any]) -> None:
+        """The choice the learner sees, sent with *Check*. The radios' own updates may still be
+        on their way (ipywidgets holds back state while an update is unacknowledged; a
+        message is sent at once), so a fast *Check* would be judged on an older choice.
+        Values that are not a valid index are ignored."""
+        for name, count in (("value", len(self._choices)), ("refer", 2)):
+            chosen = content.get(name)
+            if isinstance(chosen, int) and not isinstance(chosen, bool) and 0 <= chosen < count:
+                setattr(self.view, name, chosen)
 
     def next_case(self) -> PracticeCase:
         """Draw a fresh case and show it with nothing chosen."""

@@ -49,6 +49,7 @@ class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
             ],
             **kwargs,
         )
+        self.add_class("ankle-reflow")  # wraps at 320 px, Refresh keeps a border in high contrast
         self.refresh()
 
     def refresh(self, announce: bool = False) -> None:

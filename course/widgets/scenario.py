@@ -14,7 +14,20 @@ from course.safety.present import describe
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
 
-__all__ = ["ScenarioExplorer"]
+__all__ = ["ScenarioExplorer", "announcement"]
+
+
+def announcement(assessment: Assessment) -> str:
+    """What a change of the situation announces: the decision, whether to refer, and why."""
+    label = load_content().decisions[assessment.decision.value].label
+    parts = [f"{text('scenario.decision')}: {label}."]
+    if assessment.refer:
+        parts.append(f"{text('scenario.refer')}.")
+    if assessment.reasons:
+        reasons = " ".join(r.text.rstrip(".") + "." for r in assessment.reasons)
+        parts.append(f"{text('scenario.reasons')}: {reasons}")
+    return " ".join(parts)
+
 
 _STYLE = {"description_width": "initial"}
 _WIDE = widgets.Layout(width="auto")
@@ -43,6 +56,7 @@ class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
                 control = widgets.Dropdown(options=list(range(11)), value=value)
             elif name == "discomfort_days":
                 control = widgets.BoundedFloatText(value=value, min=0, max=3650, step=1)
+                control.tooltip = text("scenario.days_help")
             else:
                 control = widgets.Checkbox(value=value, indent=False)
             control.description = labels[name]
@@ -58,6 +72,7 @@ class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
         super().__init__(
             [heading, *self.controls.values(), self.announcement, result_heading, self.result]
         )
+        self.add_class("ankle-reflow")
         self._changed(None)
 
     def situation(self) -> Situation:
@@ -84,8 +99,7 @@ class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
         assessment = self.assessment()
         self.block = describe(assessment)
         self.result.value = self.block.html
-        label = load_content().decisions[assessment.decision.value].label
-        self.announcement.html = html.escape(f"{text('scenario.decision')}: {label}")
+        self.announcement.html = html.escape(announcement(assessment))
 
     def static_html(self) -> str:
         """The current decision and reasons as plain HTML (for HTML export)."""

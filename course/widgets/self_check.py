@@ -231,8 +231,11 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
     def _show(self, lines: tuple[str, ...], correct: bool = False) -> None:
         first, *rest = lines
         body = "".join(f"<br>{html.escape(line)}" for line in rest)
+        words = f"<strong>{html.escape(first)}</strong>{body}"
+        if words == self.view.feedback:
+            self.view.feedback = ""  # the same words again: cleared first, so they are spoken
         self.view.correct = correct
-        self.view.feedback = f"<strong>{html.escape(first)}</strong>{body}"
+        self.view.feedback = words
 
 
 def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:

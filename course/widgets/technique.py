@@ -15,7 +15,12 @@ from course.diagrams.text import technique_alt_text
 from course.widgets.controls import StepNav
 from course.widgets.diagram import DiagramView
 from course.widgets.fallback import StaticPicture
-from course.widgets.logic import routine, routine_step, technique_details_html
+from course.widgets.logic import (
+    routine,
+    routine_step,
+    technique_announcement,
+    technique_details_html,
+)
 
 __all__ = ["TechniqueDemo"]
 
@@ -106,12 +111,7 @@ class TechniqueDemo(StaticPicture, w.VBox):  # type: ignore[misc]
                 self.nav.at_last = self.technique == ids[-1]
                 self.nav.views = [[ui_text(f"views.{v}"), v] for v in views]
                 self.nav.view = self.view
-                self.nav.status = ui_text(
-                    "technique.step_of",
-                    n=ids.index(self.technique) + 1,
-                    total=len(ids),
-                    name=t.name,
-                )
+                self.nav.status = technique_announcement(self.technique, self.view)
         finally:
             self._syncing = False
 

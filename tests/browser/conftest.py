@@ -80,14 +80,61 @@ PLANTED_SETUP = (
 )
 
 
-def trap_notebook() -> str:
+WCAG_TRAP_NOTEBOOK = "zz_planted_wcag_faults.ipynb"
+# One fault for each WCAG check of wcag.py; test_wcag.py requires every one to be reported.
+WCAG_PLANTED_CELLS = {
+    "target-size": (
+        "HTML('<p><button style=\"width:14px;height:14px;padding:0;margin:0\">a</button>'\n"
+        "     '<button style=\"width:14px;height:14px;padding:0;margin:0\">b</button></p>')"
+    ),
+    "reflow": (
+        'HTML(\'<div style="width:560px;border:1px solid #333">A box 560 px wide, whatever'
+        " the width of the window.</div>')"
+    ),
+    "resize-text": (
+        'HTML(\'<div style="height:22px;overflow:hidden;white-space:nowrap;line-height:normal">'
+        "A line of text in a box of fixed height.</div>')"
+    ),
+    "text-spacing": (
+        "HTML('<div style=\"font:14px monospace;width:100px;white-space:nowrap;"
+        "overflow:hidden\">Tight words</div>')"
+    ),
+    "non-text-contrast": (
+        'DiagramView(svg=\'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 60"'
+        ' width="300"><g class="structure" data-structure="tibia"><path'
+        ' d="M10 10 H90 V50 H10 Z" style="fill:#ffffff;stroke:#d0d0d0;stroke-width:1"/>'
+        "</g></svg>', names={'tibia': 'A pale outline'}, order=['tibia'])"
+    ),
+    "focus-visible": (
+        "HTML('<style>.planted-nofocus:focus { outline: none !important;"
+        ' box-shadow: none !important; }</style><button class="planted-nofocus"'
+        ' style="border:1px solid #333;background:#fff;color:#111">No focus ring</button>\')'
+    ),
+    "focus-obscured": (
+        'HTML(\'<div style="position:relative;height:40px"><button>Covered</button>'
+        '<div style="position:absolute;inset:0;background:#fff"></div></div>\')'
+    ),
+    "forced-colours": (
+        'HTML(\'<button style="border:none;background:#0b5cad;color:#fff;padding:6px 12px">'
+        "Borderless</button>')"
+    ),
+    "reduced-motion": (
+        "HTML('<style>@keyframes planted-spin { to { transform: rotate(360deg); } }</style>"
+        '<div style="display:inline-block;animation:planted-spin 3s linear infinite">'
+        "Spinning</div>')"
+    ),
+}
+WCAG_SETUP = "from IPython.display import HTML\nfrom course.widgets.diagram import DiagramView"
+
+
+def trap_notebook(planted: dict[str, str] | None = None, setup: str = PLANTED_SETUP) -> str:
     """A throw-away notebook with one planted accessibility fault of each kind."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-    cells = [new_markdown_cell("# Planted faults"), new_code_cell(PLANTED_SETUP)]
+    cells = [new_markdown_cell("# Planted faults"), new_code_cell(setup)]
     cells.append(new_markdown_cell("## Each cell below holds one fault"))
-    cells += [new_code_cell(source) for source in PLANTED_CELLS.values()]
+    cells += [new_code_cell(source) for source in (planted or PLANTED_CELLS).values()]
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -138,7 +185,13 @@ def lab_home() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def lab(lab_home: Path) -> Iterator[Server]:
     """A real ``jupyter lab`` over a temporary copy of the course notebooks."""
-    server = start_lab(lab_home, {TRAP_NOTEBOOK: trap_notebook()})
+    server = start_lab(
+        lab_home,
+        {
+            TRAP_NOTEBOOK: trap_notebook(),
+            WCAG_TRAP_NOTEBOOK: trap_notebook(WCAG_PLANTED_CELLS, WCAG_SETUP),
+        },
+    )
     try:
         yield server
     finally:

@@ -131,18 +131,63 @@ def info_panel(page: Any, scope: str) -> Any:
     return page.locator(f"{scope} .ankle-info").first
 
 
-def keyboard_select_structure(page: Any, scope: str, structure_id: str) -> None:
-    """Select a structure with the keyboard only: Tab into the diagram, arrows, Enter."""
+ARROW_MAP_JS = """(scope) => {
+  const svg = document.querySelector(`${scope} svg:has(g.structure)`);
+  const groups = [...svg.querySelectorAll('g.structure[tabindex]')];
+  const back = document.activeElement;
+  const map = {};
+  for (const g of groups) {
+    map[g.dataset.structure] = {};
+    for (const key of ['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp']) {
+      g.focus();
+      g.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
+      const now = document.activeElement.closest && document.activeElement.closest('g.structure');
+      map[g.dataset.structure][key] = now ? now.dataset.structure : '';
+    }
+  }
+  if (back && back.focus) back.focus();
+  return map;
+}"""
+
+
+def arrow_map(page: Any, scope: str) -> dict[str, dict[str, str]]:
+    """Where each arrow key leads from each structure of the diagram in ``scope`` (read from the
+    widget's own key handling, so the keys a learner presses can be planned)."""
+    found: dict[str, dict[str, str]] = page.evaluate(ARROW_MAP_JS, scope)
+    return found
+
+
+def arrow_route(moves: dict[str, dict[str, str]], start: str, goal: str) -> list[str]:
+    """The shortest list of arrow keys from ``start`` to ``goal`` (breadth-first)."""
+    routes: dict[str, list[str]] = {start: []}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        if here == goal:
+            return routes[here]
+        for key, there in moves.get(here, {}).items():
+            if there and there not in routes:
+                routes[there] = [*routes[here], key]
+                queue.append(there)
+    raise AssertionError(f"{goal} cannot be reached from {start} with the arrow keys")
+
+
+def keyboard_select_structure(page: Any, scope: str, structure_id: str) -> int:
+    """Select a structure with the keyboard only: Tab into the diagram, the arrow keys along
+    the shortest route (they move in space: the nearest structure that way), Enter.
+
+    Returns the number of arrow presses it took from the diagram's first stop.
+    """
     svg = diagram(page, scope)
     tab_to(page, svg)
-    wanted = structure(page, scope, structure_id)
-    handle = wanted.element_handle()
-    for _ in range(120):
-        if page.evaluate("(el) => document.activeElement === el", handle):
-            page.keyboard.press("Enter")
-            return
-        page.keyboard.press("ArrowRight")
-    raise AssertionError(f"{structure_id} not reachable with the arrow keys")
+    start = page.evaluate("() => document.activeElement.dataset.structure")
+    keys = arrow_route(arrow_map(page, scope), start, structure_id)
+    for key in keys:
+        page.keyboard.press(key)
+    focused = page.evaluate("() => document.activeElement.dataset.structure")
+    assert focused == structure_id, f"the arrow keys led to {focused}, not {structure_id}"
+    page.keyboard.press("Enter")
+    return len(keys)
 
 
 def mark_scope(element: Any, name: str) -> str:

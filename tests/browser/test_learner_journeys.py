@@ -34,6 +34,7 @@ from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import load_view
 from course.diagrams.overlays import technique_views
 from course.diagrams.text import technique_alt_text
+from course.widgets.logic import technique_announcement
 
 # The structures a learner sees: the explorer keeps every layer in its picture and hides the
 # ones switched off, so "drawn" means rendered (not display: none).
@@ -205,8 +206,9 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     views = motion.locator(".ankle-motion-views")
     views.wait_for()
     assert views.evaluate("(el) => getComputedStyle(el).display") == "flex"
+    # the rows wrap at 320 px (motion.css)
     row = motion.locator(".ankle-motion-control").first
-    assert row.evaluate("(el) => getComputedStyle(el).display") == "grid"
+    assert row.evaluate("(el) => getComputedStyle(el).display") == "flex"
     slider = motion.get_by_label(ui_text("motion.dorsiflexion"))
     slider.focus()
     page.keyboard.press("ArrowRight")  # the slider keeps the key (and the focus) in the notebook
@@ -259,11 +261,15 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
         page.keyboard.press("Enter")
         demo.get_by_role("heading", name=heading(n)).wait_for()
         page.wait_for_function(
-            "([el, text]) => el.textContent === text", arg=[announcer.element_handle(), heading(n)]
+            "([el, text]) => el.textContent.startsWith(text + '.')",
+            arg=[announcer.element_handle(), heading(n)],
         )
         assert following.evaluate(has_focus)
         figure = diagram(page, scope).locator("xpath=..")
         tid = ordered[n - 1].id
+        # more than a name: what the technique is for, the view and how many strokes
+        said = {technique_announcement(tid, view) for view in technique_views(tid)}
+        assert announcer.text_content() in said
         alts = {technique_alt_text(tid, view) for view in technique_views(tid)}
         assert figure.get_attribute("aria-label") in alts
         if n == 3:

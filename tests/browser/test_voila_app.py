@@ -12,18 +12,24 @@ from typing import Any
 import pytest
 from audit import axe_findings, interaction_findings, transcript, tree_findings
 from harness import ARTIFACTS, Server, start_app, temporary_home
+from listen import Listener, bare_roles, compare_transcript, missing_states, step
 from notebook_ui import (
     STDERR,
     Shots,
+    arrow_map,
+    arrow_route,
     diagram,
     info_panel,
     keyboard_select_structure,
     structure,
     tab_to,
 )
+from wcag import wcag_findings
 
 from course.content.loader import load_content
+from course.content.text import text
 from course.safety import Situation, assess
+from course.widgets.scenario import announcement
 
 APP_OUTPUTS = "body[data-voila] .jp-OutputArea-output"
 NO_CODE = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .CodeMirror, .cm-editor"
@@ -166,3 +172,62 @@ def test_app_accessibility(app_page: Any) -> None:
     findings += operated
     (TRANSCRIPTS / "app.keyboard.txt").write_text("\n".join(log) + "\n")
     assert not findings, "\n".join(map(str, findings))
+
+
+def test_app_meets_the_wcag_criteria_axe_does_not_test(app_page: Any) -> None:
+    """Target size, reflow, text size and spacing, non-text contrast, focus, forced colours,
+    reduced motion (``wcag.py``) on the app's page."""
+    findings = wcag_findings(app_page, APP_OUTPUTS)
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_app_heard_by_a_screen_reader(app_page: Any) -> None:
+    """Keyboard only, with the virtual screen reader: the ATFL on the anatomy explorer, a
+    situation in the scenario explorer, then a practice case answered "I don't know" (the
+    policy's explanation spoken once); kept as ``transcripts/app.txt``."""
+    page = app_page
+    listener = Listener(page, "body")
+    said: list[str] = []
+    scope = "body[data-voila]"
+    first = page.locator(f"{scope} g.structure[tabindex]").first
+    first.focus()
+    listener.said()
+    start = page.evaluate("() => document.activeElement.dataset.structure")
+    route = arrow_route(arrow_map(page, scope), start, "anterior_talofibular_ligament")
+    listener.said()  # the key map was read by focusing each structure: not part of the journey
+    for key in route:
+        page.keyboard.press(key)
+        step(said, key, listener.said())
+    page.keyboard.press("Enter")
+    step(said, "Enter", listener.said())
+    atfl = load_content().structures["anterior_talofibular_ligament"]
+    assert sum(atfl.description in line for line in said) == 1, said
+    fever = page.get_by_role("checkbox", name="The person has a fever")
+    fever.focus()
+    step(said, "(focus on the fever checkbox)", listener.said())
+    page.keyboard.press("Space")
+    step(said, "Space", listener.said())
+    words = announcement(assess(Situation(fever=True)))
+    assert sum(words in line for line in said) == 1, said
+    # safety practice: round to "I don't know", Tab to Check, hear the explanation once
+    practice = page.locator(f"{scope} .ankle-practice").first
+    practice.locator("input[type=radio]").first.focus()
+    step(said, "(focus on the practice case's first choice)", listener.said())
+    page.keyboard.press("ArrowUp")
+    step(said, "ArrowUp", listener.said())
+    check = practice.get_by_role("button", name=text("practice.check"))
+    for _ in range(6):  # the referral group, where the case asks, comes before Check
+        if page.evaluate("(el) => el === document.activeElement", check.element_handle()):
+            break
+        page.keyboard.press("Tab")
+        step(said, "Tab", listener.said())
+    else:
+        raise AssertionError("Check my answer not reached with Tab")
+    page.keyboard.press("Enter")
+    step(said, "Enter", listener.said())
+    assert sum(text("practice.dont_know_feedback") in line for line in said) == 1, said
+    heard = [line.strip() for line in said if not line.startswith(">")]
+    assert not bare_roles(heard), bare_roles(heard)
+    assert not missing_states(heard), missing_states(heard)
+    assert listener.mouse_events() == []
+    compare_transcript("app", said)

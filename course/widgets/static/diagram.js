@@ -25,7 +25,15 @@ function render({ model, el }) {
   const info = document.createElement("div");
   info.className = "ankle-info";
   info.setAttribute("aria-live", "polite");
-  root.append(figure, controls, announce, info);
+  // Where each structure lies (read when it is focused) and the view's overview (read when
+  // the learner enters the diagram): hidden text the structures point at with aria-describedby.
+  const described = document.createElement("div");
+  described.className = "ankle-sr-only";
+  described.setAttribute("aria-hidden", "true");
+  const overview = document.createElement("p");
+  overview.id = `${uid}-overview`;
+  described.append(overview);
+  root.append(figure, controls, announce, info, described);
   el.append(root);
 
   let groups = new Map(); // id -> <g class="structure">
@@ -41,8 +49,13 @@ function render({ model, el }) {
   function select(id) {
     model.set("selected", id || "");
     model.save_changes();
-    paintSelection();
+    paintSelection(); // a no-op when the change event has painted it already
   }
+
+  // The info panel is a live region: it is written only when its content changes, so one
+  // selection is announced once (select() and the change:selected event both paint), and a
+  // new view or layer does not read the unchanged panel again.
+  let infoShown = null;
 
   function paintSelection() {
     const sel = model.get("selected");
@@ -58,7 +71,11 @@ function render({ model, el }) {
     const mode = model.get("mode");
     if (mode === "explore") {
       const panels = model.get("info") || {};
-      info.innerHTML = (sel && panels[sel]) || panels[""] || "";
+      const html = (sel && panels[sel]) || panels[""] || "";
+      if (html !== infoShown) {
+        info.innerHTML = html;
+        infoShown = html;
+      }
       info.hidden = false;
     } else {
       info.hidden = true;
@@ -81,6 +98,89 @@ function render({ model, el }) {
     else if (step === "end") i = ids.length - 1;
     else i = i < 0 ? 0 : (i + step + ids.length) % ids.length;
     groups.get(ids[i]).focus();
+  }
+
+  // Arrow keys move in space: to the nearest structure in that direction (computed in
+  // Python from the geometry, course.diagrams.spatial.arrow_moves); nothing that way, the
+  // focus stays. Without a map (older content) they step through the drawing order.
+  // In explore mode the map holds for one view and layer set (`spatial_key`); until
+  // Python's map for what is shown arrives, the nearest shown structure by label anchor.
+  const ARROWS = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
+  const UNIT = { left: [-1, 0], right: [1, 0], up: [0, 1], down: [0, -1] };
+  function moveInSpace(from, key) {
+    const moves = spatialCurrent() ? model.get("moves") || {} : {};
+    const geo = explorer() ? (model.get("geometry") || {})[shown.view] : null;
+    let target = (moves[from] || {})[ARROWS[key]];
+    if (!Object.keys(moves).length && geo?.anchors?.[from]) target = nearestShown(geo.anchors, from, ARROWS[key]);
+    else if (!Object.keys(moves).length) {
+      move(from, key === "ArrowRight" || key === "ArrowDown" ? 1 : -1);
+      return;
+    }
+    if (target && groups.has(target) && !groups.get(target).classList.contains("is-off")) groups.get(target).focus();
+  }
+
+  // course.diagrams.spatial.nearest_in_direction over the structures shown
+  function nearestShown(anchors, from, direction) {
+    const [ux, uy] = UNIT[direction];
+    const [x0, y0] = anchors[from];
+    let best = null;
+    for (const id of order()) {
+      if (id === from || !anchors[id]) continue;
+      const dx = anchors[id][0] - x0;
+      const dy = anchors[id][1] - y0;
+      const along = dx * ux + dy * uy;
+      if (along <= 0) continue;
+      const across = Math.abs(dx * uy - dy * ux);
+      const k = [across <= along ? 0 : 1, along + 2 * across, id];
+      if (!best || k[0] < best[0] || (k[0] === best[0] && (k[1] < best[1] || (k[1] === best[1] && k[2] < best[2])))) best = k;
+    }
+    return best ? best[2] : null;
+  }
+
+  // Whether moves/descriptions/overview hold for what is shown (always, outside the explorer).
+  function spatialCurrent() {
+    const key = model.get("spatial_key") || "";
+    if (!key || !explorer()) return true;
+    const want = wanted();
+    return key === `${shown.view}|${[...want.layers].sort().join(",")}`;
+  }
+
+  // Where each structure lies and the overview, as hidden text the structures and the figure
+  // point at (aria-describedby); kept from the last answer while a new one is on its way.
+  function paintSpatial() {
+    if (!spatialCurrent()) return;
+    const descriptions = model.get("descriptions") || {};
+    overview.textContent = model.get("overview") || "";
+    if (overview.textContent) figure.setAttribute("aria-describedby", overview.id);
+    else figure.removeAttribute("aria-describedby");
+    for (const old of described.querySelectorAll("span")) old.remove();
+    for (const [id, g] of groups) {
+      if (!descriptions[id]) {
+        g.removeAttribute("aria-describedby");
+        continue;
+      }
+      const span = document.createElement("span");
+      span.id = `${uid}-where-${id}`;
+      span.textContent = descriptions[id];
+      described.append(span);
+      g.setAttribute("aria-describedby", span.id);
+    }
+  }
+
+  // Type to find: the first letters of a name move to the next structure whose name starts
+  // with them (not in the quiz, whose names are neutral).
+  let typed = "";
+  let typedAt = 0;
+  function typeToFind(from, letter) {
+    const now = Date.now();
+    typed = now - typedAt > 700 ? letter : typed + letter;
+    typedAt = now;
+    const names = model.get("names") || {};
+    const ids = order();
+    const start = ids.indexOf(from);
+    const rotated = [...ids.slice(start + (typed.length === 1 ? 1 : 0)), ...ids.slice(0, start + 1)];
+    const hit = rotated.find((id) => (names[id] || "").toLowerCase().startsWith(typed));
+    if (hit) groups.get(hit).focus();
   }
 
   // A parsed picture made interactive once: its structures as focusable buttons, its labels
@@ -110,12 +210,9 @@ function render({ model, el }) {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
           select(id);
-        } else if (event.key === "ArrowRight" || event.key === "ArrowDown") {
+        } else if (event.key in ARROWS) {
           event.preventDefault();
-          move(id, 1);
-        } else if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
-          event.preventDefault();
-          move(id, -1);
+          moveInSpace(id, event.key);
         } else if (event.key === "Home") {
           event.preventDefault();
           move(id, "home");
@@ -124,10 +221,18 @@ function render({ model, el }) {
           move(id, "end");
         } else if (event.key === "Escape") {
           select("");
+        } else if (
+          event.key.length === 1 && /\S/.test(event.key) && model.get("mode") !== "quiz"
+          && !event.ctrlKey && !event.metaKey && !event.altKey
+        ) {
+          event.preventDefault();
+          typeToFind(id, event.key.toLowerCase());
         }
       });
       g.addEventListener("mouseenter", () => g.classList.add("is-hover"));
       g.addEventListener("mouseleave", () => g.classList.remove("is-hover"));
+      g.addEventListener("focus", () => showFocusRing(g, id));
+      g.addEventListener("blur", () => hideFocusRing(g));
     }
     for (const part of pic.svg.querySelectorAll("g.label[data-structure], g.leader[data-structure]")) {
       const id = part.dataset.structure;
@@ -140,12 +245,35 @@ function render({ model, el }) {
     return pic;
   }
 
+  // The focus ring is drawn a second time on top of the picture, so a vessel or nerve under
+  // a caution zone shows its whole ring (WCAG 2.4.11); it is a copy of the outline, not a
+  // control: hidden from assistive technology, and a click on it selects its structure.
+  function showFocusRing(g, id) {
+    hideFocusRing(g);
+    const path = g.querySelector("path");
+    const owner = g.ownerSVGElement;
+    if (!path || !owner || !g.matches(":focus-visible")) return;
+    const ring = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    ring.setAttribute("d", path.getAttribute("d") || "");
+    if (path.getAttribute("transform")) ring.setAttribute("transform", path.getAttribute("transform"));
+    ring.setAttribute("class", "ankle-focus-ring");
+    ring.setAttribute("aria-hidden", "true");
+    ring.dataset.ringFor = id;
+    ring.addEventListener("click", () => select(id));
+    owner.append(ring);
+  }
+  function hideFocusRing(g) {
+    for (const old of g.ownerSVGElement?.querySelectorAll(":scope > .ankle-focus-ring") || []) old.remove();
+  }
+
   // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
   // is still drawn; otherwise the focus moves to the figure, never to the page body.
   function adopt(pic) {
     const focused = figure.contains(document.activeElement)
       ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
       : null;
+    // a picture shown before may keep the ring of a structure focused when it was swapped out
+    for (const ring of pic.svg?.querySelectorAll(":scope > .ankle-focus-ring") || []) ring.remove();
     figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
     svg = pic.svg;
     groups = pic.groups;
@@ -179,6 +307,7 @@ function render({ model, el }) {
       return;
     }
     const focused = adopt(prepare(model.get("svg")));
+    paintSpatial();
     paintSelection();
     paintMarks();
     setupTechnique();
@@ -225,6 +354,7 @@ function render({ model, el }) {
       pic.key = key;
     }
     paintDesc();
+    paintSpatial();
     paintSelection();
     paintMarks();
     restoreFocus(focused);
@@ -258,6 +388,9 @@ function render({ model, el }) {
     const on = new Set(want.layers);
     const visible = new Set(Object.keys(geo.layer).filter((id) => on.has(geo.layer[id])));
     for (const [id, g] of pic.groups) g.classList.toggle("is-off", !visible.has(id));
+    for (const ring of pic.svg.querySelectorAll(":scope > .ankle-focus-ring")) {
+      if (!visible.has(ring.dataset.ringFor)) ring.remove();
+    }
     for (const [id, parts] of pic.labels) {
       for (const part of parts) part.classList.toggle("is-off", !want.labels || !visible.has(id));
     }
@@ -400,29 +533,35 @@ function render({ model, el }) {
       }
       if (arrow) arrow.style.opacity = "1";
     }
-    const wasPlaying = playButton.getAttribute("aria-pressed") === "true";
+    const wasPlaying = shownPlaying;
+    shownPlaying = false;
+    playButton.setAttribute("aria-pressed", "false");
+    if (wasPlaying) say(announce, strings().played || "");
     if (model.get("playing")) {
-      model.set("playing", false);
+      model.set("playing", false); // its change event finds nothing left to do
       model.save_changes();
     }
-    playButton.setAttribute("aria-pressed", "false");
-    if (wasPlaying) announce.textContent = strings().played || "";
   }
 
   // Play is a toggle button: its name stays, aria-pressed says whether the strokes play.
   const playButton = document.createElement("button");
   playButton.type = "button";
   playButton.setAttribute("aria-pressed", "false");
+  // What the button shows and says follows `playing`; each start and end is painted (and
+  // announced) once, however many times the change reaches us (click, echo from Python).
+  let shownPlaying = false;
   playButton.addEventListener("click", () => {
-    const on = !model.get("playing");
-    model.set("playing", on);
+    model.set("playing", !model.get("playing"));
     model.save_changes();
     onPlaying();
   });
   function onPlaying() {
-    if (model.get("playing")) {
+    const on = Boolean(model.get("playing"));
+    if (on === shownPlaying) return;
+    if (on) {
+      shownPlaying = true;
       playButton.setAttribute("aria-pressed", "true");
-      announce.textContent = strings().playing || "";
+      say(announce, strings().playing || "");
       play();
     } else {
       clearTimers();
@@ -467,7 +606,11 @@ function render({ model, el }) {
     }
     controls.hidden = false;
     playButton.textContent = strings().play || "Play";
-    playButton.setAttribute("aria-pressed", model.get("playing") ? "true" : "false");
+    // a new picture: whatever was playing stops without a word (the new technique is announced)
+    clearTimers();
+    shownPlaying = false;
+    playButton.setAttribute("aria-pressed", "false");
+    if (model.get("playing")) onPlaying();
     const hold = model.get("hold") || [];
     const showHold = hold.length === 2;
     if (!showHold && document.activeElement === holdButton) playButton.focus();
@@ -487,6 +630,9 @@ function render({ model, el }) {
   model.on("change:layers", showWanted);
   model.on("change:show_labels", showWanted);
   model.on("change:desc", paintDesc);
+  model.on("change:descriptions", paintSpatial);
+  model.on("change:overview", paintSpatial);
+  model.on("change:spatial_key", paintSpatial);
   model.on("change:label", () => figure.setAttribute("aria-label", model.get("label") || ""));
   model.on("change:selected", paintSelection);
   model.on("change:info", paintSelection);

@@ -42,7 +42,10 @@ function render({ model, el }) {
     button.className = `ankle-practice-${action}`;
     button.addEventListener("click", () => {
       if (button.getAttribute("aria-disabled") === "true") return;
-      model.send({ action });
+      // Check carries the choice shown: the radios' own updates may still be held back by
+      // ipywidgets (one unacknowledged update at a time), a message is sent at once
+      const message = action === "check" ? { action, value: model.get("value"), refer: model.get("refer") } : { action };
+      model.send(message);
       // the new case arrives from the kernel later: focus its first choice when it is painted
       if (action === "next") wantFocus = true;
     });

@@ -160,7 +160,7 @@ function render({ model, el }) {
     model.set("steps", steps);
     model.save_changes();
     paintSteps({ step, dir: String(dir) });
-    moved.textContent = fmt(labels().moved, { step, position: to + 1, total: steps.length });
+    say(moved, fmt(labels().moved, { step, position: to + 1, total: steps.length }));
   }
 
   function paintBody() {
@@ -174,8 +174,16 @@ function render({ model, el }) {
     } else paintChoices();
   }
 
+  // The feedback region is written only when its words change, so a Check is announced once
+  // (`feedback` and `correct` arrive as two change events); Python clears it first when the
+  // same words must be said again.
+  let feedbackShown = null;
   function paintFeedback() {
-    feedback.innerHTML = model.get("feedback") || "";
+    const html = model.get("feedback") || "";
+    if (html !== feedbackShown) {
+      feedback.innerHTML = html;
+      feedbackShown = html;
+    }
     feedback.classList.toggle("is-correct", Boolean(model.get("correct")));
   }
 

@@ -36,3 +36,21 @@ function prefixIds(svgText, uid) {
 function fmt(template, values) {
   return (template || "").replace(/\{(\w+)\}/g, (_m, k) => String(values[k] ?? ""));
 }
+
+// Put `text` in a live region so that it is spoken once: an unchanged text is cleared and
+// written again on the next frame (the same words twice in a row would otherwise be silent),
+// and a text already being shown is never written a second time in the same frame.
+function say(region, text) {
+  const words = text || "";
+  if (region.__pending) cancelAnimationFrame(region.__pending);
+  region.__pending = 0;
+  if (region.textContent === words && words) {
+    region.textContent = "";
+    region.__pending = requestAnimationFrame(() => {
+      region.__pending = 0;
+      region.textContent = words;
+    });
+  } else {
+    region.textContent = words;
+  }
+}
