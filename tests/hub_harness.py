@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+import ssl
 import subprocess
 import sys
 import time
@@ -75,6 +76,7 @@ class HubProcess:
     proxy_pid: int | None = None
     server_pids: dict[str, int] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)  # e.g. ANKLE_HUB_IDLE_TIMEOUT
+    tls: tuple[Path, Path] | None = None  # (certificate, key): the proxy serves https
 
     @property
     def api_url(self) -> str:
@@ -83,7 +85,8 @@ class HubProcess:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     @property
     def log_path(self) -> Path:
@@ -97,6 +100,11 @@ class HubProcess:
             "ANKLE_HUB_PORT": str(self.port),
             "ANKLE_HUB_API_PORT": str(self.api_port),
             "ANKLE_HUB_PROXY_API_PORT": str(self.proxy_api_port),
+            **(
+                {"ANKLE_HUB_SSL_CERT": str(self.tls[0]), "ANKLE_HUB_SSL_KEY": str(self.tls[1])}
+                if self.tls
+                else {}
+            ),
             **self.env,
         }
         log = self.log_path.open("ab")
@@ -114,7 +122,10 @@ class HubProcess:
             if self.process is not None and self.process.poll() is not None:
                 raise HarnessError(f"the hub exited: {self.log_tail()}")
             try:
-                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=5) as response:
+                context = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else None
+                with urllib.request.urlopen(
+                    f"{self.url}/hub/api/", timeout=5, context=context
+                ) as response:
                     return bool(response.status == 200)
             except urllib.error.HTTPError as exc:  # the proxy answers before the hub is up
                 exc.close()
@@ -472,3 +483,26 @@ def _fill_in(released: str, solution: str) -> str:
         for m, line in zip(placeholders, released.splitlines(), strict=True)
     ]
     return "\n".join(filled) + "\n"
+
+
+def run_as(user: str, *command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``command`` as the Unix account ``user`` (its groups, home and this venv on PATH)."""
+    import pwd
+
+    entry = pwd.getpwnam(user)
+    return subprocess.run(
+        list(command),
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd or entry.pw_dir,
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=os.getgrouplist(user, entry.pw_gid),
+        env={
+            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+            "HOME": entry.pw_dir,
+            "LANG": "C.UTF-8",
+        },
+        timeout=600,
+    )

@@ -7,7 +7,9 @@ members the tests read back. The tool's own code never plays this part.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 import time
 import urllib.parse
@@ -17,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
@@ -91,6 +94,7 @@ class Person:
     email: str = ""
     username: str = ""
     status: str = "Active"
+    context_id: str = ""  # the LMS course they launch from (default: the platform's)
 
 
 @dataclass
@@ -235,6 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, p.jwks())
         if path.path == "/authorize":
             return self._authorize(dict(urllib.parse.parse_qsl(path.query)))
+        if path.path == "/course_page":
+            return self._course_page(dict(urllib.parse.parse_qsl(path.query)))
         if path.path == "/memberships":
             if not p.token_allows(self.headers.get("Authorization", ""), NRPS_SCOPE):
                 return self._send(401, {"error": "invalid token"})
@@ -262,6 +268,20 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, items)
         self._send(404, {"error": "not found"})
 
+    def _course_page(self, query: dict[str, str]) -> None:
+        """The LMS's page of an activity, showing the tool in a frame as LMSs do."""
+        p = self.platform
+        person = next((m for m in p.members if m.sub == query.get("user")), None)
+        if person is None:
+            return self._send(404, {"error": "unknown user"})
+        start = p.login_url(person, query.get("hint", "resource-1"))
+        page = (
+            "<!doctype html><title>LMS course</title><h1>Ankle 101</h1>"
+            f'<iframe id="tool" title="Ankle course" src="{html.escape(start)}" '
+            'width="1000" height="700" allow="clipboard-write"></iframe>'
+        )
+        self._send(200, page, "text/html")
+
     def _authorize(self, query: dict[str, str]) -> None:
         """The OIDC authorization endpoint: the launch form, auto-posted to the tool."""
         p = self.platform
@@ -273,6 +293,7 @@ class _Handler(BaseHTTPRequestHandler):
             nonce=query["nonce"],
             redirect_uri=query["redirect_uri"],
             deep_link=query.get("lti_message_hint") == "deep-link",
+            context_id=person.context_id or None,
             custom=json.loads(query.get("lti_message_hint", "{}"))
             if query.get("lti_message_hint", "").startswith("{")
             else None,
@@ -353,6 +374,32 @@ class PlatformServer:
             "token_url": f"{self.url}/token",
             **extra,
         }
+
+
+def browser_launch(
+    platform: Platform,
+    person: Person,
+    hint: str = "resource-1",
+    browser: requests.Session | None = None,
+    *,
+    verify: bool | str = True,
+) -> tuple[requests.Response, requests.Session, tuple[str, dict[str, str]]]:
+    """A launch from this LMS as a browser makes it (an HTTP session following the LMS's and
+    the hub's redirects and forms): the login initiation, the LMS's authorization, the
+    auto-posted form back to the tool. Returns the tool's answer to that form, the session,
+    and the form (action, fields) as posted."""
+    browser = browser or requests.Session()
+    browser.verify = verify
+    start = browser.get(platform.login_url(person, hint), allow_redirects=False, timeout=60)
+    assert start.status_code == 302, start.text
+    form = browser.get(start.headers["Location"], allow_redirects=False, timeout=60)
+    assert form.status_code == 200, form.text
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.text))
+    found = re.search(r'action="([^"]+)"', form.text)
+    assert found is not None, form.text
+    action = html.unescape(found.group(1))
+    answer = browser.post(action, data=fields, allow_redirects=False, timeout=300)
+    return answer, browser, (action, fields)
 
 
 def latest_scores(platform: Platform, lineitem_id: str) -> dict[str, dict[str, Any]]:

@@ -199,7 +199,7 @@ def test_lti_config_without_lti_says_how_to_set_it_up(
 
 def test_the_lms_may_frame_the_hub_and_learner_settings_are_kept(tmp_path: Path) -> None:
     from course.lti.config import parse_platform
-    from course.lti.frame import frame_headers, write_frame_config
+    from course.lti.frame import frame_folder, frame_headers, write_frame_config
 
     plain = parse_platform(GOOD, "PLATFORM.json")
     assert frame_headers(plain) == {
@@ -216,5 +216,18 @@ def test_the_lms_may_frame_the_hub_and_learner_settings_are_kept(tmp_path: Path)
     )
     assert settings["static_custom_path"] == [str(tmp_path.resolve() / "hub_learner" / "custom")]
     assert config["LabApp"] == {"custom_css": True}
+    assert "xsrf_cookie_kwargs" not in settings  # plain http: JupyterLab's cookies as they are
+    # the twin read when the hub is served over https: the same, and the _xsrf cookie third-party
+    https = frame_folder(tmp_path, "https://jupyter.school.edu")
+    assert https != folder
+    assert frame_folder(tmp_path, "http://127.0.0.1:8000") == folder
+    assert frame_folder(tmp_path, None) == folder
+    secure = json.loads((https / "jupyter_server_config.json").read_text())
+    tornado = secure["ServerApp"]["tornado_settings"]
+    assert tornado["xsrf_cookie_kwargs"] == {"samesite": "None", "secure": True}
+    assert {k: v for k, v in tornado.items() if k != "xsrf_cookie_kwargs"} == settings
+    assert {k: v for k, v in secure.items() if k != "ServerApp"} == {
+        k: v for k, v in config.items() if k != "ServerApp"
+    }
     with pytest.raises(LtiConfigError, match="frame_ancestors"):
         parse_platform({**GOOD, "frame_ancestors": ["http://lms.example.org"]}, "PLATFORM.json")

@@ -37,7 +37,14 @@ from course.cli import main
 from course.hub import system
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
 from course.lti.keys import tool_key_path
-from tests.lti_platform import ROLE, Person, Platform, PlatformServer, latest_scores
+from tests.lti_platform import (
+    ROLE,
+    Person,
+    Platform,
+    PlatformServer,
+    browser_launch,
+    latest_scores,
+)
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
 
@@ -80,17 +87,8 @@ class Lms:
         """A launch from the LMS as a browser makes it: login initiation, the LMS's
         authorization, the auto-posted form back to the hub."""
         person = who if isinstance(who, Person) else self.people[who]
-        browser = browser or requests.Session()
-        start = browser.get(
-            self.platform.login_url(person, hint), allow_redirects=False, timeout=60
-        )
-        assert start.status_code == 302, start.text
-        form = browser.get(start.headers["Location"], allow_redirects=False, timeout=60)
-        assert form.status_code == 200, form.text
-        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.text))
-        action = html.unescape(re.search(r'action="([^"]+)"', form.text).group(1))  # type: ignore[union-attr]
+        answer, browser, (action, fields) = browser_launch(self.platform, person, hint, browser)
         self.notes["last_form"] = (action, fields, browser.cookies.copy())
-        answer = browser.post(action, data=fields, allow_redirects=False, timeout=300)
         assert answer.status_code < 500, self.hub.log_tail(60) if self.hub else answer.text
         return answer, browser
 
@@ -214,7 +212,9 @@ def test_a_learner_lands_in_her_fetched_assessment(lms: Lms) -> None:
     hint = json.dumps({"assignment": ASSIGNMENT})
     answer, browser = lms.launch("lea", hint)
     assert answer.status_code == 302, answer.text
-    assert answer.headers["Location"].endswith(f"/hub/user-redirect/lab/tree/{COURSE}/{ASSIGNMENT}")
+    assert answer.headers["Location"].endswith(
+        f"/hub/user-redirect/lab/tree/{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
+    )
     lea = lms.account("lea")
     model = lms.admin_api(f"/users/{lea}")
     assert model["admin"] is False

@@ -184,9 +184,46 @@ def test_the_hub_config_of_an_lti_hub(tmp_path: Path) -> None:
     spawner = Spawner()
     c.Spawner.pre_spawn_hook(spawner)
     assert calls == ["course hook"]  # the course's own hook still runs first
+    # served over https: every person's server reads the folder with third-party cookies
     assert spawner.environment["JUPYTER_CONFIG_PATH"] == (
-        f"{tmp_path}/jupyter/lti:/srv/hub/jupyter/hub_learner"
+        f"{tmp_path}/jupyter/lti-https:/srv/hub/jupyter/hub_learner"
     )
     plain = Config()
+    plain.Spawner.cmd = ["/venv/bin/python", "-m", "course.hub.singleuser"]
+    plain.Spawner.environment = {"PATH": "/venv/bin:/usr/bin"}
     configure_hub(plain, tmp_path, "http://127.0.0.1:8000")
     assert "cookie_options" not in plain.JupyterHub.tornado_settings
+    other = Spawner()
+    plain.Spawner.pre_spawn_hook(other)
+    assert other.environment["JUPYTER_CONFIG_PATH"].startswith(f"{tmp_path}/jupyter/lti:")
+    # a course made at a launch gets its formgrader as the others do (course.lti.live_course)
+    assert plain.CourseLTIAuthenticator.formgrader_command == list(plain.Spawner.cmd)
+    assert plain.CourseLTIAuthenticator.formgrader_path == "/venv/bin:/usr/bin"
+
+
+def test_a_course_made_at_a_launch_gets_the_roles_of_a_configured_one() -> None:
+    """The roles the running hub is given for a course made at an instructor's launch
+    (course.lti.live_course) are those a restart makes from hub.json: held by groups only."""
+    from jupyterhub.scopes import _check_scopes_exist
+
+    from course.hub.courses import hub_course_config
+    from course.lti.live_course import course_roles
+
+    record = {
+        "course_id": "lms-0a1b2c3d",
+        "grader": "ac_grader-lms-0a1b2c3d",
+        "group": "ac_course-lms-0a1b2c3d",
+        "course_dir": "/srv/hub/courses/lms-0a1b2c3d",
+        "exchange_dir": "/srv/exchange/lms-0a1b2c3d",
+        "members": {"ac_zoe": "instructor"},
+    }
+    made = course_roles(record)
+    configured = lti_roles(hub_course_config([record], [9000], ["x"], "/usr/bin")["roles"])
+    assert made == configured
+    by_name = {r["name"]: r for r in made}
+    assert by_name["formgrade-lms-0a1b2c3d"]["groups"] == ["formgrade-lms-0a1b2c3d"]
+    assert "access:services!service=lms-0a1b2c3d" in by_name["formgrade-lms-0a1b2c3d"]["scopes"]
+    assert by_name["instructor-lms-0a1b2c3d"]["groups"] == ["instructors-lms-0a1b2c3d"]
+    assert all("users" not in r for r in made)  # membership comes from launches only
+    for role in made:
+        _check_scopes_exist(role["scopes"])

@@ -137,3 +137,13 @@ def write_settings(state: HubState, authenticator: str) -> None:
         state.created_paths.append(str(path))
     path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
     os.chmod(path, 0o600)  # the hub (root) reads it; it lists every course's people
+
+
+def write_courses(state: HubState) -> None:
+    """Bring hub.json's courses up to date with ``state`` (a course made after setup, at an
+    instructor's LMS launch: the next hub start serves it like the others)."""
+    path = hub_paths(Path(state.hub_dir))["settings"]
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    settings["courses"] = state.courses
+    path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    os.chmod(path, 0o600)

@@ -16,6 +16,7 @@ import asyncio
 import base64
 import json
 import os
+import sys
 import time
 import urllib.parse
 from pathlib import Path
@@ -30,43 +31,24 @@ from ltiauthenticator.lti13.handlers import (
     get_nonce,
 )
 from tornado import web
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 from course.errors import LaunchRefusedError, LtiError
 from course.hub.config import ROLE_FOLDER
-from course.hub.courses import formgrade_group, learner_group
 from course.lti import pages
 from course.lti.deep_link import ASSESSMENT, CUSTOM, LESSON, catalogue, deep_link_response
-from course.lti.frame import FRAME_FOLDER, frame_headers
+from course.lti.frame import THIRD_PARTY_COOKIES, frame_folder, frame_headers, is_https
+from course.lti.hub_groups import groups_of, lti_roles
 from course.lti.launch import DEEP_LINKING, Launch, check_launch, jwks_resolver
+from course.lti.live_course import serve_course
 from course.lti.provision import Arrival, fetch_for, provision
-from course.lti.settings import course_dir_of, load_lti
+from course.lti.settings import course_dir_of, course_plan, load_lti
 from course.lti.store import Store
 
 __all__ = ["CourseLTIAuthenticator", "configure_hub", "groups_of", "lti_roles"]
 
 DEEP_LINK_COOKIE = "ankle-lti-deep-link"
 _LESSONS_FOLDER = "ankle-course"
-
-
-def instructors_group(course: str) -> str:
-    """The JupyterHub group holding the course's ``instructor-<course>`` role on an LTI hub."""
-    return f"instructors-{course}"
-
-
-def groups_of(memberships: list[tuple[str, str]]) -> list[str]:
-    """JupyterHub groups of someone with these (course, role) pairs: learners are in
-    ``nbgrader-C``; TAs and instructors in ``formgrade-C`` (the formgrader); instructors also
-    in ``instructors-C`` (see and start the course's learners' servers)."""
-    groups = set()
-    for course, role in memberships:
-        if role == "learner":
-            groups.add(learner_group(course))
-        else:
-            groups.add(formgrade_group(course))
-        if role == "instructor":
-            groups.add(instructors_group(course))
-    return sorted(groups)
 
 
 def _refuse_page(handler: BaseHandler, reason: str, status: int = 403) -> None:
@@ -210,6 +192,10 @@ class CourseLTIAuthenticator(LTI13Authenticator):  # type: ignore[misc]
     login_handler = CourseLoginHandler
     callback_handler = CourseCallbackHandler
     hub_dir = Unicode("/srv/ankle-course", config=True, help="The hub folder (setup's --hub-dir).")
+    formgrader_command = List(
+        Unicode(), config=True, help="How a course's formgrader service starts (Spawner.cmd)."
+    )
+    formgrader_path = Unicode("/usr/bin:/bin", config=True, help="The formgrader's PATH.")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -273,8 +259,16 @@ class CourseLTIAuthenticator(LTI13Authenticator):  # type: ignore[misc]
             arrival, active = await asyncio.to_thread(work)
         except LtiError:
             raise
+        if arrival.course not in handler.services:  # made at a launch since the hub started
+            await self._serve(handler, arrival.course)
         self.last_arrivals[arrival.account] = arrival
         return {"name": arrival.account, "admin": False, "groups": groups_of(active)}
+
+    async def _serve(self, handler: Any, course: str) -> None:
+        """The course's formgrader, groups and roles, in the running hub (live_course)."""
+        record = course_plan(Path(self.hub_dir), course).record()
+        command = list(self.formgrader_command) or [sys.executable, "-m", "course.hub.singleuser"]
+        await serve_course(self.parent, handler.settings, record, command, self.formgrader_path)
 
     async def check_allowed(self, username: str, authentication: Any = None) -> bool:
         # only accounts this authenticator provisioned from a checked launch reach here
@@ -293,21 +287,24 @@ class CourseLTIAuthenticator(LTI13Authenticator):  # type: ignore[misc]
                 base = hub_base.removesuffix("hub/")
                 return str(url_path_join(base, "services", arrival.course, "formgrader"))
             await asyncio.to_thread(fetch_for, arrival.account, arrival.course, assignment)
-            return str(url_path_join(redirect, "lab/tree", arrival.course, assignment))
+            opened = await asyncio.to_thread(_assignment_notebook, arrival, assignment)
+            return str(url_path_join(redirect, "lab/tree", arrival.course, assignment, *opened))
         return str(url_path_join(redirect, "lab"))
 
 
-def lti_roles(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The hub's roles on an LTI hub: ``instructor-C`` held by the group ``instructors-C``
-    (membership comes from launches) instead of a list of users; the others unchanged."""
-    changed = []
-    for role in roles:
-        name = str(role["name"])
-        if name.startswith("instructor-"):
-            role = {k: v for k, v in role.items() if k != "users"}
-            role["groups"] = [instructors_group(name.removeprefix("instructor-"))]
-        changed.append(role)
-    return changed
+def _assignment_notebook(arrival: Arrival, assignment: str) -> list[str]:
+    """The fetched assignment's notebook to open (``<assignment>.ipynb``, else its only one);
+    none: the folder opens."""
+    import pwd
+
+    folder = Path(pwd.getpwnam(arrival.account).pw_dir) / arrival.course / assignment
+    try:
+        notebooks = sorted(p.name for p in folder.iterdir() if p.suffix == ".ipynb")
+    except OSError:
+        return []
+    if f"{assignment}.ipynb" in notebooks:
+        return [f"{assignment}.ipynb"]
+    return notebooks if len(notebooks) == 1 else []
 
 
 def configure_hub(c: Any, hub_dir: Path, public_url: str | None) -> None:
@@ -321,13 +318,19 @@ def configure_hub(c: Any, hub_dir: Path, public_url: str | None) -> None:
     c.CourseLTIAuthenticator.jwks_endpoint = platform.jwks_url
     c.CourseLTIAuthenticator.manage_groups = True  # groups come from each launch's role
     c.CourseLTIAuthenticator.admin_users = set()
+    # a course made at an instructor's launch gets its formgrader as the others do
+    if "cmd" in c.Spawner:
+        c.CourseLTIAuthenticator.formgrader_command = list(c.Spawner.cmd)
+    if "environment" in c.Spawner and "PATH" in c.Spawner.environment:
+        c.CourseLTIAuthenticator.formgrader_path = str(c.Spawner.environment["PATH"])
     settings: dict[str, Any] = {"headers": frame_headers(platform)}  # the LMS may frame the hub
-    if public_url and public_url.startswith("https://"):
-        # inside the LMS's iframe the hub's cookies are third-party: they must say so
-        settings["cookie_options"] = {"samesite": "None", "secure": True}
+    if is_https(public_url):
+        # inside the LMS's iframe the hub's cookies are third-party: they must say so (the hub
+        # hands these options to every person's server too: JUPYTERHUB_COOKIE_OPTIONS)
+        settings["cookie_options"] = dict(THIRD_PARTY_COOKIES)
     c.JupyterHub.tornado_settings = settings
     # every person's server: the LMS may frame it too (course.lti.frame)
-    frame_config = hub_dir / ROLE_FOLDER / FRAME_FOLDER
+    frame_config = frame_folder(hub_dir / ROLE_FOLDER, public_url)
     previous = c.Spawner.pre_spawn_hook
 
     def pre_spawn(spawner: Any) -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from course.errors import HubError, LaunchRefusedError, RosterError
 from course.hub import system
-from course.hub.config import person_files, write_user_files
+from course.hub.config import person_files, write_courses, write_user_files
 from course.hub.course_setup import copy_course, setup_course
 from course.hub.courses import (
     CoursePlan,
@@ -63,12 +63,14 @@ SETTINGS_FILE = "settings.json"
 
 @dataclass(frozen=True)
 class Arrival:
-    """Where a launch lands: the account, its course and role there, and whether it is new."""
+    """Where a launch lands: the account, its course and role there, whether the account is
+    new, and whether the course was made at this launch (the hub must serve it now)."""
 
     account: str
     course: str
     role: str
     created: bool
+    new_course: bool = False
 
 
 def read_home_base(hub_dir: Path) -> Path:
@@ -215,6 +217,7 @@ def _create_course(course: str, state: HubState) -> CoursePlan:
     state.created_paths.append(str(home))
     state.courses.append(plan.record())
     save_state(state)
+    write_courses(state)  # hub.json: a restart serves it from configuration
     setup_course(state, plan, default_course_source(), [])
     write_user_files(
         plan.grader, person_files(grader_nbgrader_config(plan, state.exchange_root)), lessons=False
@@ -304,7 +307,7 @@ def provision(hub_dir: Path, platform: PlatformConfig, store: Store, launch: Lau
                 "The hub could not prepare your place in the course; please try again, and "
                 "tell your instructor if it keeps failing."
             ) from exc
-    return Arrival(account, course, role, created)
+    return Arrival(account, course, role, created, new_course)
 
 
 def fetch_for(account: str, course: str, assignment: str) -> bool:

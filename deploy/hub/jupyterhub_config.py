@@ -22,6 +22,7 @@ Environment overrides, mostly for tests and the load script:
                                stops a server (0: never); servers warmed before a lecture
                                (`ankle-course hub warm`) and never used are stopped too
     ANKLE_HUB_PUBLIC_URL       the hub's https address (LTI: cookies SameSite=None; Secure)
+    ANKLE_HUB_SSL_CERT, ANKLE_HUB_SSL_KEY  PEM files: the proxy serves https itself (docs/hub.md)
 """
 
 import json
@@ -57,7 +58,11 @@ def _env_file(name: str) -> dict[str, str]:
 # --- network: the proxy is the only public port; hub and proxy API stay on localhost -------------
 ip = os.environ.get("ANKLE_HUB_IP", "127.0.0.1")
 port = int(os.environ.get("ANKLE_HUB_PORT", "8000"))
-c.JupyterHub.bind_url = f"http://{ip}:{port}/"
+ssl_cert = os.environ.get("ANKLE_HUB_SSL_CERT")
+if ssl_cert:  # TLS in the proxy (else in front of it, docs/hub.md §6)
+    c.JupyterHub.ssl_cert = ssl_cert
+    c.JupyterHub.ssl_key = os.environ["ANKLE_HUB_SSL_KEY"]
+c.JupyterHub.bind_url = f"{'https' if ssl_cert else 'http'}://{ip}:{port}/"
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ.get("ANKLE_HUB_API_PORT", "8081"))
 proxy_api_port = int(os.environ.get("ANKLE_HUB_PROXY_API_PORT", "8001"))
