@@ -99,15 +99,18 @@ typecheck: $(VENV)/.installed-test
 # The tests marked `root` (hub, sandbox) create and remove real Unix users, groups and ACL grants.
 # As root, one pytest run. As another user, they run first through sudo (asked once, the root
 # run writes no bytecode or cache in the checkout), then the rest as that user; without sudo,
-# make stops before any test with one line.
+# make stops before any test with one line. Two users cannot share one temporary folder: a
+# --basetemp=DIR in PYTEST_ARGS is DIR-root for the run through sudo.
 PYTEST := $(BIN)/pytest -n 2 --dist loadfile
-ROOT_ENV := PATH="$(abspath $(BIN)):$$PATH" PYTHONDONTWRITEBYTECODE=1 CI="$$CI"
+# a normal user's PATH has no sbin folders, where useradd, groupadd and chpasswd live
+ROOT_ENV := PATH="$(abspath $(BIN)):/usr/local/sbin:/usr/sbin:/sbin:$$PATH" PYTHONDONTWRITEBYTECODE=1 CI="$$CI"
+ROOT_PYTEST_ARGS = $(patsubst --basetemp=%,--basetemp=%-root,$(PYTEST_ARGS))
 pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps root-access
 	@if [ "$$(id -u)" = 0 ]; then \
 	  $(WITH_NODE) $(PYTEST) $(PYTEST_ARGS); \
 	else \
 	  echo "the tests marked root, through sudo; then the others as $$(id -un)"; \
-	  sudo env $(ROOT_ENV) $(PYTEST) -p no:cacheprovider -m root $(PYTEST_ARGS); root=$$?; \
+	  sudo env $(ROOT_ENV) $(PYTEST) -p no:cacheprovider -m root $(ROOT_PYTEST_ARGS); root=$$?; \
 	  [ ! -d artifacts ] || sudo chown -R "$$(id -u):$$(id -g)" artifacts; \
 	  $(WITH_NODE) $(PYTEST) -m "not root" $(PYTEST_ARGS); rest=$$?; \
 	  for code in $$root $$rest; do [ $$code = 0 ] || [ $$code = 5 ] || exit $$code; done; \

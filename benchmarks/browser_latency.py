@@ -17,7 +17,6 @@ Run: ``.venv/bin/python benchmarks/browser_latency.py`` (``make bench`` runs it 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
 import time
@@ -327,32 +326,21 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
 
 
 def run(repetitions: int, keep: bool) -> int:
-    from playwright.sync_api import sync_playwright
-
-    home = harness.temporary_home("ankle-latency-")
-    course_cells = [COURSE]
-    server = harness.start_lab(home, {"latency.ipynb": latency_notebook(course_cells)})
+    files = {"latency.ipynb": latency_notebook([COURSE])}
     results: list[Result] = []
     started = time.monotonic()
-    try:
-        with sync_playwright() as playwright:
-            browser = harness.launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.add_init_script(PROBE_JS)
-            open_notebook(page, server, "latency.ipynb")
-            run_all_cells(page)
-            errors = error_outputs(page)
-            if errors:
-                raise RuntimeError("the benchmark notebook failed:\n" + "\n".join(errors))
-            page.wait_for_selector(BASELINE_CANVAS)
-            results += course_measurements(page, repetitions)
-            results += baseline_measurements(page, repetitions)
-            version = browser.version
-            browser.close()
-    finally:
-        server.stop()
-        if not keep:
-            shutil.rmtree(home, ignore_errors=True)
+    with harness.lab_session("ankle-latency-", files, keep=keep) as lab:
+        page = lab.page
+        page.add_init_script(PROBE_JS)
+        open_notebook(page, lab.server, "latency.ipynb")
+        run_all_cells(page)
+        errors = error_outputs(page)
+        if errors:
+            raise RuntimeError("the benchmark notebook failed:\n" + "\n".join(errors))
+        page.wait_for_selector(BASELINE_CANVAS)
+        results += course_measurements(page, repetitions)
+        results += baseline_measurements(page, repetitions)
+        version = lab.browser.version
     print(
         f"Browser latency, input event to updated pixels, {repetitions} repetitions each "
         f"(Chromium {version}, JupyterLab, {time.monotonic() - started:.0f} s)"

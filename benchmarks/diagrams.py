@@ -84,7 +84,7 @@ def main() -> int:
 
     def clear() -> None:
         render.clear_caches()
-        explorer_module._view_state.cache_clear()
+        explorer_module._view_data.cache_clear()
 
     print("\nankle-course (SVG cached per view and layer set, selection in the browser)")
     cold = row(

@@ -208,7 +208,8 @@ def make_variant_submissions(course: Path, students: list[str], seed: int = 8) -
 
     from course.cases import CASES_FILE, RECORD_MIME
     from course.grading.marking.score import item_score
-    from course.grading.variants.generate import generate, load_variant_bank
+    from course.grading.variants.bank import load_variant_bank
+    from course.grading.variants.generate import generate
     from course.grading.variants.marking import gradeables_for
     from course.grading.variants.release import variant_fingerprint
     from course.safety.decisions import DECISION_ORDER

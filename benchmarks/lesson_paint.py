@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -147,32 +146,21 @@ def measure(page: Any, server: Any, name: str, runs: int) -> tuple[list[float], 
 
 
 def run(runs: int, lessons: list[str], keep: bool) -> int:
-    from playwright.sync_api import sync_playwright
-
-    home = harness.temporary_home("ankle-paint-")
     names = lessons or sorted(p.stem for p in (REPO / "notebooks").glob("0*.ipynb"))
-    models = {name: widget_models(REPO / "notebooks" / f"{name}.ipynb", home) for name in names}
-    server = harness.start_lab(home)
     started = time.monotonic()
     rows = []
-    try:
-        with sync_playwright() as playwright:
-            browser = harness.launch_chromium(playwright)
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            for name in names:
-                samples, outputs = measure(page, server, f"{name}.ipynb", runs)
-                base_name = f"baseline_{name}.ipynb"
-                (home / "notebooks" / base_name).write_text(
-                    baseline_notebook(max(1, outputs), models[name]), encoding="utf-8"
-                )
-                base, _ = measure(page, server, base_name, runs)
-                rows.append((name, outputs, models[name], samples, base))
-            version = browser.version
-            browser.close()
-    finally:
-        server.stop()
-        if not keep:
-            shutil.rmtree(home, ignore_errors=True)
+    with harness.lab_session("ankle-paint-", keep=keep) as lab:
+        # counted with the session's scratch progress file, never the learner's own
+        models = {n: widget_models(REPO / "notebooks" / f"{n}.ipynb", lab.home) for n in names}
+        for name in names:
+            samples, outputs = measure(lab.page, lab.server, f"{name}.ipynb", runs)
+            base_name = f"baseline_{name}.ipynb"
+            (lab.home / "notebooks" / base_name).write_text(
+                baseline_notebook(max(1, outputs), models[name]), encoding="utf-8"
+            )
+            base, _ = measure(lab.page, lab.server, base_name, runs)
+            rows.append((name, outputs, models[name], samples, base))
+        version = lab.browser.version
     print(
         f"Lesson paint: Run All to every widget painted, warm kernel, {runs} runs each "
         f"(Chromium {version}, JupyterLab, windowing off, {time.monotonic() - started:.0f} s)"

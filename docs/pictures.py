@@ -4,6 +4,9 @@
 
 - ``ankle_<view>.png``: each diagram view, ``course.diagrams.render.render_png(view, dpi=90)``;
 - ``technique_<id>.png``: the technique drawings, ``render_technique_png(id, dpi=90)``;
+- ``range_of_motion.png``: the RangeOfMotion widget's two stills side by side, the foot pointed
+  30 degrees down (lateral) and turned 25 degrees in (posterior),
+  ``course.diagrams.motion.motion_png(movement, degrees, dpi=90)``;
 - ``item_analysis.png``: the ``ankle-course grade report --html`` page of a seeded class of 300
   in safety_cases (``tests/class_factory.py``), photographed in Debian's Chromium, 1480 px wide.
 
@@ -11,8 +14,7 @@
 makes from the current code and content (within a small tolerance): run ``make pictures``, look
 at every changed picture, and commit it. Not made here: ``browser_*.png`` and ``lti_*.png`` are
 copies of the screenshots the browser tests take (of the course in JupyterLab,
-docs/browser_tests.md, and of the LMS launch, docs/lti.md); ``range_of_motion.png`` (two
-RangeOfMotion stills side by side) is not scripted yet.
+docs/browser_tests.md, and of the LMS launch, docs/lti.md).
 """
 
 from __future__ import annotations
@@ -45,6 +47,38 @@ def _technique(technique: str) -> Callable[[], bytes]:
     return make
 
 
+#: The stills of range_of_motion.png: (movement, degrees), left to right.
+MOTION_STILLS = (("dorsiflexion", -30), ("inversion", 25))
+
+
+def range_of_motion() -> bytes:
+    """The two RangeOfMotion stills side by side on white, their floors level, each cropped to
+    its drawing (with a margin) sideways."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    from course.diagrams.motion import motion_png
+
+    stills = []
+    for movement, degrees in MOTION_STILLS:
+        still = Image.open(io.BytesIO(motion_png(movement, degrees, dpi=90))).convert("RGB")
+        box = ImageChops.difference(still, Image.new("RGB", still.size, "white")).getbbox()
+        assert box is not None, f"the {movement} still is blank"
+        left, right = max(box[0] - 20, 0), min(box[2] + 20, still.width)
+        stills.append(still.crop((left, 0, right, still.height)))
+    width = sum(still.width for still in stills)
+    height = max(still.height for still in stills)
+    picture = Image.new("RGB", (width, height), "white")
+    left = 0
+    for still in stills:
+        picture.paste(still, (left, height - still.height))
+        left += still.width
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png")
+    return buffer.getvalue()
+
+
 def item_analysis() -> bytes:
     """The item-analysis page of a seeded class of 300 learners, as Chromium shows it."""
     sys.path[:0] = [str(ROOT / "tests")]
@@ -75,6 +109,7 @@ def pictures() -> dict[str, Callable[[], bytes]]:
 
     made: dict[str, Callable[[], bytes]] = {f"ankle_{v}.png": _view(v) for v in VIEWS}
     made |= {f"technique_{t}.png": _technique(t) for t in TECHNIQUES}
+    made["range_of_motion.png"] = range_of_motion
     made["item_analysis.png"] = item_analysis
     return made
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from course.grading.items.bank import load_item_bank
 from course.grading.marking.score import critical_misses, mark
-from course.grading.variants.generate import generate, is_variant_bank, load_variant_bank
+from course.grading.variants.bank import is_variant_bank, load_variant_bank
+from course.grading.variants.generate import generate
 from course.safety.decisions import DECISION_ORDER
 
 #: How much harder than average each family is (0: as hard as the learner's skill says).

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from handin import copy_course, grade, submit
 from learner_answers import fill
 
 from course.content.loader import load_content
@@ -28,29 +28,6 @@ from course.grading.items.bank import ScenarioItem, critical_items, load_item_ba
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_scenarios"
 CLI = str(Path(sys.executable).parent / "ankle-course")
-
-
-def copy_course(target: Path) -> Path:
-    shutil.copytree(
-        REPO / "grading",
-        target,
-        ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
-        ),
-    )
-    return target
-
-
-def grade(
-    course: Path, *args: str, db_url: str | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    extra = ["--db-url", db_url] if db_url else []
-    return subprocess.run(
-        [CLI, "grade", "--course-dir", str(course), *extra, *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def right_answers(course: Path, assignment: str = ASSIGNMENT) -> dict[str, Any]:
@@ -63,23 +40,6 @@ def answer_cell(nb: Any, item: str) -> Any:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{item}_answer":
             return cell
     raise KeyError(item)
-
-
-def submit(
-    course: Path,
-    student: str,
-    nb: Any | None = None,
-    raw: str | None = None,
-    assignment: str = ASSIGNMENT,
-) -> None:
-    folder = course / "submitted" / student / assignment
-    folder.mkdir(parents=True)
-    target = folder / f"{assignment}.ipynb"
-    if raw is not None:
-        target.write_text(raw, encoding="utf-8")
-    else:
-        nbformat.write(nb, target)
-    (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
 
 
 @dataclass

@@ -21,15 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_grading_autograde import (
-    ASSIGNMENT,
-    copy_course,
-    fill,
-    grade,
-    released,
-    right_answers,
-    submit,
-)
+from handin import copy_course, grade, submit
+from test_grading_autograde import ASSIGNMENT, fill, released, right_answers
 
 from course.grading.items.bank import load_item_bank
 

@@ -13,7 +13,8 @@ from course.cases import CASES_FILE, ID_FILE, RECORD_MIME, CasesError, load_case
 from course.content.anatomy import get
 from course.errors import GradingError
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
-from course.grading.variants.generate import VariantBank, generate, load_variant_bank
+from course.grading.variants.bank import VariantBank, load_variant_bank
+from course.grading.variants.generate import generate
 from course.grading.variants.release import variant_fingerprint, write_cases
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"

@@ -15,15 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import handin
 import nbformat
 import pytest
+from handin import copy_course, enrol, grade, show_record
 from kernels import this_python_kernel
 from learner_answers import fill
 
 from course.cases import RECORD_MIME
 from course.content.anatomy import get
 from course.grading.marking.banks import max_score_of
-from course.grading.variants.generate import generate, load_variant_bank
+from course.grading.variants.bank import load_variant_bank
+from course.grading.variants.generate import generate
 from course.grading.variants.marking import gradeables_for
 from course.grading.variants.release import variant_fingerprint
 
@@ -31,15 +34,6 @@ REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "safety_cases"
 BIN = Path(sys.executable).parent
 CLASS = ("alice", "bob", "carol", "dave", "erin")
-
-
-def grade(course: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "ankle-course"), "grade", "--course-dir", str(course), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def right_answers(course: Path, student: str) -> dict[str, Any]:
@@ -53,29 +47,19 @@ def released(course: Path) -> Any:
 
 def shown_to(course: Path, nb: Any, student: str | None) -> Any:
     """The record the setup cell leaves when it shows ``student``'s cases (None: never run)."""
+    if student is None:
+        return show_record(nb, "", None)
     bank = load_variant_bank(course, ASSIGNMENT)
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup":
-            cell.outputs = []
-            if student is not None:
-                record = {
-                    "assignment": ASSIGNMENT,
-                    "student": student,
-                    "variant": variant_fingerprint(bank, student, generate(bank, student)),
-                }
-                cell.outputs = [
-                    nbformat.v4.new_output(
-                        "display_data", data={"text/plain": student, RECORD_MIME: record}
-                    )
-                ]
-    return nb
+    record = {
+        "assignment": ASSIGNMENT,
+        "student": student,
+        "variant": variant_fingerprint(bank, student, generate(bank, student)),
+    }
+    return show_record(nb, student, record)
 
 
 def submit(course: Path, student: str, nb: Any) -> None:
-    folder = course / "submitted" / student / ASSIGNMENT
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
-    (folder / "timestamp.txt").write_text("2026-03-02 10:00:00.000000 UTC")
+    handin.submit(course, student, nb, assignment=ASSIGNMENT)
 
 
 def run_as_learner(course: Path, student: str) -> Any:
@@ -118,19 +102,8 @@ class Graded:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
-    course = tmp_path_factory.mktemp("cases") / "course"
-    shutil.copytree(
-        REPO / "grading",
-        course,
-        ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
-        ),
-    )
-    from course.grading.course import Course
-
-    with Course.open(course).gradebook() as gb:
-        for student in CLASS:
-            gb.update_or_create_student(student)
+    course = copy_course(tmp_path_factory.mktemp("cases") / "course")
+    enrol(course, CLASS)
     done = grade(course, "release", ASSIGNMENT)
     assert done.returncode == 0, done.stderr
     assert (course / "release" / ASSIGNMENT / "cases.json.gz").is_file()

@@ -24,8 +24,9 @@ from typing import Any
 
 import nbformat
 import pytest
+from handin import copy_course, grade
 from local_services import free_port
-from test_grading_autograde import ASSIGNMENT, copy_course, fill, grade, released, right_answers
+from test_grading_autograde import ASSIGNMENT, fill, released, right_answers
 from test_grading_nbgrader import build_class, gradebook_rows, result_files
 
 BIN = Path(sys.executable).parent

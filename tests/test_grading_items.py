@@ -14,7 +14,8 @@ from course.errors import GradingError
 from course.grading.analysis.items import NO_ANSWER
 from course.grading.analysis.report import analysis_for, print_items, write_html
 from course.grading.items.bank import load_item_bank
-from course.grading.variants.generate import generate, load_variant_bank
+from course.grading.variants.bank import load_variant_bank
+from course.grading.variants.generate import generate
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"
 

@@ -17,16 +17,8 @@ from typing import Any
 
 import nbformat
 import pytest
-from test_grading_autograde import (
-    ASSIGNMENT,
-    answer_cell,
-    copy_course,
-    fill,
-    grade,
-    released,
-    right_answers,
-    submit,
-)
+from handin import copy_course, grade, submit
+from test_grading_autograde import ASSIGNMENT, answer_cell, fill, released, right_answers
 
 BIN = Path(sys.executable).parent
 RESULT = ".ankle-grading.json"

@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from handin import copy_course, grade, submit
 from local_services import TempPostgres
-from test_grading_autograde import copy_course, fill, grade, released, right_answers, submit
+from test_grading_autograde import fill, released, right_answers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from handin import copy_course
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,15 +31,7 @@ ASSIGNMENT = "safety_cases"
 
 @pytest.fixture
 def course_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "course"
-    shutil.copytree(
-        GRADING,
-        target,
-        ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
-        ),
-    )
-    return target
+    return copy_course(tmp_path / "course")
 
 
 def _stories(items: Any) -> list[str]:

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import handin
 import nbformat
 import pytest
+from handin import copy_course, enrol, show_record
 from learner_answers import fill
 
-from course.cases import RECORD_MIME
 from course.grading.variants import VariantBank, generate, load_variant_bank
 from course.grading.variants.marking import gradeables_for
 from course.grading.variants.release import variant_fingerprint
@@ -34,12 +35,7 @@ pytestmark = pytest.mark.slow
 
 
 def grade(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "ankle-course"), "grade", "--course-dir", str(course), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return handin.grade(course, *args, timeout=600)
 
 
 def _answers(bank: VariantBank, student: str) -> dict[str, Any]:
@@ -60,21 +56,13 @@ def _notebook(course: Path, assignment: str, bank: VariantBank, student: str, an
         "variant": variant_fingerprint(bank, student, generate(bank, student)),
         "attempt": bank.attempt,
     }
-    for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup":
-            cell.outputs = [
-                nbformat.v4.new_output(
-                    "display_data", data={"text/plain": student, RECORD_MIME: record}
-                )
-            ]
-    return fill(nb, answers)
+    return fill(show_record(nb, student, record), answers)
 
 
 def _submit(course: Path, assignment: str, student: str, nb: Any) -> None:
-    folder = course / "submitted" / student / assignment
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / f"{assignment}.ipynb")
-    (folder / "timestamp.txt").write_text("2026-03-09 10:00:00.000000 UTC")
+    handin.submit(
+        course, student, nb, assignment=assignment, stamp="2026-03-09 10:00:00.000000 UTC"
+    )
 
 
 @dataclass
@@ -97,19 +85,8 @@ def _results(course: Path, assignment: str, students: tuple[str, ...]) -> dict[s
 
 @pytest.fixture(scope="module")
 def retaken(tmp_path_factory: pytest.TempPathFactory) -> Retaken:
-    course = tmp_path_factory.mktemp("retake") / "course"
-    shutil.copytree(
-        REPO / "grading",
-        course,
-        ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
-        ),
-    )
-    from course.grading.course import Course
-
-    with Course.open(course).gradebook() as gb:
-        for student in CLASS:
-            gb.update_or_create_student(student)
+    course = copy_course(tmp_path_factory.mktemp("retake") / "course")
+    enrol(course, CLASS)
     for args in ((FIRST,), (FIRST, "--attempt", "2")):
         done = grade(course, "release", *args)
         assert done.returncode == 0, done.stderr

@@ -17,13 +17,8 @@ from course.cases import RECORD_MIME
 from course.content.loader import load_content
 from course.errors import GradingError
 from course.grading.items.bank import STOP_DECISIONS
-from course.grading.variants.generate import (
-    VariantBank,
-    VariantItem,
-    generate,
-    load_variant_bank,
-    scenarios,
-)
+from course.grading.variants.bank import VariantBank, VariantItem, load_variant_bank
+from course.grading.variants.generate import generate, scenarios
 from course.grading.variants.marking import (
     MISMATCH,
     critical_for,

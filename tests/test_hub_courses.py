@@ -238,3 +238,31 @@ def test_the_hub_config_builds_the_course_services_from_hub_json(
     assert loaded.JupyterHub.load_groups["formgrade-anat-a"] == {"users": ["ac_ines", "ac_tom"]}
     names = [role["name"] for role in loaded.JupyterHub.load_roles]
     assert {"formgrade-anat-a", "instructor-cohort_b", "ankle-course-automation"} <= set(names)
+
+
+def test_a_course_folder_someone_made_in_the_open_exchange_is_refused(tmp_path: Path) -> None:
+    """Anyone may make a folder in the exchange root, even one this setup made: a course's
+    exchange area must be setup's own, while a course folder in a home setup made is setup's."""
+    from course.hub.course_setup import check_courses
+    from course.hub.courses import one_course_plan
+    from course.hub.state import HubState
+
+    exchange, home = tmp_path / "exchange", tmp_path / "home" / "ac_instructor"
+    (home / "spring").mkdir(parents=True)
+    state = HubState(
+        hub_dir=str(tmp_path / "hub"),
+        course_id="spring",
+        prefix="ac_",
+        hub_group="ac_hub",
+        instructor="ac_instructor",
+        exchange_root=str(exchange),
+        course_dir=str(home / "spring"),
+        created_paths=[str(exchange), str(home)],
+    )
+    plan = one_course_plan("spring", "ac_instructor", state.course_dir, exchange, ["ac_dana"])
+    check_courses([plan], state)  # the course folder is in the home setup made
+    (exchange / "spring").mkdir(parents=True)  # a learner was first
+    with pytest.raises(HubSetupError, match="exchange/spring already exists and was not created"):
+        check_courses([plan], state)
+    state.created_paths.append(str(exchange / "spring"))  # an earlier run made it: used
+    check_courses([plan], state)

@@ -17,11 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from traitlets.config import Config, PyFileConfigLoader
 
 from course.cli.hub import traverse_warning
 from course.errors import HubSetupError
 from course.hub import setup as hub_setup
 from course.hub import system
+from course.hub.courses import grader_nbgrader_config, one_course_plan, person_nbgrader_config
 from course.hub.setup import (
     HubState,
     SetupOptions,
@@ -30,7 +32,6 @@ from course.hub.setup import (
     course_private_paths,
     folder_problem,
     load_state,
-    nbgrader_config,
     server_config,
     setup_hub,
     teardown_hub,
@@ -54,6 +55,12 @@ def _state(**changes: object) -> HubState:
     }
     values.update(changes)
     return HubState(**values)  # type: ignore[arg-type]
+
+
+def _load(text: str) -> Config:
+    config = Config()
+    exec(compile(text, "nbgrader_config.py", "exec"), {"get_config": lambda: config})
+    return config
 
 
 def _mode(path: Path) -> int:
@@ -176,24 +183,35 @@ def test_a_traverse_grant_s_warning_names_what_it_exposes(tmp_path: Path) -> Non
     assert "system Python or a venv outside private homes" in warning
 
 
-def test_one_config_writer_for_both_roles() -> None:
-    state = _state()
-    teacher = nbgrader_config(state, instructor=True)
-    learner = nbgrader_config(state, instructor=False)
-    for text in (teacher, learner):
-        assert 'c.CourseDirectory.course_id = "ankle-course"' in text
-        assert 'c.Exchange.root = "/srv/x/exchange"' in text
-    assert "OwnerCheckedCollect" in teacher
-    assert "CourseDirectory.root" in teacher
-    assert "PrivateSubmit" in learner
-    assert "CourseDirectory.root" not in learner
-    assert "OwnerCheckedCollect" not in learner
-    for instructor in (True, False):
-        server = server_config(instructor=instructor)["ServerApp"]
-        assert isinstance(server, dict)
-        assert server["terminado_settings"] == {"shell_command": ["/bin/bash", "-l"]}
-        # what a server loads is set by the hub for that launch, not in the person's files
-        assert "jpserver_extensions" not in server
+def test_a_hub_of_one_course_is_a_roster_of_one_course_kept_by_its_instructor() -> None:
+    plan = one_course_plan(
+        "spring",
+        "ac_instructor",
+        "/home/ac_instructor/spring",
+        Path("/srv/x/exchange"),
+        ["ac_dana", "ac_emile"],
+    )
+    assert plan.grader == "ac_instructor"
+    assert plan.group == ""  # no course group: the exchange area is open to the hub
+    assert plan.exchange_dir == "/srv/x/exchange/spring"
+    assert plan.learners == ["ac_dana", "ac_emile"]
+    assert plan.staff == ["ac_instructor"]
+    keeper = _load(grader_nbgrader_config(plan, "/srv/x/exchange"))
+    assert keeper.CourseDirectory.course_id == "spring"
+    assert keeper.CourseDirectory.root == "/home/ac_instructor/spring"
+    assert keeper.Exchange.root == "/srv/x/exchange"
+    assert keeper.ExchangeFactory.collect == "course.hub.exchange.OwnerCheckedCollect"
+    learner = _load(person_nbgrader_config("/srv/x/exchange", ["spring"], course_in_path=False))
+    assert learner.CourseDirectory.course_id == "spring"
+    assert learner.ExchangeFactory.submit == "course.hub.exchange.PrivateSubmit"
+    assert "path_includes_course" not in learner.Exchange  # fetched into ~/<assignment>
+    assert "root" not in learner.CourseDirectory
+    assert "collect" not in learner.ExchangeFactory
+    server = server_config()["ServerApp"]
+    assert isinstance(server, dict)
+    assert server["terminado_settings"] == {"shell_command": ["/bin/bash", "-l"]}
+    # what a server loads is set by the hub for that launch, not in the person's files
+    assert "jpserver_extensions" not in server
 
 
 # --- the real setup, as root: refusals and roll-backs ------------------------------------------
@@ -423,6 +441,50 @@ def test_a_failed_second_run_keeps_the_first_run_s_class(
     assert _accounts(prefix) == []
     assert not (tmp_path / "hub").exists()
     assert _modes(course_copy) == opened
+
+
+def test_a_hub_of_one_course_is_set_up_like_any_course_and_extended(
+    tmp_path: Path, course_copy: Path, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The instructor's course folder names the hub's course id (the copied config says
+    ankle-course and is loaded last), and a second run keeps the first run's learners."""
+    monkeypatch.setattr(hub_setup, "check_learner_runtime", lambda user: None)
+    monkeypatch.delenv("ANKLE_COURSE_DB_URL", raising=False)
+    options = _options(
+        tmp_path, course_copy, prefix, "id\nDana\n", course_id="spring", passwords=True
+    )
+    report = setup_hub(options)
+    state = report.state
+    instructor = prefix + "instructor"
+    assert report.passwords_file is not None  # the instructor logs in too; no grader account
+    logins = [row.split(",")[0] for row in report.passwords_file.read_text().splitlines()[1:]]
+    assert sorted(logins) == [prefix + "dana", instructor]
+    assert state.courses == []  # no formgrader service: formgrader is in the instructor's lab
+    folder = tmp_path / "home" / instructor / "spring"
+    assert state.course_dir == str(folder)
+    loaded = PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+    assert loaded.CourseDirectory.course_id == "spring"
+    assert loaded.CourseDirectory.root == str(folder)
+    assert (folder / "nbgrader_config.py").stat().st_uid == pwd.getpwnam(instructor).pw_uid
+    exchange = Path(state.exchange_root) / "spring"
+    assert _mode(exchange) == 0o755
+    assert exchange.stat().st_uid == pwd.getpwnam(instructor).pw_uid
+    assert _mode(exchange / "inbound") == 0o3733
+    learner_file = tmp_path / "home" / f"{prefix}dana" / ".jupyter" / "nbgrader_config.py"
+    learner = PyFileConfigLoader(learner_file.name, path=str(learner_file.parent)).load_config()
+    assert learner.CourseDirectory.course_id == "spring"
+    assert "path_includes_course" not in learner.Exchange
+
+    again = setup_hub(_options(tmp_path, course_copy, prefix, "id\nEmile\n", course_id="spring"))
+    assert again.new_users == [prefix + "emile"]
+    students = (folder / "students.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in students[1:]] == [prefix + "dana", prefix + "emile"]
+    text = (folder / "nbgrader_config.py").read_text()
+    assert text.count("on this hub, this folder is course spring") == 1
+
+    teardown_hub(tmp_path / "hub")
+    assert _accounts(prefix) == []
+    assert not folder.exists()
 
 
 # --- several courses: refusals, roll-back and the command line ---------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from handin import copy_course
 
 from course.errors import GradingError, LtiServiceError
 from course.lti.ags import PassbackReport, Score, find_lineitem, plan_scores, send_scores
@@ -236,19 +237,11 @@ def retaken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the course with attempt 2 of safety_cases and hand-ins of both attempts:
     alice handed in both (the first not autograded yet), bob only the first, carol only the
     retake (held for review)."""
-    import shutil
 
     from course.grading.course import Course
     from course.grading.release import prepare_retake
 
-    target = tmp_path_factory.mktemp("retaken") / "course"
-    shutil.copytree(
-        REPO / "grading",
-        target,
-        ignore=shutil.ignore_patterns(
-            "release", "submitted", "autograded", "feedback", "gradebook.db", ".*"
-        ),
-    )
+    target = copy_course(tmp_path_factory.mktemp("retaken") / "course")
     course = Course.open(target)
     assert prepare_retake(course, FIRST, 2) == RETAKE
     handed_in = {

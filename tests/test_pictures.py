@@ -21,11 +21,6 @@ from pictures import IMG, pictures  # noqa: E402
 TOLERANCE = 2.0  # RMS over 0-255 grey levels
 MADE = pictures()
 BROWSER = {"item_analysis.png"}  # photographed in Chromium
-#: Pictures no script makes yet, each with how it was made (a gap to close, not a rule).
-NOT_SCRIPTED = {
-    "range_of_motion.png": "two RangeOfMotion stills (foot pointed 30 deg, turned in 25 deg), "
-    "put side by side and cropped by hand",
-}
 
 
 def _cases() -> list[object]:
@@ -50,5 +45,5 @@ def test_the_committed_picture_matches_its_source(name: str, tmp_path: Path) -> 
 def test_every_picture_in_docs_img_is_made_by_the_script_or_said_to_be_a_screenshot() -> None:
     # screenshots the browser tests take (tests/browser/, tests/test_lti*.py), copied here
     screenshots = {p.name for pattern in ("browser_*.png", "lti_*.png") for p in IMG.glob(pattern)}
-    assert {p.name for p in IMG.glob("*.png")} == set(MADE) | screenshots | set(NOT_SCRIPTED)
+    assert {p.name for p in IMG.glob("*.png")} == set(MADE) | screenshots
     assert "browser tests take" in (ROOT / "docs" / "pictures.py").read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "course"
+REPO = PACKAGE.parent
 MAX_LINES = 400
 
 
@@ -269,3 +270,14 @@ def test_every_error_type_lives_in_course_errors_under_course_error() -> None:
 def test_the_error_class_check_sees_a_stray_error() -> None:
     source = "class TrialError(errors.CourseError):\n    pass\nclass _Quiet(Exception):\n    pass\n"
     assert public_error_classes(source) == [(1, "TrialError")]
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in (REPO / "benchmarks").glob("*.py")))
+def test_every_benchmark_loads_as_make_bench_runs_it(script: str) -> None:
+    """``make bench`` runs each script by its path: its own imports (the browser harness, test
+    helpers) must resolve from there, not only inside pytest."""
+    code = f"import runpy; runpy.run_path({str(REPO / 'benchmarks' / script)!r}, run_name='load')"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd="/", capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-from course.grading.variants.bank import PERSON_FIELDS, Case, Option
-from course.grading.variants.generate import VariantBank, load_variant_bank
+from course.grading.variants.bank import PERSON_FIELDS, Case, Option, VariantBank, load_variant_bank
 from course.safety import Situation, assess
 
 GRADING = Path(__file__).resolve().parent.parent / "grading"

@@ -9,7 +9,7 @@ from course.errors import GradingError
 from course.grading.course import Course
 from course.grading.items.bank import load_item_bank
 from course.grading.items.keys import verify_keys
-from course.grading.variants.generate import is_variant_bank, load_variant_bank
+from course.grading.variants.bank import is_variant_bank, load_variant_bank
 from course.grading.variants.release import write_cases
 
 

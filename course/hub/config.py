@@ -40,36 +40,13 @@ def nbgrader_text(who: str, settings: dict[str, object]) -> str:
     return "\n".join([*lines, ""])
 
 
-def nbgrader_config(state: HubState, *, instructor: bool) -> str:
-    """One person's nbgrader settings on a hub of one course: the course and exchange, and the
-    role's own pieces (the instructor's course folder and checked collect; learners' private
-    submit)."""
-    course: dict[str, object] = {
-        "CourseDirectory.course_id": state.course_id,
-        "Exchange.root": state.exchange_root,
-    }
-    if instructor:
-        return nbgrader_text(
-            "the instructor's nbgrader settings",
-            {
-                **course,
-                "CourseDirectory.root": state.course_dir,
-                "ExchangeFactory.collect": CHECKED_COLLECT,
-            },
-        )
-    return nbgrader_text(
-        "this learner's nbgrader settings", {**course, "ExchangeFactory.submit": PRIVATE_SUBMIT}
-    )
-
-
-def server_config(*, instructor: bool) -> dict[str, object]:
-    """One person's jupyter_server_config.json.
+def server_config() -> dict[str, object]:
+    """One person's jupyter_server_config.json (the same for every role).
 
     Accounts have no login shell (``nologin``), so JupyterLab's terminal names bash (a login
     shell, which reads ``~/.profile``) instead of using the account's shell. What a learner's
     server loads is not set here but by the hub for that launch (:data:`course.roles.HUB_LEARNER`).
     """
-    del instructor  # the same for both roles
     server: dict[str, object] = {"terminado_settings": {"shell_command": ["/bin/bash", "-l"]}}
     return {"ServerApp": server}
 
@@ -88,7 +65,7 @@ def person_files(nbgrader_text: str) -> dict[str, str]:
     """The files of a person's ``~/.jupyter``: nbgrader settings and the server's terminal."""
     return {
         "nbgrader_config.py": nbgrader_text,
-        "jupyter_server_config.json": json.dumps(server_config(instructor=False), indent=2),
+        "jupyter_server_config.json": json.dumps(server_config(), indent=2),
     }
 
 

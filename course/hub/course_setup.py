@@ -1,6 +1,7 @@
-"""Create what :mod:`course.hub.courses` plans: per course a Unix group, a grader account, the
-course folder ``HUB_DIR/courses/<course>/`` and the exchange area ``exchange/<course>/``; and,
-for either kind of hub, the one exchange set-up and the one writer of people's settings.
+"""Create what :mod:`course.hub.courses` plans, for every course of a hub (a hub of one course
+is a roster of one course): the course folder (a copy of the nbgrader folder for who keeps it),
+the exchange area ``exchange/<course>/`` and, with several courses, per course a Unix group and
+a grader account; and the one writer of people's settings.
 
 Everything made is recorded in the :class:`~course.hub.state.HubState` as it is made, so that
 teardown (or the roll-back of a failed setup) removes it.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from course.errors import HubSetupError
 from course.hub import system
-from course.hub.config import nbgrader_config, person_files, write_user_files
+from course.hub.config import person_files, write_user_files
 from course.hub.courses import (
     COURSES_FOLDER,
     CoursePlan,
@@ -38,7 +39,6 @@ __all__ = [
     "grader_accounts",
     "join_course_groups",
     "setup_course",
-    "setup_exchange",
     "write_configs",
 ]
 
@@ -65,7 +65,16 @@ def grader_accounts(plans: list[CoursePlan]) -> list[tuple[str, str]]:
 
 def course_groups_of(name: str, plans: list[CoursePlan]) -> list[str]:
     """The course groups an account belongs to: its courses' (a grader: its own course's)."""
-    return [plan.group for plan in plans if name in plan.members or name == plan.grader]
+    return [
+        plan.group for plan in plans if plan.group and (name in plan.members or name == plan.grader)
+    ]
+
+
+def _made_here(path: str, state: HubState, *, inside: bool) -> bool:
+    """Whether this setup made ``path`` (with ``inside``, or a folder it is in: a home, the hub
+    folder; never so for the exchange, where anyone may make a folder)."""
+    made = state.created_paths
+    return path in made or (inside and any(path.startswith(folder + "/") for folder in made))
 
 
 def check_courses(
@@ -78,25 +87,27 @@ def check_courses(
     """Refuse before anything is created if a course's group or folders are taken."""
     for plan in plans:
         origin = f"course {plan.course_id!r}"
-        if plan.group not in state.created_groups and (
-            group_exists(plan.group) or user_exists(plan.group)
+        if (
+            plan.group
+            and plan.group not in state.created_groups
+            and (group_exists(plan.group) or user_exists(plan.group))
         ):
             raise HubSetupError(
                 f"{origin}: the group {plan.group!r} already exists as a group or user; "
                 "choose another --prefix"
             )
-        for path in (plan.course_dir, plan.exchange_dir):
-            if os.path.lexists(path) and path not in state.created_paths:
+        for path, inside in ((plan.course_dir, True), (plan.exchange_dir, False)):
+            if os.path.lexists(path) and not _made_here(path, state, inside=inside):
                 raise HubSetupError(
                     f"{origin}: {path} already exists and was not created by this setup "
-                    "(another class?); choose another --hub-dir or --exchange"
+                    "(another class?); choose another --hub-dir, --exchange or course id"
                 )
 
 
 def join_course_groups(state: HubState, plans: list[CoursePlan]) -> None:
     """Create the course groups (recorded) and add every account made earlier to its own."""
     for plan in plans:
-        if plan.group not in state.created_groups:
+        if plan.group and plan.group not in state.created_groups:
             system.create_group(plan.group)
             state.created_groups.append(plan.group)
     for name in state.created_users:
@@ -119,13 +130,14 @@ def copy_course(source: Path, target: Path, learners: list[Learner], owner: str)
     system.write_file(target / "students.csv", gradebook_csv(learners), owner=owner, mode=0o644)
 
 
-def setup_exchange(state: HubState, folder: Path, owner: str, group: str | None = None) -> None:
-    """A course's exchange area ``folder``, owned by who collects (the instructor of a hub of
-    one course, else the course's grader): open to all (0755), or with ``group`` to that
-    course's Unix group only (0750)."""
-    make_dir(folder, 0o755 if group is None else COURSE_EXCHANGE_MODE, state, owner=owner)
-    if group is not None:
-        os.chown(folder, -1, system.grp_gid(group))  # only the course's people may enter
+def _setup_exchange(state: HubState, plan: CoursePlan) -> None:
+    """The course's exchange area, owned by who collects (the course's grader account, or the
+    instructor of a hub of one course): open to the hub (0755), or with a course group to that
+    group only (0750)."""
+    folder, owner = Path(plan.exchange_dir), plan.grader
+    make_dir(folder, COURSE_EXCHANGE_MODE if plan.group else 0o755, state, owner=owner)
+    if plan.group:
+        os.chown(folder, -1, system.grp_gid(plan.group))  # only the course's people may enter
     make_dir(folder / "outbound", 0o755, state, owner=owner)
     # learners may add submissions but not list them; new entries get the owner's group;
     # sticky (like /tmp): nobody renames or removes an entry of someone else
@@ -134,15 +146,17 @@ def setup_exchange(state: HubState, folder: Path, owner: str, group: str | None 
 
 
 def setup_course(state: HubState, plan: CoursePlan, source: Path, people: list[Learner]) -> None:
-    """The course's folder (a copy of ``source`` for its grader) and its exchange area."""
-    make_dir(Path(state.hub_dir) / COURSES_FOLDER, 0o755, state)
+    """The course's folder (a copy of ``source`` for who keeps it, naming the course) and its
+    exchange area."""
     target = Path(plan.course_dir)
+    if target.parent == Path(state.hub_dir) / COURSES_FOLDER:
+        make_dir(target.parent, 0o755, state)
     new = not target.exists()
     if new:
         state.created_paths.append(str(target))
     learners = [p for p in people if plan.members.get(p.name) == "learner"]
     copy_course(source, target, learners, plan.grader)
-    if new:  # the grader's folder: appended as the grader, never through a link as root
+    if new:  # the keeper's folder: appended as the keeper, never through a link as root
         system.write_file(
             target / "nbgrader_config.py",
             course_dir_config(plan.course_id),
@@ -150,24 +164,18 @@ def setup_course(state: HubState, plan: CoursePlan, source: Path, people: list[L
             mode=0o644,
             append_once=course_dir_mark(plan.course_id),
         )
-    setup_exchange(state, Path(plan.exchange_dir), plan.grader, plan.group)
+    _setup_exchange(state, plan)
 
 
 def write_configs(state: HubState, plans: list[CoursePlan], people: list[Learner]) -> None:
     """Every account's nbgrader and Jupyter settings (and the lessons of those who learn), on
-    either kind of hub: a hub of one course (no ``plans``) has its instructor, one of several
-    courses a grader per course; each person's settings name the courses they learn in."""
-    staff: list[tuple[str, str]]
-    if plans:
-        staff = [(p.grader, grader_nbgrader_config(p, state.exchange_root)) for p in plans]
-    else:
-        staff = [(state.instructor, nbgrader_config(state, instructor=True))]
-    for account, text in staff:
-        write_user_files(account, person_files(text), lessons=False)
+    either kind of hub: who keeps each course (a hub of one course: its instructor; of
+    several: a grader per course), then each person, whose settings name the courses they
+    learn in."""
+    for plan in plans:
+        text = grader_nbgrader_config(plan, state.exchange_root)
+        write_user_files(plan.grader, person_files(text), lessons=False)
     for person in people:
-        if plans:
-            courses = [p.course_id for p in plans if p.members.get(person.name) == "learner"]
-            text = person_nbgrader_config(state.exchange_root, courses)
-        else:
-            text = nbgrader_config(state, instructor=False)
+        courses = [p.course_id for p in plans if p.members.get(person.name) == "learner"]
+        text = person_nbgrader_config(state.exchange_root, courses, course_in_path=state.by_course)
         write_user_files(person.name, person_files(text), lessons=True)

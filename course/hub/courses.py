@@ -1,6 +1,11 @@
-"""Several courses (or cohorts) and their TAs on one hub: the plan of each course and the
-configuration written for it. Pure functions: nothing here touches the system
-(:mod:`course.hub.course_setup` creates what these plans describe).
+"""The courses of a hub: the plan of each course and the configuration written for it. Pure
+functions: nothing here touches the system (:mod:`course.hub.course_setup` creates what these
+plans describe).
+
+A hub of one course (a roster without course or role columns) is a roster of one course too:
+:func:`one_course_plan` gives its one :class:`CoursePlan`, kept by the instructor account (the
+course folder in the instructor's home, the exchange area open to the hub, formgrader in the
+instructor's own JupyterLab), and setup makes it with the same steps as every other course.
 
 This is nbgrader's documented pattern for several classes on one JupyterHub
 (nbgrader docs, "Using nbgrader with JupyterHub", example "Multiple Classes"): each course has
@@ -40,6 +45,7 @@ __all__ = [
     "hub_course_config",
     "learner_group",
     "merge_plans",
+    "one_course_plan",
     "person_nbgrader_config",
     "plan_courses",
 ]
@@ -74,8 +80,8 @@ class CoursePlan:
     """One course on the hub: who is in it and where its things live."""
 
     course_id: str
-    grader: str
-    group: str
+    grader: str  # who keeps the course folder and collects: on a hub of one course, its instructor
+    group: str  # the Unix group that alone may enter the exchange area; "" on a hub of one course
     course_dir: str
     exchange_dir: str
     members: dict[str, str] = field(default_factory=dict)  # account name -> role
@@ -124,6 +130,22 @@ def plan_courses(
     ]
 
 
+def one_course_plan(
+    course_id: str, instructor: str, course_dir: str, exchange_root: Path, learners: list[str]
+) -> CoursePlan:
+    """The one course of a hub without course columns: kept by ``instructor`` in ``course_dir``
+    (the instructor's home), its exchange area open to the hub (no course group)."""
+    members = dict.fromkeys(learners, "learner") | {instructor: "instructor"}
+    return CoursePlan(
+        course_id=course_id,
+        grader=instructor,
+        group="",
+        course_dir=course_dir,
+        exchange_dir=str(exchange_root / course_id),
+        members=members,
+    )
+
+
 def merge_plans(recorded: list[dict[str, Any]], new: list[CoursePlan]) -> list[CoursePlan]:
     """The courses of an earlier run extended by this roster's (new courses, new members).
 
@@ -149,10 +171,11 @@ def merge_plans(recorded: list[dict[str, Any]], new: list[CoursePlan]) -> list[C
 
 
 def grader_nbgrader_config(plan: CoursePlan, exchange_root: str) -> str:
-    """The grader account's ``~/.jupyter/nbgrader_config.py``: its course and the checked
-    collect (the course folder's own config is loaded after it, from the service's cwd)."""
+    """The ``~/.jupyter/nbgrader_config.py`` of the account that keeps the course (a grader
+    account, or the instructor of a hub of one course): its course and the checked collect (the
+    course folder's own config is loaded after it, from the server's cwd)."""
     return nbgrader_text(
-        f"the grader of course {plan.course_id}",
+        f"{plan.grader}, who keeps course {plan.course_id}",
         {
             "CourseDirectory.root": plan.course_dir,
             "CourseDirectory.course_id": plan.course_id,
@@ -168,27 +191,30 @@ def course_dir_mark(course_id: str) -> str:
 
 
 def course_dir_config(course_id: str) -> str:
-    """Appended to the copied course folder's ``nbgrader_config.py`` (which names the course
-    ``ankle-course``): on this hub the copy is ``course_id``."""
+    """Appended (as the folder's owner) to the copied course folder's ``nbgrader_config.py``
+    (which names the course ``ankle-course``): on this hub the copy is ``course_id``."""
     return (
         f"\n{course_dir_mark(course_id)}\n"
         f"c.CourseDirectory.course_id = {python_literal(course_id)}\n"
     )
 
 
-def person_nbgrader_config(exchange_root: str, learner_courses: list[str]) -> str:
-    """A person's ``~/.jupyter/nbgrader_config.py`` on a hub with several courses.
+def person_nbgrader_config(
+    exchange_root: str, learner_courses: list[str], *, course_in_path: bool = True
+) -> str:
+    """A person's ``~/.jupyter/nbgrader_config.py``, on either kind of hub.
 
-    Fetched assignments go to ``~/<course>/<assignment>`` (``path_includes_course``). A learner
-    of one course has it as their course: the Assignments tab lists only it. A learner of
-    several lists those they may read (the exchange's Unix groups hide the others); staff who
-    learn nothing have no course here (they work in the course's formgrader service).
+    With ``course_in_path`` (a hub of courses) fetched assignments go to
+    ``~/<course>/<assignment>`` (``path_includes_course``); on a hub of one course to
+    ``~/<assignment>``, beside the lessons folder. A learner of one course has it as their
+    course: the Assignments tab lists only it. A learner of several lists those they may read
+    (the exchange's Unix groups hide the others); staff who learn nothing have no course here
+    (they work in the course's formgrader service).
     """
-    settings: dict[str, object] = {
-        "Exchange.root": exchange_root,
-        "Exchange.path_includes_course": True,
-        "ExchangeFactory.submit": PRIVATE_SUBMIT,
-    }
+    settings: dict[str, object] = {"Exchange.root": exchange_root}
+    if course_in_path:
+        settings["Exchange.path_includes_course"] = True
+    settings["ExchangeFactory.submit"] = PRIVATE_SUBMIT
     if len(learner_courses) == 1:
         settings["CourseDirectory.course_id"] = learner_courses[0]
     else:  # several (or none): list only those, never a course someone made up

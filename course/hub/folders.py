@@ -155,9 +155,3 @@ def check_folders(state: HubState, hub_dir: Path) -> None:
             problem = folder_problem(path, mode, 0)
             if problem:
                 raise HubSetupError(problem)
-    course = exchange / state.course_id
-    if state.course_id and os.path.lexists(course) and str(course) not in state.created_paths:
-        raise HubSetupError(
-            f"{course} already exists and was not created by this setup (another class?); "
-            "choose another --course-id or --exchange"
-        )

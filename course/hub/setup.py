@@ -15,6 +15,11 @@ Layout under the hub folder (``--hub-dir``, default ``/srv/ankle-course``)::
                         group only (0750), and its formgrader is a hub service
                         (course.hub.courses, course.hub.course_setup)
 
+A roster without course or role columns is a roster of one course, kept by the instructor
+account instead of a grader account: its course folder is in the instructor's home and its
+formgrader in the instructor's JupyterLab. Both kinds of hub make their courses with the same
+steps (:func:`course.hub.course_setup.setup_course`, ``write_configs``).
+
 Every learner and the instructor is a Unix user with a private group, a 0700 home and no login
 shell. The instructor's course folder (a copy of the course's nbgrader folder) lives in the
 instructor's home, so no learner can read ``source/`` (the solutions) or the gradebook; the
@@ -39,7 +44,6 @@ from course.hub.accounts import check_learner_runtime, check_names, record_passw
 from course.hub.config import (
     ADMIN_SERVICE,
     LESSONS_FOLDER,
-    nbgrader_config,
     role_folder,
     server_config,
     write_learner_role,
@@ -49,15 +53,18 @@ from course.hub.config import (
 from course.hub.course_setup import (
     INBOUND_MODE,
     check_courses,
-    copy_course,
     course_groups_of,
     grader_accounts,
     join_course_groups,
     setup_course,
-    setup_exchange,
     write_configs,
 )
-from course.hub.courses import CoursePlan, merge_plans, plan_courses
+from course.hub.courses import (
+    CoursePlan,
+    merge_plans,
+    one_course_plan,
+    plan_courses,
+)
 from course.hub.folders import (
     check_folders,
     close_to_others,
@@ -101,7 +108,6 @@ __all__ = [
     "forget_passwords",
     "hub_paths",
     "load_state",
-    "nbgrader_config",
     "server_config",
     "setup_hub",
     "teardown_hub",
@@ -156,7 +162,7 @@ class _Plan:
     roster: Roster
     accounts: list[tuple[str, str]]  # (account, where it comes from), in creation order
     comments: dict[str, str]  # account -> its role, for the account's comment field
-    courses: list[CoursePlan]  # several courses; [] for one course run by an instructor
+    courses: list[CoursePlan]  # a roster of one course: one, kept by the instructor account
 
 
 def _new_state(options: SetupOptions, prefix: str, hub_dir: Path, by_course: bool) -> HubState:
@@ -191,7 +197,15 @@ def _plan(
                 )
         origin = f"the instructor account (--instructor {options.instructor})"
         comments = {name: "learner" for name, _ in people} | {instructor: "instructor"}
-        return _Plan(roster, [(instructor, origin), *people], comments, [])
+        learners = [*state.learner_names, *(p.name for p in roster.people)]
+        course = one_course_plan(
+            state.course_id,
+            instructor,
+            state.course_dir,
+            Path(state.exchange_root),
+            list(dict.fromkeys(learners)),
+        )
+        return _Plan(roster, [(instructor, origin), *people], comments, [course])
     if options.db_url is not None:
         raise HubSetupError(
             "--db-url is for a roster of one course; with course or role columns each course "
@@ -268,7 +282,8 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     new_grants: list[str] = []
     closed: list[str] = []
     paths = hub_paths(hub_dir)
-    graders = {course.grader for course in plan.courses}
+    # grader accounts (no hub login, no password): the keepers who are not people of the course
+    graders = {c.grader for c in plan.courses if c.grader not in c.members}
     try:
         make_dir(hub_dir, 0o755, state)
         save_state(state)
@@ -306,7 +321,8 @@ def setup_hub(options: SetupOptions) -> SetupReport:
                 record = asdict(person)
                 del record["row"]  # the row of this roster file only
                 state.learners.append(record)
-        state.courses = [course.record() for course in plan.courses]
+        if roster.by_course:  # recorded courses get a formgrader service each (hub.json)
+            state.courses = [course.record() for course in plan.courses]
         save_state(state)
 
         hub_gid = system.grp_gid(state.hub_group)
@@ -322,14 +338,9 @@ def setup_hub(options: SetupOptions) -> SetupReport:
         # an existing folder is used only when it already is so (never made world-writable here)
         make_dir(Path(state.exchange_root), 0o1777, state)
         everyone = [_learner(record) for record in state.learners]
-        if plan.courses:
-            for course in plan.courses:
-                setup_course(state, course, source, everyone)
-                save_state(state)
-        else:  # a hub of one course: its exchange and folder are the instructor's
-            exchange = Path(state.exchange_root) / state.course_id
-            setup_exchange(state, exchange, state.instructor)
-            copy_course(source, Path(state.course_dir), everyone, state.instructor)
+        for course in plan.courses:
+            setup_course(state, course, source, everyone)
+            save_state(state)
         write_configs(state, plan.courses, everyone)
         make_dir(role_folder(state), 0o755, state)
         write_learner_role(state)

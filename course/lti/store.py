@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any, TypeVar
 
 __all__ = ["Context", "Identity", "Member", "Store", "store_path"]
 
@@ -74,6 +73,11 @@ class Member:
     active: bool = True
 
 
+_Record = TypeVar("_Record", "Identity", "Context", "Member")
+#: The table each record is a row of; its columns are the record's fields, in order.
+_TABLES: dict[type[Any], str] = {Identity: "identities", Context: "contexts", Member: "members"}
+
+
 class Store:
     """The LTI records of one hub. Open with :meth:`open` (creates a root-only file)."""
 
@@ -93,16 +97,6 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
     # --- nonces: each accepted once ------------------------------------------------------
     def use_nonce(self, nonce: str, expires: float) -> bool:
         """Record ``nonce``; False when it was used before (a replay)."""
@@ -115,19 +109,28 @@ class Store:
         return True
 
     # --- LMS users and accounts ----------------------------------------------------------
+    def _rows(self, record: type[_Record], where: str, *params: str) -> list[_Record]:
+        """The records of ``record``'s table that match ``where`` (SQL after WHERE)."""
+        columns = fields(record)
+        names = ", ".join(column.name for column in columns)
+        rows = self._db.execute(f"SELECT {names} FROM {_TABLES[record]} WHERE {where}", params)
+        found = []
+        for row in rows:
+            values: list[Any] = [
+                bool(v) if c.type == "bool" else v for c, v in zip(columns, row, strict=True)
+            ]
+            found.append(record(*values))
+        return found
+
+    def _first(self, record: type[_Record], where: str, *params: str) -> _Record | None:
+        found = self._rows(record, f"{where} LIMIT 1", *params)
+        return found[0] if found else None
+
     def identity(self, issuer: str, sub: str) -> Identity | None:
-        row = self._db.execute(
-            "SELECT issuer, sub, account, name, email FROM identities WHERE issuer=? AND sub=?",
-            (issuer, sub),
-        ).fetchone()
-        return Identity(*row) if row else None
+        return self._first(Identity, "issuer=? AND sub=?", issuer, sub)
 
     def identity_of_account(self, account: str) -> Identity | None:
-        row = self._db.execute(
-            "SELECT issuer, sub, account, name, email FROM identities WHERE account=?",
-            (account,),
-        ).fetchone()
-        return Identity(*row) if row else None
+        return self._first(Identity, "account=?", account)
 
     def link(self, identity: Identity) -> None:
         """Map an LMS user to an account, for good (an account already linked: IntegrityError)."""
@@ -145,20 +148,11 @@ class Store:
 
     # --- LMS courses (contexts) -----------------------------------------------------------
     def context(self, issuer: str, context_id: str) -> Context | None:
-        row = self._db.execute(
-            "SELECT issuer, context_id, course, title, lineitems_url, memberships_url "
-            "FROM contexts WHERE issuer=? AND context_id=?",
-            (issuer, context_id),
-        ).fetchone()
-        return Context(*row) if row else None
+        return self._first(Context, "issuer=? AND context_id=?", issuer, context_id)
 
     def context_of_course(self, course: str) -> Context | None:
-        row = self._db.execute(
-            "SELECT issuer, context_id, course, title, lineitems_url, memberships_url "
-            "FROM contexts WHERE course=? ORDER BY rowid LIMIT 1",
-            (course,),
-        ).fetchone()
-        return Context(*row) if row else None
+        """The first context recorded for ``course``."""
+        return self._first(Context, "course=? ORDER BY rowid", course)
 
     def save_context(self, context: Context) -> None:
         """Record a context; service URLs given by a later launch replace older ones."""
@@ -179,18 +173,10 @@ class Store:
 
     # --- course members ------------------------------------------------------------------
     def members(self, course: str) -> list[Member]:
-        rows = self._db.execute(
-            "SELECT course, account, role, active FROM members WHERE course=? ORDER BY account",
-            (course,),
-        ).fetchall()
-        return [Member(c, a, r, bool(x)) for c, a, r, x in rows]
+        return self._rows(Member, "course=? ORDER BY account", course)
 
     def memberships(self, account: str) -> list[Member]:
-        rows = self._db.execute(
-            "SELECT course, account, role, active FROM members WHERE account=? ORDER BY course",
-            (account,),
-        ).fetchall()
-        return [Member(c, a, r, bool(x)) for c, a, r, x in rows]
+        return self._rows(Member, "account=? ORDER BY course", account)
 
     def set_member(self, member: Member) -> None:
         self._db.execute(

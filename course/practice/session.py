@@ -296,16 +296,3 @@ def _decision_name(decision: Decision | str | None) -> str:
     raise PracticeError(
         text("practice.bad_decision", value=decision, valid=", ".join([*valid, DONT_KNOW]))
     )
-
-
-def stored_table(progress: ProgressStore | None = None) -> tuple[tuple[Mastery, ...], bool]:
-    """The mastery table and readiness from a progress file (for the CLI and the dashboard)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ProgressWarning)
-        practice = Practice(None, progress)
-    return practice.table(), practice.ready()
-
-
-def describe_spans(case: PracticeCase, spans: tuple[Span, ...]) -> list[str]:
-    """The words of the story at ``spans`` (for the plain-text feedback)."""
-    return [case.text[s.start : s.end] for s in spans]

@@ -1,4 +1,4 @@
-"""Real servers and a real browser for the browser tests and ``benchmarks/browser_latency.py``.
+"""Real servers and a real browser for the browser tests and the browser benchmarks.
 
 Nothing here is mocked: :class:`Server` starts ``jupyter lab`` or ``ankle-course app`` (Voila)
 as a child process in its own process group and stops it by PID; :func:`launch_chromium` starts
@@ -18,7 +18,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -237,3 +239,37 @@ def start_app(home: Path) -> Server:
 
 def temporary_home(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+@dataclass
+class LabSession:
+    """A running JupyterLab, and one Chromium page for it (:func:`lab_session`)."""
+
+    home: Path
+    server: Server
+    browser: Any
+    page: Any
+
+
+@contextmanager
+def lab_session(
+    prefix: str, extra_files: dict[str, str] | None = None, *, keep: bool = False
+) -> Iterator[LabSession]:
+    """JupyterLab over a temporary home (:func:`start_lab`) and Chromium with one 1280 x 1000
+    page, for the benchmarks; both stopped afterwards, the home removed unless ``keep``."""
+    from playwright.sync_api import sync_playwright
+
+    home = temporary_home(prefix)
+    server = start_lab(home, extra_files)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                yield LabSession(home, server, browser, page)
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+        if not keep:
+            shutil.rmtree(home, ignore_errors=True)

@@ -28,7 +28,7 @@ def analysis_for(course_dir: Path, assignment: str, rows: Sequence[Mapping[str, 
     """The item analysis of ``rows`` (from ``collect``): per item, or per rule family for a
     variant assessment (each learner's variant regenerated from their id)."""
     from course.grading.items.bank import ScenarioItem, load_item_bank
-    from course.grading.variants.generate import is_variant_bank, load_variant_bank
+    from course.grading.variants.bank import is_variant_bank, load_variant_bank
     from course.safety.decisions import DECISION_ORDER
 
     graded = [r for r in rows if r.get("status") in ("graded", "flagged", "tampered")]

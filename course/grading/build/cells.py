@@ -38,8 +38,10 @@ __all__ = [
     "markdown",
     "meta",
     "new_notebook",
+    "opening_notebook",
     "regions",
     "setup_source",
+    "test_cell",
     "words",
 ]
 
@@ -204,6 +206,35 @@ def setup_source(comment: str, answers: str, preamble: Sequence[str] = ()) -> st
         f"check_answers = check.all  {words('check_all_comment')}",
     ]
     return "\n".join(lines)
+
+
+def opening_notebook(
+    title: str, intro: str, how_to_answer: Sequence[str], setup: str
+) -> nbformat.NotebookNode:
+    """A new assessment notebook with its two opening cells: the header (title, the course's
+    disclaimer, ``intro``, the ``how_to_answer`` lines, the graded marker) and the setup cell
+    (``setup``, from :func:`setup_source`)."""
+    header = [
+        f"# {title}",
+        "",
+        f"**{load_content().disclaimer}**",
+        "",
+        intro,
+        "",
+        *how_to_answer,
+        "",
+        GRADED_MARKER,
+    ]
+    nb = new_notebook()
+    nb.cells.append(markdown("intro", "\n".join(header), grade_id="intro"))
+    nb.cells.append(code("setup", setup, meta("setup")))
+    return nb
+
+
+def test_cell(g: Gradeable, source: str) -> nbformat.NotebookNode:
+    """The graded test cell of one answer: ``source`` checks it, ``g.points`` are at stake."""
+    metadata = meta(g.grade_id, grade=True, points=g.points)
+    return code(f"{g.grade_id}-test".replace("_", "-"), source, metadata)
 
 
 def before_submit() -> list[nbformat.NotebookNode]:

@@ -13,9 +13,7 @@ import json
 
 import nbformat
 
-from course.content.loader import load_content
 from course.grading.build.cells import (
-    GRADED_MARKER,
     Regions,
     answers_table,
     before_submit,
@@ -23,8 +21,9 @@ from course.grading.build.cells import (
     decisions_lines,
     markdown,
     meta,
-    new_notebook,
+    opening_notebook,
     setup_source,
+    test_cell,
     words,
 )
 from course.grading.diagram_items import names_structure, question_alt_text, question_png
@@ -46,19 +45,11 @@ def _key_test(g: Gradeable) -> list[str]:
     return [f"assert type({g.variable}) is str and {g.variable} == {json.dumps(g.key)}"]
 
 
-def _header(bank: ItemBank) -> str:
-    lines = [
-        f"# {bank.title}",
-        "",
-        f"**{load_content().disclaimer}**",
-        "",
-        bank.intro,
-        "",
-        words("how_to_answer"),
-    ]
+def _how_to_answer(bank: ItemBank) -> list[str]:
+    lines = [words("how_to_answer")]
     if bank.is_scenario:
         lines += ["", *decisions_lines()]
-    return "\n".join([*lines, "", GRADED_MARKER])
+    return lines
 
 
 def _question(number: int, item: ScenarioItem | ChoiceItem) -> nbformat.NotebookNode:
@@ -114,17 +105,13 @@ def _answer(item: ScenarioItem | ChoiceItem, regions: Regions) -> nbformat.Noteb
 
 def fixed_notebook(bank: ItemBank, regions: Regions) -> nbformat.NotebookNode:
     """The nbgrader source notebook of ``bank`` (deterministic: same bank, same bytes)."""
-    nb = new_notebook()
-    nb.cells.append(markdown("intro", _header(bank), grade_id="intro"))
     setup = setup_source(words("setup_comment"), answers_table(bank, bank.gradeables))
-    nb.cells.append(code("setup", setup, meta("setup")))
+    nb = opening_notebook(bank.title, bank.intro, _how_to_answer(bank), setup)
     items: tuple[ScenarioItem | ChoiceItem, ...] = bank.items
     for number, item in enumerate(items, start=1):
         nb.cells.append(_question(number, item))
         nb.cells.append(_answer(item, regions))
         for g in (g for g in bank.gradeables if g.item_id == item.id):
-            source = regions.hidden(f'check("{g.variable}")', _key_test(g))
-            metadata = meta(g.grade_id, grade=True, points=g.points)
-            nb.cells.append(code(f"{g.grade_id}-test".replace("_", "-"), source, metadata))
+            nb.cells.append(test_cell(g, regions.hidden(f'check("{g.variable}")', _key_test(g))))
     nb.cells.extend(before_submit())
     return nb

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import nbformat
 
-from course.content.loader import load_content
 from course.grading.build.cells import (
-    GRADED_MARKER,
     Regions,
     answers_table,
     before_submit,
@@ -21,8 +19,9 @@ from course.grading.build.cells import (
     decisions_lines,
     markdown,
     meta,
-    new_notebook,
+    opening_notebook,
     setup_source,
+    test_cell,
     words,
 )
 from course.grading.variants.bank import VariantBank, VariantItem
@@ -35,22 +34,9 @@ __all__ = ["variant_notebook"]
 _LOAD_CASES = ("from course.cases import load_cases", "", "cases = load_cases()", "")
 
 
-def _header(bank: VariantBank) -> str:
-    lines = [
-        f"# {bank.title}",
-        "",
-        f"**{load_content().disclaimer}**",
-        "",
-        bank.intro,
-        "",
-        *([words("variant_retake", attempt=bank.attempt), ""] if bank.attempt > 1 else []),
-        words("variant_how_to_answer"),
-        "",
-        *decisions_lines(),
-        "",
-        GRADED_MARKER,
-    ]
-    return "\n".join(lines)
+def _how_to_answer(bank: VariantBank) -> list[str]:
+    retake = [words("variant_retake", attempt=bank.attempt), ""] if bank.attempt > 1 else []
+    return [*retake, words("variant_how_to_answer"), "", *decisions_lines()]
 
 
 def _question(number: int, item: VariantItem) -> tuple[list[str], str]:
@@ -72,13 +58,11 @@ def _question(number: int, item: VariantItem) -> tuple[list[str], str]:
 
 def variant_notebook(bank: VariantBank, regions: Regions) -> nbformat.NotebookNode:
     """The source notebook of a variant assessment (deterministic: same bank, same bytes)."""
-    nb = new_notebook()
-    nb.cells.append(markdown("intro", _header(bank), grade_id="intro"))
     gradeables = template_gradeables(bank)
     setup = setup_source(
         words("variant_setup_comment"), answers_table(None, gradeables), _LOAD_CASES
     )
-    nb.cells.append(code("setup", setup, meta("setup")))
+    nb = opening_notebook(bank.title, bank.intro, _how_to_answer(bank), setup)
     for number, item in enumerate(generate(bank, "\x00template"), start=1):
         text, hint = _question(number, item)
         nb.cells.append(markdown(f"{item.id}-text", "\n".join(text), grade_id=f"{item.id}_text"))
@@ -90,8 +74,6 @@ def variant_notebook(bank: VariantBank, regions: Regions) -> nbformat.NotebookNo
         answer_meta = meta(f"{item.id}_answer", solution=True, locked=False)
         nb.cells.append(code(f"{item.id}-answer", source, answer_meta))
         for g in (g for g in gradeables if g.item_id == item.id):
-            metadata = meta(g.grade_id, grade=True, points=g.points)
-            test_id = f"{g.grade_id}-test".replace("_", "-")
-            nb.cells.append(code(test_id, f'check("{g.variable}")', metadata))
+            nb.cells.append(test_cell(g, f'check("{g.variable}")'))
     nb.cells.extend(before_submit())
     return nb

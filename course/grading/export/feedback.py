@@ -24,7 +24,7 @@ from course.grading.items.bank import (
 )
 from course.grading.marking.banks import load_bank
 from course.grading.marking.submission import NOT_SIMPLE
-from course.grading.variants.generate import VariantBank
+from course.grading.variants.bank import VariantBank
 from course.safety.decisions import DECISION_ORDER
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -201,21 +201,31 @@ def item_bank_path(course_dir: Path, assignment: str) -> Path:
     return course_dir / "source" / f"{assignment}.yaml"
 
 
+_Bank = TypeVar("_Bank", bound=BaseModel)
+
+
+def read_bank(path: Path, model: type[_Bank], assignment: str) -> _Bank:
+    """The bank in the YAML file ``path`` as ``model`` (a fixed or a variant bank), which must
+    name ``assignment``; :class:`GradingError` names the file and the problem."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        bank = model.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        first = str(exc).strip().splitlines()
+        detail = " ".join(first[:3]) if first else type(exc).__name__
+        raise GradingError(f"{path}: invalid item bank: {detail}") from None
+    named = getattr(bank, "assignment", None)
+    if named != assignment:
+        raise GradingError(f"{path}: names assignment {named!r}, expected {assignment!r}")
+    return bank
+
+
 def load_item_bank(course_dir: Path, assignment: str) -> ItemBank:
     """Read and validate an item bank; :class:`GradingError` names the file and the problem."""
     path = item_bank_path(course_dir, assignment)
     if not path.is_file():
         raise GradingError(f"no item bank for assignment {assignment!r}: {path} does not exist")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        bank = ItemBank.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        first = str(exc).strip().splitlines()
-        detail = " ".join(first[:3]) if first else type(exc).__name__
-        raise GradingError(f"{path}: invalid item bank: {detail}") from None
-    if bank.assignment != assignment:
-        raise GradingError(f"{path}: names assignment {bank.assignment!r}, expected {assignment!r}")
-    return bank
+    return read_bank(path, ItemBank, assignment)
 
 
 def critical_items(bank: ItemBank) -> frozenset[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from course.grading.items.bank import Gradeable, ItemBank, critical_items, load_item_bank
-from course.grading.variants.generate import VariantBank, is_variant_bank, load_variant_bank
+from course.grading.variants.bank import VariantBank, is_variant_bank, load_variant_bank
 from course.grading.variants.marking import critical_for, gradeables_for, template_gradeables
 
 __all__ = ["AnyBank", "critical_of", "gradeables_of", "key_of", "load_bank", "max_score_of"]

@@ -11,19 +11,17 @@ this room existed: ``from course.grading.variants import scenarios``.
 
 from __future__ import annotations
 
-from course.grading.variants.generate import (
+from course.grading.variants.bank import (
     Case,
     Slot,
     VariantBank,
     VariantItem,
-    generate,
     is_variant_bank,
-    layout,
     load_variant_bank,
-    retake_name,
-    scenarios,
     with_attempt,
 )
+from course.grading.variants.generate import generate, layout, scenarios
+from course.grading.variants.retake import retake_name
 
 __all__ = [
     "Case",

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from course.errors import GradingError
-from course.grading.items.bank import STOP_DECISIONS
+from course.grading.items.bank import STOP_DECISIONS, read_bank
 from course.grading.variants.retake import read_link
 from course.safety.situation import Situation
 
@@ -237,15 +237,7 @@ def load_variant_bank(course_dir: Path, assignment: str) -> VariantBank:
 
 @lru_cache(maxsize=8)
 def _load(path: Path, _mtime: int, _size: int, assignment: str) -> VariantBank:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        bank = VariantBank.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        lines = str(exc).strip().splitlines()
-        detail = " ".join(lines[:3]) if lines else type(exc).__name__
-        raise GradingError(f"{path}: invalid item bank: {detail}") from None
-    if bank.assignment != assignment:
-        raise GradingError(f"{path}: names assignment {bank.assignment!r}, expected {assignment!r}")
+    bank = read_bank(path, VariantBank, assignment)
     try:
         bank.eligible  # noqa: B018 - check the templates against the policy now
     except GradingError as exc:

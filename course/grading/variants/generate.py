@@ -21,28 +21,13 @@ from course.errors import GradingError
 from course.grading.variants.bank import (
     CAPITALISED,
     Case,
-    Slot,
     VariantBank,
     VariantItem,
-    is_variant_bank,
     load_variant_bank,
     with_attempt,
 )
-from course.grading.variants.retake import retake_name
 
-__all__ = [
-    "Case",
-    "Slot",
-    "VariantBank",
-    "VariantItem",
-    "generate",
-    "is_variant_bank",
-    "layout",
-    "load_variant_bank",
-    "retake_name",
-    "scenarios",
-    "with_attempt",
-]
+__all__ = ["generate", "layout", "scenarios"]
 
 # --- generating a learner's variant ----------------------------------------------------------
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from course.cases import RECORD_MIME
 from course.grading.items.bank import Gradeable
-from course.grading.variants.generate import VariantBank, VariantItem, generate
+from course.grading.variants.bank import VariantBank, VariantItem
+from course.grading.variants.generate import generate
 
 __all__ = [
     "MISMATCH",

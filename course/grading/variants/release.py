@@ -18,7 +18,8 @@ from typing import Any
 
 from course.cases import CASES_FILE, learner_key
 from course.errors import GradingError
-from course.grading.variants.generate import VariantBank, VariantItem, generate
+from course.grading.variants.bank import VariantBank, VariantItem
+from course.grading.variants.generate import generate
 
 __all__ = ["pack", "variant_fingerprint", "write_cases"]
 
