@@ -6,18 +6,16 @@ learner's server spends before it answers, measured with cProfile, paid by all s
 of a lecture that starts at once although most of them only read lessons. This server
 extension answers nbgrader's URLs itself and imports nbgrader at the first request to one of
 them (a learner opening the Assignments tab, fetching, submitting or validating); the request
-is then handled by nbgrader's own handler, unchanged. Enabled for hub learners
-(:data:`course.roles.HUB_LEARNER`) in place of nbgrader's two extensions.
+is then handled by nbgrader's own handler, unchanged (:mod:`course.lazy_server`). Enabled for
+hub learners (:data:`course.roles.HUB_LEARNER`) in place of nbgrader's two extensions.
 """
 
 from __future__ import annotations
 
-import threading
+import importlib
 from typing import Any
 
-from jupyter_server.utils import url_path_join
-from tornado import web
-from tornado.routing import PathMatches
+from course.lazy_server import Routes, install, is_loaded, routes_of
 
 __all__ = ["NBGRADER_EXTENSIONS", "loaded"]
 
@@ -28,57 +26,23 @@ NBGRADER_EXTENSIONS = (
 )
 # every URL those extensions serve (nbgrader's default_handlers), below the server's base URL
 _PATTERNS = (r"/assignments", r"/assignments/.*", r"/courses", r"/nbgrader_version")
+_KEY = "course_lazy_nbgrader"
 
 
-class _State:
-    def __init__(self, serverapp: Any) -> None:
-        self.serverapp = serverapp
-        self.routes: list[tuple[PathMatches, type[web.RequestHandler]]] | None = None
-        self.lock = threading.Lock()
-
-
-def _load(state: _State) -> list[tuple[PathMatches, type[web.RequestHandler]]]:
-    """Load nbgrader's extensions as jupyter_server would (once); their routes."""
-    with state.lock:
-        if state.routes is None:
-            import importlib
-
-            base = state.serverapp.web_app.settings["base_url"]
-            routes = []
-            for name in NBGRADER_EXTENSIONS:
-                handlers = importlib.import_module(f"{name}.handlers")
-                handlers.load_jupyter_server_extension(state.serverapp)
-                routes += [
-                    (PathMatches(url_path_join(base, pattern)), handler)
-                    for pattern, handler in handlers.default_handlers
-                ]
-            state.routes = routes
-        return state.routes
-
-
-class _LazyNbgraderHandler(web.RequestHandler):
-    """Loads nbgrader at the first request, then hands every request to nbgrader's handler."""
-
-    def initialize(self, state: _State) -> None:
-        self._state = state
-
-    async def _execute(self, transforms: Any, *args: bytes, **kwargs: bytes) -> None:
-        for matcher, handler_class in _load(self._state):
-            match = matcher.match(self.request)
-            if match is not None:
-                handler = handler_class(self.application, self.request)
-                await handler._execute(
-                    transforms, *match.get("path_args", []), **match.get("path_kwargs", {})
-                )
-                return
-        self._transforms = transforms
-        self.send_error(404)
+def _load(serverapp: Any) -> Routes:
+    """Load nbgrader's extensions as jupyter_server would; their routes."""
+    base = serverapp.web_app.settings["base_url"]
+    routes: Routes = []
+    for name in NBGRADER_EXTENSIONS:
+        handlers = importlib.import_module(f"{name}.handlers")
+        handlers.load_jupyter_server_extension(serverapp)
+        routes += routes_of(base, handlers.default_handlers)
+    return routes
 
 
 def loaded(serverapp: Any) -> bool:
     """Whether nbgrader has been loaded in this server (for tests and logs)."""
-    state = serverapp.web_app.settings.get("course_lazy_nbgrader")
-    return bool(state is not None and state.routes is not None)
+    return is_loaded(serverapp, _KEY)
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
@@ -86,15 +50,5 @@ def _jupyter_server_extension_points() -> list[dict[str, str]]:
 
 
 def _load_jupyter_server_extension(serverapp: Any) -> None:
-    state = _State(serverapp)
-    webapp = serverapp.web_app
-    webapp.settings["course_lazy_nbgrader"] = state
-    base = webapp.settings["base_url"]
-    webapp.add_handlers(
-        ".*$",
-        [
-            (url_path_join(base, pattern), _LazyNbgraderHandler, {"state": state})
-            for pattern in _PATTERNS
-        ],
-    )
+    install(serverapp, _KEY, _PATTERNS, _load)
     serverapp.log.info("nbgrader's Assignments and Validate load at their first request")

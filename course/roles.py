@@ -7,7 +7,7 @@ Three roles:
 * ``hub_learner``: a learner's server on the class hub: the Assignments tab, and Validate on
   their graded assessments only (not on the lessons); nothing of the instructor's
   (Formgrader, Create Assignment, the course list), no news prompt; Voila stays, for the
-  explorers app;
+  explorers app, loaded at its first request;
 * ``instructor``: everything.
 
 A role is applied with JupyterLab's own mechanisms, scoped to one launch; nothing in the
@@ -68,8 +68,11 @@ _SX_ASSIGNMENT_LIST = "nbgrader.server_extensions.assignment_list"
 _SX_VALIDATE = "nbgrader.server_extensions.validate_assignment"
 _SX_LSP = "jupyter_lsp"  # language servers: the lessons need none
 _SX_NOTEBOOK = "notebook"  # the classic-style Notebook 7 pages; learners use JupyterLab
+_SX_NOTEBOOK_SHIM = "notebook_shim"  # old notebook-server config for old extensions: none here
 _SX_VOILA = "voila.server_extension"
 _SX_LAZY_NBGRADER = "course.lazy_nbgrader"  # nbgrader's learner extensions, on first use
+_SX_LAZY_VOILA = "course.lazy_voila"  # Voila (the explorers app), on first use
+_SX_PRIME = "course.prime"  # the first lesson's set-up work, done right after the start
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,9 @@ HUB_LEARNER = Role(
         _NOTEBOOK_TREE,
         _NEWS,
     ),
-    # nbgrader's Assignments and Validate extensions load at their first request instead
-    # (course.lazy_nbgrader): half of a learner server's start-up CPU otherwise
+    # nbgrader's Assignments and Validate extensions and Voila load at their first request
+    # instead (course.lazy_nbgrader, course.lazy_voila): most of a learner server's start-up
+    # CPU otherwise
     disabled_server_extensions=(
         _SX_FORMGRADER,
         _SX_COURSE_LIST,
@@ -187,10 +191,12 @@ HUB_LEARNER = Role(
         _SX_VALIDATE,
         _SX_LSP,
         _SX_NOTEBOOK,
+        _SX_NOTEBOOK_SHIM,
+        _SX_VOILA,
     ),
     quiet=True,
     custom_css="hub_learner.css",
-    enabled_server_extensions=(_SX_LAZY_NBGRADER,),
+    enabled_server_extensions=(_SX_LAZY_NBGRADER, _SX_LAZY_VOILA, _SX_PRIME),
 )
 
 INSTRUCTOR = Role(

@@ -16,16 +16,53 @@ import it concerns:
   Node.js process of about 0.3 CPU-seconds, to learn a registry used only to build JupyterLab
   extensions from npm, which the course's servers never do. Yarn's defaults (an empty
   configuration, what JupyterLab uses when Node.js is absent) answer instead.
+- :func:`skip_server_extras` (a learner's Jupyter server only): the other optional format
+  checkers of ``jsonschema`` (:data:`SERVER_SKIPPED_MODULES`: durations through ``arrow``,
+  URIs, host names, colours, ...; ``jupyter_events`` checks only the server's own event
+  schemas with them), and the import of all of IPython that ``jupyter_client`` makes to learn
+  the ``~/.ipython/kernels`` folder (the same folder is computed without it, from
+  ``IPYTHONDIR`` or the home folder as IPython does). About 0.1 CPU-second of a learner
+  server's start, measured with ``python -X importtime`` (issue 25).
+- :func:`skip_hub_internals` (``jupyterhub-singleuser`` only): its logging module imports the
+  hub's request handlers for one ``isinstance`` check against the hub's health-check page,
+  and with them the hub's database layer (``jupyterhub.orm``: SQLAlchemy's ORM, alembic, mako
+  and pygments). A single-user server never serves that page and never opens the hub's
+  database, so the handler module is a stand-in with a class no request handler is, and
+  ``jupyterhub.orm`` is imported the first time something uses it (never, in a learner's
+  server): 0.3-0.45 CPU-seconds of every learner server's start, measured.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import os
 import sys
+import types
 from typing import Any
 
-__all__ = ["SKIPPED_MODULES", "skip_slow_imports", "skip_yarn_config"]
+__all__ = [
+    "SERVER_SKIPPED_MODULES",
+    "SKIPPED_MODULES",
+    "import_on_first_use",
+    "skip_hub_internals",
+    "skip_server_extras",
+    "skip_slow_imports",
+    "skip_yarn_config",
+]
 
 SKIPPED_MODULES = ("rfc3987_syntax",)
+# jsonschema's optional format checkers that only a learner's server goes without
+SERVER_SKIPPED_MODULES = (
+    "isoduration",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "fqdn",
+    "webcolors",
+    "uri_template",
+    "jsonpointer",
+    "mako.ext.pygmentplugin",  # mako's error pages highlight with pygments: none are shown
+)
 
 
 def skip_slow_imports() -> None:
@@ -44,3 +81,68 @@ def skip_yarn_config() -> None:
     import jupyterlab.commands
 
     jupyterlab.commands._yarn_config = _no_yarn_config
+
+
+def _kernel_dirs(self: Any) -> list[str]:
+    """``KernelSpecManager.kernel_dirs``' default, without importing IPython for its folder."""
+    from jupyter_core.paths import jupyter_path
+
+    ipython = os.environ.get("IPYTHONDIR") or os.path.join(os.path.expanduser("~"), ".ipython")
+    return [*jupyter_path("kernels"), os.path.join(ipython, "kernels")]
+
+
+def skip_server_extras() -> None:
+    """Skip, in a learner's Jupyter server, imports nothing it does needs (see above)."""
+    for name in SERVER_SKIPPED_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    import jupyter_client.kernelspec
+
+    jupyter_client.kernelspec.KernelSpecManager._kernel_dirs_default = _kernel_dirs  # type: ignore[method-assign]
+
+
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module until one of its attributes is used; then imports it and hands
+    every attribute over from it."""
+
+    def __getattr__(self, name: str) -> Any:
+        real = self.__dict__.get("_real")
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_real"] = real
+        return getattr(real, name)
+
+
+class _NoHealthCheck:
+    """No request handler of a single-user server is the hub's health-check page."""
+
+
+def import_on_first_use(name: str) -> None:
+    """Put a stand-in for module ``name`` in ``sys.modules``: ``import name`` is then free, and
+    the module is imported when one of its attributes is first used. Only for modules that
+    their importers use inside functions (``from name import x`` would import it at once)."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    stand_in = _OnFirstUse(name)
+    stand_in.__spec__ = spec
+    stand_in.__file__ = spec.origin
+    sys.modules[name] = stand_in
+    parent_name, _, child = name.rpartition(".")
+    if parent_name:  # what `import parent.child` reads back
+        setattr(importlib.import_module(parent_name), child, stand_in)
+
+
+def skip_hub_internals() -> None:
+    """Import ``jupyterhub.orm`` only when used, and no hub request handlers (see above); the
+    same for ``requests``, which JupyterLab's extension-listing handler imports for a feature
+    the course never configures (about 0.04 CPU-s)."""
+    import_on_first_use("jupyterhub.orm")  # jupyterhub's __init__ itself is its version only
+    import_on_first_use("requests")
+    if "jupyterhub.handlers.pages" not in sys.modules:
+        pages = types.ModuleType("jupyterhub.handlers.pages")
+        pages.HealthCheckHandler = _NoHealthCheck  # type: ignore[attr-defined]
+        sys.modules["jupyterhub.handlers.pages"] = pages

@@ -87,3 +87,58 @@ def test_the_launcher_starts_no_node_process_for_jupyterlab() -> None:
     assert stock[0] == "1"  # JupyterLab asks yarn (Node.js, installed for the hub's proxy)
     assert fast[0] == "0"
     assert stock[1] == fast[1] == "True"  # JupyterLab still knows its own version
+
+
+SERVER_PROBE = """
+import sys
+{prepare}
+from jupyter_client.kernelspec import KernelSpecManager
+import jsonschema._format
+dirs = KernelSpecManager().kernel_dirs
+print("IPython" in sys.modules, sys.modules.get("isoduration") is not None)
+print(dirs[-1])
+"""
+
+
+def test_a_learner_server_skips_ipython_and_unused_format_checkers() -> None:
+    stock = _probe("", SERVER_PROBE)
+    fast = _probe(
+        "from course.startup import skip_server_extras; skip_server_extras()", SERVER_PROBE
+    )
+    assert stock[:2] == ["True", "True"]  # jupyter_client imports IPython for one folder name
+    assert fast[:2] == ["False", "False"]
+    assert fast[2] == stock[2]  # the same kernel folder, ~/.ipython/kernels
+
+
+HUB_PROBE = """
+import sys
+{prepare}
+import jupyterhub.singleuser
+from jupyterhub.log import log_request
+print("alembic" in sys.modules, "sqlalchemy.orm" in sys.modules)
+import jupyterhub.orm
+print(jupyterhub.orm.User.__name__, "alembic" in sys.modules)  # the real ORM, once used
+"""
+
+
+def test_a_learner_server_imports_the_hubs_database_layer_only_if_used() -> None:
+    stock = _probe("", HUB_PROBE)
+    fast = _probe("from course.startup import skip_hub_internals; skip_hub_internals()", HUB_PROBE)
+    assert stock[:2] == ["True", "True"]  # jupyterhub.log imports the hub's handlers and ORM
+    assert fast[:2] == ["False", "False"]
+    assert fast[2:] == stock[2:] == ["User", "True"]
+
+
+def test_a_module_imported_on_first_use_is_the_real_one_once_used() -> None:
+    out = _probe(
+        "from course.startup import import_on_first_use; import_on_first_use('requests')",
+        """
+import sys
+{prepare}
+import requests
+print("urllib3" in sys.modules, requests.codes.ok, "urllib3" in sys.modules)
+import requests as again
+print(again.Session.__module__, type(sys.modules["requests"]).__name__)
+""",
+    )
+    assert out == ["False", "200", "True", "requests.sessions", "module"]

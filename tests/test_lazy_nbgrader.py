@@ -1,8 +1,10 @@
-"""A hub learner's server answers nbgrader's URLs (Assignments tab, fetch, Validate) while
-loading nbgrader only at the first such request (``course.lazy_nbgrader``).
+"""A hub learner's server answers nbgrader's URLs (Assignments tab, fetch, Validate) and
+Voila's (the explorers app) while loading nbgrader and Voila only at the first such request
+(``course.lazy_nbgrader``, ``course.lazy_voila``, over ``course.lazy_server``).
 
 A real ``jupyter lab`` started with the hub learner's options (``course.roles.HUB_LEARNER``)
-on a free localhost port; nbgrader's own handlers answer behind the lazy extension.
+on a free localhost port; nbgrader's and Voila's own handlers answer behind the lazy
+extensions.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from typing import Any
 import nbformat
 import pytest
 
+from course.lazy_voila import LOADED_MESSAGE as VOILA_LOADED
 from course.roles import HUB_LEARNER
 
 TOKEN = "ankle-lazy-token"
 LOADED = "Loading the assignment_list nbgrader serverextension"
+PRIMED = "ready for the first lesson"
 
 
 def _free_port() -> int:
@@ -47,7 +51,7 @@ def _call(url: str, data: dict[str, str] | None = None) -> tuple[int, Any]:
 
 
 @pytest.mark.slow
-def test_nbgrader_loads_at_the_first_request_and_answers_as_before(tmp_path: Path) -> None:
+def test_nbgrader_and_voila_load_at_the_first_request_and_answer_as_before(tmp_path: Path) -> None:
 
     root, exchange = tmp_path / "root", tmp_path / "exchange"
     (root / "ps1").mkdir(parents=True)
@@ -105,7 +109,29 @@ def test_nbgrader_loads_at_the_first_request_and_answers_as_before(tmp_path: Pat
             time.sleep(0.3)
         text = (tmp_path / "lab.log").read_text()
         assert "course.lazy_nbgrader | extension was successfully loaded" in text
+        assert "course.lazy_voila | extension was successfully loaded" in text
         assert LOADED not in text  # ready without nbgrader
+        assert VOILA_LOADED not in text  # nor Voila
+        # course.prime: the first lesson's set-up work, done a moment after the start
+        deadline = time.monotonic() + 60
+        while PRIMED not in (tmp_path / "lab.log").read_text():
+            assert time.monotonic() < deadline, (tmp_path / "lab.log").read_text()
+            time.sleep(0.2)
+
+        # Voila's own handler renders a notebook at the first request, without its code
+        request = urllib.request.Request(
+            f"{base}/voila/render/ps1/answer.ipynb", headers={"Authorization": f"token {TOKEN}"}
+        )
+        with urllib.request.urlopen(request, timeout=120) as response:
+            page = response.read().decode()
+        assert response.status == 200
+        assert "voila" in page.lower()
+        assert "print(1)" not in page  # sources stripped
+        assert VOILA_LOADED in (tmp_path / "lab.log").read_text()
+        status, _ = _call(f"{base}/voila/api/shutdown/not-a-kernel")
+        assert status in (403, 404, 405)  # Voila's handler, not a server error
+        status, _ = _call(f"{base}/voila/no-such-page")
+        assert status == 404
 
         import nbgrader
 

@@ -22,7 +22,6 @@ NOTEBOOKS = REPO / "notebooks"
 LESSONS = [lesson.id for lesson in load_content().lessons]
 CALL = re.compile(r"^(lesson|quiz|widgets|progress)\.[A-Za-z_]+\(.*\)$")
 IMPORT = re.compile(r"^from course import [a-z_]+(, [a-z_]+)*$")
-SERIES_TARGET_SECONDS = 60.0
 
 
 def _read(lesson_id: str) -> nbformat.NotebookNode:
@@ -168,8 +167,6 @@ def test_every_notebook_runs_headless_without_errors(
     for lesson_id in LESSONS:
         opened = list(data["lessons"][lesson_id]["sections"])
         assert opened == [s.id for s in sections(lesson_id)]
-    budget = float(os.environ.get("ANKLE_NOTEBOOK_BUDGET", SERIES_TARGET_SECONDS))
-    assert total <= budget, f"the series took {total:.1f}s, budget {budget:.0f}s"
 
 
 # --- nbstripout: the git filter that keeps outputs out -----------------------------------------

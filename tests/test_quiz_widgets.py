@@ -144,3 +144,52 @@ def test_self_check_without_recording(tmp_path: Path) -> None:
     card.set_answer(False)
     assert card.submit().correct  # type: ignore[union-attr]
     assert widget.store is None
+
+
+def test_a_self_check_is_one_model_per_group_of_questions_in_order() -> None:
+    from course.widgets.self_check import QuestionGroup
+
+    widget = SelfCheck("01_anatomy", record=False)
+    shown = list(widget.children[:-1])  # the score's live region last
+    groups = [w for w in shown if isinstance(w, QuestionGroup)]
+    finds = [c for c in widget.cards if c.diagram is not None]
+    assert finds  # lesson 01 has find-on-diagram questions: each diagram follows its question
+    assert len(groups) <= len(finds) + 1 < len(widget.cards)
+    order = []
+    for w in shown:
+        if isinstance(w, QuestionGroup):
+            order += [next(c for c in widget.cards if c.view is v) for v in w.views]
+        else:
+            assert order[-1].diagram is w  # the diagram right after its question
+    assert order == widget.cards
+    assert [q["heading"] for g in groups for q in g.questions] == [
+        c.view.heading for c in widget.cards
+    ]
+
+
+def test_the_group_routes_the_browsers_messages_to_its_questions(store: ProgressStore) -> None:
+    from course.widgets.self_check import QuestionGroup
+
+    widget = SelfCheck("02_preparation", store=store)
+    group = next(w for w in widget.children if isinstance(w, QuestionGroup))
+    card = widget.cards[1]
+    right = next(i for i, (_label, v) in enumerate(card.options) if v == card.question.answer)
+    group._message(group, {"index": 1, "set": {"value": [right]}}, [])  # a radio chosen
+    assert card.view.value == [right]
+    assert group.questions[1]["value"] == [right]  # and the browser is told
+    group._message(group, {"index": 1, "action": "check"}, [])
+    assert card.result is not None
+    assert card.result.correct
+    assert "Correct" in group.questions[1]["feedback"]
+    # a learner's browser is not trusted: bad indexes and values change nothing
+    for bad in (
+        {"index": 99, "action": "check"},
+        {"index": "1", "action": "check"},
+        {"index": 0, "set": {"value": "all"}},
+        {"index": 0, "set": {"kind": "order", "feedback": "<script>"}},
+        "garbage",
+    ):
+        group._message(group, bad, [])
+    assert widget.cards[0].view.value == []
+    assert widget.cards[0].view.kind != "order"
+    assert widget.cards[0].feedback == ""

@@ -313,7 +313,7 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
     from course.widgets.controls import LiveText, StepNav
     from course.widgets.diagram import DiagramView
     from course.widgets.frontend import HELPERS, STATIC, STYLE_HELPERS, module
-    from course.widgets.self_check import QuestionView
+    from course.widgets.self_check import QuestionGroup
 
     shared = (STATIC / "shared.js").read_text(encoding="utf-8")
     helpers = re.findall(r"^function (\w+)\(", shared, flags=re.MULTILINE)
@@ -323,7 +323,7 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
         (RangeOfMotion, "motion"),
         (LiveText, "live"),
         (StepNav, "nav"),
-        (QuestionView, "question"),
+        (QuestionGroup, "question"),
     ):
         own = (STATIC / f"{name}.js").read_text(encoding="utf-8")
         extra = [(STATIC / h).read_text(encoding="utf-8") for h in HELPERS.get(f"{name}.js", ())]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from course.content.loader import load_content
@@ -149,7 +150,13 @@ def mastery_table(rows: Sequence[Mastery]) -> Block:
 
 
 def mastery_chart(rows: Sequence[Mastery]) -> StaticFigure:
-    """Bars of right-first-time answers in a row per family (3 = mastered), with alt text."""
+    """Bars of right-first-time answers in a row per family (3 = mastered), with alt text;
+    drawn once per state of practice (as the progress chart)."""
+    return _mastery_chart(tuple(rows))
+
+
+@lru_cache(maxsize=8)
+def _mastery_chart(rows: tuple[Mastery, ...]) -> StaticFigure:
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 

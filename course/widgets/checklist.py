@@ -11,32 +11,39 @@ from course.content.text import text
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
 from course.widgets.routine_logic import checklist_items
+from course.widgets.shared_models import SharedLayout, build, layout
 
 __all__ = ["RoutineChecklist"]
 
-_WIDE = widgets.Layout(width="auto")
 
-
-class RoutineChecklist(StaticFallback, widgets.VBox):  # type: ignore[misc]
+class RoutineChecklist(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[misc]
     """The routine as ticks: safety check, preparation, techniques in order, when to stop."""
 
     def __init__(self) -> None:
         self.boxes: list[widgets.Checkbox] = []
         children: list[widgets.Widget] = [
-            widgets.HTML(f"<h3>{html.escape(text('checklist.heading'))}</h3>"),
-            widgets.HTML(f"<p><em>{html.escape(text('checklist.note'))}</em></p>"),
+            build(widgets.HTML, value=f"<h3>{html.escape(text('checklist.heading'))}</h3>"),
+            build(widgets.HTML, value=f"<p><em>{html.escape(text('checklist.note'))}</em></p>"),
         ]
         self.groups = checklist_items()
         for group in self.groups:
             if group.heading:
-                children.append(widgets.HTML(f"<strong>{html.escape(group.heading)}</strong>"))
+                children.append(
+                    build(widgets.HTML, value=f"<strong>{html.escape(group.heading)}</strong>")
+                )
             for item in group.items:
-                box = widgets.Checkbox(value=False, description=item, indent=False, layout=_WIDE)
+                box = build(
+                    widgets.Checkbox,
+                    value=False,
+                    description=item,
+                    indent=False,
+                    layout=layout(width="auto"),
+                )
                 box.observe(self._ticked, names="value")
                 self.boxes.append(box)
                 children.append(box)
             if group.notes:
-                children.append(widgets.HTML(_notes_html(group.notes)))
+                children.append(build(widgets.HTML, value=_notes_html(group.notes)))
         self.status = LiveText()
         children.append(self.status)
         super().__init__(children)

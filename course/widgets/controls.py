@@ -14,11 +14,12 @@ import anywidget
 import traitlets
 
 from course.widgets.frontend import module, stylesheet
+from course.widgets.shared_models import SharedLayout
 
 __all__ = ["LiveText", "StepNav"]
 
 
-class LiveText(anywidget.AnyWidget):
+class LiveText(SharedLayout, anywidget.AnyWidget):
     """``html`` shown in a ``role=status`` region created at the first render.
 
     ``hidden_visually`` keeps the region for screen readers only.
@@ -41,7 +42,7 @@ class LiveText(anywidget.AnyWidget):
         self.html = new
 
 
-class StepNav(anywidget.AnyWidget):
+class StepNav(SharedLayout, anywidget.AnyWidget):
     """Previous / Next and a view switch; ``on_step`` receives -1 or +1 from the browser.
 
     ``views`` is a list of ``[label, value]`` pairs; ``view`` the chosen value (synced both

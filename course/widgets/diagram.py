@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import anywidget
 import traitlets
 
 from course.widgets.frontend import module, stylesheet
+from course.widgets.shared_models import SharedLayout
 
-__all__ = ["DiagramView"]
+__all__ = ["DiagramView", "LivePart"]
 
 
-class DiagramView(anywidget.AnyWidget):
+class DiagramView(SharedLayout, anywidget.AnyWidget):
     """An SVG diagram whose structures are focusable, labelled buttons.
 
     Hover, selection highlight and keyboard moves happen in the browser; only ``selected``
@@ -29,6 +33,10 @@ class DiagramView(anywidget.AnyWidget):
     layers sorted) names the view and layers ``moves``/``descriptions``/``overview`` were
     computed for; until Python's answer for a new view or layer set arrives, the arrow keys go
     to the nearest shown structure by the label anchors of ``geometry``.
+
+    ``live_before`` and ``live_after`` (HTML; None, the default, for none) are visible live
+    regions above and below the picture, created at the first render (:class:`LivePart` gives
+    them ``LiveText``'s interface): one model fewer per message for the browser to build.
     """
 
     _esm = module("diagram.js")
@@ -59,3 +67,39 @@ class DiagramView(anywidget.AnyWidget):
     geometry = traitlets.Dict().tag(sync=True)
     desc = traitlets.Unicode("").tag(sync=True)
     controls = traitlets.Dict().tag(sync=True)
+    live_before = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+    live_after = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+
+
+class LivePart:
+    """A live region of a :class:`DiagramView` (``live_before`` or ``live_after``) used like a
+    :class:`~course.widgets.controls.LiveText`: ``html`` (and ``value``) is its HTML."""
+
+    def __init__(self, canvas: DiagramView, trait: str) -> None:
+        if trait not in ("live_before", "live_after"):
+            raise ValueError(f"not a live region of DiagramView: {trait!r}")
+        self._canvas, self._trait = canvas, trait
+        if getattr(canvas, trait) is None:
+            setattr(canvas, trait, "")
+
+    @property
+    def html(self) -> str:
+        return str(getattr(self._canvas, self._trait) or "")
+
+    @html.setter
+    def html(self, new: str) -> None:
+        setattr(self._canvas, self._trait, new)
+
+    def observe(self, handler: Callable[[dict[str, Any]], None], names: str = "html") -> None:
+        """Call ``handler`` with each change of ``html`` (``value``), as ``LiveText.observe``."""
+        if names not in ("html", "value"):
+            raise ValueError(f"a live region has only html (value), not {names!r}")
+        self._canvas.observe(lambda change: handler({**change, "name": names}), self._trait)
+
+    @property
+    def value(self) -> str:
+        return self.html
+
+    @value.setter
+    def value(self, new: str) -> None:
+        self.html = new

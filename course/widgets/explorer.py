@@ -18,10 +18,10 @@ from course.diagrams.palette import LAYERS
 from course.diagrams.render import render_png
 from course.diagrams.spatial import arrow_moves, overview, spatial_descriptions
 from course.diagrams.text import alt_text
-from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView
+from course.widgets.diagram import DiagramView, LivePart
 from course.widgets.fallback import StaticPicture
 from course.widgets.logic import accessible_names, info_html, info_panels, search
+from course.widgets.shared_models import SharedLayout, build, layout
 
 __all__ = ["AnkleExplorer"]
 
@@ -50,7 +50,7 @@ def _spatial(view: str, layers: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
+class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
     """Explore the ankle: pick a view and layers; click, Tab/arrows + Enter, or search.
 
     Traits: ``view`` (one of lateral, medial, posterior, dorsal), ``layers`` (tuple of layer
@@ -79,42 +79,48 @@ class AnkleExplorer(StaticPicture, w.VBox):  # type: ignore[misc]
         check_view(view)
         chosen = check_layers(layers)
         self._labels = labels
-        self.canvas = DiagramView(mode="explore", label=ui_text("explorer.diagram"))
-        self._view_box = w.Dropdown(
+        self.canvas = DiagramView(mode="explore", label=ui_text("explorer.diagram"), live_before="")
+        self._view_box = build(
+            w.Dropdown,
             options=[(ui_text(f"views.{v}"), v) for v in VIEWS],
             value=view,
             description=ui_text("explorer.view"),
         )
         self._layer_boxes = {
-            layer: w.Checkbox(
+            layer: build(
+                w.Checkbox,
                 value=layer in chosen,
                 description=ui_text(f"layers.{layer}"),
                 indent=False,
-                layout=w.Layout(width="auto"),
+                layout=layout(width="auto"),
             )
             for layer in LAYERS
         }
-        self._labels_box = w.Checkbox(
-            value=labels, description=ui_text("explorer.labels"), indent=False
+        self._labels_box = build(
+            w.Checkbox, value=labels, description=ui_text("explorer.labels"), indent=False
         )
-        self._search_box = w.Text(
+        self._search_box = build(
+            w.Text,
             description=ui_text("explorer.search"),
             placeholder=ui_text("explorer.search_placeholder"),
             continuous_update=False,
         )
-        self._search_button = w.Button(description=ui_text("explorer.search_button"))
-        self._message = LiveText()
-        layer_row = w.HBox(
-            [w.Label(ui_text("explorer.layers")), *self._layer_boxes.values()],
-            layout=w.Layout(flex_flow="row wrap"),
+        self._search_button = build(w.Button, description=ui_text("explorer.search_button"))
+        self._message = LivePart(self.canvas, "live_before")  # above the picture
+        layer_row = build(
+            w.HBox,
+            children=[
+                build(w.Label, value=ui_text("explorer.layers")),
+                *self._layer_boxes.values(),
+            ],
+            layout=layout(flex_flow="row wrap"),
         )
         self.add_class("ankle-reflow")
         super().__init__(
             children=[
-                w.HBox([self._view_box, self._labels_box]),
+                build(w.HBox, children=[self._view_box, self._labels_box]),
                 layer_row,
-                w.HBox([self._search_box, self._search_button]),
-                self._message,
+                build(w.HBox, children=[self._search_box, self._search_button]),
                 self.canvas,
             ],
             **kwargs,

@@ -18,15 +18,15 @@ from course.diagrams.geometry import load_view
 from course.diagrams.render import render_png, render_svg
 from course.diagrams.spatial import arrow_moves, overview
 from course.diagrams.text import alt_text
-from course.widgets.controls import LiveText
-from course.widgets.diagram import DiagramView
+from course.widgets.diagram import DiagramView, LivePart
 from course.widgets.fallback import StaticPicture
 from course.widgets.logic import QuizState, quiz_answer, quiz_labels, quiz_skip, quiz_start
+from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["FindOnDiagramQuiz"]
 
 
-class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
+class FindOnDiagramQuiz(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
     """Asks for each structure in turn; immediate feedback; ``score`` counts first-try hits.
 
     Traits for notebooks and grading: ``score``, ``total``, ``finished``, ``current``
@@ -54,20 +54,20 @@ class FindOnDiagramQuiz(StaticPicture, w.VBox):  # type: ignore[misc]
             moves=arrow_moves(view, layers),
             overview=overview(view, len(ids), quiz=True),
             label=ui_text("explorer.diagram"),
+            live_before="",
+            live_after="",
         )
-        self._prompt = LiveText()
-        self._feedback = LiveText()
-        self._score = w.HTML()
-        skip = w.Button(description=ui_text("quiz.skip"))
-        restart = w.Button(description=ui_text("quiz.restart"))
+        self._prompt = LivePart(self.canvas, "live_before")  # above the picture
+        self._feedback = LivePart(self.canvas, "live_after")  # below it
+        self._score = build(w.HTML)
+        skip = build(w.Button, description=ui_text("quiz.skip"))
+        restart = build(w.Button, description=ui_text("quiz.restart"))
         skip.on_click(lambda _b: self.skip())
         restart.on_click(lambda _b: self.restart())
         super().__init__(
             children=[
-                self._prompt,
                 self.canvas,
-                self._feedback,
-                w.HBox([skip, restart, self._score]),
+                build(w.HBox, children=[skip, restart, self._score]),
             ],
             **kwargs,
         )

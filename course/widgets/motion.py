@@ -14,6 +14,7 @@ from course.diagrams.motion import MOTION_VIEWS, TYPICAL, motion_png, motion_svg
 from course.widgets.fallback import StaticPicture
 from course.widgets.frontend import module, stylesheet
 from course.widgets.logic import motion_valuetext
+from course.widgets.shared_models import SharedLayout
 
 __all__ = ["RangeOfMotion"]
 
@@ -29,7 +30,7 @@ _STRING_KEYS = (
 )
 
 
-class RangeOfMotion(StaticPicture, anywidget.AnyWidget):
+class RangeOfMotion(StaticPicture, SharedLayout, anywidget.AnyWidget):
     """Two labelled sliders: ``dorsiflexion`` (-50 plantarflexion .. 20 dorsiflexion) turns
     the foot in the lateral view, ``inversion`` (-15 eversion .. 35 inversion) turns the whole
     foot (heel bone and forefoot) in the posterior view. Typical ranges are marked on the

@@ -22,6 +22,7 @@ from course.practice.session import DONT_KNOW, Feedback, Practice, PracticeCase
 from course.progress.store import ProgressStore
 from course.widgets.fallback import StaticFallback
 from course.widgets.frontend import module, stylesheet
+from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["PracticeCases", "PracticeView"]
 
@@ -37,7 +38,7 @@ _LABEL_KEYS = (
 )
 
 
-class PracticeView(anywidget.AnyWidget):
+class PracticeView(SharedLayout, anywidget.AnyWidget):
     """The browser side of one case. ``value`` is the chosen decision's index (-1: none),
     ``refer`` 0 (yes), 1 (no) or -1; the buttons send ``{"action": "check" | "next" |
     "reset"}``, *Check* with the ``value`` and ``refer`` shown."""
@@ -63,7 +64,7 @@ def decision_choices() -> list[tuple[str, str]]:
     return [*decisions, (text("practice.dont_know"), DONT_KNOW)]
 
 
-class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
+class PracticeCases(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[misc]
     """Practise safety decisions on fresh cases; the mastery table below updates."""
 
     def __init__(
@@ -76,7 +77,7 @@ class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
             labels={key: text(f"practice.{key}") for key in _LABEL_KEYS},
         )
         self.view.on_msg(self._message)
-        self.table = widgets.HTML()
+        self.table = build(widgets.HTML)
         self.case: PracticeCase | None = None
         self.last: Feedback | None = None
         self.number = 0
@@ -84,7 +85,7 @@ class PracticeCases(StaticFallback, widgets.VBox):  # type: ignore[misc]
         intro += f"<p>{html.escape(text('practice.intro'))}</p>"
         if self.practice.notice:
             intro += f"<p role='note'>{html.escape(self.practice.notice)}</p>"
-        super().__init__([widgets.HTML(intro), self.view, self.table], **kwargs)
+        super().__init__([build(widgets.HTML, value=intro), self.view, self.table], **kwargs)
         self.add_class("ankle-practice-cases")
         self.next_case()
 

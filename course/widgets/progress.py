@@ -15,30 +15,32 @@ from course.progress.store import ProgressStore
 from course.progress.summary import progress_chart, progress_table_html
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
+from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["ProgressSummary"]
 
 
-class ProgressSummary(StaticFallback, widgets.VBox):  # type: ignore[misc]
+class ProgressSummary(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[misc]
     """The learner's progress: a table, a chart and a Refresh button."""
 
     def __init__(self, store: ProgressStore | None = None, **kwargs: Any) -> None:
         self.store = store or ProgressStore()
-        self._table = widgets.HTML()
-        self._chart = widgets.HTML()
-        self._mastery = widgets.HTML()
-        self._mastery_chart = widgets.HTML()
+        self._table = build(widgets.HTML)
+        self._chart = build(widgets.HTML)
+        self._mastery = build(widgets.HTML)
+        self._mastery_chart = build(widgets.HTML)
         # no icon: ipywidgets puts the icon font's glyph into the button's accessible name
-        self._refresh = widgets.Button(
+        self._refresh = build(
+            widgets.Button,
             description=text("progress.refresh"),
             tooltip=text("progress.refresh"),
         )
         self._refresh.on_click(lambda _button: self.refresh(announce=True))
-        self._where = widgets.HTML()
+        self._where = build(widgets.HTML)
         self._announce = LiveText(hidden_visually=True)
         super().__init__(
             [
-                widgets.HTML(f"<h3>{html.escape(text('progress.heading'))}</h3>"),
+                build(widgets.HTML, value=f"<h3>{html.escape(text('progress.heading'))}</h3>"),
                 self._table,
                 self._chart,
                 self._mastery,

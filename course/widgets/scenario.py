@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 
@@ -13,6 +13,7 @@ from course.safety import Assessment, Situation, assess
 from course.safety.present import describe
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
+from course.widgets.shared_models import SharedLayout, build, layout, style, style_class
 
 __all__ = ["ScenarioExplorer", "announcement"]
 
@@ -29,11 +30,19 @@ def announcement(assessment: Assessment) -> str:
     return " ".join(parts)
 
 
-_STYLE = {"description_width": "initial"}
-_WIDE = widgets.Layout(width="auto")
+_C = TypeVar("_C", bound=widgets.Widget)
 
 
-class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
+def _control(cls: type[_C], **kwargs: Any) -> _C:
+    """A control labelled at full width: its description's own width, the row's width."""
+    klass = style_class(cls)
+    assert klass is not None
+    return build(
+        cls, style=style(klass, description_width="initial"), layout=layout(width="auto"), **kwargs
+    )
+
+
+class ScenarioExplorer(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[misc]
     """Set a :class:`~course.safety.Situation` with labelled controls; see decision and reasons."""
 
     def __init__(self) -> None:
@@ -46,29 +55,29 @@ class ScenarioExplorer(StaticFallback, widgets.VBox):  # type: ignore[misc]
             control: widgets.ValueWidget
             if name in choices:
                 options = [(label, key) for key, label in choices[name].items()]
-                control = widgets.Dropdown(options=options, value=value)
+                control = _control(widgets.Dropdown, options=options, value=value)
             elif name == "hours_since_injury":
-                control = widgets.BoundedFloatText(
-                    value=24.0, min=0, max=100_000, step=1, disabled=True
+                control = _control(
+                    widgets.BoundedFloatText, value=24.0, min=0, max=100_000, step=1, disabled=True
                 )
                 control.tooltip = text("scenario.hours_help")
             elif name == "pain":
-                control = widgets.Dropdown(options=list(range(11)), value=value)
+                control = _control(widgets.Dropdown, options=list(range(11)), value=value)
             elif name == "discomfort_days":
-                control = widgets.BoundedFloatText(value=value, min=0, max=3650, step=1)
+                control = _control(widgets.BoundedFloatText, value=value, min=0, max=3650, step=1)
                 control.tooltip = text("scenario.days_help")
             else:
-                control = widgets.Checkbox(value=value, indent=False)
+                control = _control(widgets.Checkbox, value=value, indent=False)
             control.description = labels[name]
-            control.style = _STYLE
-            control.layout = _WIDE
             control.observe(self._changed, names="value")
             self.controls[name] = control
-        self.result = widgets.HTML()
+        self.result = build(widgets.HTML)
         # A short announcement of the decision; the full result is read by moving to it.
         self.announcement = LiveText(hidden_visually=True)
-        heading = widgets.HTML(f"<h3>{html.escape(text('scenario.heading'))}</h3>")
-        result_heading = widgets.HTML(f"<h3>{html.escape(text('scenario.result_heading'))}</h3>")
+        heading = build(widgets.HTML, value=f"<h3>{html.escape(text('scenario.heading'))}</h3>")
+        result_heading = build(
+            widgets.HTML, value=f"<h3>{html.escape(text('scenario.result_heading'))}</h3>"
+        )
         super().__init__(
             [heading, *self.controls.values(), self.announcement, result_heading, self.result]
         )

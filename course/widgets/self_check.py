@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import time
 from collections.abc import Callable
@@ -28,8 +29,9 @@ from course.quiz.models import (
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
 from course.widgets.frontend import module, stylesheet
+from course.widgets.shared_models import SharedLayout, build
 
-__all__ = ["QuestionCard", "QuestionView", "SelfCheck"]
+__all__ = ["QuestionCard", "QuestionGroup", "QuestionView", "SelfCheck"]
 
 
 def _find_quiz(question: FindOnDiagram) -> widgets.Widget | None:
@@ -42,35 +44,97 @@ def _find_quiz(question: FindOnDiagram) -> widgets.Widget | None:
     return quiz
 
 
-class QuestionView(anywidget.AnyWidget):
-    """The browser side of a question: a named group of radios, checkboxes or ordered steps,
-    Check / Hint / Show answer buttons that name the question, and a feedback live region.
+class QuestionView(traitlets.HasTraits):
+    """What the browser shows of one question: a named group of radios, checkboxes or ordered
+    steps, Check / Hint / Show answer buttons that name the question, and a feedback live
+    region. Not a widget model of its own: :class:`QuestionGroup` sends the views of several
+    questions as one model (issue 25: a model and an ES module each cost the browser time).
 
     ``kind`` is ``single`` (radios), ``multiple`` (checkboxes), ``order`` (steps with Move up /
     Move down) or ``find`` (the pick happens on a diagram next to it). ``value`` holds the
     indexes of the chosen options, ``steps`` the current order. The buttons send
-    ``{"action": "check" | "hint" | "reveal"}``.
+    ``{"action": "check" | "hint" | "reveal"}`` to the handlers of :meth:`on_msg`.
     """
+
+    heading = traitlets.Unicode("")
+    prompt = traitlets.Unicode("")
+    kind = traitlets.Enum(("single", "multiple", "order", "find"), "single")
+    options = traitlets.List(traitlets.Unicode())
+    value = traitlets.List(traitlets.Int())
+    steps = traitlets.List(traitlets.Unicode())
+    labels = traitlets.Dict()
+    feedback = traitlets.Unicode("")
+    correct = traitlets.Bool(False)
+    disabled = traitlets.Bool(False)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._handlers: list[Callable[[Any, Any, Any], None]] = []
+
+    def on_msg(self, callback: Callable[[Any, Any, Any], None]) -> None:
+        """Call ``callback(view, content, buffers)`` for each message from the browser."""
+        self._handlers.append(callback)
+
+    def _handle_custom_msg(self, content: Any, buffers: Any) -> None:
+        for handler in self._handlers:
+            handler(self, content, buffers)
+
+    def state(self) -> dict[str, Any]:
+        """What the browser needs to draw this question."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(QuestionView.class_trait_names())
+_FROM_BROWSER = ("value", "steps")  # what the learner changes in the browser
+
+
+class QuestionGroup(SharedLayout, anywidget.AnyWidget):
+    """Several questions in one widget model, each drawn by ``static/question.js`` as before
+    (its own fieldset, buttons and feedback region). ``questions`` holds every
+    :class:`QuestionView`'s state; the browser sends ``{"index": i, "set": {...}}`` for a
+    change of ``value`` or ``steps`` and ``{"index": i, "action": ...}`` for a button."""
 
     _esm = module("question.js")
     _css = stylesheet("question.css")
-    heading = traitlets.Unicode("").tag(sync=True)
-    prompt = traitlets.Unicode("").tag(sync=True)
-    kind = traitlets.Enum(("single", "multiple", "order", "find"), "single").tag(sync=True)
-    options = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    value = traitlets.List(traitlets.Int()).tag(sync=True)
-    steps = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    labels = traitlets.Dict().tag(sync=True)
-    feedback = traitlets.Unicode("").tag(sync=True)
-    correct = traitlets.Bool(False).tag(sync=True)
-    disabled = traitlets.Bool(False).tag(sync=True)
+    questions = traitlets.List(traitlets.Dict()).tag(sync=True)
+
+    def __init__(self, views: list[QuestionView], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.views = list(views)
+        self._push()
+        for view in self.views:
+            view.observe(self._push)
+        self.on_msg(self._message)
+
+    def _push(self, _change: Any = None) -> None:
+        self.questions = [view.state() for view in self.views]
+
+    def _message(self, _widget: Any, content: Any, buffers: Any) -> None:
+        if not isinstance(content, dict):
+            return
+        index = content.get("index")
+        if not isinstance(index, int) or not 0 <= index < len(self.views):
+            return
+        view = self.views[index]
+        changes = content.get("set")
+        if isinstance(changes, dict):
+            for name in _FROM_BROWSER:
+                if name in changes:  # not a list of indexes or steps: ignored
+                    with contextlib.suppress(traitlets.TraitError):
+                        setattr(view, name, changes[name])
+            return
+        view._handle_custom_msg(content, buffers)
 
 
 _LABEL_KEYS = ("check", "hint", "show_answer", "move_up", "move_down", "moved", "button_name")
 
 
-class QuestionCard(widgets.VBox):  # type: ignore[misc]
-    """One question: its controls, Check / Hint / Show answer, and the feedback."""
+class QuestionCard:
+    """One question: its controls, Check / Hint / Show answer, and the feedback.
+
+    Not a widget of its own: its ``view`` is drawn by the self-check's :class:`QuestionGroup`
+    with its neighbours, and the diagram of a find-on-diagram question follows the group.
+    """
 
     def __init__(
         self,
@@ -98,12 +162,7 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
             labels=labels,
         )
         self.view.on_msg(self._message)
-        children: list[widgets.Widget] = [self.view]
         self._controls()
-        if self._diagram is not None:
-            children.append(self._diagram)
-        super().__init__(children)
-        self.add_class("ankle-selfcheck-question")
 
     # --- controls ----------------------------------------------------------------------
     def _controls(self) -> None:
@@ -135,6 +194,11 @@ class QuestionCard(widgets.VBox):  # type: ignore[misc]
     def _choices(self, options: list[tuple[str, Any]]) -> None:
         self.view.options = [label for label, _value in options]
         self._values = [value for _label, value in options]
+
+    @property
+    def diagram(self) -> widgets.Widget | None:
+        """The diagram a find-on-diagram question is answered on (None for other kinds)."""
+        return self._diagram
 
     @property
     def options(self) -> list[tuple[str, Any]]:
@@ -247,7 +311,22 @@ def _diagram_answer(diagram: widgets.Widget, question: FindOnDiagram) -> Any:
     return None
 
 
-class SelfCheck(StaticFallback, widgets.VBox):  # type: ignore[misc]
+def _grouped(cards: list[QuestionCard]) -> list[widgets.Widget]:
+    """The questions as few models as possible: one group until a question that needs its own
+    diagram, which follows that question's group; then the next group."""
+    shown: list[widgets.Widget] = []
+    views: list[QuestionView] = []
+    for card in cards:
+        views.append(card.view)
+        if card.diagram is not None:
+            shown += [QuestionGroup(views), card.diagram]
+            views = []
+    if views:
+        shown.append(QuestionGroup(views))
+    return shown
+
+
+class SelfCheck(StaticFallback, SharedLayout, widgets.VBox):  # type: ignore[misc]
     """A lesson's self-check: every question with immediate feedback, and a running score."""
 
     def __init__(
@@ -263,9 +342,9 @@ class SelfCheck(StaticFallback, widgets.VBox):  # type: ignore[misc]
         ]
         self.score = LiveText()
         self._update_score()
-        children: list[widgets.Widget] = [*self.cards, self.score]
+        children = [*_grouped(self.cards), self.score]
         if not self.questions:
-            children = [widgets.HTML(html.escape(text("quiz.no_questions")))]
+            children = [build(widgets.HTML, value=html.escape(text("quiz.no_questions")))]
         super().__init__(children)
 
     def _scored(self, _card: QuestionCard, _result: Result) -> None:

@@ -21,6 +21,7 @@ from course.widgets.logic import (
     technique_announcement,
     technique_details_html,
 )
+from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["TechniqueDemo"]
 
@@ -35,7 +36,7 @@ _STRING_KEYS = (
 )
 
 
-class TechniqueDemo(StaticPicture, w.VBox):  # type: ignore[misc]
+class TechniqueDemo(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
     """Traits: ``technique`` (id), ``view`` (one of the technique's views), ``playing``."""
 
     technique = traitlets.Unicode("effleurage")
@@ -53,7 +54,7 @@ class TechniqueDemo(StaticPicture, w.VBox):  # type: ignore[misc]
             on_step=self._step,
             labels={k: ui_text(f"technique.{k}") for k in ("previous", "next", "view")},
         )
-        self._details = w.HTML()
+        self._details = build(w.HTML)
         super().__init__(children=[self.nav, self.canvas, self._details], **kw)
         self._syncing = False
         self.set_trait("technique", technique)

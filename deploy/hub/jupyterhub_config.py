@@ -14,7 +14,10 @@ Environment overrides, mostly for tests and the load script:
     ANKLE_HUB_PORT (8000)      public port of the proxy
     ANKLE_HUB_API_PORT (8081)  the hub's internal API port (localhost)
     ANKLE_HUB_PROXY_API_PORT (8001) the proxy's REST API port (localhost)
-    ANKLE_HUB_CONCURRENT_SPAWN_LIMIT (100) learners whose servers may be starting at once
+    ANKLE_HUB_CONCURRENT_SPAWN_LIMIT (100) learners whose servers may be starting or waiting
+                               to start at once (more are asked to retry in a moment)
+    ANKLE_HUB_STARTING_AT_ONCE (cores + 1) servers actually starting at the same time; the others
+                               wait their turn in order (course/hub/spawner.py)
     ANKLE_HUB_IDLE_TIMEOUT (3600)  seconds without activity after which jupyterhub-idle-culler
                                stops a server (0: never); servers warmed before a lecture
                                (`ankle-course hub warm`) and never used are stopped too
@@ -124,13 +127,17 @@ c.JupyterHub.load_roles = [
 ]
 
 # --- single-user servers: one Unix user per person (never SimpleLocalProcessSpawner) -----------
-c.JupyterHub.spawner_class = "localprocess"
+# LocalProcessSpawner that starts a few servers at a time and queues the rest in order, so the
+# hub stays responsive when a whole class logs in at once (course/hub/spawner.py)
+c.JupyterHub.spawner_class = "course.hub.spawner.ClassSpawner"
+if os.environ.get("ANKLE_HUB_STARTING_AT_ONCE"):
+    c.ClassSpawner.starting_at_once = int(os.environ["ANKLE_HUB_STARTING_AT_ONCE"])
 venv_bin = Path(SETTINGS["venv_bin"])
 # jupyterhub-singleuser, through the course's launcher that skips a slow, unused import
 # (course/hub/singleuser.py); hub.json written by an older setup has no such entry
 c.Spawner.cmd = SETTINGS.get("singleuser_cmd") or [str(venv_bin / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.start_timeout = 120
+c.Spawner.start_timeout = 600  # includes the wait for a start slot (sixty learners at once)
 c.Spawner.http_timeout = 120
 c.JupyterHub.concurrent_spawn_limit = int(os.environ.get("ANKLE_HUB_CONCURRENT_SPAWN_LIMIT", "100"))
 c.Spawner.environment = {

@@ -34,6 +34,24 @@ function render({ model, el }) {
   overview.id = `${uid}-overview`;
   described.append(overview);
   root.append(figure, controls, announce, info, described);
+  // Optional visible live regions above and below the picture (`live_before`, `live_after`:
+  // null for none), e.g. the explorer's "what is shown now" and the quiz's prompt and
+  // feedback: they exist from the first render, only their text changes.
+  const live = {};
+  for (const [key, place] of [["live_before", "before"], ["live_after", "after"]]) {
+    if (model.get(key) === null || model.get(key) === undefined) continue;
+    const region = document.createElement("div");
+    region.className = "ankle-live";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    region.innerHTML = model.get(key) || "";
+    if (place === "before") root.prepend(region);
+    else root.append(region);
+    live[key] = region;
+    model.on(`change:${key}`, () => {
+      region.innerHTML = model.get(key) || "";
+    });
+  }
   el.append(root);
 
   let groups = new Map(); // id -> <g class="structure">
@@ -62,7 +80,8 @@ function render({ model, el }) {
     for (const [id, g] of groups) {
       const on = id === sel;
       g.classList.toggle("is-selected", on);
-      g.setAttribute("aria-pressed", on ? "true" : "false");
+      const pressed = on ? "true" : "false";
+      if (g.getAttribute("aria-pressed") !== pressed) g.setAttribute("aria-pressed", pressed);
     }
     for (const [id, parts] of labels) {
       for (const p of parts) p.classList.toggle("is-selected", id === sel);
@@ -276,6 +295,10 @@ function render({ model, el }) {
     for (const ring of pic.svg?.querySelectorAll(":scope > .ankle-focus-ring") || []) ring.remove();
     figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
     svg = pic.svg;
+    // The figure keeps the picture's proportions itself, so that while it is off screen (and
+    // not laid out: content-visibility in diagram.css) it takes the room the picture will.
+    const box = svg?.viewBox?.baseVal;
+    figure.style.aspectRatio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
     groups = pic.groups;
     labels = pic.labels;
     figure.setAttribute("aria-label", model.get("label") || "");

@@ -1,4 +1,6 @@
-// Front-end of course.widgets.self_check.QuestionView (anywidget, plain ES module).
+// Front-end of course.widgets.self_check.QuestionGroup (anywidget, plain ES module): several
+// self-check questions in one widget model (`questions`, one state per question), each drawn
+// by renderQuestion() through a small stand-in for a model of its own (questionModel()).
 // One self-check question as a named group: a <fieldset> whose <legend> is the question;
 // radios share one `name` (arrow keys move inside the group, Tab leaves it); multiple-select
 // questions are checkboxes in the same kind of group; order questions are a list whose
@@ -8,8 +10,7 @@
 
 let counter = 0;
 
-function render({ model, el }) {
-  guardWidgetKeys();
+function renderQuestion({ model, el }) {
   counter += 1;
   const uid = `ankq${counter}${Math.random().toString(36).slice(2, 7)}`;
   const labels = () => model.get("labels") || {};
@@ -200,6 +201,59 @@ function render({ model, el }) {
   paintFrame();
   paintBody();
   paintFeedback();
+}
+
+// One question's part of the group's model, with the calls renderQuestion() makes of a model:
+// get/set/save_changes/send/on. A change the learner makes shows at once (kept until Python's
+// state says the same); every change from Python fires the question's own change:KEY events.
+function questionModel(model, index) {
+  const handlers = new Map();
+  const current = () => (model.get("questions") || [])[index] || {};
+  let seen = { ...current() };
+  const local = {};
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  return {
+    get: (key) => (key in local ? local[key] : seen[key]),
+    set: (key, value) => {
+      local[key] = value;
+    },
+    save_changes: () => model.send({ index, set: { ...local } }),
+    send: (content) => model.send({ ...content, index }),
+    on: (event, fn) => {
+      if (!handlers.has(event)) handlers.set(event, []);
+      handlers.get(event).push(fn);
+    },
+    update() {
+      const now = current();
+      const changed = Object.keys(now).filter((key) => !same(now[key], seen[key]));
+      seen = { ...now };
+      for (const key of changed) {
+        if (key in local) {
+          if (!same(local[key], now[key])) continue; // the learner's newer change stays
+          delete local[key];
+        }
+        for (const fn of handlers.get(`change:${key}`) || []) fn();
+      }
+    },
+  };
+}
+
+function render({ model, el }) {
+  guardWidgetKeys();
+  let parts = [];
+  function build() {
+    el.replaceChildren();
+    parts = (model.get("questions") || []).map((_state, index) => {
+      const part = questionModel(model, index);
+      renderQuestion({ model: part, el });
+      return part;
+    });
+  }
+  model.on("change:questions", () => {
+    if ((model.get("questions") || []).length !== parts.length) build();
+    else for (const part of parts) part.update();
+  });
+  build();
 }
 
 export default { render };
