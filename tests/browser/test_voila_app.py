@@ -39,7 +39,10 @@ TRANSCRIPTS = ARTIFACTS / "accessibility"
 @pytest.fixture(scope="module")
 def app_server() -> Iterator[Server]:
     home = temporary_home("ankle-app-")
-    server = start_app(home)
+    # a named learner: the practice cases drawn (so the kept transcript) are the same each run
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("ANKLE_COURSE_STUDENT", "ankle-app-journey")
+        server = start_app(home)
     try:
         yield server
     finally:
