@@ -154,8 +154,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module. Not for the session: while Playwright's sync API is
+    started, its event loop counts as running in this thread, so every later test module that
+    pytest-xdist puts on the same worker would fail at ``asyncio.run`` or ``sync_playwright``."""
     try:
         chromium_path()
     except BrowserMissingError as exc:
