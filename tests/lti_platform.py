@@ -383,11 +383,16 @@ def browser_launch(
     browser: requests.Session | None = None,
     *,
     verify: bool | str = True,
-) -> tuple[requests.Response, requests.Session, tuple[str, dict[str, str]]]:
+) -> tuple[
+    requests.Response,
+    requests.Session,
+    tuple[str, dict[str, str], requests.cookies.RequestsCookieJar],
+]:
     """A launch from this LMS as a browser makes it (an HTTP session following the LMS's and
     the hub's redirects and forms): the login initiation, the LMS's authorization, the
     auto-posted form back to the tool. Returns the tool's answer to that form, the session,
-    and the form (action, fields) as posted."""
+    and the form as posted: action, fields and the browser's cookies at that moment (what a
+    replay needs; the hub clears its state cookie once the launch is done)."""
     browser = browser or requests.Session()
     browser.verify = verify
     start = browser.get(platform.login_url(person, hint), allow_redirects=False, timeout=60)
@@ -398,8 +403,9 @@ def browser_launch(
     found = re.search(r'action="([^"]+)"', form.text)
     assert found is not None, form.text
     action = html.unescape(found.group(1))
+    cookies = browser.cookies.copy()
     answer = browser.post(action, data=fields, allow_redirects=False, timeout=300)
-    return answer, browser, (action, fields)
+    return answer, browser, (action, fields, cookies)
 
 
 def latest_scores(platform: Platform, lineitem_id: str) -> dict[str, dict[str, Any]]:

@@ -87,8 +87,8 @@ class Lms:
         """A launch from the LMS as a browser makes it: login initiation, the LMS's
         authorization, the auto-posted form back to the hub."""
         person = who if isinstance(who, Person) else self.people[who]
-        answer, browser, (action, fields) = browser_launch(self.platform, person, hint, browser)
-        self.notes["last_form"] = (action, fields, browser.cookies.copy())
+        answer, browser, form = browser_launch(self.platform, person, hint, browser)
+        self.notes["last_form"] = form  # action, fields and the cookies as posted
         assert answer.status_code < 500, self.hub.log_tail(60) if self.hub else answer.text
         return answer, browser
 
