@@ -21,7 +21,6 @@ import os
 import pwd
 import re
 import secrets
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from typing import Any
 
 import pytest
 import requests
-from hub_harness import HubProcess, answered
+from hub_harness import HubProcess, answered, run_as
 
 from course.cli import main
 from course.hub import system
@@ -91,26 +90,6 @@ class Lms:
         self.notes["last_form"] = form  # action, fields and the cookies as posted
         assert answer.status_code < 500, self.hub.log_tail(60) if self.hub else answer.text
         return answer, browser
-
-
-def _as(user: str, *command: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    entry = pwd.getpwnam(user)
-    return subprocess.run(
-        list(command),
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd or entry.pw_dir,
-        user=entry.pw_uid,
-        group=entry.pw_gid,
-        extra_groups=os.getgrouplist(user, entry.pw_gid),
-        env={
-            "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
-            "HOME": entry.pw_dir,
-            "LANG": "C.UTF-8",
-        },
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +176,7 @@ def test_the_hub_starts_and_serves_the_tool_key_set(lms: Lms) -> None:
     assert state is not None
     grader = state.courses[0]["grader"]
     folder = Path(state.courses[0]["course_dir"])
-    done = _as(
+    done = run_as(
         grader,
         "bash",
         "-c",
@@ -315,7 +294,7 @@ def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path:
         name = lms.account(who)
         home = Path(pwd.getpwnam(name).pw_dir)
         if who == "max":
-            _as(
+            run_as(
                 name,
                 sys.executable,
                 "-m",
@@ -332,9 +311,10 @@ def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path:
             owner=name,
             mode=0o644,
         )
-        done = _as(name, sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT, "--course", COURSE)
+        submit = (sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT, "--course", COURSE)
+        done = run_as(name, *submit)
         assert done.returncode == 0, done.stderr
-    graded = _as(
+    graded = run_as(
         course["grader"],
         "bash",
         "-c",
@@ -384,10 +364,10 @@ def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path:
 
 
 def test_a_learner_cannot_read_the_tool_key(lms: Lms) -> None:
-    probe = _as(lms.account("lea"), "cat", str(tool_key_path(lms.hub_dir)))
+    probe = run_as(lms.account("lea"), "cat", str(tool_key_path(lms.hub_dir)))
     assert probe.returncode != 0
     assert "Permission denied" in probe.stderr
-    store = _as(lms.account("lea"), "cat", str(lms.hub_dir / "lti" / "lti.sqlite"))
+    store = run_as(lms.account("lea"), "cat", str(lms.hub_dir / "lti" / "lti.sqlite"))
     assert store.returncode != 0
 
 
