@@ -3,12 +3,15 @@
 The LMS is the independent platform implementation lti1p3platform (tests/lti_platform.py),
 served on 127.0.0.1; a browser is played by an HTTP session that follows the LMS's and the
 hub's redirects and forms as a browser would. The hub is set up from PLATFORM.json alone (no
-roster). In file order: learner, TA and instructor launches land in the right course with the
-right rights; an LMS administrator, a replayed launch and a colliding username are refused with
-no account made; the instructor's deep-linking request returns a signed item the LMS accepts;
-the learner submits, the grader autogrades, and ``grade passback`` puts in the LMS's gradebook
-the scores ``grade export`` gives; the learner cannot read the tool's key; a member dropped in
-the LMS loses the course on ``hub sync-roster`` but keeps their files; teardown leaves nothing.
+roster). Each test can run on its own: the stages it needs (set-up, the hub started with the
+assessment released, a person's first launch) are made by ``_set_up``, ``_hub_up`` and
+``_launched`` when the tests before it have not made them. In file order: learner, TA and
+instructor launches land in the right course with the right rights; an LMS administrator, a
+replayed launch and a colliding username are refused with no account made; the instructor's
+deep-linking request returns a signed item the LMS accepts; the learner submits, the grader
+autogrades, and ``grade passback`` puts in the LMS's gradebook the scores ``grade export``
+gives; the learner cannot read the tool's key; a member dropped in the LMS loses the course on
+``hub sync-roster`` but keeps their files; teardown leaves nothing.
 """
 
 from __future__ import annotations
@@ -118,10 +121,17 @@ def lms() -> Iterator[Lms]:
             teardown_hub(room.hub_dir)
 
 
-def test_setup_from_platform_json_alone(lms: Lms) -> None:
+ASSESSMENT_LINK = json.dumps({"assignment": ASSIGNMENT})
+LESSON_LINK = json.dumps({"lesson": "05_safety"})
+
+
+def _set_up(lms: Lms) -> None:
+    """Stage 1: the hub set up from PLATFORM.json alone (once)."""
+    if load_state(lms.hub_dir) is not None:
+        return
     platform_json = lms.base / "PLATFORM.json"
     platform_json.write_text(json.dumps(lms.server.platform_json(courses={CONTEXT: COURSE})))
-    report = setup_hub(
+    setup_hub(
         SetupOptions(
             roster=None,
             lti=platform_json,
@@ -130,7 +140,68 @@ def test_setup_from_platform_json_alone(lms: Lms) -> None:
             home_base=lms.base / "home",
         )
     )
-    assert [c["course_id"] for c in report.state.courses] == [COURSE]
+
+
+def _hub_up(lms: Lms) -> HubProcess:
+    """Stage 2: the hub started, the LMS told its URLs, the assessment released (once)."""
+    _set_up(lms)
+    if lms.hub is not None:
+        return lms.hub
+    lms.hub = HubProcess(hub_dir=lms.hub_dir)
+    lms.hub.start()
+    p = lms.platform
+    p.tool_login_url = f"{lms.hub.url}/hub/lti13/oauth_login"
+    p.tool_launch_url = f"{lms.hub.url}/hub/lti13/oauth_callback"
+    p.tool_jwks_url = f"{lms.hub.url}/hub/lti13/jwks"  # the LMS fetches the tool's key there
+    # the grader releases the assessment, as in its formgrader's terminal
+    state = load_state(lms.hub_dir)
+    assert state is not None
+    done = run_as(
+        state.courses[0]["grader"],
+        "bash",
+        "-c",
+        f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
+        f"nbgrader release_assignment {ASSIGNMENT}",
+        cwd=Path(state.courses[0]["course_dir"]),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return lms.hub
+
+
+def _launched(lms: Lms, who: str, hint: str = ASSESSMENT_LINK) -> requests.Session:
+    """Stage 3: ``who`` has launched from the LMS at least once (an assessment link fetches
+    the assessment); the browser of that first launch."""
+    _hub_up(lms)
+    browsers: dict[str, requests.Session] = lms.notes.setdefault("browsers", {})
+    if who not in browsers:
+        answer, browsers[who] = lms.launch(who, hint)
+        assert answer.status_code == 302, answer.text
+    return browsers[who]
+
+
+def _pages(lms: Lms) -> dict[str, str]:
+    """The pages of the walkthrough, made here when the tests that keep them have not run."""
+    pages: dict[str, str] = lms.notes.setdefault("pages", {})
+    if "refused" not in pages:
+        _hub_up(lms)
+        pages["refused"] = lms.launch("root")[0].text
+    if "new_tab" not in pages:
+        _hub_up(lms)
+        lms.launch("max", LESSON_LINK)
+        action, fields, _ = lms.notes["last_form"]
+        pages["new_tab"] = requests.post(
+            action, data=fields, allow_redirects=False, timeout=60
+        ).text
+    if "chooser" not in pages:
+        pages["chooser"] = lms.launch("ines", "deep-link")[0].text
+    return pages
+
+
+def test_setup_from_platform_json_alone(lms: Lms) -> None:
+    _set_up(lms)
+    state = load_state(lms.hub_dir)
+    assert state is not None
+    assert [c["course_id"] for c in state.courses] == [COURSE]
     key = tool_key_path(lms.hub_dir)
     assert key.stat().st_uid == 0
     assert key.stat().st_mode & 0o777 == 0o600
@@ -140,6 +211,7 @@ def test_setup_from_platform_json_alone(lms: Lms) -> None:
 
 
 def test_lti_config_prints_what_the_lms_needs(lms: Lms, capsys: pytest.CaptureFixture[str]) -> None:
+    _set_up(lms)
     assert (
         main(
             [
@@ -162,34 +234,19 @@ def test_lti_config_prints_what_the_lms_needs(lms: Lms, capsys: pytest.CaptureFi
 
 
 def test_the_hub_starts_and_serves_the_tool_key_set(lms: Lms) -> None:
-    lms.hub = HubProcess(hub_dir=lms.hub_dir)
-    lms.hub.start()
-    p = lms.platform
-    p.tool_login_url = f"{lms.hub.url}/hub/lti13/oauth_login"
-    p.tool_launch_url = f"{lms.hub.url}/hub/lti13/oauth_callback"
-    p.tool_jwks_url = f"{lms.hub.url}/hub/lti13/jwks"  # the LMS fetches the tool's key there
-    keys = requests.get(p.tool_jwks_url, timeout=30).json()["keys"]
+    _hub_up(lms)  # set up, started, the assessment released by the grader
+    keys = requests.get(lms.platform.tool_jwks_url, timeout=30).json()["keys"]
     assert len(keys) == 1
     assert "d" not in keys[0]
-    # the grader releases the assessment, as in its formgrader's terminal
     state = load_state(lms.hub_dir)
     assert state is not None
-    grader = state.courses[0]["grader"]
-    folder = Path(state.courses[0]["course_dir"])
-    done = run_as(
-        grader,
-        "bash",
-        "-c",
-        f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
-        f"nbgrader release_assignment {ASSIGNMENT}",
-        cwd=folder,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    released = Path(state.courses[0]["course_dir"]) / "release" / ASSIGNMENT / NOTEBOOK
+    assert released.is_file()
 
 
 def test_a_learner_lands_in_her_fetched_assessment(lms: Lms) -> None:
-    hint = json.dumps({"assignment": ASSIGNMENT})
-    answer, browser = lms.launch("lea", hint)
+    _hub_up(lms)
+    answer, browser = lms.launch("lea", ASSESSMENT_LINK)
     assert answer.status_code == 302, answer.text
     assert answer.headers["Location"].endswith(
         f"/hub/user-redirect/lab/tree/{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
@@ -204,19 +261,21 @@ def test_a_learner_lands_in_her_fetched_assessment(lms: Lms) -> None:
     # she is logged in: the hub knows her from the browser's cookie
     me = browser.get(f"{lms.hub.url}/hub/home", allow_redirects=False, timeout=60)  # type: ignore[union-attr]
     assert me.status_code == 200
-    lms.notes["lea_browser"] = browser
+    lms.notes.setdefault("browsers", {}).setdefault("lea", browser)
 
 
 def test_a_lesson_link_opens_that_lesson(lms: Lms) -> None:
-    answer, _ = lms.launch("max", json.dumps({"lesson": "05_safety"}))
+    _hub_up(lms)
+    answer, browser = lms.launch("max", LESSON_LINK)
+    lms.notes.setdefault("browsers", {}).setdefault("max", browser)
     assert answer.headers["Location"].endswith(
         "/hub/user-redirect/lab/tree/ankle-course/05_safety.ipynb"
     )
 
 
 def test_staff_get_the_formgrader_and_never_admin(lms: Lms) -> None:
-    hint = json.dumps({"assignment": ASSIGNMENT})
-    answer, _ = lms.launch("tomas", hint)
+    _hub_up(lms)
+    answer, _ = lms.launch("tomas", ASSESSMENT_LINK)
     assert answer.headers["Location"].endswith(f"/services/{COURSE}/formgrader")
     ta = lms.admin_api(f"/users/{lms.account('tomas')}")
     assert ta["groups"] == [f"formgrade-{COURSE}"]
@@ -228,6 +287,7 @@ def test_staff_get_the_formgrader_and_never_admin(lms: Lms) -> None:
 
 
 def test_refused_launches_log_nobody_in_and_make_no_account(lms: Lms) -> None:
+    _launched(lms, "lea")  # her account exists (the colliding username below)
     answer, _ = lms.launch("root")  # an LMS administrator with no role in the course
     assert answer.status_code == 403
     assert "gives no access" in html.unescape(answer.text)
@@ -259,6 +319,7 @@ def test_refused_launches_log_nobody_in_and_make_no_account(lms: Lms) -> None:
 
 
 def test_a_new_name_in_the_lms_keeps_the_same_account(lms: Lms) -> None:
+    _launched(lms, "lea")
     lms.people["lea"].name = "Lea Chen-Martin"
     lms.people["lea"].username = "lea.chen.martin"
     answer, _ = lms.launch("lea")
@@ -267,6 +328,7 @@ def test_a_new_name_in_the_lms_keeps_the_same_account(lms: Lms) -> None:
 
 
 def test_deep_linking_returns_a_signed_assessment_link(lms: Lms) -> None:
+    _hub_up(lms)
     answer, browser = lms.launch("ines", "deep-link")
     assert answer.status_code == 200, answer.text
     assert "Graded safety assessments" in answer.text
@@ -285,6 +347,8 @@ def test_deep_linking_returns_a_signed_assessment_link(lms: Lms) -> None:
 
 
 def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path: Path) -> None:
+    _launched(lms, "lea")  # her assessment fetched at launch
+    _launched(lms, "max", LESSON_LINK)  # he fetches it below
     state = load_state(lms.hub_dir)
     assert state is not None
     course = state.courses[0]
@@ -364,6 +428,7 @@ def test_grades_return_to_the_lms_as_grade_export_gives_them(lms: Lms, tmp_path:
 
 
 def test_a_learner_cannot_read_the_tool_key(lms: Lms) -> None:
+    _launched(lms, "lea")
     probe = run_as(lms.account("lea"), "cat", str(tool_key_path(lms.hub_dir)))
     assert probe.returncode != 0
     assert "Permission denied" in probe.stderr
@@ -372,6 +437,8 @@ def test_a_learner_cannot_read_the_tool_key(lms: Lms) -> None:
 
 
 def test_a_member_dropped_in_the_lms_loses_the_course_but_keeps_files(lms: Lms) -> None:
+    _launched(lms, "lea")
+    _launched(lms, "max")  # alone, his launch fetches the assessment (in file order: grades)
     lms.people["max"].status = "Deleted"
     assert main(["hub", "sync-roster", "--course", COURSE, "--hub-dir", str(lms.hub_dir)]) == 0
     max_ = lms.account("max")
@@ -397,7 +464,7 @@ def test_walkthrough_pictures_of_the_pages_people_see(lms: Lms) -> None:
         browser = launch_chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 860, "height": 540})
-            for name, text in lms.notes["pages"].items():
+            for name, text in _pages(lms).items():
                 page.set_content(text)
                 picture = target / f"lti_{name}.png"
                 page.screenshot(path=str(picture), full_page=True)
@@ -407,6 +474,7 @@ def test_walkthrough_pictures_of_the_pages_people_see(lms: Lms) -> None:
 
 
 def test_teardown_leaves_no_account(lms: Lms) -> None:
+    _hub_up(lms)
     assert lms.hub is not None
     lms.hub.stop()
     lms.hub = None
