@@ -506,3 +506,20 @@ def run_as(user: str, *command: str, cwd: Path | None = None) -> subprocess.Comp
         },
         timeout=600,
     )
+
+
+def stop_and_tear_down(room: Any) -> list[str]:
+    """The end of an LTI hub test module: stop ``room.hub`` (if running) and ``room.server``
+    (the LMS), tear the hub down if it was set up; the accounts it had created."""
+    from course.hub.setup import load_state, teardown_hub
+
+    if room.hub is not None:
+        room.hub.stop()
+        room.hub = None
+    room.server.stop()
+    state = load_state(room.hub_dir)
+    if state is None:
+        return []
+    created = list(state.created_users)
+    teardown_hub(room.hub_dir)
+    return created

@@ -33,11 +33,11 @@ from typing import Any
 
 import pytest
 import requests
-from hub_harness import HubProcess, answered, run_as
+from hub_harness import HubProcess, answered, run_as, stop_and_tear_down
 
 from course.cli import main
 from course.hub import system
-from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub
 from course.lti.keys import tool_key_path
 from tests.lti_platform import (
     ROLE,
@@ -114,11 +114,7 @@ def lms() -> Iterator[Lms]:
     try:
         yield room
     finally:
-        if room.hub is not None:
-            room.hub.stop()
-        server.stop()
-        if load_state(room.hub_dir) is not None:
-            teardown_hub(room.hub_dir)
+        stop_and_tear_down(room)
 
 
 ASSESSMENT_LINK = json.dumps({"assignment": ASSIGNMENT})
@@ -475,9 +471,6 @@ def test_walkthrough_pictures_of_the_pages_people_see(lms: Lms) -> None:
 
 def test_teardown_leaves_no_account(lms: Lms) -> None:
     _hub_up(lms)
-    assert lms.hub is not None
-    lms.hub.stop()
-    lms.hub = None
-    created = list(load_state(lms.hub_dir).created_users)  # type: ignore[union-attr]
-    teardown_hub(lms.hub_dir)
+    created = stop_and_tear_down(lms)
+    assert created
     assert [u for u in created if system.user_exists(u)] == []

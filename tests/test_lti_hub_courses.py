@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from hub_harness import HubAdmin, HubProcess, ServiceSession
+from hub_harness import HubAdmin, HubProcess, ServiceSession, stop_and_tear_down
 
 from course.hub import system
 from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
@@ -121,11 +121,7 @@ def room() -> Iterator[Room]:
     try:
         yield room
     finally:
-        if room.hub is not None:
-            room.hub.stop()
-        server.stop()
-        if load_state(room.hub_dir) is not None:
-            teardown_hub(room.hub_dir)
+        stop_and_tear_down(room)
 
 
 def _setup(room: Room, *, allow: bool) -> None:

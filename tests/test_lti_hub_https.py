@@ -31,10 +31,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from hub_harness import HubProcess, run_as
+from hub_harness import HubProcess, run_as, stop_and_tear_down
 
 from course.hub import system
-from course.hub.setup import SetupOptions, load_state, setup_hub, teardown_hub
+from course.hub.setup import SetupOptions, load_state, setup_hub
 from tests.lti_browser import (
     CookieLog,
     attributes,
@@ -160,11 +160,7 @@ def site() -> Iterator[Site]:
     try:
         yield room
     finally:
-        if room.hub is not None:
-            room.hub.stop()
-        server.stop()
-        if load_state(room.hub_dir) is not None:
-            teardown_hub(room.hub_dir)
+        stop_and_tear_down(room)
 
 
 def _hub_up(site: Site) -> HubProcess:
@@ -309,9 +305,6 @@ def test_a_browser_blocking_third_party_cookies_is_offered_a_new_tab_that_works(
 
 def test_teardown_leaves_no_account(site: Site) -> None:
     _hub_up(site)
-    assert site.hub is not None
-    site.hub.stop()
-    site.hub = None
-    created = list(load_state(site.hub_dir).created_users)  # type: ignore[union-attr]
-    teardown_hub(site.hub_dir)
+    created = stop_and_tear_down(site)
+    assert created
     assert [u for u in created if system.user_exists(u)] == []
