@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import file_order
 import isolation
 import pytest
 
@@ -19,6 +20,9 @@ pytest_configure = isolation.pytest_configure
 pytest_sessionfinish = isolation.pytest_sessionfinish
 pytest_terminal_summary = isolation.pytest_terminal_summary
 pytest_unconfigure = isolation.pytest_unconfigure
+
+# Under pytest-xdist, the longest test files first (file_order.py; make test's pytest line).
+pytest_collection_modifyitems = file_order.pytest_collection_modifyitems
 
 
 @pytest.fixture(autouse=True)
