@@ -26,7 +26,44 @@ import pytest
 DEFAULT_SECONDS = 0.3
 
 #: Rough CI seconds (one worker of a 2-core machine) of the files that take longest.
-FILE_SECONDS: dict[str, float] = {}
+FILE_SECONDS: dict[str, float] = {
+    "tests/browser/test_accessibility.py": 300,
+    "tests/test_hub.py": 200,
+    "tests/test_grading_nbgrader.py": 190,
+    "tests/test_grading_build.py": 155,
+    "tests/browser/test_wcag.py": 150,
+    "tests/test_hub_multicourse.py": 130,
+    "tests/test_lti_hub.py": 125,
+    "tests/test_lti_hub_courses.py": 120,
+    "tests/test_hub_collect.py": 100,
+    "tests/test_grading_autograde.py": 90,
+    "tests/test_grading_retakes_e2e.py": 85,
+    "tests/test_grading_cases_e2e.py": 80,
+    "tests/browser/test_voila_app.py": 75,
+    "tests/browser/test_learner_journeys.py": 75,
+    "tests/test_lti_hub_https.py": 70,
+    "tests/test_grading_sandbox.py": 65,
+    "tests/test_grading_canvas.py": 55,
+    "tests/browser/test_screen_reader.py": 50,
+    "tests/test_pictures.py": 45,
+    "tests/test_hub_setup.py": 35,
+    "tests/test_grading_formgrader.py": 35,
+    "tests/test_hub_warm.py": 35,
+    "tests/browser/test_voila_practice.py": 35,
+    "tests/test_structure.py": 30,
+    "tests/test_notebooks.py": 30,
+    "tests/test_grading_items.py": 25,
+    "tests/browser/test_learner_mode.py": 25,
+    "tests/test_item_docs.py": 25,
+    "tests/test_grading_retakes.py": 25,
+    "tests/test_export_html.py": 16,
+    "tests/test_hub_exchange.py": 16,
+    "tests/test_grading_postgres.py": 15,
+    "tests/test_grading.py": 15,
+    "tests/test_lazy_nbgrader.py": 13,
+    "tests/test_lti_ags.py": 12,
+    "tests/test_lab.py": 10,
+}
 
 
 def file_seconds(path: str, tests: int) -> float:
