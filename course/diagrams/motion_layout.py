@@ -8,8 +8,9 @@ the browser turns the same picture), so one layout per movement serves every ang
   nearest the end of its ray: clear of every bone at every angle, of the range sector and of
   the other label.
 
-Free and taken space is an occupancy mask: the bones at every angle, the range sector and its
-rays drawn once in black at ``_PX_PER_MM``, then searched with array slices.
+Free and taken space is an occupancy mask: the bones at every angle and the range sector (its
+rays, arc and the foot's axis lie in it) drawn once in black at ``_PX_PER_MM``, then searched
+with array slices. Every label's text is laid out by matplotlib to know its size.
 """
 
 from __future__ import annotations
@@ -256,7 +257,8 @@ def _leader(
 
 @lru_cache(maxsize=2)
 def motion_layout(movement: str) -> MotionLayout:
-    """The layout of ``movement``'s picture (computed once: a few hundredths of a second)."""
+    """The layout of ``movement``'s picture (computed once per process: about a tenth of a
+    second, most of it drawing the mask)."""
     view = MOTION_VIEWS[movement]
     scale = layout_for(load_view(view)).scale
     length, angles = ray_angles(movement)
