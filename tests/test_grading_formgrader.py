@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from typing import Any
 import nbformat
 import pytest
 from handin import grade
-from local_services import free_port
+from local_services import free_port, stop_group
 from test_grading_autograde import ASSIGNMENT, fill, released, right_answers
 from test_grading_nbgrader import build_class, gradebook_rows, result_files
 
@@ -92,13 +91,7 @@ class Formgrader:
             return json.loads(response.read().decode("utf-8"))
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_group(self.process)
 
 
 @pytest.fixture(scope="module")
