@@ -42,8 +42,8 @@ import selectors
 import signal
 import socket
 import struct
-import tempfile
 import sys
+import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any

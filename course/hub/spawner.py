@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 from jupyterhub.httpclient import fetch
 from jupyterhub.spawner import LocalProcessSpawner
@@ -61,7 +61,8 @@ FORK_SERVER_WAIT_S = 120.0  # its imports, on a busy machine
 class _ForkServer:
     """The hub's one fork server process (see :mod:`course.hub.forkserver`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, output: IO[bytes] | None = None) -> None:
+        """Start it; ``output`` takes its and its children's output (default: the hub's)."""
         folder = tempfile.mkdtemp(prefix="ankle-forkserver-")  # 0700: only root connects
         self.path = os.path.join(folder, "socket")
         # only what Python and the preloaded modules read at start: no hub secrets
@@ -75,6 +76,8 @@ class _ForkServer:
             stdin=subprocess.PIPE,  # closes when the hub exits: the fork server exits too
             cwd="/",
             env=self.env,
+            stdout=output,
+            stderr=output,
             start_new_session=True,
         )
         self.started = time.monotonic()
@@ -90,6 +93,11 @@ class _ForkServer:
                 if not self.alive() or time.monotonic() - self.started > FORK_SERVER_WAIT_S:
                     raise
                 await asyncio.sleep(0.1)
+
+    async def ready(self) -> None:
+        """Wait until it accepts requests (its imports done)."""
+        _reader, writer = await self._connect()
+        writer.close()
 
     async def start(self, user: str, env: dict[str, str], argv: list[str]) -> int:
         """Fork a server for ``user``: its process id. OSError when the fork server cannot
