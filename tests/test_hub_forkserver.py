@@ -256,3 +256,32 @@ def test_the_spawner_starts_servers_itself_when_the_fork_server_is_unreachable(
     spawner.user = type("U", (), {"name": USER})()
     assert asyncio.run(spawner._start_process()) == ("127.0.0.1", 1)
     assert started == ["popen"]
+
+
+def test_the_forked_server_is_told_the_port_the_hub_waits_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[dict[str, str]] = []
+
+    class _Recording:
+        env: ClassVar[dict[str, str]] = {"PATH": os.environ["PATH"]}
+
+        async def start(self, user: str, env: dict[str, str], argv: list[str]) -> int:
+            sent.append(env)
+            return 4242
+
+    def get_env(self: ClassSpawner) -> dict[str, str]:  # as Spawner.get_env names the port
+        return {
+            "PATH": os.environ["PATH"],
+            "JUPYTERHUB_SERVICE_URL": f"http://127.0.0.1:{self.port}/",
+        }
+
+    monkeypatch.setattr(ClassSpawner, "_fork_server", lambda self: _Recording())
+    monkeypatch.setattr(ClassSpawner, "get_env", get_env)
+    monkeypatch.setattr(ClassSpawner, "get_args", lambda self: [])
+    spawner = ClassSpawner(cmd=[sys.executable, "-m", "course.hub.singleuser"])
+    spawner.user = type("U", (), {"name": USER})()
+    ip, port = asyncio.run(spawner._start_process())
+    assert port != 0
+    assert sent[0]["JUPYTERHUB_SERVICE_URL"] == f"http://127.0.0.1:{port}/"
+    assert (spawner.pid, spawner.proc) == (4242, None)  # tracked by pid, as after a restart

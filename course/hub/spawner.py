@@ -187,14 +187,14 @@ class ClassSpawner(LocalProcessSpawner):  # type: ignore[misc]
         if not self._forks():
             return await super().start()  # type: ignore[no-any-return]
         fork = self._fork_server()
+        if self.port == 0:  # type: ignore[has-type]
+            self.port = random_port()  # before get_env: JUPYTERHUB_SERVICE_URL names it
         env = self.get_env()
         if not same_import_time_env(env, fork.env):
             self.log.info(
                 "Starting %s's server without the fork server (environment)", self.user.name
             )
             return await super().start()  # type: ignore[no-any-return]
-        if self.port == 0:  # type: ignore[has-type]
-            self.port = random_port()
         argv = [*self.cmd[3:], *self.get_args()]
         try:
             pid = await fork.start(self.user.name, env, argv)
