@@ -281,7 +281,7 @@ def test_the_forked_server_is_told_the_port_the_hub_waits_on(
     monkeypatch.setattr(ClassSpawner, "get_args", lambda self: [])
     spawner = ClassSpawner(cmd=[sys.executable, "-m", "course.hub.singleuser"])
     spawner.user = type("U", (), {"name": USER})()
-    ip, port = asyncio.run(spawner._start_process())
+    _ip, port = asyncio.run(spawner._start_process())
     assert port != 0
     assert sent[0]["JUPYTERHUB_SERVICE_URL"] == f"http://127.0.0.1:{port}/"
     assert (spawner.pid, spawner.proc) == (4242, None)  # tracked by pid, as after a restart
