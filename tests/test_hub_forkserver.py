@@ -157,7 +157,7 @@ def probe():
         json.dump({
             "env": dict(os.environ), "argv": sys.argv, "cwd": os.getcwd(),
             "resuid": os.getresuid(), "resgid": os.getresgid(), "groups": os.getgroups(),
-            "sid": os.getsid(0), "pid": os.getpid(), "stdin": os.readlink("/proc/self/fd/0"),
+            "sid": os.getsid(0), "pid": os.getpid(), "fds": sorted(os.listdir("/proc/self/fd")), "stdin": os.readlink("/proc/self/fd/0"),
             "cap": [l for l in status.splitlines() if l.startswith("CapEff")][0].split()[1],
             "sigchld_default": __import__("signal").getsignal(17) == __import__("signal").SIG_DFL,
         }, out)
@@ -213,6 +213,7 @@ def test_a_forked_child_is_the_learner_alone_with_the_spawners_environment(
     assert seen["cap"] == "0000000000000000"
     assert seen["sid"] == pid  # its own session: the hub's signals are not forwarded
     assert seen["stdin"] == os.devnull  # not the pipe from the hub
+    assert len(seen["fds"]) == 4  # stdin, stdout, stderr and the listing: nothing inherited
     assert seen["sigchld_default"]  # its own children are its to wait for
     assert seen["cwd"] != "/nonexistent"  # no home folder: a temporary one, as the hub does
     assert probe_server.alive()

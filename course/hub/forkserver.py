@@ -250,7 +250,12 @@ def serve(path: str) -> None:
         for key, _events in selector.select():
             if key.fileobj is listener:
                 conn, _ = listener.accept()
-                if os.fork() == 0:
+                try:
+                    pid = os.fork()
+                except OSError as exc:  # out of processes: this start fails, the hub says so
+                    print(f"course.hub.forkserver: cannot fork: {exc}", file=sys.stderr)
+                    pid = -1
+                if pid == 0:
                     selector.close()
                     _run_child(conn, listener)
                 conn.close()
