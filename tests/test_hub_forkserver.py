@@ -158,7 +158,8 @@ def probe():
         json.dump({
             "env": dict(os.environ), "argv": sys.argv, "cwd": os.getcwd(),
             "resuid": os.getresuid(), "resgid": os.getresgid(), "groups": os.getgroups(),
-            "sid": os.getsid(0), "pid": os.getpid(), "fds": fds, "stdin": os.readlink("/proc/self/fd/0"),
+            "sid": os.getsid(0), "pid": os.getpid(), "fds": fds,
+            "stdin": os.readlink("/proc/self/fd/0"),
             "cap": [l for l in status.splitlines() if l.startswith("CapEff")][0].split()[1],
             "sigchld_default": __import__("signal").getsignal(17) == __import__("signal").SIG_DFL,
         }, out)
