@@ -288,3 +288,20 @@ def test_the_forked_server_is_told_the_port_the_hub_waits_on(
     assert port != 0
     assert sent[0]["JUPYTERHUB_SERVICE_URL"] == f"http://127.0.0.1:{port}/"
     assert (spawner.pid, spawner.proc) == (4242, None)  # tracked by pid, as after a restart
+
+
+def test_a_server_that_exited_unreaped_counts_as_stopped() -> None:
+    # a forked server outliving its fork server is reaped by init; until then it is a zombie
+    exited = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 10
+    while "Z" not in Path(f"/proc/{exited.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    spawner = ClassSpawner()
+    spawner.pid = exited.pid
+    assert asyncio.run(spawner.poll()) == 0
+    assert spawner.pid == 0
+    exited.wait()
+    running = ClassSpawner()
+    running.pid = os.getpid()
+    assert asyncio.run(running.poll()) is None

@@ -45,6 +45,15 @@ def default_starting_at_once() -> int:
     return (os.cpu_count() or 1) + 1
 
 
+def _zombie(pid: int) -> bool:
+    """Whether process ``pid`` has exited and waits to be reaped."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 class _Slots:
     """At most ``size`` starts at once, first come first served (one per hub event loop)."""
 
@@ -207,6 +216,14 @@ class ClassSpawner(LocalProcessSpawner):  # type: ignore[misc]
         self.proc = None
         self.pid = pid
         return (self.ip or "127.0.0.1", self.port)
+
+    async def poll(self) -> int | None:
+        """``LocalProcessSpawner.poll``, with a server that has exited but is not yet reaped
+        (a zombie: its fork server gone, and init not reaping) counted as stopped."""
+        if self.proc is None and self.pid and _zombie(self.pid):
+            self.clear_state()
+            return 0
+        return await super().poll()  # type: ignore[no-any-return]
 
     async def _answering(self, ip: str, port: int) -> None:
         """Wait until the new server answers HTTP (any non-5xx), stops, or start_timeout."""
