@@ -18,13 +18,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from handin import copy_course, grade
+from handin import grade
 from local_services import free_port
 from test_grading_autograde import ASSIGNMENT, fill, released, right_answers
 from test_grading_nbgrader import build_class, gradebook_rows, result_files
@@ -102,12 +102,13 @@ class Formgrader:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, released_course: Callable[[Path], Path]
+) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("formgrader")
     outside = base / "outside" / "stolen-keys.txt"
     outside.parent.mkdir()
-    course = copy_course(base / "course")
-    assert grade(course, "release", ASSIGNMENT).returncode == 0
+    course = released_course(base / "course")
     build_class(course, outside)
     reference = base / "reference"
     shutil.copytree(course, reference)
