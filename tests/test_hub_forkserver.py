@@ -1,7 +1,8 @@
 """The hub's fork server (course.hub.forkserver) and the spawner's use of it.
 
-A real fork server, started as the hub's spawner starts it (root), forks a real learner-mode
-single-user server as the unprivileged ``nobody`` against a stand-in hub API on 127.0.0.1;
+A real fork server, started as the hub's spawner starts it (as root: marked ``root``), forks a
+real learner-mode single-user server as the unprivileged ``nobody`` against a stand-in hub API
+on 127.0.0.1;
 the tests read what the child became from ``/proc``. The whole hub with the fork server is
 tested by tests/test_hub.py (the hub's default spawner forks every server).
 """
@@ -37,7 +38,7 @@ from course.roles import HUB_LEARNER
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from server_start import _cpu_seconds, _free_port, _Hub
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the fork server runs as root")
+pytestmark = pytest.mark.root  # the fork server runs as root and drops to `nobody`
 USER = "nobody"
 
 
