@@ -114,6 +114,50 @@ class _OnFirstUse(types.ModuleType):
         return getattr(real, name)
 
 
+class _NoDatabaseError(Exception):
+    """Never raised: what ``jupyterhub.utils.catch_db_error`` catches in a single-user server,
+    where no database is open (that decorator is the hub application's)."""
+
+
+class _AttributesOnFirstUse:
+    """Stands in for an object of a module imported on first use (``sqlalchemy.func``)."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._where = (module, name)
+
+    def __getattr__(self, attribute: str) -> Any:
+        module, name = self._where
+        return getattr(getattr(importlib.import_module(module), name), attribute)
+
+
+def _import_hub_modules_without_sqlalchemy() -> None:
+    """Import the hub modules a single-user server imports (``jupyterhub.utils``, ``.scopes``,
+    ``.roles``) while ``sqlalchemy`` is a stand-in that only they keep: theirs import the
+    real SQLAlchemy when first used, every later ``import sqlalchemy`` gets the real one."""
+    names = ("jupyterhub.utils", "jupyterhub.scopes", "jupyterhub.roles")
+    if "sqlalchemy" in sys.modules or any(name in sys.modules for name in names):
+        return
+    spec = importlib.util.find_spec("sqlalchemy")
+    if spec is None:
+        return
+    package = _OnFirstUse("sqlalchemy")
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    package.__path__ = list(spec.submodule_search_locations or [])
+    package.__dict__["func"] = _AttributesOnFirstUse("sqlalchemy", "func")  # jupyterhub.roles
+    exc = types.ModuleType("sqlalchemy.exc")
+    exc.SQLAlchemyError = _NoDatabaseError  # type: ignore[attr-defined]
+    stand_ins = {"sqlalchemy": package, "sqlalchemy.exc": exc}
+    sys.modules.update(stand_ins)
+    try:
+        for name in names:
+            importlib.import_module(name)
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
 class _NoHealthCheck:
     """No request handler of a single-user server is the hub's health-check page."""
 
@@ -137,12 +181,14 @@ def import_on_first_use(name: str) -> None:
 
 
 def skip_hub_internals() -> None:
-    """Import ``jupyterhub.orm`` only when used, and no hub request handlers (see above); the
-    same for ``requests``, which JupyterLab's extension-listing handler imports for a feature
-    the course never configures (about 0.04 CPU-s)."""
+    """Import ``jupyterhub.orm`` only when used, no hub request handlers, and
+    JupyterHub's helper modules without SQLAlchemy (see above); ``requests`` only when used too (the
+    extension-listing handler of JupyterLab imports it for a feature the course never
+    configures: about 0.04 CPU-s)."""
     import_on_first_use("jupyterhub.orm")  # jupyterhub's __init__ itself is its version only
     import_on_first_use("requests")
     if "jupyterhub.handlers.pages" not in sys.modules:
         pages = types.ModuleType("jupyterhub.handlers.pages")
         pages.HealthCheckHandler = _NoHealthCheck  # type: ignore[attr-defined]
         sys.modules["jupyterhub.handlers.pages"] = pages
+    _import_hub_modules_without_sqlalchemy()

@@ -289,6 +289,11 @@ def test_hub_starts_everyone_s_own_server(room: Classroom) -> None:
         status = Path(f"/proc/{pid}/status").read_text()
         uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
         assert int(uid_line.split()[1]) == pwd.getpwnam(name).pw_uid
+        # forked from the hub's fork server (course.hub.forkserver), which the hub started
+        parent = int(next(x for x in status.splitlines() if x.startswith("PPid:")).split()[1])
+        assert b"course.hub.forkserver" in Path(f"/proc/{parent}/cmdline").read_bytes()
+        assert hub.process is not None
+        assert f"PPid:\t{hub.process.pid}\n" in Path(f"/proc/{parent}/status").read_text()
     assert set(hub.server_pids) == {state.instructor, *state.learner_names}
     # learners find the lessons in their own home, and land on the welcome notebook
     alice = room.session(state.learner_names[0])

@@ -142,3 +142,29 @@ print(again.Session.__module__, type(sys.modules["requests"]).__name__)
 """,
     )
     assert out == ["False", "200", "True", "requests.sessions", "module"]
+
+
+SQLALCHEMY_PROBE = """
+import sys
+{prepare}
+import jupyterhub.singleuser
+print("sqlalchemy" in sys.modules)
+import sqlalchemy, sqlalchemy.exc
+from sqlalchemy import func
+import jupyterhub.roles, jupyterhub.scopes
+print(type(sys.modules["sqlalchemy"]).__name__, sqlalchemy.exc.SADeprecationWarning.__name__)
+print(jupyterhub.scopes.sa.inspect is sqlalchemy.inspect, jupyterhub.roles.func.count is not None)
+from nbgrader.api import Gradebook
+print(Gradebook.__name__)
+"""
+
+
+def test_a_learner_server_imports_sqlalchemy_only_when_something_uses_it() -> None:
+    stock = _probe("", SQLALCHEMY_PROBE)
+    fast = _probe(
+        "from course.startup import skip_hub_internals; skip_hub_internals()", SQLALCHEMY_PROBE
+    )
+    assert stock[0] == "True"  # jupyterhub.utils, .scopes and .roles import it
+    assert fast[0] == "False"
+    # afterwards everything gets the real SQLAlchemy: nbgrader's gradebook, the hub's helpers
+    assert fast[1:] == stock[1:] == ["module", "SADeprecationWarning", "True", "True", "Gradebook"]

@@ -18,6 +18,8 @@ Environment overrides, mostly for tests and the load script:
                                to start at once (more are asked to retry in a moment)
     ANKLE_HUB_STARTING_AT_ONCE (cores + 1) servers actually starting at the same time; the others
                                wait their turn in order (course/hub/spawner.py)
+    ANKLE_HUB_FORK_SERVER (1)  0: start every server with its own Python (exec) instead of
+                               forking it from the hub's fork server (course/hub/forkserver.py)
     ANKLE_HUB_IDLE_TIMEOUT (3600)  seconds without activity after which jupyterhub-idle-culler
                                stops a server (0: never); servers warmed before a lecture
                                (`ankle-course hub warm`) and never used are stopped too
@@ -144,6 +146,9 @@ c.JupyterHub.load_roles = [
 c.JupyterHub.spawner_class = "course.hub.spawner.ClassSpawner"
 if os.environ.get("ANKLE_HUB_STARTING_AT_ONCE"):
     c.ClassSpawner.starting_at_once = int(os.environ["ANKLE_HUB_STARTING_AT_ONCE"])
+# servers run with course.hub.singleuser are forked from one root process that imported Jupyter
+# once (about a fifth of the start-up CPU); it drops to the learner before reading anything
+c.ClassSpawner.fork_server = os.environ.get("ANKLE_HUB_FORK_SERVER", "1") != "0"
 venv_bin = Path(SETTINGS["venv_bin"])
 # jupyterhub-singleuser, through the course's launcher that skips a slow, unused import
 # (course/hub/singleuser.py); hub.json written by an older setup has no such entry
