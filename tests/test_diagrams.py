@@ -210,9 +210,7 @@ def test_inlined_svgs_carry_no_stylesheet_of_their_own() -> None:
         assert 'stroke-linejoin="round"' in root.group(0)
         assert 'stroke-linecap="butt"' in root.group(0)
         # the only elements with joins or caps of their own are paths, as before
-        assert set(re.findall(r"<(\w+)[^>]*stroke-line(?:join|cap)", svg[root.end() :])) <= {
-            "path"
-        }
-    plain = '<svg width="1"><defs>\n  <style type="text/css">*{a-b: c; e-f: g"h}</style>\n </defs>\n'
+        assert set(re.findall(r"<(\w+)[^>]*stroke-line(?:join|cap)", svg[root.end() :])) <= {"path"}
+    plain = '<svg width="1"><defs>\n <style type="text/css">*{a-b: c; e-f: g"h}</style></defs>\n'
     assert inline_defaults(plain) == '<svg a-b="c" e-f="g&quot;h" width="1">'
     assert inline_defaults('<svg width="1"><g/></svg>') == '<svg width="1"><g/></svg>'
