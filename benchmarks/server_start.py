@@ -24,8 +24,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,15 +39,12 @@ import jupyterhub
 
 from course.roles import HUB_LEARNER
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from local_services import free_port, stop_group
+
 GOAL_CPU_S = 0.7
 RUNS = 5
 USER = "learner"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -81,7 +76,7 @@ def start_once(
     kind: str, folder: Path, hub_url: str, extra: tuple[str, ...] = ()
 ) -> tuple[float, float]:
     """Start one server of ``kind`` (learner or baseline): (CPU-s, wall s) until it answers."""
-    port = _free_port()
+    port = free_port()
     prefix = f"/user/{USER}/"
     env = {
         **os.environ,
@@ -138,12 +133,7 @@ def start_once(
                 time.sleep(0.05)
         return _cpu_seconds(process.pid), time.monotonic() - began
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 def importtime(folder: Path, hub_url: str, top: int = 30) -> None:

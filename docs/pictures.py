@@ -52,27 +52,32 @@ MOTION_STILLS = (("dorsiflexion", -30), ("inversion", 25))
 
 
 def range_of_motion() -> bytes:
-    """The two RangeOfMotion stills side by side on white, their floors level, each cropped to
-    its drawing (with a margin) sideways."""
+    """The two RangeOfMotion stills side by side on white, their floors (y = 0) level, each
+    cropped to its drawing (with a margin) sideways."""
     import io
 
     from PIL import Image, ImageChops
 
     from course.diagrams.motion import motion_png
+    from course.diagrams.motion_layout import motion_layout
 
-    stills = []
+    dpi = 90
+    stills, floors = [], []
     for movement, degrees in MOTION_STILLS:
-        still = Image.open(io.BytesIO(motion_png(movement, degrees, dpi=90))).convert("RGB")
+        still = Image.open(io.BytesIO(motion_png(movement, degrees, dpi=dpi))).convert("RGB")
         box = ImageChops.difference(still, Image.new("RGB", still.size, "white")).getbbox()
         assert box is not None, f"the {movement} still is blank"
         left, right = max(box[0] - 20, 0), min(box[2] + 20, still.width)
         stills.append(still.crop((left, 0, right, still.height)))
+        layout = motion_layout(movement)
+        floors.append(round(layout.ylim[1] * layout.scale * dpi))  # pixel row of y = 0
+    tops = [max(floors) - floor for floor in floors]
     width = sum(still.width for still in stills)
-    height = max(still.height for still in stills)
+    height = max(top + still.height for top, still in zip(tops, stills, strict=True))
     picture = Image.new("RGB", (width, height), "white")
     left = 0
-    for still in stills:
-        picture.paste(still, (left, height - still.height))
+    for top, still in zip(tops, stills, strict=True):
+        picture.paste(still, (left, top))
         left += still.width
     buffer = io.BytesIO()
     picture.save(buffer, format="png")

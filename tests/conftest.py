@@ -6,9 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import file_order
 import isolation
 import pytest
 
@@ -19,6 +20,9 @@ pytest_configure = isolation.pytest_configure
 pytest_sessionfinish = isolation.pytest_sessionfinish
 pytest_terminal_summary = isolation.pytest_terminal_summary
 pytest_unconfigure = isolation.pytest_unconfigure
+
+# Under pytest-xdist, the longest test files first (file_order.py; make test's pytest line).
+pytest_collection_modifyitems = file_order.pytest_collection_modifyitems
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +49,28 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(content_dir(), target)
     return target
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """``released_course(target)``: a copy of the course at ``target`` with safety_scenarios
+    released, as ``copy_course`` and ``ankle-course grade release`` leave it (gradebook and
+    all). The release runs once per session (per xdist worker), at the first call, and each
+    call copies it: the grading modules that start from it need not release it again."""
+    from handin import copy_course, grade
+
+    made: list[Path] = []
+
+    def copy(target: Path) -> Path:
+        if not made:
+            course = copy_course(tmp_path_factory.mktemp("released") / "course")
+            done = grade(course, "release", "safety_scenarios")
+            assert done.returncode == 0, done.stderr
+            made.append(course)
+        shutil.copytree(made[0], target)
+        return target
+
+    return copy
 
 
 @pytest.fixture(scope="session")

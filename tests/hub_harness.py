@@ -15,6 +15,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import ssl
 import subprocess
 import sys
@@ -115,6 +116,9 @@ class HubProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            # as a script's background job starts it (SIGINT ignored): the hub must still stop
+            # its servers and services in time (jupyterhub_config.py; the teardown tests)
+            preexec_fn=_ignore_sigint,
         )
         log.close()
 
@@ -174,6 +178,10 @@ class HubProcess:
         system.stop_pids(alive)
         self.process = None
         return alive
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- HTTP ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Local services the tests start for real and stop by PID: a free port, a PostgreSQL cluster.
 
-One ``free_port`` for every server the tests start on 127.0.0.1, and one throw-away PostgreSQL
+One ``free_port`` for every server the tests start on 127.0.0.1, one ``stop_group`` that stops
+a server started in a session of its own with everything it started, and one throw-away PostgreSQL
 (``TempPostgres``: Debian's initdb and pg_ctl in a temporary folder, run by a non-root account,
 since PostgreSQL refuses root) for the gradebook tests, the hub tests and benchmarks/hub_load.py.
 """
@@ -14,10 +15,12 @@ import os
 import pwd
 import re
 import secrets
+import signal
 import socket
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from course.hub import system
 
@@ -30,6 +33,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def stop_group(process: subprocess.Popen[Any], grace: float = 20.0) -> None:
+    """Stop a server started with ``start_new_session=True`` and all it started: SIGTERM to its
+    process group, SIGKILL when it has not ended ``grace`` seconds later."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 10.0)):
+        if process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 # --- PostgreSQL, from Debian's package, in a temporary folder --------------------------------

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,10 @@ UNICODE_ID = "zoë-müller_学生"
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
-    course = copy_course(tmp_path_factory.mktemp("class") / "course")
-    done = grade(course, "release", ASSIGNMENT)
-    assert done.returncode == 0, done.stderr
+def graded(
+    tmp_path_factory: pytest.TempPathFactory, released_course: Callable[[Path], Path]
+) -> Graded:
+    course = released_course(tmp_path_factory.mktemp("class") / "course")
     right = right_answers(course)
 
     submit(course, "perfect", fill(released(course), right))

@@ -16,12 +16,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from handin import copy_course, grade, submit
+from handin import grade, submit
 from test_grading_autograde import ASSIGNMENT, fill, released, right_answers
 
 from course.grading.items.bank import load_item_bank
@@ -100,9 +101,10 @@ def lookup_key(student: dict[str, str]) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    course = copy_course(tmp_path_factory.mktemp("canvas") / "course")
-    assert grade(course, "release", ASSIGNMENT).returncode == 0
+def course(
+    tmp_path_factory: pytest.TempPathFactory, released_course: Callable[[Path], Path]
+) -> Path:
+    course = released_course(tmp_path_factory.mktemp("canvas") / "course")
     right = right_answers(course)
     submit(course, "perfect", fill(released(course), right))
     submit(course, "careless", fill(released(course), {**right, "q02": "PROCEED"}))

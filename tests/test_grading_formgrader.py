@@ -11,21 +11,20 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from handin import copy_course, grade
-from local_services import free_port
+from handin import grade
+from local_services import free_port, stop_group
 from test_grading_autograde import ASSIGNMENT, fill, released, right_answers
 from test_grading_nbgrader import build_class, gradebook_rows, result_files
 
@@ -92,22 +91,17 @@ class Formgrader:
             return json.loads(response.read().decode("utf-8"))
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_group(self.process)
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, released_course: Callable[[Path], Path]
+) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("formgrader")
     outside = base / "outside" / "stolen-keys.txt"
     outside.parent.mkdir()
-    course = copy_course(base / "course")
-    assert grade(course, "release", ASSIGNMENT).returncode == 0
+    course = released_course(base / "course")
     build_class(course, outside)
     reference = base / "reference"
     shutil.copytree(course, reference)

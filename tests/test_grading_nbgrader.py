@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,14 +113,14 @@ def build_class(course: Path, outside: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def classes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def classes(
+    tmp_path_factory: pytest.TempPathFactory, released_course: Callable[[Path], Path]
+) -> dict[str, Any]:
     """One class, graded in two copies: plain nbgrader first, and the course's command first."""
     base = tmp_path_factory.mktemp("agreement")
     outside = base / "outside" / "stolen-keys.txt"
     outside.parent.mkdir()
-    first = copy_course(base / "nbgrader_first")
-    done = grade(first, "release", ASSIGNMENT)
-    assert done.returncode == 0, done.stderr
+    first = released_course(base / "nbgrader_first")
     build_class(first, outside)
     second = base / "course_first"
     shutil.copytree(first, second)
@@ -282,13 +283,13 @@ def test_an_execute_true_assessment_runs_in_the_sandbox_by_either_path(tmp_path:
 
 
 @pytest.fixture(scope="module")
-def validate_env(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def validate_env(
+    tmp_path_factory: pytest.TempPathFactory, released_course: Callable[[Path], Path]
+) -> tuple[Path, dict[str, str]]:
     from kernels import this_python_kernel
 
     base = tmp_path_factory.mktemp("validate")
-    course = copy_course(base / "course")
-    done = grade(course, "release", ASSIGNMENT)
-    assert done.returncode == 0, done.stderr
+    course = released_course(base / "course")
     env = dict(os.environ, JUPYTER_PATH=str(this_python_kernel(base)))
     return course, env
 

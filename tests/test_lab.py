@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from local_services import free_port
+from local_services import free_port, stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,11 +71,6 @@ def test_lab_serves_the_course(tmp_path: Path) -> None:
         assert status == 200
         assert b"JupyterLab" in page
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
         if process.stdout:
             process.stdout.close()

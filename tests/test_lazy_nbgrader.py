@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from local_services import free_port, stop_group
 
 from course.lazy_voila import LOADED_MESSAGE as VOILA_LOADED
 from course.roles import HUB_LEARNER
@@ -31,12 +30,6 @@ from course.roles import HUB_LEARNER
 TOKEN = "ankle-lazy-token"
 LOADED = "Loading the assignment_list nbgrader serverextension"
 PRIMED = "ready for the first lesson"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _call(url: str, data: dict[str, str] | None = None) -> tuple[int, Any]:
@@ -67,7 +60,7 @@ def test_nbgrader_and_voila_load_at_the_first_request_and_answer_as_before(tmp_p
         f"c = get_config()\nc.CourseDirectory.course_id = 'lazy101'\n"
         f"c.Exchange.root = {str(exchange)!r}\n"
     )
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "JUPYTER_CONFIG_PATH": str(config),
@@ -162,10 +155,5 @@ def test_nbgrader_and_voila_load_at_the_first_request_and_answer_as_before(tmp_p
         refused.value.close()
         assert refused.value.code == 403
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
         log.close()

@@ -20,12 +20,9 @@ import csv
 import grp
 import html
 import json
-import os
 import pwd
 import re
-import secrets
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,16 +34,15 @@ from hub_harness import HubProcess, answered, run_as, stop_and_tear_down
 
 from course.cli import main
 from course.hub import system
-from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub
+from course.hub.setup import load_state
 from course.lti.keys import tool_key_path
 from tests.lti_platform import (
     ROLE,
     Person,
-    Platform,
-    PlatformServer,
     browser_launch,
     latest_scores,
 )
+from tests.lti_room import LmsRoom, open_room
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
 
@@ -59,27 +55,15 @@ INSTITUTION_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#A
 
 
 @dataclass
-class Lms:
-    base: Path
-    prefix: str
-    hub_dir: Path
-    server: PlatformServer
-    people: dict[str, Person]
-    hub: HubProcess | None = None
+class Lms(LmsRoom):
     notes: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def platform(self) -> Platform:
-        return self.server.platform
-
-    def account(self, who: str) -> str:
-        return f"{self.prefix}{who}"
 
     def admin_api(self, path: str) -> Any:
         assert self.hub is not None
-        token = (hub_paths(self.hub_dir)["secrets"] / "admin_token").read_text().strip()
         answer = requests.get(
-            f"{self.hub.url}/hub/api{path}", timeout=30, headers={"Authorization": f"token {token}"}
+            f"{self.hub.url}/hub/api{path}",
+            timeout=30,
+            headers={"Authorization": f"token {self.admin_token()}"},
         )
         return answer.json() if answer.status_code == 200 else None
 
@@ -97,10 +81,6 @@ class Lms:
 
 @pytest.fixture(scope="module")
 def lms() -> Iterator[Lms]:
-    if os.geteuid() != 0:  # pragma: no cover - CI and the dev machines run as root
-        pytest.fail("the hub tests create Unix users and must run as root")
-    base = Path(tempfile.mkdtemp(prefix="ankle-lti-"))
-    os.chmod(base, 0o755)
     people = {
         "lea": Person("lms-u-lea", [ROLE + "Learner"], "Lea Chen", "lea@example.org", "lea"),
         "max": Person("lms-u-max", [ROLE + "Learner"], "Max Eze", "max@example.org", "max"),
@@ -108,13 +88,8 @@ def lms() -> Iterator[Lms]:
         "ines": Person("lms-u-ines", [ROLE + "Instructor"], "Ines Alvarez", "", "ines"),
         "root": Person("lms-u-admin", [INSTITUTION_ADMIN], "LMS Admin", "", "admin"),
     }
-    server = PlatformServer(Platform(context_id=CONTEXT, members=list(people.values())))
-    server.__enter__()
-    room = Lms(base, f"ac_t{secrets.token_hex(3)}_", base / "hub", server, people)
-    try:
+    with open_room(Lms, "lti", "t", CONTEXT, people) as room:
         yield room
-    finally:
-        stop_and_tear_down(room)
 
 
 ASSESSMENT_LINK = json.dumps({"assignment": ASSIGNMENT})
@@ -123,44 +98,17 @@ LESSON_LINK = json.dumps({"lesson": "05_safety"})
 
 def _set_up(lms: Lms) -> None:
     """Stage 1: the hub set up from PLATFORM.json alone (once)."""
-    if load_state(lms.hub_dir) is not None:
-        return
-    platform_json = lms.base / "PLATFORM.json"
-    platform_json.write_text(json.dumps(lms.server.platform_json(courses={CONTEXT: COURSE})))
-    setup_hub(
-        SetupOptions(
-            roster=None,
-            lti=platform_json,
-            hub_dir=lms.hub_dir,
-            prefix=lms.prefix,
-            home_base=lms.base / "home",
-        )
-    )
+    if load_state(lms.hub_dir) is None:
+        lms.set_up({CONTEXT: COURSE})
 
 
 def _hub_up(lms: Lms) -> HubProcess:
     """Stage 2: the hub started, the LMS told its URLs, the assessment released (once)."""
     _set_up(lms)
-    if lms.hub is not None:
-        return lms.hub
-    lms.hub = HubProcess(hub_dir=lms.hub_dir)
-    lms.hub.start()
-    p = lms.platform
-    p.tool_login_url = f"{lms.hub.url}/hub/lti13/oauth_login"
-    p.tool_launch_url = f"{lms.hub.url}/hub/lti13/oauth_callback"
-    p.tool_jwks_url = f"{lms.hub.url}/hub/lti13/jwks"  # the LMS fetches the tool's key there
-    # the grader releases the assessment, as in its formgrader's terminal
-    state = load_state(lms.hub_dir)
-    assert state is not None
-    done = run_as(
-        state.courses[0]["grader"],
-        "bash",
-        "-c",
-        f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
-        f"nbgrader release_assignment {ASSIGNMENT}",
-        cwd=Path(state.courses[0]["course_dir"]),
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    if lms.hub is None:
+        lms.start()
+        lms.release(ASSIGNMENT)
+    assert lms.hub is not None
     return lms.hub
 
 

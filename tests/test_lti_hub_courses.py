@@ -22,23 +22,21 @@ from __future__ import annotations
 import grp
 import html
 import json
-import os
 import pwd
-import secrets
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
-from hub_harness import HubAdmin, HubProcess, ServiceSession, stop_and_tear_down
+from hub_harness import HubAdmin, HubProcess, ServiceSession
 
 from course.hub import system
-from course.hub.setup import SetupOptions, hub_paths, load_state, setup_hub, teardown_hub
+from course.hub.setup import load_state, teardown_hub
 from course.lti.store import Store
 from tests.lti_browser import CookieLog, attributes, cookie_name, launch_browser, wait_for_notebook
-from tests.lti_platform import ROLE, Person, Platform, PlatformServer, browser_launch
+from tests.lti_platform import ROLE, Person, browser_launch
+from tests.lti_room import LmsRoom, open_room
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
 
@@ -57,25 +55,12 @@ Bruno,Bruno,Costa,bruno@example.org,{COURSE},learner
 
 
 @dataclass
-class Room:
-    base: Path
-    prefix: str
-    hub_dir: Path
-    server: PlatformServer
-    people: dict[str, Person]
-    hub: HubProcess | None = None
-    set_up: bool = False
+class Room(LmsRoom):
+    set_up_done: bool = False
     allowed: bool = False
     new_course: str = ""
     released: bool = False
     browsers: dict[str, requests.Session] = field(default_factory=dict)
-
-    @property
-    def platform(self) -> Platform:
-        return self.server.platform
-
-    def account(self, who: str) -> str:
-        return f"{self.prefix}{who}"
 
     def launch(self, who: str | Person, hint: str = "resource-1") -> requests.Response:
         person = who if isinstance(who, Person) else self.people[who]
@@ -87,8 +72,7 @@ class Room:
 
     def admin(self) -> HubAdmin:
         assert self.hub is not None
-        token = (hub_paths(self.hub_dir)["secrets"] / "admin_token").read_text().strip()
-        return HubAdmin(self.hub, token)
+        return HubAdmin(self.hub, self.admin_token())
 
     def hub_user(self, name: str) -> dict[str, object] | None:
         try:
@@ -99,10 +83,6 @@ class Room:
 
 @pytest.fixture(scope="module")
 def room() -> Iterator[Room]:
-    if os.geteuid() != 0:  # pragma: no cover - CI and the dev machines run as root
-        pytest.fail("the hub tests create Unix users and must run as root")
-    base = Path(tempfile.mkdtemp(prefix="ankle-lti-courses-"))
-    os.chmod(base, 0o755)
     learner, instructor = [ROLE + "Learner"], [ROLE + "Instructor"]
     people = {
         "ines": Person("lms-ines", instructor, "Ines Alvarez", "ines@example.org", "ines"),
@@ -115,50 +95,20 @@ def room() -> Iterator[Room]:
         "zoe": Person("lms-zoe", instructor, "Zoe Park", "", "zoe", context_id=NEW_CONTEXT),
         "kim": Person("lms-kim", learner, "Kim Lee", "", "kim", context_id=NEW_CONTEXT),
     }
-    server = PlatformServer(Platform(context_id=CONTEXT, members=list(people.values())))
-    server.__enter__()
-    room = Room(base, f"ac_c{secrets.token_hex(3)}_", base / "hub", server, people)
-    try:
-        yield room
-    finally:
-        stop_and_tear_down(room)
+    with open_room(Room, "lti-courses", "c", CONTEXT, people) as made:
+        yield made
 
 
 def _setup(room: Room, *, allow: bool) -> None:
-    platform_json = room.base / "PLATFORM.json"
-    platform_json.write_text(
-        json.dumps(
-            room.server.platform_json(
-                courses={CONTEXT: COURSE}, allow_instructor_course_creation=allow
-            )
-        )
-    )
-    roster = room.base / "roster.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    setup_hub(
-        SetupOptions(
-            roster=roster,
-            lti=platform_json,
-            hub_dir=room.hub_dir,
-            prefix=room.prefix,
-            home_base=room.base / "home",
-        )
-    )
+    room.set_up({CONTEXT: COURSE}, ROSTER, allow_instructor_course_creation=allow)
 
 
 def _hub_up(room: Room) -> HubProcess:
     """Stage 1: set up from the roster and PLATFORM.json (no course creation), hub started."""
-    if not room.set_up:
+    if not room.set_up_done:
         _setup(room, allow=False)
-        room.set_up = True
-    if room.hub is None:
-        room.hub = HubProcess(hub_dir=room.hub_dir)
-        room.hub.start()
-        p = room.platform
-        p.tool_login_url = f"{room.hub.url}/hub/lti13/oauth_login"
-        p.tool_launch_url = f"{room.hub.url}/hub/lti13/oauth_callback"
-        p.tool_jwks_url = f"{room.hub.url}/hub/lti13/jwks"
-    return room.hub
+        room.set_up_done = True
+    return room.hub or room.start()
 
 
 def _ana_linked(room: Room) -> None:

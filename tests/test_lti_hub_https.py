@@ -19,10 +19,9 @@ import datetime
 import ipaddress
 import json
 import os
-import secrets
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from hub_harness import HubProcess, run_as, stop_and_tear_down
+from hub_harness import HubProcess, stop_and_tear_down
 
 from course.hub import system
-from course.hub.setup import SetupOptions, load_state, setup_hub
 from tests.lti_browser import (
     CookieLog,
     attributes,
@@ -43,7 +41,8 @@ from tests.lti_browser import (
     launch_browser,
     wait_for_notebook,
 )
-from tests.lti_platform import ROLE, Person, Platform, PlatformServer
+from tests.lti_platform import ROLE, Person
+from tests.lti_room import LmsRoom, open_room
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.root]
 
@@ -111,23 +110,13 @@ def make_tls(folder: Path) -> tuple[Path, Path, Path]:
 
 
 @dataclass
-class Site:
-    base: Path
-    prefix: str
-    hub_dir: Path
-    server: PlatformServer
-    people: dict[str, Person]
-    tls: tuple[Path, Path, Path]
-    hub: HubProcess | None = None
+class Site(LmsRoom):
     released: bool = False
     notes: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def platform(self) -> Platform:
-        return self.server.platform
-
-    def account(self, who: str) -> str:
-        return f"{self.prefix}{who}"
+    @cached_property
+    def tls(self) -> tuple[Path, Path, Path]:
+        return make_tls(self.base / "tls")
 
     @property
     def lms_page_origin(self) -> str:
@@ -143,67 +132,25 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
-    if os.geteuid() != 0:  # pragma: no cover - CI and the dev machines run as root
-        pytest.fail("the hub tests create Unix users and must run as root")
-    base = Path(tempfile.mkdtemp(prefix="ankle-lti-https-"))
-    os.chmod(base, 0o755)
     learner = [ROLE + "Learner"]
     people = {
         who: Person(f"lms-{who}", learner, f"{who.title()} Test", "", who)
         for who in ("lea", "noa", "eli")
     }
-    server = PlatformServer(Platform(context_id=CONTEXT, members=list(people.values())))
-    server.__enter__()
-    room = Site(
-        base, f"ac_s{secrets.token_hex(3)}_", base / "hub", server, people, make_tls(base / "tls")
-    )
-    try:
+    with open_room(Site, "lti-https", "s", CONTEXT, people) as room:
         yield room
-    finally:
-        stop_and_tear_down(room)
 
 
 def _hub_up(site: Site) -> HubProcess:
     """Stage 1: set up from PLATFORM.json, the hub on https, the assessment released."""
     if site.hub is None:
-        platform_json = site.base / "PLATFORM.json"
-        platform_json.write_text(
-            json.dumps(
-                site.server.platform_json(
-                    courses={CONTEXT: COURSE}, frame_ancestors=[site.lms_page_origin]
-                )
-            )
-        )
-        setup_hub(
-            SetupOptions(
-                roster=None,
-                lti=platform_json,
-                hub_dir=site.hub_dir,
-                prefix=site.prefix,
-                home_base=site.base / "home",
-            )
-        )
+        site.set_up({CONTEXT: COURSE}, frame_ancestors=[site.lms_page_origin])
         _authority, chain, key = site.tls
         hub = HubProcess(hub_dir=site.hub_dir, tls=(chain, key))
         hub.env["ANKLE_HUB_PUBLIC_URL"] = hub.url
-        hub.start()
-        site.hub = hub
-        p = site.platform
-        p.tool_login_url = f"{hub.url}/hub/lti13/oauth_login"
-        p.tool_launch_url = f"{hub.url}/hub/lti13/oauth_callback"
-        p.tool_jwks_url = f"{hub.url}/hub/lti13/jwks"
-        state = load_state(site.hub_dir)
-        assert state is not None
-        course = state.courses[0]
-        done = run_as(
-            course["grader"],
-            "bash",
-            "-c",
-            f"ankle-course grade --course-dir . release {ASSIGNMENT} && "
-            f"nbgrader release_assignment {ASSIGNMENT}",
-            cwd=Path(course["course_dir"]),
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
+        site.start(hub)
+        site.release(ASSIGNMENT)
+    assert site.hub is not None
     return site.hub
 
 

@@ -42,19 +42,24 @@ def _assess(**fields: Any) -> None:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     info = content.decisions[result.decision.value]
-    out().print(f"[bold]Decision:[/bold] {info.label} ({result.decision.value}) — {info.meaning}")
-    out().print(f"[bold]{escape(text('scenario.hands'))}:[/bold]")
+    decision = f"{info.label} ({result.decision.value}) — {info.meaning}"
+    _line(text("assess.decision"), decision)
+    _line(text("scenario.hands"))
     for line in hands.summaries:
         out().print(f"  • {escape(line)}", highlight=False)
     left_out = hands.left_out(content.techniques)
     if left_out:
-        steps = "; ".join(f"{t.order}. {t.name}" for t in left_out)
-        out().print(f"[bold]{escape(text('scenario.left_out'))}:[/bold] {escape(steps)}")
-    out().print(f"[bold]Refer to a professional:[/bold] {'yes' if result.refer else 'no'}")
-    out().print("[bold]Reasons:[/bold]")
+        _line(text("scenario.left_out"), "; ".join(f"{t.order}. {t.name}" for t in left_out))
+    _line(text("assess.refer"), text("assess.refer_yes" if result.refer else "assess.refer_no"))
+    _line(text("assess.reasons"))
     for reason in result.reasons:
         out().print(f"  • {escape('[' + reason.rule + ']')} {escape(reason.text)}", highlight=False)
-    out().print(f"[italic]{result.disclaimer}[/italic]")
+    out().print(f"[italic]{escape(result.disclaimer)}[/italic]")
+
+
+def _line(label: str, value: str = "") -> None:
+    """``label:`` in bold, then ``value``: both content words, never read as markup."""
+    out().print(f"[bold]{escape(label)}:[/bold] {escape(value)}".rstrip(), highlight=False)
 
 
 def _situation_error(exc: ValidationError) -> str:

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from course.grading.variants.bank import CAPITALISED, PERSON_FIELDS, Case, Name, Option
+from course.grading.variants.bank import (
+    CAPITALISED,
+    PERSON_FIELDS,
+    Case,
+    Name,
+    Option,
+    StoryBank,
+)
 
 __all__ = [
     "CAPITALISED",
@@ -45,27 +52,13 @@ class Family(_Model):
     rules: tuple[str, ...] = Field(min_length=1)
 
 
-class PracticeBank(_Model):
-    """Every practice template, the families, and the people and settings of the stories."""
+class PracticeBank(StoryBank):
+    """Every practice template, the families, and the people and settings of the stories
+    (checked as in every :class:`~course.grading.variants.bank.StoryBank`)."""
 
     schema_version: Literal[1]
     families: dict[Name, Family]
-    people: tuple[dict[str, str], ...] = Field(min_length=1)
-    settings: tuple[str, ...] = Field(min_length=1)
     cases: tuple[Template, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _shape(self) -> PracticeBank:
-        for index, person in enumerate(self.people):
-            if set(person) != set(PERSON_FIELDS):
-                raise ValueError(
-                    f"people[{index}]: needs exactly the keys {', '.join(PERSON_FIELDS)}"
-                )
-        ids = [case.id for case in self.cases]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate case ids: {', '.join(duplicates)}")
-        return self
 
     def templates(self, family: str) -> tuple[Template, ...]:
         """The templates of one family, in file order."""

@@ -28,6 +28,7 @@ Environment overrides, mostly for tests and the load script:
 import json
 import os
 import shutil
+import signal
 import socket
 from pathlib import Path
 
@@ -94,6 +95,12 @@ c.JupyterHub.db_url = f"sqlite:///{RUNTIME / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(SECRETS / "cookie_secret")
 c.JupyterHub.pid_file = str(RUNTIME / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every learner's server
+# JupyterHub stops a server or service with SIGINT first, then waits 10 s before SIGTERM. A hub
+# started where SIGINT is ignored (a script's `jupyterhub ... &` without job control) passes the
+# ignoring on to everything it starts, so each stop took those 10 s and the hub's own shutdown
+# ran out of time: take SIGINT as usual (the servers and services it starts inherit that).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 c.JupyterHub.cleanup_proxy = True
 
 # --- who may log in: the roster only; the instructor gets a limited role, not hub admin ---------

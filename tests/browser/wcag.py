@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from audit import AUDIT_VIEWPORT, Finding, make_measurable, settle
+from audit import AUDIT_VIEWPORT, Finding, in_view_groups, make_measurable, settle
 
 CONTROLS = (
     "button, [role=button], input:not([type=hidden]), select, textarea, a[href], [role=slider],"
@@ -135,23 +135,21 @@ def small_targets(targets: list[dict[str, Any]]) -> list[str]:
 
 
 def target_size_findings(page: Any, scope: str, axe: bool = True) -> list[Finding]:
-    """2.5.8: axe's ``target-size`` rule on each output, and the geometry check."""
+    """2.5.8: axe's ``target-size`` rule on each output on screen, and the geometry check."""
     make_measurable(page)
     findings = [
         Finding("target-size", problem)
         for problem in small_targets(page.evaluate(TARGETS_JS, [scope, CONTROLS]))
     ]
     if axe:
-        for index in range(_marked(page, scope)):
+        for selectors in in_view_groups(page, "data-wcag", _marked(page, scope)):
             result = page.evaluate(
-                """async (index) => {
-                  const sel = `[data-wcag="${index}"]`;
-                  document.querySelector(sel).scrollIntoView({block: 'start'});
-                  const r = await window.axe.run({include: [[sel]]},
+                """async (selectors) => {
+                  const r = await window.axe.run({include: selectors.map(s => [s])},
                     {runOnly: ['target-size'], resultTypes: ['violations']});
                   return r.violations.flatMap(v => v.nodes.map(n => String(n.target)));
                 }""",
-                index,
+                selectors,
             )
             findings += [Finding("axe:target-size", target) for target in result]
     return findings

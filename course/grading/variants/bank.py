@@ -29,6 +29,7 @@ __all__ = [
     "Name",
     "Option",
     "Slot",
+    "StoryBank",
     "VariantBank",
     "VariantItem",
     "critical",
@@ -92,7 +93,30 @@ class DiagramSpec(_Model):
     structures: tuple[str, ...] = Field(min_length=1)
 
 
-class VariantBank(_Model):
+class StoryBank(_Model):
+    """What every bank of stories holds: the people and settings the stories tell of, and the
+    templates (``cases``, their ids unique). The graded :class:`VariantBank` and the practice
+    bank (:mod:`course.practice.bank`) are story banks."""
+
+    people: tuple[dict[str, str], ...] = Field(min_length=1)
+    settings: tuple[str, ...] = Field(min_length=1)
+    cases: tuple[Case, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _stories(self) -> StoryBank:
+        for index, person in enumerate(self.people):
+            if set(person) != set(PERSON_FIELDS):
+                raise ValueError(
+                    f"people[{index}]: needs exactly the keys {', '.join(PERSON_FIELDS)}"
+                )
+        ids = [case.id for case in self.cases]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate case ids: {', '.join(duplicates)}")
+        return self
+
+
+class VariantBank(StoryBank):
     """A variant assessment: blueprint, families, templates and scoring."""
 
     schema_version: Literal[1]
@@ -108,9 +132,6 @@ class VariantBank(_Model):
     families: dict[Name, tuple[str, ...]]
     blueprint: tuple[Slot, ...] = Field(min_length=1)
     diagrams: tuple[DiagramSpec, ...] = ()
-    people: tuple[dict[str, str], ...] = Field(min_length=1)
-    settings: tuple[str, ...] = Field(min_length=1)
-    cases: tuple[Case, ...] = Field(min_length=1)
     #: Which attempt the variants are for: part of every learner's seed from attempt 2 on (a
     #: retake gets new stories with the same blueprint). Set by a retake's link file
     #: (``kind: retake``), not written in a bank.
@@ -118,15 +139,6 @@ class VariantBank(_Model):
 
     @model_validator(mode="after")
     def _shape(self) -> VariantBank:
-        for index, person in enumerate(self.people):
-            if set(person) != set(PERSON_FIELDS):
-                raise ValueError(
-                    f"people[{index}]: needs exactly the keys {', '.join(PERSON_FIELDS)}"
-                )
-        ids = [case.id for case in self.cases]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate case ids: {', '.join(duplicates)}")
         for where, family in [(f"case {c.id}", c.family) for c in self.cases] + [
             (f"blueprint[{i}]", s.family) for i, s in enumerate(self.blueprint)
         ]:
