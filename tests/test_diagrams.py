@@ -187,3 +187,30 @@ def test_public_api_is_small_and_importable() -> None:
     assert "ligaments" in diagrams.LAYERS
     assert "Deltoid ligament" in diagrams.alt_text("medial", ["ligaments"], ["deltoid_ligament"])
     assert "achilles_tendon" in diagrams.render_svg("posterior")
+
+
+def test_inlined_svgs_carry_no_stylesheet_of_their_own() -> None:
+    """Every SVG the browser is sent (explorer views, find quiz, technique, range of motion)
+    has no ``<style>``: matplotlib's ``*{stroke-linejoin; stroke-linecap}`` would be a
+    stylesheet of the whole page, restyling every element each time a picture is shown or
+    removed (issue 25). Its defaults are inherited from the root instead."""
+    from course.diagrams.browser import explorer_svg
+    from course.diagrams.render import inline_defaults
+
+    pictures = [
+        explorer_svg("lateral"),
+        render_svg("dorsal", None, "none"),
+        render_technique_svg("thumb_circles"),
+        motion_svg("dorsiflexion")[0],
+    ]
+    for svg in pictures:
+        assert "<style" not in svg
+        root = re.match(r"<svg [^>]*>", svg)
+        assert root is not None
+        assert 'stroke-linejoin="round"' in root.group(0)
+        assert 'stroke-linecap="butt"' in root.group(0)
+        # the only elements with joins or caps of their own are paths, as before
+        assert set(re.findall(r"<(\w+)[^>]*stroke-line(?:join|cap)", svg[root.end() :])) <= {"path"}
+    plain = '<svg width="1"><defs>\n <style type="text/css">*{a-b: c; e-f: g"h}</style></defs>\n'
+    assert inline_defaults(plain) == '<svg a-b="c" e-f="g&quot;h" width="1">'
+    assert inline_defaults('<svg width="1"><g/></svg>') == '<svg width="1"><g/></svg>'

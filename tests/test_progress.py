@@ -71,6 +71,19 @@ def test_unknown_ids_are_refused(store: ProgressStore) -> None:
         store.record_attempt("01_anatomy", "safety_window", score=1, correct=True, seconds=1)
 
 
+def test_a_section_opened_again_writes_nothing(store: ProgressStore) -> None:
+    """Run All marks every section: a section opened before leaves the file as it was (no
+    write, no fsync), so a lesson run again costs no disk work."""
+    assert store.open_section("01_anatomy", "bones")
+    before = store.path.stat()
+    assert store.open_section("01_anatomy", "bones")
+    after = store.path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert store.open_section("01_anatomy", "joints")  # a new one is written
+    assert store.path.stat().st_ino != before.st_ino
+    assert list(store.as_dict()["lessons"]["01_anatomy"]["sections"]) == ["bones", "joints"]
+
+
 def test_writes_are_atomic_and_leave_no_temporary_files(
     store: ProgressStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -207,6 +207,29 @@ def test_technique_demo_hold_timer_play_and_views() -> None:
         TechniqueDemo("shiatsu")
 
 
+def test_technique_demo_draws_each_picture_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new demo, and each step or view change, sends one picture: none drawn twice (issue
+    25: every picture is a message the browser must take in before the lesson is painted)."""
+    import course.widgets.technique as technique_module
+
+    drawn: list[tuple[str, str | None]] = []
+    real = technique_module.render_technique_svg
+
+    def counting(technique: str, view: str | None = None) -> str:
+        drawn.append((technique, view))
+        return real(technique, view)
+
+    monkeypatch.setattr(technique_module, "render_technique_svg", counting)
+    demo = TechniqueDemo("tendon_sustained_pressure")
+    assert drawn == [("tendon_sustained_pressure", demo.view)]
+    demo.technique = "achilles_strokes"  # its own first view: one picture
+    assert drawn[1:] == [("achilles_strokes", "posterior")]
+    demo.view = "lateral"
+    assert drawn[2:] == [("achilles_strokes", "lateral")]
+    demo.next()
+    assert len(drawn) == 4
+
+
 def test_quiz_scores_first_try_hits_and_gives_feedback() -> None:
     quiz = FindOnDiagramQuiz("lateral", ["talus", "calcaneus", "fibula"])
     assert (quiz.score, quiz.total, quiz.current) == (0, 3, "talus")

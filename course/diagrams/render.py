@@ -94,6 +94,32 @@ def _round_path(match: re.Match[str]) -> str:
     return ' d="' + _LONG_DECIMAL.sub(r"\1", match.group(1)) + '"'
 
 
+# matplotlib's default line joins and caps, as a stylesheet at the top of every SVG it writes.
+_DEFAULTS = re.compile(r'<defs>\s*<style type="text/css">\*\{([^}<]*)\}</style>\s*</defs>\s*')
+
+
+def inline_defaults(svg: str) -> str:
+    """The SVG without matplotlib's ``<style>*{stroke-linejoin: ...; stroke-linecap: ...}``:
+    its declarations become presentation attributes of the ``<svg>`` element, which every
+    element inherits (only paths set their own, in their ``style``, as before).
+
+    Inlined in a page, that ``<style>`` is a stylesheet of the whole document with a universal
+    selector: each picture shown or removed made the browser restyle every element of the
+    page (issue 25: most of a lesson's Run All time went to those restyles). It also reached
+    past the picture, onto JupyterLab's own icons.
+    """
+    match = _DEFAULTS.search(svg)
+    if match is None:
+        return svg
+    attributes = "".join(
+        f' {name.strip()}="{html.escape(value.strip())}"'
+        for name, _, value in (d.partition(":") for d in match.group(1).split(";"))
+        if re.fullmatch(r"[a-z-]+", name.strip()) and value.strip()
+    )
+    svg = svg[: match.start()] + svg[match.end() :]
+    return re.sub(r"<svg ", lambda _m: f"<svg{attributes} ", svg, count=1)
+
+
 def annotate_svg(svg: str, ids: Iterable[str], view: str, layers: tuple[str, ...]) -> str:
     """Add class, data attributes and a ``<title>`` to each structure's group."""
     wanted = set(ids)
@@ -111,6 +137,7 @@ def annotate_svg(svg: str, ids: Iterable[str], view: str, layers: tuple[str, ...
         return match.group(0)
 
     svg = re.sub(r'<g id="([^"]+)">', group, svg)
+    svg = inline_defaults(svg)
     geometry = load_view(view)
     title = html.escape(geometry.title)
     desc = html.escape(alt_text(view, layers))

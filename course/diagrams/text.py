@@ -72,7 +72,13 @@ def _base_alt_text(view: str, chosen: tuple[str, ...]) -> str:
 
 
 def technique_alt_text(technique_id: str, view: str | None = None) -> str:
-    """Words for the technique drawing, generated from the technique record and overlay."""
+    """Words for the technique drawing, generated from the technique record and overlay
+    (computed once per technique and view: the strokes' words test points against outlines)."""
+    return _technique_alt_text(technique_id, overlay_for(technique_id, view).view)
+
+
+@lru_cache(maxsize=64)
+def _technique_alt_text(technique_id: str, view: str) -> str:
     technique = technique_of(technique_id)
     overlay = overlay_for(technique_id, view)
     geometry = load_view(overlay.view)

@@ -203,12 +203,15 @@ class ProgressStore:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def _update(self, change: Callable[[ProgressData], None]) -> bool:
-        """Read, change and write back under the lock; warn (never raise) if it cannot."""
+        """Read, change and write back under the lock; warn (never raise) if it cannot. A
+        change that changes nothing (a section opened before) writes nothing."""
         try:
             with self._locked():
                 data = self.read()
+                before = _dump(data) if self.path.exists() else None
                 change(data)
-                self._write(data)
+                if _dump(data) != before:
+                    self._write(data)
         except OSError as exc:
             self._warn_unsaved(exc)
             return False

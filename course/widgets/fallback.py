@@ -1,9 +1,9 @@
 """What a widget shows where no widget front-end runs (nbconvert HTML, a terminal, a viewer).
 
 :class:`StaticFallback` is the one ``_repr_mimebundle_`` override: JupyterLab prefers the
-widget view; other front-ends show ``text/html`` (and ``text/plain`` when the widget gives
-one). :class:`StaticPicture` is the fallback of the diagram widgets: still pictures, a caption
-with the full description, a list and a note.
+widget view; other front-ends show ``text/html`` (and terminals ``text/plain``: the widget's
+own words, or its class name). :class:`StaticPicture` is the fallback of the diagram widgets:
+still pictures, a caption with the full description, a list and a note.
 """
 
 from __future__ import annotations
@@ -12,15 +12,21 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
+from ipywidgets import __protocol_version__
+
 from course.content.text import ui_text
 from course.display import img_tag
 
-__all__ = ["StaticFallback", "StaticPicture"]
+__all__ = ["WIDGET_VIEW", "StaticFallback", "StaticPicture"]
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_PROTOCOL = tuple(int(part) for part in __protocol_version__.split(".")[:2])
 
 
 class StaticFallback:
-    """Mixin (first base, before the ipywidgets class): ``static_html()`` replaces the
-    ``text/html`` of the widget's bundle, ``static_text()`` (if not None) its ``text/plain``."""
+    """Mixin (first base, before the ipywidgets class): the widget's bundle is its widget view,
+    ``static_html()`` as ``text/html`` and ``static_text()`` as ``text/plain`` (None: the
+    class name)."""
 
     def static_html(self) -> str:
         raise NotImplementedError
@@ -29,14 +35,20 @@ class StaticFallback:
         return None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        base = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
-        data, metadata = base if isinstance(base, tuple) else (base, None)
-        bundle: dict[str, Any] = dict(data or {})
+        # The widget view, as ipywidgets gives it, without ipywidgets' text/plain: that is the
+        # repr of the whole widget tree (every child's traits, cut to 110 characters), work
+        # the kernel did for every widget output of a lesson and nobody read (issue 25).
         plain = self.static_text()
-        if plain is not None:
-            bundle["text/plain"] = plain
-        bundle["text/html"] = self.static_html()
-        return bundle if metadata is None else (bundle, metadata)
+        bundle: dict[str, Any] = {
+            WIDGET_VIEW: {
+                "version_major": _PROTOCOL[0],
+                "version_minor": _PROTOCOL[1],
+                "model_id": self.model_id,  # type: ignore[attr-defined]
+            },
+            "text/plain": plain if plain is not None else f"{type(self).__name__}(…)",
+            "text/html": self.static_html(),
+        }
+        return bundle
 
 
 class StaticPicture(StaticFallback):

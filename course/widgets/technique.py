@@ -57,8 +57,10 @@ class TechniqueDemo(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
         self._details = build(w.HTML)
         super().__init__(children=[self.nav, self.canvas, self._details], **kw)
         self._syncing = False
+        self._ready = False  # the trait observers draw nothing until both traits are set
         self.set_trait("technique", technique)
         self.set_trait("view", overlay_for(technique, view).view)
+        self._ready = True
         self._refresh()
         self.nav.observe(self._on_view_buttons, "view")
         self.canvas.observe(self._on_canvas_playing, "playing")
@@ -71,13 +73,15 @@ class TechniqueDemo(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
     def _on_technique(self, change: Any) -> None:
         views = technique_views(change["new"])
         if self.view not in views:
-            self.set_trait("view", views[0])
-        self._refresh()
+            self.set_trait("view", views[0])  # its observer draws the new picture
+        elif self._ready:
+            self._refresh()
 
     @traitlets.observe("view")
     def _on_view(self, change: Any) -> None:
         overlay_for(self.technique, change["new"])  # ValueError listing the valid views
-        self._refresh()
+        if self._ready:
+            self._refresh()
 
     @traitlets.observe("playing")
     def _on_playing(self, change: Any) -> None:
