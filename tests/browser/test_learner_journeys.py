@@ -15,6 +15,7 @@ from conftest import VIEWPORT
 from harness import Server
 from notebook_ui import (
     NOTEBOOK,
+    SHOWN_PICTURE,
     Shots,
     cell_output,
     diagram,
@@ -153,7 +154,7 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     explorer.get_by_label(ui_text("explorer.view")).select_option(label=ui_text("views.medial"))
     medial = set(visible_ids(load_view("medial"), ("bones",)))
     page.wait_for_function(
-        f"""([scope, want]) => {{ const svg = document.querySelector(scope + ' svg');
+        f"""([scope, want]) => {{ const svg = document.querySelector(scope + ' {SHOWN_PICTURE}');
         if (!svg) return false;
         const ids = ({SHOWN})(svg).sort();
         return JSON.stringify(ids) === JSON.stringify(want); }}""",
@@ -178,7 +179,8 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
 
     ligaments.uncheck()
     page.wait_for_function(
-        f"([scope, id]) => !({SHOWN})(document.querySelector(scope + ' svg')).includes(id)",
+        f"([scope, id]) => !({SHOWN})(document.querySelector(`${{scope}} {SHOWN_PICTURE}`))"
+        ".includes(id)",
         arg=[scope, "deltoid_ligament"],
     )
     assert _ids_in(diagram(page, scope)) == medial

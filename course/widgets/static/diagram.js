@@ -204,11 +204,16 @@ function render({ model, el }) {
 
   // A parsed picture made interactive once: its structures as focusable buttons, its labels
   // and leader lines by structure. Explore mode keeps one per view and swaps them.
-  function prepare(text) {
+  function prepare(text, prefix = uid) {
     const holder = document.createElement("template");
-    holder.innerHTML = prefixIds(text || "", uid);
+    holder.innerHTML = prefixIds(text || "", prefix);
     const pic = { svg: holder.content.querySelector("svg"), groups: new Map(), labels: new Map() };
+    // Each picture sits in its own box of the figure (diagram.css): the explorer keeps the
+    // views it has shown there, laid out, and shows one at a time.
+    pic.box = document.createElement("div");
+    pic.box.className = "ankle-view";
     if (!pic.svg) return pic;
+    pic.box.append(pic.svg);
     pic.svg.removeAttribute("width");
     pic.svg.removeAttribute("height");
     pic.svg.setAttribute("focusable", "false");
@@ -295,7 +300,14 @@ function render({ model, el }) {
       : null;
     // a picture shown before may keep the ring of a structure focused when it was swapped out
     for (const ring of pic.svg?.querySelectorAll(":scope > .ankle-focus-ring") || []) ring.remove();
-    figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
+    // A view change only switches which box is shown (visibility, diagram.css): the pictures
+    // shown before stay laid out, so showing one again costs a paint, not a new layout.
+    if (!explorer()) figure.replaceChildren(); // one picture at a time outside the explorer
+    if (pic.box.parentNode !== figure) figure.append(pic.box);
+    for (const box of figure.children) {
+      if (box !== pic.box && box.classList.contains("is-shown")) box.classList.remove("is-shown");
+    }
+    pic.box.classList.add("is-shown");
     svg = pic.svg;
     // The figure keeps the picture's proportions itself, so that while it is off screen (and
     // not laid out: content-visibility in diagram.css) it takes the room the picture will.
@@ -327,6 +339,7 @@ function render({ model, el }) {
   function setup() {
     if (explorer()) {
       pictures.clear();
+      figure.replaceChildren();
       shown = { view: null };
       showWanted();
       return;
@@ -366,7 +379,7 @@ function render({ model, el }) {
     if (text === undefined) return; // not sent yet: Python sends it on the View change
     let focused = null;
     if (want.view !== shown.view) {
-      if (!pictures.has(want.view)) pictures.set(want.view, baseline(prepare(text), want.view));
+      if (!pictures.has(want.view)) pictures.set(want.view, baseline(prepare(text, `${uid}-${want.view}`), want.view));
       focused = adopt(pictures.get(want.view));
       shown = { view: want.view };
       setupTechnique();
