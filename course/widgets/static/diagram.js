@@ -166,9 +166,14 @@ function render({ model, el }) {
 
   // Where each structure lies and the overview, as hidden text the structures and the figure
   // point at (aria-describedby); kept from the last answer while a new one is on its way.
+  // Painted once per answer and picture: Python's answer changes three traits at once.
+  let spatialShown = null;
   function paintSpatial() {
     if (!spatialCurrent()) return;
     const descriptions = model.get("descriptions") || {};
+    const now = [groups, descriptions, model.get("overview")];
+    if (spatialShown && now.every((part, i) => part === spatialShown[i])) return;
+    spatialShown = now;
     overview.textContent = model.get("overview") || "";
     if (overview.textContent) figure.setAttribute("aria-describedby", overview.id);
     else figure.removeAttribute("aria-describedby");
@@ -294,6 +299,7 @@ function render({ model, el }) {
 
   // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
   // is still drawn; otherwise the focus moves to the figure, never to the page body.
+  let ratioShown = null;
   function adopt(pic) {
     const focused = figure.contains(document.activeElement)
       ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
@@ -312,15 +318,19 @@ function render({ model, el }) {
     // The figure keeps the picture's proportions itself, so that while it is off screen (and
     // not laid out: content-visibility in diagram.css) it takes the room the picture will.
     const box = svg?.viewBox?.baseVal;
-    figure.style.aspectRatio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
+    const ratio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
+    if (ratio !== ratioShown) figure.style.aspectRatio = ratio;
+    ratioShown = ratio;
     groups = pic.groups;
     labels = pic.labels;
-    figure.setAttribute("aria-label", model.get("label") || "");
+    const name = model.get("label") || "";
+    if (figure.getAttribute("aria-label") !== name) figure.setAttribute("aria-label", name);
     if (svg) {
       // With focusable structures the figure is a group of buttons; without (technique
       // pictures) it is one image named by its text alternative, so the drawing's inner
       // groups are not read out one by one.
-      figure.setAttribute("role", groups.size ? "group" : "img");
+      const role = groups.size ? "group" : "img";
+      if (figure.getAttribute("role") !== role) figure.setAttribute("role", role);
       if (!groups.size) svg.setAttribute("aria-hidden", "true"); // the image's name says it all
     }
     return focused;
@@ -639,7 +649,7 @@ function render({ model, el }) {
   controls.append(playButton, holdButton, holdCount, holdStatus);
   function setupTechnique() {
     if (model.get("mode") !== "technique") {
-      controls.hidden = true;
+      if (!controls.hidden) controls.hidden = true;
       return;
     }
     controls.hidden = false;
