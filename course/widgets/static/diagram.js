@@ -311,9 +311,12 @@ function render({ model, el }) {
     if (!explorer()) figure.replaceChildren(); // one picture at a time outside the explorer
     if (pic.box.parentNode !== figure) figure.append(pic.box);
     for (const box of figure.children) {
-      if (box !== pic.box && box.classList.contains("is-shown")) box.classList.remove("is-shown");
+      if (box === pic.box || !box.classList.contains("is-shown")) continue;
+      box.classList.remove("is-shown");
+      box.setAttribute("aria-hidden", "true");
     }
     pic.box.classList.add("is-shown");
+    pic.box.removeAttribute("aria-hidden");
     svg = pic.svg;
     // The figure keeps the picture's proportions itself, so that while it is off screen (and
     // not laid out: content-visibility in diagram.css) it takes the room the picture will.
@@ -389,27 +392,59 @@ function render({ model, el }) {
     if (text === undefined) return; // not sent yet: Python sends it on the View change
     let focused = null;
     if (want.view !== shown.view) {
-      if (!pictures.has(want.view)) pictures.set(want.view, baseline(prepare(text, `${uid}-${want.view}`), want.view));
-      focused = adopt(pictures.get(want.view));
+      focused = adopt(picture(want.view, text));
       shown = { view: want.view };
       setupTechnique();
     }
     // each picture remembers the layers it shows: switching back to a view costs no work
     const pic = pictures.get(want.view);
-    const key = `${want.layers.join(",")}|${want.labels}`;
-    if (key !== pic.key) {
-      showLayers(pic, want);
-      pic.key = key;
-    }
+    if (layerKey(want) !== pic.key) showLayers(pic, want);
     paintDesc();
     paintSpatial();
     paintSelection();
     paintMarks();
     restoreFocus(focused);
+    readyWhenIdle();
+  }
+
+  const layerKey = (want) => `${want.layers.join(",")}|${want.labels}`;
+
+  function picture(view, text) {
+    if (!pictures.has(view)) pictures.set(view, baseline(prepare(text, `${uid}-${view}`), view));
+    return pictures.get(view);
+  }
+
+  // The views not shown are made ready while the page is idle, one at a time: parsed, given
+  // the layers and labels shown and laid out in their hidden boxes, so that the learner's
+  // first change to each view is as quick as the next (and a view changed after a layer
+  // toggle finds its layers set already).
+  let idle = 0;
+  function readyWhenIdle() {
+    if (idle || !explorer()) return;
+    const views = model.get("views") || {};
+    const want = wanted();
+    const next = Object.keys(views).find(
+      (v) => v !== shown.view && (!pictures.has(v) || pictures.get(v).key !== layerKey(want)),
+    );
+    if (next === undefined) return;
+    const later = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+    idle = later(() => {
+      idle = 0;
+      const text = (model.get("views") || {})[next];
+      if (!explorer() || next === shown.view || text === undefined) return;
+      const pic = picture(next, text);
+      if (pic.box.parentNode !== figure) {
+        pic.box.setAttribute("aria-hidden", "true");
+        figure.append(pic.box);
+      }
+      showLayers(pic, wanted());
+      readyWhenIdle();
+    }, { timeout: 3000 });
   }
 
   // Where each label's text baseline sits below its placed centre (matplotlib's centring).
   function baseline(pic, view) {
+    pic.view = view;
     const geo = (model.get("geometry") || {})[view];
     pic.texts = new Map();
     pic.leaders = new Map();
@@ -431,7 +466,8 @@ function render({ model, el }) {
   }
 
   function showLayers(pic, want) {
-    const geo = (model.get("geometry") || {})[shown.view];
+    pic.key = layerKey(want);
+    const geo = (model.get("geometry") || {})[pic.view];
     if (!geo || !pic.svg) return;
     const on = new Set(want.layers);
     const visible = new Set(Object.keys(geo.layer).filter((id) => on.has(geo.layer[id])));
@@ -444,7 +480,7 @@ function render({ model, el }) {
     }
     if (want.labels) moveLabels(pic, geo, visible);
     const sel = model.get("selected");
-    if (sel && !visible.has(sel)) select("");
+    if (sel && !visible.has(sel) && pic.view === shown.view) select("");
   }
 
   // The labels of the structures shown, placed as Python would draw them (labels.js).
@@ -696,6 +732,7 @@ function render({ model, el }) {
     unlisten();
     clearTimers();
     if (holdTimer) clearInterval(holdTimer);
+    if (idle) (window.cancelIdleCallback || clearTimeout)(idle);
   };
 }
 
