@@ -267,7 +267,7 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
             arg=[announcer.element_handle(), heading(n)],
         )
         assert following.evaluate(has_focus)
-        figure = diagram(page, scope).locator("xpath=..")
+        figure = page.locator(f"{scope} .ankle-figure").first
         tid = ordered[n - 1].id
         # more than a name: what the technique is for, the view and how many strokes
         said = {technique_announcement(tid, view) for view in technique_views(tid)}
