@@ -332,6 +332,13 @@ def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Gr
     again = grade(graded.course, "autograde", ASSIGNMENT, "--jobs", "2")
     assert again.returncode == 1  # the invalid submission is still ungradable
     assert "graded 1, unchanged and skipped 14" in again.stdout
+    # plain `nbgrader autograde` leaves its files read-only (0444); a user who is not root may
+    # replace such a file in her own folder but not write into it: the course replaces them
+    autograded = graded.course / "autograded" / "perfect" / ASSIGNMENT
+    kept = {p.name: p.stat().st_ino for p in autograded.iterdir() if not p.name.startswith(".")}
+    assert {"timestamp.txt", f"{ASSIGNMENT}.ipynb"} <= set(kept)
+    for name in kept:
+        (autograded / name).chmod(0o444)
     forced = grade(
         graded.course,
         "autograde",
@@ -346,6 +353,10 @@ def test_autograde_twice_skips_unchanged_then_force_gives_same_scores(graded: Gr
     )
     assert forced.returncode == 0, forced.stderr
     assert "graded 3, unchanged and skipped 0" in forced.stdout
+    assert {
+        p.name: p.stat().st_ino for p in autograded.iterdir() if p.name in kept
+    }.keys() == kept.keys()
+    assert all((autograded / n).stat().st_ino != ino for n, ino in kept.items()), "written into"
     assert scores_in_gradebook(graded.course) == before
     from nbgrader.api import Gradebook
 

@@ -178,6 +178,21 @@ def test_setup_needs_a_roster_or_a_platform(
     assert "--students ROSTER.csv, --lti PLATFORM.json or both" in error
 
 
+def test_a_user_who_is_not_root_hears_of_bad_input_first_then_that_root_is_needed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+    bad = _write(tmp_path, {**GOOD, "token_url": "http://lms.example.org/token"})
+    code, error = _setup(tmp_path, "--lti", str(bad), capsys=capsys)
+    assert (code, "must use https" in error, "must run as root" in error) == (2, True, False)
+    code, error = _setup(tmp_path, "--lti", str(_write(tmp_path, GOOD)), capsys=capsys)
+    assert code == 2
+    assert (
+        error.strip() == "ankle-course: error: this command creates Unix users and must run as root"
+    )
+    assert not (tmp_path / "hub").exists()
+
+
 def test_lti_needs_a_roster_of_courses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("id\nalice\n", encoding="utf-8")

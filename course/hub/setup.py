@@ -239,9 +239,9 @@ def setup_hub(options: SetupOptions) -> SetupReport:
 
     Everything that can be checked is checked before anything is created. If a later step fails
     (including the check that a learner can run the course's Python), what this run created is
-    removed again and the state is as before; the error says so.
+    removed again and the state is as before; the error says so. The arguments and files are
+    checked first, so that a mistake in them is reported even to a user who is not root yet.
     """
-    system.require_root()
     platform = read_platform(options.lti) if options.lti else None
     try:
         prefix = check_prefix(options.prefix)
@@ -262,6 +262,7 @@ def setup_hub(options: SetupOptions) -> SetupReport:
     source = (options.course_source or default_course_source()).resolve()
     if not (source / "source").is_dir():
         raise HubSetupError(f"{source} is not an nbgrader course folder (no source/ inside)")
+    system.require_root()
     hub_dir = options.hub_dir.resolve()
     home_base = (options.home_base or Path("/home")).resolve()
     previous = load_state(hub_dir)

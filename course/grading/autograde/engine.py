@@ -277,7 +277,7 @@ def _grade(job: Job, outcome: Outcome) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     timestamp_file = submitted / "timestamp.txt"
     if timestamp_file.is_file() and not timestamp_file.is_symlink():
-        (out_dir / "timestamp.txt").write_bytes(timestamp_file.read_bytes())
+        _write_atomic(out_dir / "timestamp.txt", timestamp_file.read_bytes())
     for nb_spec in spec.notebooks:
         resources: dict[str, Any] = {
             "metadata": {"path": str(out_dir)},
@@ -300,11 +300,13 @@ def _grade(job: Job, outcome: Outcome) -> None:
                 pp = cls(config=config)
             nb, resources = pp(nb, resources)
         text = nbformat.writes(nb)  # type: ignore[no-untyped-call]
-        _write_atomic(out_dir / f"{nb_spec.name}.ipynb", text)
+        _write_atomic(out_dir / f"{nb_spec.name}.ipynb", text.encode("utf-8"))
         outcome.notebooks[nb_spec.name] = nb
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all. Replacing (never writing into) the file also works
+    where plain ``nbgrader autograde`` left it read-only (0444) for a user who is not root."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     os.replace(tmp, path)
