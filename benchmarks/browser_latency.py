@@ -154,7 +154,8 @@ def measure(
 def baseline_measurements(page: Any, repetitions: int) -> list[Result]:
     canvas = page.locator(BASELINE_CANVAS).first
     canvas.scroll_into_view_if_needed()
-    spec = {"kind": "canvas", "target": BASELINE_CANVAS}
+    # ipympl acts on the canvas's pointerdown; ToggleButtons on click
+    spec = {"kind": "canvas", "target": BASELINE_CANVAS, "on": ["pointerdown"]}
 
     def click_shape(i: int) -> None:
         box = canvas.bounding_box()
@@ -169,7 +170,14 @@ def baseline_measurements(page: Any, repetitions: int) -> list[Result]:
 
     return [
         measure(page, "baseline ipympl: select (click on canvas)", spec, click_shape, None, n),
-        measure(page, "baseline ipympl: view change (button)", spec, switch_view, None, n),
+        measure(
+            page,
+            "baseline ipympl: view change (button)",
+            {**spec, "on": ["click"]},
+            switch_view,
+            None,
+            n,
+        ),
     ]
 
 
@@ -209,8 +217,12 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
     explorer = cell_output(page, "AnkleExplorer(")
     scope = mark_scope(explorer, "latency-explorer")
     figure = f"{scope} .ankle-figure"
-    spec = {"kind": "dom", "target": figure}
-    page.locator(f"{figure} svg").wait_for()
+    shown_svg = f"{figure} > .is-shown svg"  # the view shown (the others stay laid out, hidden)
+    # t0 is the input event that makes the change: a structure is selected and a check box
+    # toggles on click (not on pointerdown), the keyboard acts on keydown.
+    on_click = {"kind": "dom", "target": figure, "on": ["click"]}
+    on_key = {"kind": "dom", "target": figure, "on": ["keydown"]}
+    page.locator(shown_svg).wait_for()
     explorer.scroll_into_view_if_needed()
     pair = clickable_pair(page, scope)
 
@@ -250,13 +262,13 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
         layers = [layer for layer in LAYERS if boxes[layer].is_checked()]
         view = (
             "medial"
-            if titles["medial"] == page.locator(f"{figure} svg > title").first.text_content()
+            if titles["medial"] == page.locator(f"{shown_svg} > title").first.text_content()
             else "lateral"
         )
         want = set(visible_ids(load_view(view), layers))
         shown = set(
             page.eval_on_selector_all(
-                f"{figure} g.structure[data-structure]:not(.is-off)",
+                f"{shown_svg} g.structure[data-structure]:not(.is-off)",
                 "(gs) => gs.map(g => g.dataset.structure)",
             )
         )
@@ -278,7 +290,7 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
 
     def view_shown(i: int) -> None:
         want = titles["medial" if i % 2 == 0 else "lateral"]
-        shown = page.locator(f"{figure} svg > title").first.text_content()
+        shown = page.locator(f"{shown_svg} > title").first.text_content()
         if shown != want:
             raise RuntimeError(f"the picture shows {shown!r}, not {want!r}")
 
@@ -287,7 +299,7 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
         measure(
             page,
             "course: select (click on a structure)",
-            spec,
+            on_click,
             click_structure,
             goal,
             n,
@@ -296,7 +308,7 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
         measure(
             page,
             "course: select (keyboard, Enter)",
-            spec,
+            on_key,
             press_enter,
             goal,
             n,
@@ -306,7 +318,7 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
         measure(
             page,
             "course: view change (View menu, arrow key)",
-            spec,
+            on_key,
             arrow_view,
             goal,
             n,
@@ -316,7 +328,7 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
         measure(
             page,
             "course: layer toggle (click a checkbox)",
-            spec,
+            on_click,
             toggle_layer,
             goal,
             n,

@@ -117,9 +117,14 @@ def focused_description(page: Any) -> str:
 # --- the course diagrams (anywidget SVG: one <g class="structure"> per structure) ---------
 
 
+# The picture a diagram shows: its front end keeps one box per picture and shows one (the
+# explorer keeps the views shown before laid out in boxes not shown).
+SHOWN_PICTURE = ".ankle-view.is-shown > svg:has(g.structure)"
+
+
 def diagram(page: Any, scope: str) -> Any:
-    """The first course diagram (an SVG holding structures) inside ``scope``."""
-    return page.locator(f"{scope} svg:has(g.structure)").first
+    """The first course diagram (the SVG holding structures it shows) inside ``scope``."""
+    return page.locator(f"{scope} {SHOWN_PICTURE}").first
 
 
 def structure(page: Any, scope: str, structure_id: str) -> Any:
@@ -132,7 +137,7 @@ def info_panel(page: Any, scope: str) -> Any:
 
 
 ARROW_MAP_JS = """(scope) => {
-  const svg = document.querySelector(`${scope} svg:has(g.structure)`);
+  const svg = document.querySelector(`${scope} SHOWN_PICTURE`);
   const groups = [...svg.querySelectorAll('g.structure[tabindex]')];
   const back = document.activeElement;
   const map = {};
@@ -147,7 +152,7 @@ ARROW_MAP_JS = """(scope) => {
   }
   if (back && back.focus) back.focus();
   return map;
-}"""
+}""".replace("SHOWN_PICTURE", SHOWN_PICTURE)
 
 
 def arrow_map(page: Any, scope: str) -> dict[str, dict[str, str]]:

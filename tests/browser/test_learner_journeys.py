@@ -15,6 +15,7 @@ from conftest import VIEWPORT
 from harness import Server
 from notebook_ui import (
     NOTEBOOK,
+    SHOWN_PICTURE,
     Shots,
     cell_output,
     diagram,
@@ -153,7 +154,7 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     explorer.get_by_label(ui_text("explorer.view")).select_option(label=ui_text("views.medial"))
     medial = set(visible_ids(load_view("medial"), ("bones",)))
     page.wait_for_function(
-        f"""([scope, want]) => {{ const svg = document.querySelector(scope + ' svg');
+        f"""([scope, want]) => {{ const svg = document.querySelector(scope + ' {SHOWN_PICTURE}');
         if (!svg) return false;
         const ids = ({SHOWN})(svg).sort();
         return JSON.stringify(ids) === JSON.stringify(want); }}""",
@@ -178,7 +179,8 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
 
     ligaments.uncheck()
     page.wait_for_function(
-        f"([scope, id]) => !({SHOWN})(document.querySelector(scope + ' svg')).includes(id)",
+        f"([scope, id]) => !({SHOWN})(document.querySelector(`${{scope}} {SHOWN_PICTURE}`))"
+        ".includes(id)",
         arg=[scope, "deltoid_ligament"],
     )
     assert _ids_in(diagram(page, scope)) == medial
@@ -265,7 +267,7 @@ def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -
             arg=[announcer.element_handle(), heading(n)],
         )
         assert following.evaluate(has_focus)
-        figure = diagram(page, scope).locator("xpath=..")
+        figure = page.locator(f"{scope} .ankle-figure").first
         tid = ordered[n - 1].id
         # more than a name: what the technique is for, the view and how many strokes
         said = {technique_announcement(tid, view) for view in technique_views(tid)}

@@ -267,9 +267,11 @@ def clipping_findings(page: Any, scope: str, css: str, kind: str) -> list[Findin
 
 COLOURS_JS = """(scope) => {
   const out = [];
-  // a diagram structure on screen: not in a layer switched off (display: none)
+  // a diagram structure on screen: not in a layer switched off (display: none), nor in a view
+  // the explorer keeps laid out but does not show (visibility: hidden)
   const shown = (g) => { const r = g.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && !g.closest('.is-off, [hidden]'); };
+    return r.width > 0 && r.height > 0 && getComputedStyle(g).visibility !== 'hidden'
+      && !g.closest('.is-off, [hidden]'); };
   const paint = (el) => { const s = getComputedStyle(el);
     return {stroke: s.stroke, fill: s.fill, fillOpacity: s.fillOpacity,
             opacity: s.opacity, strokeOpacity: s.strokeOpacity, strokeWidth: s.strokeWidth}; };
@@ -473,9 +475,11 @@ def focus_findings(page: Any, scope: str) -> list[Finding]:
 
 FORCED_JS = """(scope) => {
   const out = [];
-  // a diagram structure on screen: not in a layer switched off (display: none)
+  // a diagram structure on screen: not in a layer switched off (display: none), nor in a view
+  // the explorer keeps laid out but does not show (visibility: hidden)
   const shown = (g) => { const r = g.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && !g.closest('.is-off, [hidden]'); };
+    return r.width > 0 && r.height > 0 && getComputedStyle(g).visibility !== 'hidden'
+      && !g.closest('.is-off, [hidden]'); };
   for (const root of document.querySelectorAll(scope)) {
     for (const b of root.querySelectorAll('button, .jupyter-button')) {
       const r = b.getBoundingClientRect();

@@ -166,9 +166,14 @@ function render({ model, el }) {
 
   // Where each structure lies and the overview, as hidden text the structures and the figure
   // point at (aria-describedby); kept from the last answer while a new one is on its way.
+  // Painted once per answer and picture: Python's answer changes three traits at once.
+  let spatialShown = null;
   function paintSpatial() {
     if (!spatialCurrent()) return;
     const descriptions = model.get("descriptions") || {};
+    const now = [groups, descriptions, model.get("overview")];
+    if (spatialShown && now.every((part, i) => part === spatialShown[i])) return;
+    spatialShown = now;
     overview.textContent = model.get("overview") || "";
     if (overview.textContent) figure.setAttribute("aria-describedby", overview.id);
     else figure.removeAttribute("aria-describedby");
@@ -204,11 +209,16 @@ function render({ model, el }) {
 
   // A parsed picture made interactive once: its structures as focusable buttons, its labels
   // and leader lines by structure. Explore mode keeps one per view and swaps them.
-  function prepare(text) {
+  function prepare(text, prefix = uid) {
     const holder = document.createElement("template");
-    holder.innerHTML = prefixIds(text || "", uid);
+    holder.innerHTML = prefixIds(text || "", prefix);
     const pic = { svg: holder.content.querySelector("svg"), groups: new Map(), labels: new Map() };
+    // Each picture sits in its own box of the figure (diagram.css): the explorer keeps the
+    // views it has shown there, laid out, and shows one at a time.
+    pic.box = document.createElement("div");
+    pic.box.className = "ankle-view";
     if (!pic.svg) return pic;
+    pic.box.append(pic.svg);
     pic.svg.removeAttribute("width");
     pic.svg.removeAttribute("height");
     pic.svg.setAttribute("focusable", "false");
@@ -289,26 +299,41 @@ function render({ model, el }) {
 
   // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
   // is still drawn; otherwise the focus moves to the figure, never to the page body.
+  let ratioShown = null;
   function adopt(pic) {
     const focused = figure.contains(document.activeElement)
       ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
       : null;
     // a picture shown before may keep the ring of a structure focused when it was swapped out
     for (const ring of pic.svg?.querySelectorAll(":scope > .ankle-focus-ring") || []) ring.remove();
-    figure.replaceChildren(...(pic.svg ? [pic.svg] : []));
+    // A view change only switches which box is shown (visibility, diagram.css): the pictures
+    // shown before stay laid out, so showing one again costs a paint, not a new layout.
+    if (!explorer()) figure.replaceChildren(); // one picture at a time outside the explorer
+    if (pic.box.parentNode !== figure) figure.append(pic.box);
+    for (const box of figure.children) {
+      if (box === pic.box || !box.classList.contains("is-shown")) continue;
+      box.classList.remove("is-shown");
+      box.setAttribute("aria-hidden", "true");
+    }
+    pic.box.classList.add("is-shown");
+    pic.box.removeAttribute("aria-hidden");
     svg = pic.svg;
     // The figure keeps the picture's proportions itself, so that while it is off screen (and
     // not laid out: content-visibility in diagram.css) it takes the room the picture will.
     const box = svg?.viewBox?.baseVal;
-    figure.style.aspectRatio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
+    const ratio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
+    if (ratio !== ratioShown) figure.style.aspectRatio = ratio;
+    ratioShown = ratio;
     groups = pic.groups;
     labels = pic.labels;
-    figure.setAttribute("aria-label", model.get("label") || "");
+    const name = model.get("label") || "";
+    if (figure.getAttribute("aria-label") !== name) figure.setAttribute("aria-label", name);
     if (svg) {
       // With focusable structures the figure is a group of buttons; without (technique
       // pictures) it is one image named by its text alternative, so the drawing's inner
       // groups are not read out one by one.
-      figure.setAttribute("role", groups.size ? "group" : "img");
+      const role = groups.size ? "group" : "img";
+      if (figure.getAttribute("role") !== role) figure.setAttribute("role", role);
       if (!groups.size) svg.setAttribute("aria-hidden", "true"); // the image's name says it all
     }
     return focused;
@@ -327,6 +352,7 @@ function render({ model, el }) {
   function setup() {
     if (explorer()) {
       pictures.clear();
+      figure.replaceChildren();
       shown = { view: null };
       showWanted();
       return;
@@ -366,27 +392,59 @@ function render({ model, el }) {
     if (text === undefined) return; // not sent yet: Python sends it on the View change
     let focused = null;
     if (want.view !== shown.view) {
-      if (!pictures.has(want.view)) pictures.set(want.view, baseline(prepare(text), want.view));
-      focused = adopt(pictures.get(want.view));
+      focused = adopt(picture(want.view, text));
       shown = { view: want.view };
       setupTechnique();
     }
     // each picture remembers the layers it shows: switching back to a view costs no work
     const pic = pictures.get(want.view);
-    const key = `${want.layers.join(",")}|${want.labels}`;
-    if (key !== pic.key) {
-      showLayers(pic, want);
-      pic.key = key;
-    }
+    if (layerKey(want) !== pic.key) showLayers(pic, want);
     paintDesc();
     paintSpatial();
     paintSelection();
     paintMarks();
     restoreFocus(focused);
+    readyWhenIdle();
+  }
+
+  const layerKey = (want) => `${want.layers.join(",")}|${want.labels}`;
+
+  function picture(view, text) {
+    if (!pictures.has(view)) pictures.set(view, baseline(prepare(text, `${uid}-${view}`), view));
+    return pictures.get(view);
+  }
+
+  // The views not shown are made ready while the page is idle, one at a time: parsed, given
+  // the layers and labels shown and laid out in their hidden boxes, so that the learner's
+  // first change to each view is as quick as the next (and a view changed after a layer
+  // toggle finds its layers set already).
+  let idle = 0;
+  function readyWhenIdle() {
+    if (idle || !explorer()) return;
+    const views = model.get("views") || {};
+    const want = wanted();
+    const next = Object.keys(views).find(
+      (v) => v !== shown.view && (!pictures.has(v) || pictures.get(v).key !== layerKey(want)),
+    );
+    if (next === undefined) return;
+    const later = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+    idle = later(() => {
+      idle = 0;
+      const text = (model.get("views") || {})[next];
+      if (!explorer() || next === shown.view || text === undefined) return;
+      const pic = picture(next, text);
+      if (pic.box.parentNode !== figure) {
+        pic.box.setAttribute("aria-hidden", "true");
+        figure.append(pic.box);
+      }
+      showLayers(pic, wanted());
+      readyWhenIdle();
+    }, { timeout: 3000 });
   }
 
   // Where each label's text baseline sits below its placed centre (matplotlib's centring).
   function baseline(pic, view) {
+    pic.view = view;
     const geo = (model.get("geometry") || {})[view];
     pic.texts = new Map();
     pic.leaders = new Map();
@@ -408,7 +466,8 @@ function render({ model, el }) {
   }
 
   function showLayers(pic, want) {
-    const geo = (model.get("geometry") || {})[shown.view];
+    pic.key = layerKey(want);
+    const geo = (model.get("geometry") || {})[pic.view];
     if (!geo || !pic.svg) return;
     const on = new Set(want.layers);
     const visible = new Set(Object.keys(geo.layer).filter((id) => on.has(geo.layer[id])));
@@ -421,7 +480,7 @@ function render({ model, el }) {
     }
     if (want.labels) moveLabels(pic, geo, visible);
     const sel = model.get("selected");
-    if (sel && !visible.has(sel)) select("");
+    if (sel && !visible.has(sel) && pic.view === shown.view) select("");
   }
 
   // The labels of the structures shown, placed as Python would draw them (labels.js).
@@ -626,7 +685,7 @@ function render({ model, el }) {
   controls.append(playButton, holdButton, holdCount, holdStatus);
   function setupTechnique() {
     if (model.get("mode") !== "technique") {
-      controls.hidden = true;
+      if (!controls.hidden) controls.hidden = true;
       return;
     }
     controls.hidden = false;
@@ -673,6 +732,7 @@ function render({ model, el }) {
     unlisten();
     clearTimers();
     if (holdTimer) clearInterval(holdTimer);
+    if (idle) (window.cancelIdleCallback || clearTimeout)(idle);
   };
 }
 
