@@ -97,10 +97,12 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy course
 
 # The tests marked `root` (hub, sandbox) create and remove real Unix users, groups and ACL grants.
-# As root, one pytest run. As another user, they run first through sudo (asked once, the root
-# run writes no bytecode or cache in the checkout), then the rest as that user; without sudo,
-# make stops before any test with one line. Two users cannot share one temporary folder: a
-# --basetemp=DIR in PYTEST_ARGS is DIR-root for the run through sudo.
+# As root, one pytest run. As another user, they run first through sudo (asked once), then the
+# rest as that user; whatever the root run left in the checkout (the hub's bytecode of the
+# course's modules, hypothesis' folder, screenshots) is then given back to that user, so the
+# checkout stays hers to change and remove; without sudo, make stops before any test with one
+# line. Two users cannot share one temporary folder: a --basetemp=DIR in PYTEST_ARGS is DIR-root
+# for the run through sudo.
 # Two xdist workers, a whole test file each, handed out longest first (tests/file_order.py:
 # --no-loadscope-reorder keeps that order instead of xdist's most-tests-first); the 25 slowest
 # tests are listed at the end, to see where CI time goes.
@@ -114,7 +116,7 @@ pytest: $(VENV)/.installed-test system-deps hub-deps browser-deps root-access
 	else \
 	  echo "the tests marked root, through sudo; then the others as $$(id -un)"; \
 	  sudo env $(ROOT_ENV) $(PYTEST) -p no:cacheprovider -m root $(ROOT_PYTEST_ARGS); root=$$?; \
-	  [ ! -d artifacts ] || sudo chown -R "$$(id -u):$$(id -g)" artifacts; \
+	  sudo find . -xdev -user 0 -exec chown -h "$$(id -u):$$(id -g)" {} +; \
 	  $(WITH_NODE) $(PYTEST) -m "not root" $(PYTEST_ARGS); rest=$$?; \
 	  for code in $$root $$rest; do [ $$code = 0 ] || [ $$code = 5 ] || exit $$code; done; \
 	  [ $$root != 5 ] || [ $$rest != 5 ] || exit 5; \
