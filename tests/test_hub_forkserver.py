@@ -36,7 +36,8 @@ from course.hub.spawner import ClassSpawner, _ForkServer
 from course.roles import HUB_LEARNER
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from server_start import _cpu_seconds, _free_port, _Hub
+from local_services import free_port
+from server_start import _cpu_seconds, _Hub
 
 pytestmark = pytest.mark.root  # the fork server runs as root and drops to `nobody`
 USER = "nobody"
@@ -121,7 +122,7 @@ def test_a_forked_learner_server_answers_cheaply_and_stops_when_told(
     folder = top / "home"
     folder.mkdir()
     shutil.chown(folder, USER)
-    port = _free_port()
+    port = free_port()
     env = _server_env(folder, hub_api, port)
     argv = [*HUB_LEARNER.server_args(), f"--ServerApp.root_dir={folder}"]
     pid = asyncio.run(fork_server.start(USER, env, argv))
