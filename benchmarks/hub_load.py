@@ -28,6 +28,7 @@ it started is stopped by PID and every user and folder removed, also on failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -81,31 +82,49 @@ def timed(action: Callable[[], Any]) -> float:
     return time.monotonic() - start
 
 
-def open_lesson(hub: HubProcess, admin: HubAdmin, name: str) -> None:
+def open_lesson(
+    hub: HubProcess, admin: HubAdmin, name: str, phases: dict[str, list[float]] | None = None
+) -> None:
     """What a learner's browser loads first: the JupyterLab page of the lesson and its
-    notebook (through the proxy, with the learner's own token)."""
+    notebook (through the proxy, with the learner's own token). ``phases`` gets the seconds
+    of each step (the hub's token, the page, the notebook)."""
+    t = time.monotonic()
     session = UserSession(hub, name, admin.user_token(name))
+    marks = [("token", time.monotonic() - t)]
+    t = time.monotonic()
     page = f"{session.base}/lab/tree/{urllib.parse.quote(LESSON)}"
     req = urllib.request.Request(page, headers={"Authorization": f"token {session.token}"})
     with urllib.request.urlopen(req, timeout=300) as reply:
         if reply.status != 200 or b"JupyterLab" not in reply.read():
             raise RuntimeError(f"{name}: the lesson page did not load ({reply.status})")
+    marks.append(("lab page", time.monotonic() - t))
+    t = time.monotonic()
     if not session.read_json(LESSON).get("cells"):
         raise RuntimeError(f"{name}: the lesson notebook is empty")
+    marks.append(("notebook", time.monotonic() - t))
+    if phases is not None:
+        for phase, seconds in marks:
+            phases.setdefault(phase, []).append(seconds)
 
 
 def login_all(
-    hub: HubProcess, admin: HubAdmin, names: list[str], cpu_at_ready: dict[str, float]
+    hub: HubProcess,
+    admin: HubAdmin,
+    names: list[str],
+    cpu_at_ready: dict[str, float],
+    phases: dict[str, list[float]],
 ) -> list[float]:
     """Every learner at the same moment: start (or find) the server, then open the lesson;
     seconds to a working lesson each. ``cpu_at_ready`` gets each server's CPU-seconds when
-    the hub first calls it ready (before the lesson page)."""
+    the hub first calls it ready (before the lesson page); ``phases`` the seconds of each
+    step, to show where the time goes."""
 
     def one(name: str) -> float:
         began = time.monotonic()
         admin.start_server(name, timeout=600)
+        phases.setdefault("server ready", []).append(time.monotonic() - began)
         cpu_at_ready[name] = server_cpu(hub, [name])[0]
-        open_lesson(hub, admin, name)
+        open_lesson(hub, admin, name, phases)
         return time.monotonic() - began
 
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
@@ -158,6 +177,29 @@ def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
     return used
 
 
+def cpu_by_part(hub: HubProcess) -> dict[str, float]:
+    """CPU-seconds used so far by the hub, its proxy and every learner server (the fork
+    server's children): where a whole class's logins spend the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    hub_pid = hub.process.pid if hub.process is not None else -1
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+    forkers = {pid for pid, f in stats.items() if int(f[1]) == hub_pid}
+    parts = {"hub": 0.0, "proxy": 0.0, "learner servers": 0.0}
+    for pid, fields in stats.items():
+        used = sum(int(f) for f in fields[11:13]) / ticks
+        if pid == hub_pid:
+            parts["hub"] += used
+        elif pid == hub.proxy_pid:
+            parts["proxy"] += used
+        elif int(fields[1]) in forkers and pid in hub.server_pids.values():
+            parts["learner servers"] += used
+    return parts
+
+
 def fork_server_cpu(hub: HubProcess) -> float:
     """CPU-seconds of the hub's fork server (course.hub.forkserver: the imports every forked
     learner server shares, paid once for the class), 0 when the hub forks none."""
@@ -187,6 +229,11 @@ def spread(values: list[float], unit: str) -> str:
         f"p50 {statistics.median(values):.2f} {unit}, p95 {percentile(values, 95):.2f} {unit}, "
         f"max {max(values):.2f} {unit}"
     )
+
+
+def phase_lines(phases: dict[str, list[float]]) -> str:
+    """Where the time to a working lesson went, one line per step."""
+    return "\n".join(f"    {phase}: {spread(values, 's')}" for phase, values in phases.items())
 
 
 def main() -> int:
@@ -255,8 +302,9 @@ def main() -> int:
 
         # cold: everyone at once, the hub's API asked meanwhile
         at_ready: dict[str, float] = {}
+        cold_phases: dict[str, list[float]] = {}
         with ApiProbe(admin, state.instructor) as probe:
-            cold = login_all(hub, admin, learners, at_ready)
+            cold = login_all(hub, admin, learners, at_ready, cold_phases)
         # each forked server's own CPU, plus its share of the fork server's imports
         share = fork_server_cpu(hub) / len(learners)
         cpu_ready = [at_ready[name] + share for name in learners]
@@ -289,7 +337,14 @@ def main() -> int:
         warm_seconds = time.monotonic() - t_warm
         if report.failed:
             raise RuntimeError(f"warming failed: {report.failed}")
-        warm = login_all(hub, admin, learners, {})
+        warm_phases: dict[str, list[float]] = {}
+        for name in learners:  # the warmed servers, to count their CPU
+            server = admin.api("GET", f"/users/{name}")["servers"][""]
+            hub.server_pids[name] = int(server["state"]["pid"])
+        cpu_before, t_logins = cpu_by_part(hub), time.monotonic()
+        warm = login_all(hub, admin, learners, {}, warm_phases)
+        logins_seconds = time.monotonic() - t_logins
+        warm_cpu = {k: v - cpu_before[k] for k, v in cpu_by_part(hub).items()}
         admin.start_server(state.instructor)
         teacher = UserSession(hub, state.instructor, admin.user_token(state.instructor))
 
@@ -316,6 +371,7 @@ def main() -> int:
         print(f"cold, all at once, to a working lesson: {spread(cold, 's')}")
         print(f"  cold p95 / one server alone: {percentile(cold, 95) / alone:.1f}")
         print(check("  cold p95", percentile(cold, 95), GOALS["cold p95 s"], "s", results))
+        print(phase_lines(cold_phases))
         print(
             f"hub API during the cold start ({len(probe.latencies)} calls): "
             f"{spread(probe.latencies, 'ms')}"
@@ -334,6 +390,11 @@ def main() -> int:
         print(f"warm-up ({args.parallel} at a time): {warm_seconds:.1f} s for {len(learners)}")
         print(f"warm, all at once, to a working lesson: {spread(warm, 's')}")
         print(check("  warm p95", percentile(warm, 95), GOALS["warm p95 s"], "s", results))
+        print(phase_lines(warm_phases))
+        print(
+            f"    CPU-s over the {logins_seconds:.1f} s of warm logins: "
+            + ", ".join(f"{part} {used:.2f}" for part, used in warm_cpu.items())
+        )
         for label, values in (("fetch", fetches), ("submit", submits)):
             print(f"{label} (all {len(values)} at once): {spread(values, 's')}")
         print(f"collect + autograde ({args.jobs} jobs) + export: {grade_seconds:.1f} s")

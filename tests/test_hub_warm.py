@@ -7,12 +7,14 @@ then the culler stops the unused servers and the learners' files stay.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import secrets
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
@@ -119,6 +121,28 @@ def test_warm_starts_servers_and_the_culler_stops_unused_ones(
     for learner in learners:
         home = Path(os.path.expanduser(f"~{learner}"))
         assert (home / "ankle-course" / "00_welcome.ipynb").is_file()
+
+
+@pytest.mark.hub
+def test_the_hub_database_does_not_wait_for_the_disk_and_its_own_token_is_not_stretched(
+    hub: tuple[HubProcess, HubAdmin, list[str]],
+) -> None:
+    """What keeps a class logging in at once from queueing on the hub's one event loop
+    (benchmarks/hub_load.py): SQLite in WAL mode, and the automation token (32 random bytes)
+    hashed once, not 16384 times, on every request it signs."""
+    process, admin, learners = hub
+    assert admin.api("GET", f"/users/{learners[0]}")["name"] == learners[0]  # it answers
+    service = json.loads((process.hub_dir / "hub.json").read_text())["admin_service"]
+    db = process.hub_dir / "runtime" / "jupyterhub.sqlite"
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        hashed = con.execute(
+            "SELECT api_tokens.hashed FROM api_tokens JOIN services"
+            " ON api_tokens.service_id = services.id WHERE services.name = ?",
+            (service,),
+        ).fetchall()
+    assert len(hashed) == 1
+    assert hashed[0][0].split(":")[:2] == ["sha512", "1"], hashed
 
 
 def _load_hub_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: str | None) -> Any:

@@ -32,7 +32,10 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 from pathlib import Path
+
+import sqlalchemy
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821 - provided by JupyterHub
 
@@ -93,7 +96,28 @@ c.ConfigurableHTTPProxy.pid_file = str(RUNTIME / "proxy.pid")
 c.ConfigurableHTTPProxy.should_start = True
 
 # --- state: the hub's own database, cookie secret and pid file stay in the root-only runtime ----
-c.JupyterHub.db_url = f"sqlite:///{RUNTIME / 'jupyterhub.sqlite'}"
+HUB_DB = RUNTIME / "jupyterhub.sqlite"
+c.JupyterHub.db_url = f"sqlite:///{HUB_DB}"
+
+
+# The hub answers every request on one event loop, and each request commits (activity, tokens,
+# spawns): in SQLite's default mode every commit waits for the disk, which was a fifth of the
+# hub's busy time with a class logging in at once (benchmarks/hub_load.py, py-spy). In WAL mode
+# with synchronous=NORMAL a commit waits for no disk; a power cut may lose the last commits
+# (a login, an activity time), never the database (https://sqlite.org/wal.html).
+# (SQLAlchemy calls this for every database the process opens: only the hub's own is changed.)
+@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "connect")
+def _hub_db_without_waiting_for_the_disk(dbapi_connection: object, record: object) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    files = {os.path.realpath(row[2]) for row in cursor.execute("PRAGMA database_list") if row[2]}
+    if os.path.realpath(HUB_DB) in files:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 c.JupyterHub.cookie_secret_file = str(SECRETS / "cookie_secret")
 c.JupyterHub.pid_file = str(RUNTIME / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = True  # stopping the hub stops every learner's server
@@ -116,6 +140,11 @@ if authenticator == "pam":
     c.PAMAuthenticator.open_sessions = False  # no systemd-logind session per learner
 
 admin_token = _secret("admin_token")
+# The only token in this file is the automation service's, 32 random bytes from Python's
+# `secrets` (course.hub.config.write_secrets): JupyterHub need not stretch it like a password
+# (16384 hash rounds on every request it signs, a seventh of the hub's busy time while a class
+# logs in); the hub's own tokens are never stretched either.
+c.JupyterHub.trust_user_provided_tokens = True
 c.JupyterHub.services = [{"name": SETTINGS["admin_service"], "api_token": admin_token}]
 c.JupyterHub.load_roles = [
     {

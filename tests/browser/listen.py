@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,24 @@ class Listener:
         self.heard: list[str] = []
         page.evaluate(START_JS, [vsr_source(), selector])
 
-    def said(self) -> list[str]:
-        """The phrases spoken since the last call (live regions are given time to speak)."""
-        settle(self.page)  # the kernel idle and the page quiet: every announcement has landed
-        self.page.wait_for_timeout(150)
-        log: list[str] = self.page.evaluate("() => window.__listener.spokenPhraseLog()")
-        new = log[len(self.heard) :]
+    def said(self, expect: str = "", timeout_ms: float = 15_000) -> list[str]:
+        """The phrases spoken since the last call (live regions are given time to speak).
+
+        With ``expect``, waits up to ``timeout_ms`` for a phrase containing it: an answer
+        that comes from the kernel may start after the page was quiet and the kernel idle
+        for a moment (a loaded machine); what is returned is still everything said, so a
+        phrase said twice is still seen twice."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while True:
+            settle(self.page)  # the kernel idle and the page quiet: an announcement has landed
+            self.page.wait_for_timeout(150)
+            log: list[str] = self.page.evaluate("() => window.__listener.spokenPhraseLog()")
+            new = log[len(self.heard) :]
+            if not expect or any(expect in line for line in new):
+                break
+            if time.monotonic() > deadline:
+                break  # the caller's assertion reports what was said instead
+            self.page.wait_for_timeout(250)
         self.heard = list(log)
         return new
 

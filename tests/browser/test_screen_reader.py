@@ -33,9 +33,13 @@ from course.widgets.logic import technique_announcement
 from course.widgets.scenario import announcement
 
 
-def _press(page: Any, listener: Listener, transcript: list[str], key: str) -> list[str]:
+def _press(
+    page: Any, listener: Listener, transcript: list[str], key: str, expect: str = ""
+) -> list[str]:
+    """Press ``key`` and record what is said; ``expect``: a phrase the press must bring (the
+    listener waits for it, as a learner would, when it comes from the kernel)."""
     page.keyboard.press(key)
-    heard = listener.said()
+    heard = listener.said(expect)
     step(transcript, key, heard)
     return heard
 
@@ -89,8 +93,8 @@ def test_lesson_01_find_a_ligament_a_quiz_and_a_self_check(page: Any, lab: Serve
     listener.said()  # the key map was read by focusing each structure: not part of the journey
     for key in route:
         _press(page, listener, said, key)
-    _press(page, listener, said, "Enter")
     atfl = names["anterior_talofibular_ligament"]
+    _press(page, listener, said, "Enter", expect=atfl.description)
     _once(said, atfl.description)  # the info panel, read once
     assert len(route) <= 6, route
 
@@ -105,8 +109,9 @@ def test_lesson_01_find_a_ligament_a_quiz_and_a_self_check(page: Any, lab: Serve
     listener.said()  # (the key map, as above)
     for key in keys:
         _press(page, listener, said, key)
-    _press(page, listener, said, "Enter")
-    _once(said, ui_text("quiz.correct", name=names[target].name))
+    correct = ui_text("quiz.correct", name=names[target].name)
+    _press(page, listener, said, "Enter", expect=correct)
+    _once(said, correct)
 
     # a self-check: choose an answer with the arrow keys, Check, hear the feedback once
     first_radio = page.locator(f"{NOTEBOOK} .ankle-question input[type=radio]").first
@@ -128,10 +133,11 @@ def test_lesson_03_step_through_the_techniques_and_play(page: Any, lab: Server) 
     demo = cell_output(page, 'widgets.TechniqueDemo(technique="effleurage")')
     demo.get_by_role("button", name=ui_text("technique.next"), exact=True).focus()
     listener.said()
-    _press(page, listener, said, "Enter")
     ordered = sorted(load_content().techniques, key=lambda t: t.order)
     second = ordered[1].id
-    _once(said, technique_announcement(second, technique_views(second)[0]))
+    announced = technique_announcement(second, technique_views(second)[0])
+    _press(page, listener, said, "Enter", expect=announced)
+    _once(said, announced)
     play = demo.get_by_role("button", name=ui_text("technique.play"))
     _tab_until(page, listener, said, play)
     _press(page, listener, said, "Enter")
@@ -154,7 +160,8 @@ def test_lesson_05_set_a_situation_and_hear_the_decision(page: Any, lab: Server)
     listener.said()
     fever = page.get_by_role("checkbox", name=fever_label).first
     _tab_until(page, listener, said, fever)
-    _press(page, listener, said, "Space")
-    _once(said, announcement(assess(Situation(fever=True))))
+    decision = announcement(assess(Situation(fever=True)))
+    _press(page, listener, said, "Space", expect=decision)
+    _once(said, decision)
     _checks(listener, said)
     compare_transcript("05_safety", said)
