@@ -19,10 +19,13 @@ DELAY_SECONDS = 5.0  # after the server starts answering: its start and first an
 
 
 def prime(serverapp: Any) -> None:
-    """Build the notebook validator and open the trust database, as a first lesson would."""
+    """Build the notebook validator, open the trust database and import what the first file
+    read imports (anyio's asyncio back end), as a first lesson would."""
     import nbformat
 
     nbformat.validate(nbformat.v4.new_notebook())  # type: ignore[no-untyped-call]
+    import anyio._backends._asyncio  # noqa: F401  (the contents service's first file read)
+
     notary = getattr(serverapp.contents_manager, "notary", None)
     if notary is not None:
         _ = notary.store  # the signature database, created or opened

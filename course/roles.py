@@ -19,7 +19,8 @@ person's ``~/.jupyter`` changes:
 * lab plugins off through ``labconfig/page_config.json`` (``disabledExtensions``) in a config
   folder the course owns, added to that process's ``JUPYTER_CONFIG_PATH`` only;
 * the news feed and update check off with ``--LabApp.news_url=`` and
-  ``--LabApp.check_for_updates_class``;
+  ``--LabApp.check_for_updates_class``, and the read-only extension manager
+  (``--LabApp.extension_manager=readonly``: it lists what is installed and asks PyPI nothing);
 * a stylesheet as JupyterLab's ``custom.css`` (``LabApp.custom_css``, served from the
   folder's ``custom/``: the ``static_custom_path`` of ``ServerApp.tornado_settings``), set in
   a ``jupyter_server_config.json`` of the same folder: a hub learner's lessons show no
@@ -82,7 +83,7 @@ class Role:
     name: RoleName
     disabled_lab_plugins: tuple[str, ...]
     disabled_server_extensions: tuple[str, ...]
-    quiet: bool  # no news prompt, no update check
+    quiet: bool  # no news prompt, no update check, no PyPI queries
     custom_css: str | None = None  # a stylesheet in course/lab_static/, as custom.css
     enabled_server_extensions: tuple[str, ...] = ()  # the course's own, e.g. lazy_nbgrader
 
@@ -104,6 +105,10 @@ class Role:
             args += [
                 "--LabApp.news_url=",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                # the extension manager lists what is installed and asks PyPI nothing
+                # (learners install no extensions); the PyPI manager's HTTP client alone was
+                # a fifth of a forked learner server's start (its TLS certificates)
+                "--LabApp.extension_manager=readonly",
             ]
         return args
 

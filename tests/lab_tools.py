@@ -44,4 +44,5 @@ def lab_tools(page: Any) -> dict[str, Any]:
         "news_prompt": page.get_by_text(NEWS_PROMPT).count() > 0,
         "notebook_switcher": toolbar.get_by_text("Notebook", exact=True).count() > 0,
         "disabled": sorted(config.get("disabledExtensions", [])),
+        "extension_manager": (config.get("extensionManager") or {}).get("name"),
     }
