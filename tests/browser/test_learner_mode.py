@@ -98,7 +98,7 @@ def test_stock_jupyterlab_shows_the_instructor_tools(page: Any, servers: dict[st
     assert tools["validate"]
     assert tools["news_prompt"]
     assert tools["notebook_switcher"]
-    assert tools["extension_manager"] == "pypi"
+    assert tools["extension_manager"] == "PyPI"
 
 
 def test_ankle_course_lab_shows_a_learner_s_jupyterlab(
@@ -111,7 +111,7 @@ def test_ankle_course_lab_shows_a_learner_s_jupyterlab(
     assert not tools["validate"]  # nothing to validate without graded assignments
     assert not tools["news_prompt"]
     assert not tools["notebook_switcher"]  # the Notebook pages are not served to learners
-    assert tools["extension_manager"] == "readonly"  # lists what is installed, asks PyPI nothing
+    assert tools["extension_manager"] == "read-only"  # lists what is installed, asks PyPI nothing
     assert "@jupyter/nbgrader:formgrader" in tools["disabled"]
     # the lesson itself is all there and works
     assert page.locator(".jp-NotebookPanel .jp-Cell").count() > 3
@@ -131,7 +131,7 @@ def test_a_hub_learner_sees_validate_on_a_graded_assessment_only(
     assert "Assignment List" in lesson["menu"]  # fetch and submit stay
     assert "Formgrader" not in lesson["menu"]
     assert not lesson["news_prompt"]
-    assert lesson["extension_manager"] == "readonly"
+    assert lesson["extension_manager"] == "read-only"
     graded = _open(page, servers["hub_learner"], GRADED)
     shots(page, "a graded assessment: Validate")
     assert graded["validate"]
