@@ -7,7 +7,9 @@ of a lecture that starts at once although most of them only read lessons. This s
 extension answers nbgrader's URLs itself and imports nbgrader at the first request to one of
 them (a learner opening the Assignments tab, fetching, submitting or validating); the request
 is then handled by nbgrader's own handler, unchanged (:mod:`course.lazy_server`). Enabled for
-hub learners (:data:`course.roles.HUB_LEARNER`) in place of nbgrader's two extensions.
+hub learners (:data:`course.roles.HUB_LEARNER`) in place of nbgrader's two extensions. A
+server forked by the hub's fork server finds nbgrader's modules imported already, once for the
+class (:mod:`course.hub.forkserver`), so its first fetch costs no import either.
 """
 
 from __future__ import annotations

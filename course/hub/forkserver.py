@@ -35,6 +35,7 @@ import atexit
 import contextlib
 import ctypes
 import gc
+import importlib
 import json
 import os
 import pwd
@@ -117,10 +118,17 @@ def preload() -> None:
 
 
 def _first_request_imports() -> None:
-    """What a server imports at its first requests rather than at start: anyio's asyncio
-    back end, which the contents service's first file read loads (0.15 CPU-s of each learner
-    server at the first lesson it opens, py-spy on a warmed hub)."""
+    """What a server imports at its first requests rather than at start, once for the class:
+    anyio's asyncio back end, which the contents service's first file read loads (0.15 CPU-s
+    of each learner server at the first lesson it opens, py-spy on a warmed hub), and
+    nbgrader's learner handlers, which :mod:`course.lazy_nbgrader` loads at the first fetch
+    (about 1 CPU-s each: sixty learners fetching at once waited 35 s for it)."""
     import anyio._backends._asyncio  # noqa: F401
+
+    from course.lazy_nbgrader import NBGRADER_EXTENSIONS
+
+    for name in NBGRADER_EXTENSIONS:
+        importlib.import_module(f"{name}.handlers")
 
 
 def _set_cwd(path: str) -> None:
