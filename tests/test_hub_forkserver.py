@@ -228,7 +228,10 @@ def test_only_the_course_command_with_the_same_start_up_environment_is_forked() 
     assert ClassSpawner(cmd=course)._forks()
     assert not ClassSpawner(cmd=course, fork_server=False)._forks()
     assert not ClassSpawner(cmd=["jupyterhub-singleuser"])._forks()
-    assert not ClassSpawner(cmd=["/usr/bin/python3", "-m", "course.hub.singleuser"])._forks()
+    # another Python than the hub's (not /usr/bin/python3: a venv made from Debian's Python
+    # resolves to that very file, and then it is the hub's own)
+    other = ["/opt/another-python/bin/python3", "-m", "course.hub.singleuser"]
+    assert not ClassSpawner(cmd=other)._forks()
     assert not ClassSpawner(cmd=course, shell_cmd=["bash", "-c"])._forks()
     hub = {"PATH": "/bin", "LANG": "C.UTF-8"}
     assert same_import_time_env({**hub, "HOME": "/home/a", "JUPYTERHUB_API_TOKEN": "t"}, hub)
