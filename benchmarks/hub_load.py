@@ -179,8 +179,9 @@ def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
 
 
 def cpu_by_part(hub: HubProcess) -> dict[str, float]:
-    """CPU-seconds used so far by the hub, its proxy and every learner server (the fork
-    server's children): where a whole class's logins spend the machine."""
+    """CPU-seconds used so far by the hub, its proxy, every learner server (the fork server's
+    children) and this script (the learners' HTTP clients, which a real class runs on its own
+    machines): where a whole class's logins spend the machine."""
     ticks = os.sysconf("SC_CLK_TCK")
     hub_pid = hub.process.pid if hub.process is not None else -1
     stats: dict[int, list[str]] = {}
@@ -189,7 +190,8 @@ def cpu_by_part(hub: HubProcess) -> dict[str, float]:
             with contextlib.suppress(OSError):
                 stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
     forkers = {pid for pid, f in stats.items() if int(f[1]) == hub_pid}
-    parts = {"hub": 0.0, "proxy": 0.0, "learner servers": 0.0}
+    own = os.times()  # this script: the sixty learners' HTTP clients
+    parts = {"hub": 0.0, "proxy": 0.0, "learner servers": 0.0, "clients": own.user + own.system}
     for pid, fields in stats.items():
         used = sum(int(f) for f in fields[11:13]) / ticks
         if pid == hub_pid:
