@@ -178,46 +178,49 @@ def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
     return used
 
 
-def cpu_by_part(hub: HubProcess) -> dict[str, float]:
-    """CPU-seconds used so far by the hub, its proxy, every learner server (the fork server's
-    children) and this script (the learners' HTTP clients, which a real class runs on its own
-    machines): where a whole class's logins spend the machine."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    hub_pid = hub.process.pid if hub.process is not None else -1
+def _proc_stats() -> dict[int, list[str]]:
+    """Every process's ``/proc/PID/stat`` fields after the command name (``[1]`` the parent,
+    ``[11:13]`` its own user and system ticks)."""
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
                 stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-    forkers = {pid for pid, f in stats.items() if int(f[1]) == hub_pid}
+    return stats
+
+
+def _own_cpu(fields: list[str]) -> float:
+    return sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(hub: HubProcess) -> dict[str, float]:
+    """CPU-seconds used so far by the hub, its proxy, every learner server and this script (the
+    learners' HTTP clients, which a real class runs on its own machines): where a whole class's
+    logins spend the machine."""
+    hub_pid = hub.process.pid if hub.process is not None else -1
+    servers = set(hub.server_pids.values())
     own = os.times()  # this script: the sixty learners' HTTP clients
     parts = {"hub": 0.0, "proxy": 0.0, "learner servers": 0.0, "clients": own.user + own.system}
-    for pid, fields in stats.items():
-        used = sum(int(f) for f in fields[11:13]) / ticks
+    for pid, fields in _proc_stats().items():
         if pid == hub_pid:
-            parts["hub"] += used
+            parts["hub"] += _own_cpu(fields)
         elif pid == hub.proxy_pid:
-            parts["proxy"] += used
-        elif int(fields[1]) in forkers and pid in hub.server_pids.values():
-            parts["learner servers"] += used
+            parts["proxy"] += _own_cpu(fields)
+        elif pid in servers:
+            parts["learner servers"] += _own_cpu(fields)
     return parts
 
 
 def fork_server_cpu(hub: HubProcess) -> float:
     """CPU-seconds of the hub's fork server (course.hub.forkserver: the imports every forked
     learner server shares, paid once for the class), 0 when the hub forks none."""
-    ticks = os.sysconf("SC_CLK_TCK")
     hub_pid = hub.process.pid if hub.process is not None else -1
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+    for pid, fields in _proc_stats().items():
+        if int(fields[1]) != hub_pid:
             continue
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if b"course.hub.forkserver" in command and int(fields[1]) == hub_pid:
-            return sum(int(f) for f in fields[11:13]) / ticks
+        with contextlib.suppress(OSError):
+            if b"course.hub.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
+                return _own_cpu(fields)
     return 0.0
 
 
