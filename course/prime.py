@@ -13,19 +13,24 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["DELAY_SECONDS", "prime"]
+__all__ = ["DELAY_SECONDS", "first_lesson_imports", "prime"]
 
 DELAY_SECONDS = 5.0  # after the server starts answering: its start and first answers first
 
 
-def prime(serverapp: Any) -> None:
-    """Build the notebook validator, open the trust database and import what the first file
-    read imports (anyio's asyncio back end), as a first lesson would."""
+def first_lesson_imports() -> None:
+    """The part of a first lesson's set-up that belongs to the process, not to a server: build
+    nbformat's validator and import anyio's asyncio back end (the contents service's first
+    file read). The hub's fork server does it once for every server it forks."""
+    import anyio._backends._asyncio  # noqa: F401
     import nbformat
 
     nbformat.validate(nbformat.v4.new_notebook())  # type: ignore[no-untyped-call]
-    import anyio._backends._asyncio  # noqa: F401  (the contents service's first file read)
 
+
+def prime(serverapp: Any) -> None:
+    """Do :func:`first_lesson_imports` and open the trust database, as a first lesson would."""
+    first_lesson_imports()
     notary = getattr(serverapp.contents_manager, "notary", None)
     if notary is not None:
         _ = notary.store  # the signature database, created or opened

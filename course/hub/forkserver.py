@@ -91,7 +91,8 @@ def same_import_time_env(env: Mapping[str, str], server_env: Mapping[str, str]) 
 
 def preload() -> None:
     """Import what every single-user server imports, with the start-up work
-    :mod:`course.hub.singleuser` skips already skipped; build nbformat's validator."""
+    :mod:`course.hub.singleuser` skips already skipped, and what their first lesson and first
+    fetch import."""
     from course.startup import (
         skip_hub_internals,
         skip_server_extras,
@@ -107,26 +108,16 @@ def preload() -> None:
     import jupyter_server_terminals  # noqa: F401
     import jupyterhub.singleuser  # noqa: F401
     import jupyterlab.labapp  # noqa: F401
-    import nbformat
 
-    import course.lazy_nbgrader
-    import course.lazy_voila
-    import course.prime  # noqa: F401
-
-    nbformat.validate(nbformat.v4.new_notebook())  # type: ignore[no-untyped-call]
-    _first_request_imports()
-
-
-def _first_request_imports() -> None:
-    """What a server imports at its first requests rather than at start, once for the class:
-    anyio's asyncio back end, which the contents service's first file read loads (0.15 CPU-s
-    of each learner server at the first lesson it opens, py-spy on a warmed hub), and
-    nbgrader's learner handlers, which :mod:`course.lazy_nbgrader` loads at the first fetch
-    (about 1 CPU-s each: sixty learners fetching at once waited 35 s for it)."""
-    import anyio._backends._asyncio  # noqa: F401
-
+    import course.lazy_voila  # noqa: F401
     from course.lazy_nbgrader import NBGRADER_EXTENSIONS
+    from course.prime import first_lesson_imports
 
+    # once for the class what each server would otherwise do at its first lesson (anyio's
+    # asyncio back end alone was 0.15 CPU-s of each, py-spy on a warmed hub) and at its
+    # first fetch (nbgrader's learner handlers, which course.lazy_nbgrader still loads then:
+    # about 1 CPU-s each, and sixty learners fetching at once waited 35 s for it)
+    first_lesson_imports()
     for name in NBGRADER_EXTENSIONS:
         importlib.import_module(f"{name}.handlers")
 
