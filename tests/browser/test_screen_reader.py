@@ -120,9 +120,16 @@ def test_lesson_01_find_a_ligament_a_quiz_and_a_self_check(page: Any, lab: Serve
     _press(page, listener, said, "Space")
     check = page.locator(f"{NOTEBOOK} .ankle-question-check").first
     _tab_until(page, listener, said, check)
-    _press(page, listener, said, "Enter")
-    feedback = page.locator(f"{NOTEBOOK} .ankle-question-feedback").first.inner_text()
-    _once(said, feedback.splitlines()[0])
+    page.keyboard.press("Enter")
+    # the feedback comes from the kernel: wait for it on the page, then for its first line to
+    # be spoken (on a loaded machine it can land after the page was first quiet)
+    feedback = page.locator(f"{NOTEBOOK} .ankle-question-feedback").first
+    page.wait_for_function(
+        "(el) => el.innerText.trim() !== ''", arg=feedback.element_handle(), timeout=15_000
+    )
+    first_line = feedback.inner_text().splitlines()[0]
+    step(said, "Enter", listener.said(expect=first_line))
+    _once(said, first_line)
     _checks(listener, said)
     compare_transcript("01_anatomy", said)
 
@@ -144,7 +151,7 @@ def test_lesson_03_step_through_the_techniques_and_play(page: Any, lab: Server) 
     demo.get_by_role("button", name=ui_text("technique.play"), pressed=False).wait_for(
         timeout=30_000
     )
-    step(said, "(the strokes are drawn)", listener.said())
+    step(said, "(the strokes are drawn)", listener.said(expect=ui_text("technique.played")))
     _once(said, ui_text("technique.playing"))
     _once(said, ui_text("technique.played"))
     _checks(listener, said)
