@@ -24,14 +24,24 @@ person's ``~/.jupyter`` changes:
 * a stylesheet as JupyterLab's ``custom.css`` (``LabApp.custom_css``, served from the
   folder's ``custom/``: the ``static_custom_path`` of ``ServerApp.tornado_settings``), set in
   a ``jupyter_server_config.json`` of the same folder: a hub learner's lessons show no
-  Validate button, their graded assessments do (``course/lab_static/hub_learner.css``).
+  Validate button, their graded assessments do (``course/lab_static/hub_learner.css``);
+* default settings for the learner roles, as JupyterLab's settings overrides: the folder's
+  ``lab/settings`` is that server's ``LabApp.app_settings_dir``, holding the environment's own
+  overrides and page config (copied, so they still apply and still win) and the course's
+  ``overrides.d/ankle-course.json``. Notebook windowing is ``none``: the lessons are short,
+  and JupyterLab's default (``contentVisibility``) made Run All of lesson 01 take 2.2 s
+  instead of 1.4 s (``benchmarks/lesson_paint.py``); it is also what the browser tests check.
+  A learner's own settings still win over these defaults.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from dataclasses import dataclass
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +71,11 @@ _NOTEBOOK_SWITCHER = "@jupyter-notebook/lab-extension:interface-switcher"
 _NOTEBOOK_TREE = "@jupyter-notebook/lab-extension:launch-tree"
 # JupyterLab's "Would you like to get notified about official Jupyter news?" and update toasts
 _NEWS = "@jupyterlab/apputils-extension:announcements"
+# learners' default settings (JupyterLab settings overrides: plugin id -> setting -> value)
+_LEARNER_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+_OVERRIDES_NAME = "ankle-course.json"  # in overrides.d/: the environment's overrides.json wins
 
 # server extensions (module names, as in jupyter_server_config.d)
 _SX_FORMGRADER = "nbgrader.server_extensions.formgrader"
@@ -86,6 +101,7 @@ class Role:
     quiet: bool  # no news prompt, no update check, no PyPI queries
     custom_css: str | None = None  # a stylesheet in course/lab_static/, as custom.css
     enabled_server_extensions: tuple[str, ...] = ()  # the course's own, e.g. lazy_nbgrader
+    lab_settings: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
     def page_config(self) -> dict[str, object]:
         """The ``labconfig/page_config.json`` of this role's config folder."""
@@ -114,15 +130,21 @@ class Role:
 
     def server_config(self, folder: Path) -> dict[str, object]:
         """The ``jupyter_server_config.json`` of this role's config folder ``folder``."""
-        if self.custom_css is None:
-            return {}
         folder = folder.resolve()
-        return {
-            "LabApp": {"custom_css": True},
+        lab: dict[str, object] = {}
+        config: dict[str, object] = {}
+        if self.lab_settings:
+            lab["app_settings_dir"] = str(folder / "lab" / "settings")
+        if self.custom_css is not None:
+            lab["custom_css"] = True
             # web_app.settings, where JupyterLab's /custom/ handler looks (the trait of the
             # same name is not configurable)
-            "ServerApp": {"tornado_settings": {"static_custom_path": [str(folder / "custom")]}},
-        }
+            config["ServerApp"] = {
+                "tornado_settings": {"static_custom_path": [str(folder / "custom")]}
+            }
+        if lab:
+            config["LabApp"] = lab
+        return config
 
     def write_config_dir(self, folder: Path, *, mode: int = 0o755) -> Path:
         """Write this role's Jupyter config folder (``labconfig/page_config.json``, and for a
@@ -136,19 +158,64 @@ class Role:
         if self.custom_css is not None:
             css = (_LAB_STATIC / self.custom_css).read_text(encoding="utf-8")
             files[Path("custom") / "custom.css"] = css.rstrip("\n")
-            config = json.dumps(self.server_config(folder), indent=2)
-            files[Path("jupyter_server_config.json")] = config
+        if self.lab_settings:
+            files.update(_app_settings(Path("lab") / "settings", self.lab_settings))
+        config = self.server_config(folder)
+        if config:
+            files[Path("jupyter_server_config.json")] = json.dumps(config, indent=2)
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, mode)
         for name, content in files.items():
             target = folder / name
-            target.parent.mkdir(exist_ok=True)
-            os.chmod(target.parent, mode)
+            for parent in reversed(name.parents[:-1]):  # e.g. lab, lab/settings
+                (folder / parent).mkdir(exist_ok=True)
+                os.chmod(folder / parent, mode)
             tmp = target.with_suffix(".tmp")
             tmp.write_text(content + "\n", encoding="utf-8")
             os.replace(tmp, target)
             os.chmod(target, mode & 0o644)
+        if self.lab_settings:
+            _link_app_static(folder / "lab")
         return folder
+
+
+def _environment_app_dir() -> Path:
+    """JupyterLab's application folder of this environment (``JUPYTERLAB_DIR`` or
+    ``<prefix>/share/jupyter/lab``): its ``settings/`` is the default app settings folder."""
+    from jupyterlab.commands import get_app_dir
+
+    return Path(get_app_dir())
+
+
+def _app_settings(relative: Path, defaults: Mapping[str, Mapping[str, object]]) -> dict[Path, str]:
+    """The files of a role's app settings folder ``relative``: the environment's own settings
+    files (``overrides.json``, ``overrides.d/*``, ``page_config.json``, copied so they still
+    apply), and the role's ``defaults`` in ``overrides.d/ankle-course.json``, read before the
+    environment's ``overrides.json``, which therefore wins."""
+    source = _environment_app_dir() / "settings"
+    files: dict[Path, str] = {}
+    if source.is_dir():
+        for path in sorted(source.rglob("*.json*")):
+            if path.is_file() and path.name != _OVERRIDES_NAME:
+                files[relative / path.relative_to(source)] = path.read_text(encoding="utf-8")
+    files[relative / "overrides.d" / _OVERRIDES_NAME] = json.dumps(defaults, indent=2)
+    return files
+
+
+def _link_app_static(lab: Path) -> None:
+    """``lab/static``: a link to the environment's built JupyterLab, where the server reads the
+    built application's extension metadata next to the app settings folder."""
+    link, target = lab / "static", _environment_app_dir() / "static"
+    if link.is_symlink() and link.resolve() == target.resolve():
+        return
+    if link.is_symlink():
+        link.unlink()
+    elif link.exists():
+        shutil.rmtree(link)
+    if target.is_dir():
+        # no symbolic links here (e.g. Windows without the right): only that metadata is missed
+        with contextlib.suppress(OSError):
+            link.symlink_to(target, target_is_directory=True)
 
 
 SELF_PACED = Role(
@@ -174,6 +241,7 @@ SELF_PACED = Role(
         _SX_VOILA,
     ),
     quiet=True,
+    lab_settings=_LEARNER_SETTINGS,
 )
 
 HUB_LEARNER = Role(
@@ -202,6 +270,7 @@ HUB_LEARNER = Role(
     quiet=True,
     custom_css="hub_learner.css",
     enabled_server_extensions=(_SX_LAZY_NBGRADER, _SX_LAZY_VOILA, _SX_PRIME),
+    lab_settings=_LEARNER_SETTINGS,
 )
 
 INSTRUCTOR = Role(

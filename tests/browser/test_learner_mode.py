@@ -90,6 +90,17 @@ def _open(page: Any, server: Server, notebook: str = WELCOME) -> dict[str, Any]:
     return lab_tools(page)
 
 
+def _windowing(page: Any, server: Server) -> str:
+    """The notebook windowing mode this server's JupyterLab uses: the person's own setting,
+    else the schema's default as the server gives it (after its settings overrides)."""
+    reply = page.request.get(server.url("lab/api/settings/@jupyterlab/notebook-extension:tracker"))
+    assert reply.status == 200, reply.text()
+    data = reply.json()
+    default = data["schema"]["properties"]["windowingMode"]["default"]
+    mode: str = data["settings"].get("windowingMode", default)
+    return mode
+
+
 def test_stock_jupyterlab_shows_the_instructor_tools(page: Any, servers: dict[str, Server]) -> None:
     tools = _open(page, servers["stock"])
     Shots("learner_mode_stock")(page, "stock jupyterlab")
@@ -99,6 +110,7 @@ def test_stock_jupyterlab_shows_the_instructor_tools(page: Any, servers: dict[st
     assert tools["news_prompt"]
     assert tools["notebook_switcher"]
     assert tools["extension_manager"] == "PyPI"
+    assert _windowing(page, servers["stock"]) == "contentVisibility"  # JupyterLab's default
 
 
 def test_ankle_course_lab_shows_a_learner_s_jupyterlab(
@@ -112,6 +124,7 @@ def test_ankle_course_lab_shows_a_learner_s_jupyterlab(
     assert not tools["news_prompt"]
     assert not tools["notebook_switcher"]  # the Notebook pages are not served to learners
     assert tools["extension_manager"] == "read-only"  # lists what is installed, asks PyPI nothing
+    assert _windowing(page, servers["learner"]) == "none"  # every cell laid out: quicker here
     assert "@jupyter/nbgrader:formgrader" in tools["disabled"]
     # the lesson itself is all there and works
     assert page.locator(".jp-NotebookPanel .jp-Cell").count() > 3
@@ -132,6 +145,7 @@ def test_a_hub_learner_sees_validate_on_a_graded_assessment_only(
     assert "Formgrader" not in lesson["menu"]
     assert not lesson["news_prompt"]
     assert lesson["extension_manager"] == "read-only"
+    assert _windowing(page, servers["hub_learner"]) == "none"
     graded = _open(page, servers["hub_learner"], GRADED)
     shots(page, "a graded assessment: Validate")
     assert graded["validate"]
