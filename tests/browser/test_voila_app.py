@@ -201,16 +201,17 @@ def test_app_heard_by_a_screen_reader(app_page: Any) -> None:
     for key in route:
         page.keyboard.press(key)
         step(said, key, listener.said())
-    page.keyboard.press("Enter")
-    step(said, "Enter", listener.said())
     atfl = load_content().structures["anterior_talofibular_ligament"]
+    page.keyboard.press("Enter")
+    # answers from the kernel: wait for the phrase each key must bring (a loaded machine)
+    step(said, "Enter", listener.said(expect=atfl.description))
     assert sum(atfl.description in line for line in said) == 1, said
     fever = page.get_by_role("checkbox", name="The person has a fever")
     fever.focus()
     step(said, "(focus on the fever checkbox)", listener.said())
-    page.keyboard.press("Space")
-    step(said, "Space", listener.said())
     words = announcement(assess(Situation(fever=True)))
+    page.keyboard.press("Space")
+    step(said, "Space", listener.said(expect=words))
     assert sum(words in line for line in said) == 1, said
     # safety practice: round to "I don't know", Tab to Check, hear the explanation once
     practice = page.locator(f"{scope} .ankle-practice").first
@@ -227,7 +228,7 @@ def test_app_heard_by_a_screen_reader(app_page: Any) -> None:
     else:
         raise AssertionError("Check my answer not reached with Tab")
     page.keyboard.press("Enter")
-    step(said, "Enter", listener.said())
+    step(said, "Enter", listener.said(expect=text("practice.dont_know_feedback")))
     assert sum(text("practice.dont_know_feedback") in line for line in said) == 1, said
     heard = [line.strip() for line in said if not line.startswith(">")]
     assert not bare_roles(heard), bare_roles(heard)
