@@ -230,7 +230,10 @@ def test_the_lms_may_frame_the_hub_and_learner_settings_are_kept(tmp_path: Path)
         "frame-ancestors 'self' https://school.instructure.com"
     )
     assert settings["static_custom_path"] == [str(tmp_path.resolve() / "hub_learner" / "custom")]
-    assert config["LabApp"] == {"custom_css": True}
+    assert config["LabApp"] == {  # the learner's own: the stylesheet and default settings
+        "custom_css": True,
+        "app_settings_dir": str(tmp_path.resolve() / "hub_learner" / "lab" / "settings"),
+    }
     assert "xsrf_cookie_kwargs" not in settings  # plain http: JupyterLab's cookies as they are
     # the twin read when the hub is served over https: the same, and the _xsrf cookie third-party
     https = frame_folder(tmp_path, "https://jupyter.school.edu")
