@@ -10,6 +10,7 @@ import pytest
 from html_checks import figure_alt_problems
 
 from course.content.loader import load_content
+from course.content.text import ui_text
 from course.diagrams import render
 from course.diagrams.draw import visible_ids
 from course.diagrams.geometry import VIEWS, load_view
@@ -85,7 +86,7 @@ def test_selection_layer_and_label_changes_send_no_new_picture() -> None:
     for sid in explorer.visible_ids:
         explorer.selected = sid
     explorer.layers = ("bones",)
-    explorer._labels_box.value = False
+    explorer.canvas.show_labels = False  # the labels box, as the browser sets it
     assert explorer.canvas.views is views  # the browser hides layers and labels itself
     assert (explorer.canvas.layers, explorer.canvas.show_labels) == (["bones"], False)
     assert render._svg.cache_info().misses == misses
@@ -105,8 +106,36 @@ def test_canvas_gets_the_view_with_every_layer_and_names_and_info_for_each_struc
         assert f'data-structure="{sid}"' in explorer.canvas.views["dorsal"]
     assert set(explorer.canvas.geometry["dorsal"]["anchors"]) == set(everything)
     assert explorer.canvas.desc == alt_text("dorsal", ("bones", "tendons"))
-    assert explorer.canvas.controls["view"] == explorer._view_box.model_id
-    assert explorer.canvas.controls["options"] == list(VIEWS)
+    # the browser's own controls: their words, from ui.yaml; no widget models of their own
+    controls = explorer.canvas.controls
+    assert [v for v, _ in controls["options"]] == list(VIEWS)
+    assert dict(controls["options"])["dorsal"] == ui_text("views.dorsal")
+    assert [layer for layer, _ in controls["layers"]] == list(LAYERS)
+    assert controls["view"] == ui_text("explorer.view")
+    assert explorer.children == (explorer.canvas,)
+
+
+def test_the_browser_s_controls_change_the_explorer() -> None:
+    """What the View menu, a layer box, the labels box and the search field send."""
+    explorer = AnkleExplorer("lateral", layers=["bones"])
+    explorer.canvas.view = "medial"  # the View menu (the browser sets the canvas's trait)
+    assert explorer.view == "medial"
+    assert explorer.canvas.order == list(visible_ids(load_view("medial"), ("bones",)))
+    explorer.canvas.layers = ["ligaments", "bones"]  # a layer box, in any order
+    assert explorer.layers == ("bones", "ligaments")
+    assert explorer.canvas.layers == ["bones", "ligaments"]
+    assert "deltoid_ligament" in explorer.visible_ids
+    explorer.canvas.show_labels = False
+    assert explorer.canvas.show_labels is False
+    explorer.canvas.view = "no such view"  # a tampered message: the valid view comes back
+    assert (explorer.view, explorer.canvas.view) == ("medial", "medial")
+    explorer.canvas.layers = ["bones", "no such layer"]
+    assert explorer.canvas.layers == ["bones", "ligaments"]
+    explorer.canvas._handle_custom_msg({"type": "find", "text": "heel bone"}, [])
+    assert explorer.selected == "calcaneus"
+    for blank in ({"type": "find", "text": "  "}, {"type": "find", "text": 3}, ["find"]):
+        explorer.canvas._handle_custom_msg(blank, [])  # nothing to find: nothing changes
+    assert explorer.selected == "calcaneus"
 
 
 def test_the_browser_asks_for_the_other_views_once() -> None:

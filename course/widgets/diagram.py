@@ -25,14 +25,17 @@ class DiagramView(SharedLayout, anywidget.AnyWidget):
 
     Explore mode with ``views`` (view name to an SVG with every layer and label) shows
     ``views[view]`` with ``layers`` and labels (``show_labels``), placing labels from
-    ``geometry`` (:mod:`course.diagrams.browser`). With ``controls`` (the model ids of the
-    explorer's View menu, its ``options``, the layer check boxes and the labels box) the
-    browser follows those controls itself, so a view change or layer toggle needs no kernel
-    round trip; it asks for the other views (custom message ``{"type": "views"}``) when the
-    pointer or the focus first enters the explorer. There ``spatial_key`` (``view|layers``,
-    layers sorted) names the view and layers ``moves``/``descriptions``/``overview`` were
-    computed for; until Python's answer for a new view or layer set arrives, the arrow keys go
-    to the nearest shown structure by the label anchors of ``geometry``.
+    ``geometry`` (:mod:`course.diagrams.browser`). With ``controls`` (the words of the
+    explorer's View menu and its ``options``, the layer check boxes, the labels box and the
+    search field) the browser draws those controls itself (``static/explorer_controls.js``,
+    plain HTML, no widget models) and sets ``view``, ``layers`` and ``show_labels`` from
+    them, so a view change or layer toggle needs no kernel round trip; a search is the custom
+    message ``{"type": "find", "text": ...}``. It asks for the other views (custom message
+    ``{"type": "views"}``) when the pointer or the focus first enters the explorer. There
+    ``spatial_key`` (``view|layers``, layers sorted) names the view and layers
+    ``moves``/``descriptions``/``overview`` were computed for; until Python's answer for a
+    new view or layer set arrives, the arrow keys go to the nearest shown structure by the
+    label anchors of ``geometry``.
 
     ``live_before`` and ``live_after`` (HTML; None, the default, for none) are visible live
     regions above and below the picture, created at the first render (:class:`LivePart` gives

@@ -21,9 +21,26 @@ from course.diagrams.text import alt_text
 from course.widgets.diagram import DiagramView, LivePart
 from course.widgets.fallback import StaticPicture
 from course.widgets.logic import accessible_names, info_html, info_panels, search
-from course.widgets.shared_models import SharedLayout, build, layout
+from course.widgets.shared_models import SharedLayout
 
 __all__ = ["AnkleExplorer"]
+
+_MAX_SEARCH = 200  # characters of a search the explorer reads
+
+
+@lru_cache(maxsize=1)
+def _controls() -> dict[str, Any]:
+    """The text of the explorer's own controls (diagram.js draws them), from ``ui.yaml``."""
+    return {
+        "view": ui_text("explorer.view"),
+        "options": [[v, ui_text(f"views.{v}")] for v in VIEWS],
+        "layers_label": ui_text("explorer.layers"),
+        "layers": [[layer, ui_text(f"layers.{layer}")] for layer in LAYERS],
+        "labels": ui_text("explorer.labels"),
+        "search": ui_text("explorer.search"),
+        "search_placeholder": ui_text("explorer.search_placeholder"),
+        "search_button": ui_text("explorer.search_button"),
+    }
 
 
 @lru_cache(maxsize=8)
@@ -56,10 +73,11 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
     Traits: ``view`` (one of lateral, medial, posterior, dorsal), ``layers`` (tuple of layer
     names), ``selected`` (a structure id or None), ``alt_text`` (kept current).
 
-    The browser switches views, layers and labels itself (:class:`DiagramView`'s explore
-    mode follows the View menu and check boxes); Python sends each view's picture once, the
-    first on display and the others when the browser asks (the learner's pointer or focus
-    enters the explorer), and keeps the text current.
+    The browser draws the View menu, the layer and labels check boxes and the search field
+    itself and switches views, layers and labels at once (:class:`DiagramView`'s explore
+    mode, ``controls``); Python sends each view's picture once, the first on display and the
+    others when the browser asks (the learner's pointer or focus enters the explorer), runs
+    the searches, and keeps the text current.
     """
 
     view = traitlets.Unicode("lateral")
@@ -80,68 +98,17 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
         chosen = check_layers(layers)
         self._labels = labels
         self.canvas = DiagramView(mode="explore", label=ui_text("explorer.diagram"), live_before="")
-        self._view_box = build(
-            w.Dropdown,
-            options=[(ui_text(f"views.{v}"), v) for v in VIEWS],
-            value=view,
-            description=ui_text("explorer.view"),
-        )
-        self._layer_boxes = {
-            layer: build(
-                w.Checkbox,
-                value=layer in chosen,
-                description=ui_text(f"layers.{layer}"),
-                indent=False,
-                layout=layout(width="auto"),
-            )
-            for layer in LAYERS
-        }
-        self._labels_box = build(
-            w.Checkbox, value=labels, description=ui_text("explorer.labels"), indent=False
-        )
-        self._search_box = build(
-            w.Text,
-            description=ui_text("explorer.search"),
-            placeholder=ui_text("explorer.search_placeholder"),
-            continuous_update=False,
-        )
-        self._search_button = build(w.Button, description=ui_text("explorer.search_button"))
         self._message = LivePart(self.canvas, "live_before")  # above the picture
-        layer_row = build(
-            w.HBox,
-            children=[
-                build(w.Label, value=ui_text("explorer.layers")),
-                *self._layer_boxes.values(),
-            ],
-            layout=layout(flex_flow="row wrap"),
-        )
         self.add_class("ankle-reflow")
-        super().__init__(
-            children=[
-                build(w.HBox, children=[self._view_box, self._labels_box]),
-                layer_row,
-                build(w.HBox, children=[self._search_box, self._search_button]),
-                self.canvas,
-            ],
-            **kwargs,
-        )
-        self.canvas.controls = {
-            "view": self._view_box.model_id,
-            "options": list(VIEWS),
-            "layers": {layer: box.model_id for layer, box in self._layer_boxes.items()},
-            "labels": self._labels_box.model_id,
-        }
+        super().__init__(children=[self.canvas], **kwargs)
+        # the View menu, the layer check boxes, the labels box and the search field are the
+        # canvas's own (diagram.js): plain HTML controls, no widget models of their own
+        self.canvas.controls = dict(_controls())
         self.canvas.on_msg(self._on_canvas_msg)
-        self._syncing = False
         self.set_trait("view", view)
         self.set_trait("layers", chosen)
         self._refresh_view()
-        self._view_box.observe(self._on_view_box, "value")
-        for box in self._layer_boxes.values():
-            box.observe(self._on_layer_box, "value")
-        self._labels_box.observe(self._on_labels_box, "value")
-        self._search_box.observe(self._on_search, "value")
-        self._search_button.on_click(lambda _b: self.find(self._search_box.value))
+        self.canvas.observe(self._on_canvas_choice, ["view", "layers", "show_labels"])
         self.canvas.observe(self._on_canvas_selected, "selected")
         if selected is not None:
             self.selected = selected
@@ -211,8 +178,14 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
             self.canvas.views = pictures
 
     def _on_canvas_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "views":
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "views":
             self._send_views(VIEWS)
+        elif content.get("type") == "find" and isinstance(content.get("text"), str):
+            text = content["text"][:_MAX_SEARCH]
+            if text.strip():
+                self.find(text)
 
     def _refresh_view(self) -> None:
         self._send_views((self.view,))
@@ -230,29 +203,21 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
         self.alt_text = alt_text(
             self.view, self.layers, () if self.selected is None else (self.selected,)
         )
-        self._syncing = True
+
+    def _on_canvas_choice(self, change: Any) -> None:
+        """The learner changed the View menu, a layer or the labels box (in the browser)."""
+        if change["name"] == "show_labels":
+            if bool(change["new"]) != self._labels:
+                self._labels = bool(change["new"])
+                self._refresh_view()
+            return
         try:
-            self._view_box.value = self.view
-            for layer, box in self._layer_boxes.items():
-                box.value = layer in self.layers
-        finally:
-            self._syncing = False
-
-    def _on_view_box(self, change: Any) -> None:
-        if not self._syncing:
-            self.view = change["new"]
-
-    def _on_layer_box(self, _change: Any) -> None:
-        if not self._syncing:
-            self.layers = tuple(layer for layer, box in self._layer_boxes.items() if box.value)
-
-    def _on_labels_box(self, change: Any) -> None:
-        self._labels = bool(change["new"])
-        self._refresh_view()
-
-    def _on_search(self, change: Any) -> None:
-        if change["new"].strip():
-            self.find(change["new"])
+            if change["name"] == "view":
+                self.view = change["new"]
+            else:
+                self.layers = tuple(change["new"])
+        except traitlets.TraitError:  # not a view or layer: show what is valid again
+            self._refresh_view()
 
     def _on_canvas_selected(self, change: Any) -> None:
         sid = change["new"] or None

@@ -4,8 +4,9 @@ per widget in ``static/``, passed as ``_esm`` and ``_css``.
 anywidget loads one ES module per widget and there is no bundler, so the helpers every course
 widget needs (``static/shared.js``: the JupyterLab key guard, ``prefixIds`` and ``fmt``) are
 prepended to each widget's own module here instead of being copied into each file. A helper
-only one widget needs (``static/labels.js``, the label placement of the diagram) is prepended
-to that widget's module alone (``HELPERS``). Stylesheets work the same way: the stacked data
+only one widget needs (``static/labels.js``, the label placement of the diagram, and
+``static/explorer_controls.js``, the explorer's own controls) is prepended to that widget's
+module alone (``HELPERS``). Stylesheets work the same way: the stacked data
 table (``static/table.css``, for :func:`course.display.html_table` with ``stacked=True``) is
 added to the stylesheets of the widgets that show one (``STYLE_HELPERS``).
 """
@@ -19,7 +20,7 @@ __all__ = ["HELPERS", "STATIC", "STYLE_HELPERS", "module", "stylesheet"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Helper modules (no widget, no stylesheet of their own) prepended to one widget's module.
-HELPERS: dict[str, tuple[str, ...]] = {"diagram.js": ("labels.js",)}
+HELPERS: dict[str, tuple[str, ...]] = {"diagram.js": ("labels.js", "explorer_controls.js")}
 # Helper stylesheets (no widget of their own) added to one widget's stylesheet: the mastery
 # table of PracticeCases (practice.css) and of ProgressSummary (its LiveText loads live.css).
 STYLE_HELPERS: dict[str, tuple[str, ...]] = {

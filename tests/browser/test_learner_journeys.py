@@ -18,6 +18,7 @@ from notebook_ui import (
     SHOWN_PICTURE,
     Shots,
     cell_output,
+    click_structure,
     diagram,
     error_outputs,
     info_panel,
@@ -172,7 +173,7 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     shots(page, "ligaments on", element=explorer)
 
     # click a ligament: the info panel names it
-    structure(page, scope, "deltoid_ligament").click()
+    click_structure(page, scope, "deltoid_ligament")
     panel = info_panel(page, scope)
     panel.get_by_text(_name("deltoid_ligament")).first.wait_for()
     shots(page, "clicked the deltoid ligament", element=explorer)

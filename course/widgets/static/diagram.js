@@ -52,6 +52,12 @@ function render({ model, el }) {
       region.innerHTML = model.get(key) || "";
     });
   }
+  // the explorer's View menu, layer check boxes and search (explorer_controls.js), above all
+  const choices =
+    model.get("mode") === "explore" && (model.get("controls") || {}).options
+      ? explorerControls(model, uid)
+      : null;
+  if (choices) root.prepend(choices.node);
   el.append(root);
 
   let groups = new Map(); // id -> <g class="structure">
@@ -367,25 +373,18 @@ function render({ model, el }) {
 
   // --- explore mode: view, layers and labels switched here, without Python -------------
   // The explorer sends one SVG per view with every layer and label (`views`) and the label
-  // geometry (course.diagrams.browser); the learner's View menu and check boxes are read
-  // from their own models, which change before any message reaches the kernel.
+  // geometry (course.diagrams.browser); the explorer's controls set `view`, `layers` and
+  // `show_labels` here in the browser, before any message reaches the kernel.
   const pictures = new Map(); // view -> prepared picture
   let shown = { view: null };
-  let inputs = null; // the explorer's controls: {view, layers: [[layer, model]], labels, options}
   const explorer = () => model.get("mode") === "explore" && Object.keys(model.get("views") || {}).length > 0;
 
   function wanted() {
-    if (inputs) {
-      return {
-        view: inputs.options[inputs.view.get("index")] ?? model.get("view"),
-        layers: inputs.layers.filter(([, m]) => m.get("value")).map(([layer]) => layer),
-        labels: inputs.labels ? Boolean(inputs.labels.get("value")) : model.get("show_labels"),
-      };
-    }
     return { view: model.get("view"), layers: model.get("layers") || [], labels: model.get("show_labels") };
   }
 
   function showWanted() {
+    choices?.sync();
     if (!explorer()) return;
     const want = wanted();
     const text = (model.get("views") || {})[want.view];
@@ -527,36 +526,9 @@ function render({ model, el }) {
   }
   function prefetch() {
     if (!explorer() || Object.keys(model.get("views") || {}).length >= (model.get("controls")?.options || []).length) return;
-    region = el.closest(".widget-vbox") || el; // the explorer: its View menu and check boxes
+    region = el; // the explorer: its picture, View menu, check boxes and search
     region.addEventListener("pointerover", askForViews);
     region.addEventListener("focusin", askForViews);
-  }
-
-  let unlisten = () => {};
-  async function connect() {
-    const c = model.get("controls") || {};
-    const manager = model.widget_manager;
-    if (!manager || !c.view) return;
-    let found;
-    try {
-      const layers = Object.entries(c.layers || {});
-      found = {
-        view: await manager.get_model(c.view),
-        layers: await Promise.all(layers.map(async ([l, id]) => [l, await manager.get_model(id)])),
-        labels: c.labels ? await manager.get_model(c.labels) : null,
-        options: c.options || [],
-      };
-    } catch {
-      return; // the controls cannot be reached: the kernel's answers drive the picture
-    }
-    inputs = found;
-    const pairs = [[found.view, "change:index"], [found.labels, "change:value"]];
-    for (const [, m] of found.layers) pairs.push([m, "change:value"]);
-    for (const [m, event] of pairs) m?.on(event, showWanted);
-    unlisten = () => {
-      for (const [m, event] of pairs) m?.off(event, showWanted);
-    };
-    showWanted();
   }
 
   // --- technique mode: play the strokes, hold timer -------------------------------------
@@ -724,12 +696,10 @@ function render({ model, el }) {
   model.on("change:playing", onPlaying);
   model.on("change:hold", setupTechnique);
   setup();
-  connect();
   prefetch();
   return () => {
     region?.removeEventListener("pointerover", askForViews);
     region?.removeEventListener("focusin", askForViews);
-    unlisten();
     clearTimers();
     if (holdTimer) clearInterval(holdTimer);
     if (idle) (window.cancelIdleCallback || clearTimeout)(idle);
