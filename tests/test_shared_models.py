@@ -49,7 +49,7 @@ def test_a_second_explorer_adds_no_layout_or_style_model() -> None:
     kinds = [type(w).__name__ for w in made]
     assert not [k for k in kinds if k == "Layout" or k.endswith("Style")], kinds
     # the explorer's controls are the diagram's own HTML: a VBox and its diagram, no more
-    assert sorted(kinds) == ["DiagramView", "VBox"], kinds
+    assert sorted(kinds) == ["AnkleExplorer", "DiagramView"], kinds
 
 
 def test_self_checks_and_scenario_controls_share_theirs() -> None:

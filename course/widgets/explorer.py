@@ -216,7 +216,7 @@ class AnkleExplorer(StaticPicture, SharedLayout, w.VBox):  # type: ignore[misc]
                 self.view = change["new"]
             else:
                 self.layers = tuple(change["new"])
-        except traitlets.TraitError:  # not a view or layer: show what is valid again
+        except (traitlets.TraitError, ValueError):  # no such view or layer: show the valid ones
             self._refresh_view()
 
     def _on_canvas_selected(self, change: Any) -> None:
