@@ -40,6 +40,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,12 +177,19 @@ class Role:
             os.chmod(target, mode & 0o644)
         if self.lab_settings:
             _link_app_static(folder / "lab")
+            _remove_stale(folder / "lab" / "settings", {folder / name for name in files})
         return folder
 
 
 def _environment_app_dir() -> Path:
     """JupyterLab's application folder of this environment (``JUPYTERLAB_DIR`` or
-    ``<prefix>/share/jupyter/lab``): its ``settings/`` is the default app settings folder."""
+    ``<prefix>/share/jupyter/lab``): its ``settings/`` is the default app settings folder.
+    Any other install asks JupyterLab (``jupyterlab.commands``: most of a second to import)."""
+    if os.environ.get("JUPYTERLAB_DIR"):
+        return Path(os.environ["JUPYTERLAB_DIR"]).resolve()
+    usual = Path(sys.prefix) / "share" / "jupyter" / "lab"
+    if usual.is_dir():
+        return usual
     from jupyterlab.commands import get_app_dir
 
     return Path(get_app_dir())
@@ -200,6 +208,14 @@ def _app_settings(relative: Path, defaults: Mapping[str, Mapping[str, object]]) 
                 files[relative / path.relative_to(source)] = path.read_text(encoding="utf-8")
     files[relative / "overrides.d" / _OVERRIDES_NAME] = json.dumps(defaults, indent=2)
     return files
+
+
+def _remove_stale(settings: Path, written: set[Path]) -> None:
+    """Files of ``settings`` this write did not write (an override the environment has
+    since dropped): removed, so the folder says what the environment says now."""
+    for path in settings.rglob("*"):
+        if path.is_file() and path not in written:
+            path.unlink()
 
 
 def _link_app_static(lab: Path) -> None:

@@ -95,6 +95,10 @@ def test_the_environment_s_own_lab_settings_still_apply_and_win(
     assert overrides == {**site, **extra}  # the environment's overrides.json wins
     page_config = folder / "lab" / "settings" / "page_config.json"
     assert json.loads(page_config.read_text(encoding="utf-8")) == {"x": 1}
+    # the environment drops an override: the next write drops it too
+    (app / "settings" / "overrides.d" / "site.json").unlink()
+    SELF_PACED.write_config_dir(folder)
+    assert _lab_overrides(folder) == site
     assert not (folder / "lab" / "static").exists()  # nothing built there: no link
 
 
