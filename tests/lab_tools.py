@@ -10,13 +10,17 @@ import json
 from typing import Any
 
 NEWS_PROMPT = "Would you like to get notified about official Jupyter news?"
-NOTEBOOK_TOOLBAR = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-NotebookPanel-toolbar"
+SHOWN_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+NOTEBOOK_TOOLBAR = f"{SHOWN_NOTEBOOK} .jp-NotebookPanel-toolbar"
 
 
 def wait_for_notebook(page: Any, timeout: float = 120_000) -> None:
-    """Wait until a notebook is open with its toolbar, and JupyterLab has settled."""
+    """Wait until a notebook is open with its toolbar, and JupyterLab has settled.
+
+    Only the notebook shown counts: a tab JupyterLab restored from the page's last visit is
+    behind it, and its cells are never visible."""
     page.wait_for_selector(f"{NOTEBOOK_TOOLBAR} .jp-Toolbar-item", timeout=timeout)
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=timeout)
+    page.wait_for_selector(f"{SHOWN_NOTEBOOK} .jp-Cell", timeout=timeout)
     # the notification centre and side panels are added as plugins activate; give the
     # news prompt (a toast on the first screen) the time it takes to appear in a stock lab
     page.wait_for_timeout(3000)
