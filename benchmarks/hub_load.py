@@ -173,19 +173,24 @@ def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
     ticks = os.sysconf("SC_CLK_TCK")
     used = []
     for name in names:
-        fields = Path(f"/proc/{hub.server_pids[name]}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = _stat(hub.server_pids[name])
         used.append(sum(int(f) for f in fields[11:15]) / ticks)
     return used
 
 
+def _stat(pid: int | str) -> list[str]:
+    """A process's ``/proc/PID/stat`` fields after the command name (``[1]`` the parent,
+    ``[11:13]`` its own user and system ticks, ``[13:15]`` its waited-for children's)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _proc_stats() -> dict[int, list[str]]:
-    """Every process's ``/proc/PID/stat`` fields after the command name (``[1]`` the parent,
-    ``[11:13]`` its own user and system ticks)."""
+    """:func:`_stat` of every process."""
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                stats[int(entry.name)] = _stat(entry.name)
     return stats
 
 

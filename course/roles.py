@@ -159,8 +159,9 @@ class Role:
         if self.custom_css is not None:
             css = (_LAB_STATIC / self.custom_css).read_text(encoding="utf-8")
             files[Path("custom") / "custom.css"] = css.rstrip("\n")
-        if self.lab_settings:
-            files.update(_app_settings(Path("lab") / "settings", self.lab_settings))
+        app_dir = _environment_app_dir() if self.lab_settings else None
+        if app_dir is not None:
+            files.update(_app_settings(app_dir, Path("lab") / "settings", self.lab_settings))
         config = self.server_config(folder)
         if config:
             files[Path("jupyter_server_config.json")] = json.dumps(config, indent=2)
@@ -175,8 +176,8 @@ class Role:
             tmp.write_text(content + "\n", encoding="utf-8")
             os.replace(tmp, target)
             os.chmod(target, mode & 0o644)
-        if self.lab_settings:
-            _link_app_static(folder / "lab")
+        if app_dir is not None:
+            _link_app_static(app_dir, folder / "lab")
             _remove_stale(folder / "lab" / "settings", {folder / name for name in files})
         return folder
 
@@ -195,12 +196,14 @@ def _environment_app_dir() -> Path:
     return Path(get_app_dir())
 
 
-def _app_settings(relative: Path, defaults: Mapping[str, Mapping[str, object]]) -> dict[Path, str]:
+def _app_settings(
+    app_dir: Path, relative: Path, defaults: Mapping[str, Mapping[str, object]]
+) -> dict[Path, str]:
     """The files of a role's app settings folder ``relative``: the environment's own settings
     files (``overrides.json``, ``overrides.d/*``, ``page_config.json``, copied so they still
     apply), and the role's ``defaults`` in ``overrides.d/ankle-course.json``, read before the
     environment's ``overrides.json``, which therefore wins."""
-    source = _environment_app_dir() / "settings"
+    source = app_dir / "settings"
     files: dict[Path, str] = {}
     if source.is_dir():
         for path in sorted(source.rglob("*.json*")):
@@ -218,10 +221,10 @@ def _remove_stale(settings: Path, written: set[Path]) -> None:
             path.unlink()
 
 
-def _link_app_static(lab: Path) -> None:
+def _link_app_static(app_dir: Path, lab: Path) -> None:
     """``lab/static``: a link to the environment's built JupyterLab, where the server reads the
     built application's extension metadata next to the app settings folder."""
-    link, target = lab / "static", _environment_app_dir() / "static"
+    link, target = lab / "static", app_dir / "static"
     if link.is_symlink() and link.resolve() == target.resolve():
         return
     if link.is_symlink():

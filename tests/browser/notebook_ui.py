@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from harness import SCREENSHOTS, Server
+from lab_tools import SHOWN_NOTEBOOK
 
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+NOTEBOOK = f"{SHOWN_NOTEBOOK} .jp-Notebook"
 STDERR = '[data-mime-type="application/vnd.jupyter.stderr"]'
 KERNEL_IDLE_JS = """() => {
   const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
