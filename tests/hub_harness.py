@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import grp
 import json
 import os
 import re
@@ -49,6 +50,21 @@ def wait_for(check: Any, *, timeout: float, what: str, interval: float = 0.2) ->
             return result
         time.sleep(interval)
     raise HarnessError(f"timed out after {timeout:.0f}s waiting for {what} ({last})")
+
+
+def grant_left_behind(folder: Path, gid: int) -> bool:
+    """Whether ``folder`` still holds the traverse grant of a torn-down hub's group ``gid``.
+
+    Hub tests run side by side: once the group is deleted, another hub may create a group that
+    reuses the freed gid and grant it on the same folder (e.g. /root). Such a grant is not ours.
+    """
+    if not system.has_traverse_grant(folder, gid):
+        return False
+    try:
+        grp.getgrgid(gid)
+    except KeyError:
+        return True  # nobody holds the gid: the grant is ours, left behind
+    return False
 
 
 # --- the hub ------------------------------------------------------------------------------------

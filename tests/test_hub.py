@@ -35,6 +35,7 @@ from hub_harness import (
     TempPostgres,
     UserSession,
     answered,
+    grant_left_behind,
 )
 
 from course.hub import system
@@ -669,7 +670,7 @@ def test_teardown_stops_every_process_and_removes_users_and_folders(room: Classr
     assert not room.hub_dir.exists()
     assert not Path(state.course_dir).exists()
     for folder in state.traverse_grants:
-        assert not system.has_traverse_grant(Path(folder), hub_gid)
+        assert not grant_left_behind(Path(folder), hub_gid)
     # the checkout's modes are as they were before setup
     restored = {p: stat.S_IMODE(p.stat().st_mode) for p in _checkout_private()}
     assert restored == room.checkout_modes

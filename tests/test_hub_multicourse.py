@@ -108,11 +108,25 @@ def _acl(path: Path) -> bytes | None:
         return None
 
 
-def _acl_ids(acl: bytes | None) -> set[int]:
-    """The user and group ids named in a POSIX ACL xattr (version header, then tag/perm/id)."""
+_ACL_USER, _ACL_GROUP = 0x02, 0x08
+
+
+def _acl_ids(acl: bytes | None) -> set[tuple[int, int]]:
+    """The (tag, id) pairs of the users and groups named in a POSIX ACL xattr (version header,
+    then tag/perm/id): a uid and a gid of the same number are different accounts."""
     if not acl:
         return set()
-    return {i for tag, _perm, i in struct.iter_unpack("<HHI", acl[4:]) if tag in (0x02, 0x08)}
+    entries = struct.iter_unpack("<HHI", acl[4:])
+    return {(tag, i) for tag, _perm, i in entries if tag in (_ACL_USER, _ACL_GROUP)}
+
+
+def _now_someone_else(tag: int, number: int) -> bool:
+    """Whether the id, freed by this hub's teardown, already names another hub's account."""
+    try:
+        (pwd.getpwuid if tag == _ACL_USER else grp.getgrgid)(number)
+    except KeyError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="module")
@@ -392,6 +406,7 @@ def test_teardown_leaves_no_users_groups_acls_or_processes(hub: Hub) -> None:
     state = load_state(hub.hub_dir)
     assert state is not None
     uids = [pwd.getpwnam(name).pw_uid for name in state.created_users]
+    pgids = [pwd.getpwnam(name).pw_gid for name in state.created_users]  # their own groups
     services = system.pids_of_uids([pwd.getpwnam(c["grader"]).pw_uid for c in state.courses])
     assert len(services) >= 2  # each course's formgrader, run as its grader
     pids = [*hub.hub.pids(), *services]
@@ -411,10 +426,14 @@ def test_teardown_leaves_no_users_groups_acls_or_processes(hub: Hub) -> None:
         assert not system.group_exists(group)
     assert not hub.hub_dir.exists()
     assert not (hub.base / "home").exists() or not any((hub.base / "home").iterdir())
-    # no folder's ACL names any of this hub's users or groups any more (another hub test
-    # running beside this one may hold grants of its own on the same folders meanwhile)
-    ours = {*uids, *gids}
-    left = {p: _acl_ids(_acl(Path(p))) & ours for p in hub.acls_before}
+    # no folder's ACL names any of this hub's users or groups any more. Another hub test
+    # running beside this one may hold grants of its own on the same folders meanwhile, under
+    # a gid that equals one of our uids, or under one of our freed ids that it has just reused.
+    ours = {*((_ACL_USER, uid) for uid in uids), *((_ACL_GROUP, gid) for gid in [*gids, *pgids])}
+    left = {
+        p: {entry for entry in _acl_ids(_acl(Path(p))) & ours if not _now_someone_else(*entry)}
+        for p in hub.acls_before
+    }
     assert {p: ids for p, ids in left.items() if ids} == {}
     for folder in state.traverse_grants:
         assert folder in hub.acls_before

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hub_harness import grant_left_behind
 from traitlets.config import Config, PyFileConfigLoader
 
 from course.cli.hub import traverse_warning
@@ -386,7 +387,7 @@ def test_a_failed_runtime_check_removes_everything_this_run_created(
     assert not (tmp_path / "hub").exists()
     assert not (tmp_path / "home").exists()
     for folder in seen.state.traverse_grants:
-        assert not system.has_traverse_grant(Path(folder), seen.gid)
+        assert not grant_left_behind(Path(folder), seen.gid)
     assert _modes(course_copy) == opened
 
 
