@@ -54,6 +54,7 @@ from course.hub.warm import warm_servers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from hub_harness import HubAdmin, HubProcess, TempPostgres, UserSession, answered
+from local_services import cpu_seconds, proc_stat
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = "ankle-course"
@@ -170,32 +171,17 @@ def server_pss_mb(hub: HubProcess, names: list[str]) -> list[float]:
 def server_cpu(hub: HubProcess, names: list[str]) -> list[float]:
     """CPU-seconds each learner's server has used so far: user + system time of the process and
     of the child processes it has waited for (e.g. a Node.js process JupyterLab starts)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    used = []
-    for name in names:
-        fields = _stat(hub.server_pids[name])
-        used.append(sum(int(f) for f in fields[11:15]) / ticks)
-    return used
-
-
-def _stat(pid: int | str) -> list[str]:
-    """A process's ``/proc/PID/stat`` fields after the command name (``[1]`` the parent,
-    ``[11:13]`` its own user and system ticks, ``[13:15]`` its waited-for children's)."""
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return [cpu_seconds(proc_stat(hub.server_pids[name])) for name in names]
 
 
 def _proc_stats() -> dict[int, list[str]]:
-    """:func:`_stat` of every process."""
+    """:func:`proc_stat` of every process."""
     stats: dict[int, list[str]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                stats[int(entry.name)] = _stat(entry.name)
+                stats[int(entry.name)] = proc_stat(entry.name)
     return stats
-
-
-def _own_cpu(fields: list[str]) -> float:
-    return sum(int(f) for f in fields[11:13]) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_by_part(hub: HubProcess) -> dict[str, float]:
@@ -208,11 +194,11 @@ def cpu_by_part(hub: HubProcess) -> dict[str, float]:
     parts = {"hub": 0.0, "proxy": 0.0, "learner servers": 0.0, "clients": own.user + own.system}
     for pid, fields in _proc_stats().items():
         if pid == hub_pid:
-            parts["hub"] += _own_cpu(fields)
+            parts["hub"] += cpu_seconds(fields, children=False)
         elif pid == hub.proxy_pid:
-            parts["proxy"] += _own_cpu(fields)
+            parts["proxy"] += cpu_seconds(fields, children=False)
         elif pid in servers:
-            parts["learner servers"] += _own_cpu(fields)
+            parts["learner servers"] += cpu_seconds(fields, children=False)
     return parts
 
 
@@ -225,7 +211,7 @@ def fork_server_cpu(hub: HubProcess) -> float:
             continue
         with contextlib.suppress(OSError):
             if b"course.hub.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
-                return _own_cpu(fields)
+                return cpu_seconds(fields, children=False)
     return 0.0
 
 

@@ -49,18 +49,13 @@ from course.hub.spawner import _ForkServer
 from course.roles import HUB_LEARNER
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from local_services import free_port, stop_group
+from local_services import cpu_seconds, free_port, proc_stat, stop_group
 
 GOAL_CPU_S = 0.7
 RUNS = 5
 CLASS_SIZE = 60
 USER = "learner"
 FORK_USER = "nobody"  # the forked server's Unix user (it only needs its folder)
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 class _Hub(BaseHTTPRequestHandler):
@@ -155,7 +150,7 @@ def start_once(
                 break
             except OSError:
                 time.sleep(0.05)
-        return _cpu_seconds(process.pid), time.monotonic() - began
+        return cpu_seconds(proc_stat(process.pid)), time.monotonic() - began
     finally:
         stop_group(process)
 
@@ -183,7 +178,7 @@ def fork_server(log: Path) -> tuple[_ForkServer, float]:
     with log.open("wb") as output:
         fork = _ForkServer(output)
     asyncio.run(fork.ready())
-    return fork, _cpu_seconds(fork.process.pid)
+    return fork, cpu_seconds(proc_stat(fork.process.pid))
 
 
 def importtime(folder: Path, hub_url: str, top: int = 30) -> None:

@@ -55,6 +55,18 @@ def stop_group(process: subprocess.Popen[Any], grace: float = 20.0) -> None:
 # --- PostgreSQL, from Debian's package, in a temporary folder --------------------------------
 
 
+def proc_stat(pid: int | str) -> list[str]:
+    """A process's ``/proc/PID/stat`` fields after the command name (``[1]`` the parent,
+    ``[11:13]`` its own user and system ticks, ``[13:15]`` its waited-for children's)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(fields: list[str], *, children: bool = True) -> float:
+    """User + system CPU-seconds in :func:`proc_stat` ``fields``: the process's own, and with
+    ``children`` those of the child processes it has waited for too."""
+    return sum(int(f) for f in fields[11 : 15 if children else 13]) / os.sysconf("SC_CLK_TCK")
+
+
 def postgres_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=_version_key)
     if not found:

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.harness import CHROMIUM_ARGS, chromium_path
-
-#: JupyterLab's notebook in view, with its cells rendered
-NOTEBOOK_CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
+from tests.lab_tools import SHOWN_NOTEBOOK
 
 
 @dataclass
@@ -81,11 +79,11 @@ def wait_for_notebook(frame: Any, name: str, heading: str, timeout: float = 240_
     """Until JupyterLab in ``frame`` (a page or an iframe) shows notebook ``name`` in its
     current tab with ``heading`` rendered: the server was started, the hub's log-in passed and
     the file opened."""
-    frame.wait_for_selector(NOTEBOOK_CELLS, timeout=timeout)
+    frame.wait_for_selector(f"{SHOWN_NOTEBOOK} .jp-Notebook .jp-Cell", timeout=timeout)
     frame.wait_for_selector(
         f'.lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel:text-is("{name}")', timeout=timeout
     )
     frame.wait_for_selector(
-        f'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown h1:has-text("{heading}")',
+        f'{SHOWN_NOTEBOOK} .jp-RenderedMarkdown h1:has-text("{heading}")',
         timeout=timeout,
     )
