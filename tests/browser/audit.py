@@ -80,23 +80,26 @@ def make_measurable(page: Any) -> None:
 
 IN_VIEW_JS = """async ([attr, start, count]) => {
   const at = (i) => document.querySelector(`[${attr}="${i}"]`);
-  const first = at(start);
-  first.scrollIntoView({block: 'start'});
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  // what is on screen: the window, clipped by every ancestor of the first output that clips
-  let top = 0, bottom = window.innerHeight;
-  for (let el = first.parentElement; el; el = el.parentElement) {
-    if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(el).overflowY)) {
-      const box = el.getBoundingClientRect();
-      top = Math.max(top, box.top);
-      bottom = Math.min(bottom, box.bottom);
+  // what of an element's page is on screen: the window, clipped by every ancestor that clips
+  // (its own cell's output area clips it, but not the outputs of other cells)
+  const shown = (el) => {
+    let top = 0, bottom = window.innerHeight;
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(a).overflowY)) {
+        const box = a.getBoundingClientRect();
+        top = Math.max(top, box.top);
+        bottom = Math.min(bottom, box.bottom);
+      }
     }
-  }
+    const box = el.getBoundingClientRect();
+    return box.top >= top && box.bottom <= bottom;
+  };
+  at(start).scrollIntoView({block: 'start'});
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const group = [start];
   for (let i = start + 1; i < count; i++) {
     const el = at(i);
-    const box = el.getBoundingClientRect();
-    if (box.top < top || box.bottom > bottom) break;
+    if (!shown(el)) break;
     if (group.some(j => at(j).contains(el) || el.contains(at(j)))) break;
     group.push(i);
   }

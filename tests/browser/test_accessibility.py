@@ -5,8 +5,10 @@ For each notebook, after Run All: no moderate, serious or critical finding insid
 course's outputs (see ``audit.py``: axe on each output scrolled into view; radio groups,
 pressed states, image names and heading order from the accessibility tree; focus and live
 announcements after operating each kind of control); every picture has its text alternative
-in the DOM; every course control is reached by Tab alone. A throw-away notebook with one
-planted fault of each kind proves that each check finds what it claims to find.
+in the DOM; every course control is reached by Tab alone; and, on the same page, the WCAG 2.2
+AA criteria axe does not test (``wcag.py``; one Run All per lesson serves both audits). A
+throw-away notebook with one planted fault of each kind proves that each check finds what it
+claims to find (``test_wcag.py`` for the WCAG checks).
 
 The accessibility tree of each lesson is saved to ``artifacts/accessibility/<lesson>.txt``
 (what a screen reader lists; ``docs/accessibility.md`` quotes it).
@@ -29,6 +31,7 @@ from notebook_ui import (
     run_all_cells,
     text_alternatives_missing,
 )
+from wcag import wcag_findings
 
 from course.content.resources import notebooks_dir
 
@@ -97,4 +100,7 @@ def test_lesson_is_accessible(page: Any, lab: Server, name: str) -> None:
     )
     if last.count():
         Shots(f"a11y_{name.removesuffix('.ipynb')}")(page, "focus after the keyboard pass", last)
+    # the WCAG criteria axe does not test (target size, reflow, text size and spacing,
+    # non-text contrast, focus, forced colours, reduced motion), after the controls were used
+    findings += wcag_findings(page, OUTPUTS)
     assert not findings, f"{name}:\n" + "\n".join(map(str, findings))
