@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Block",
+    "Parts",
     "StaticFigure",
     "escape",
     "html_list",
@@ -83,6 +84,20 @@ class Block:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, str]:
         return {"text/html": self.html, "text/plain": self.plain}
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Several things shown one after the other as one cell's outputs (a section's marker, its
+    widget and its table): a lesson needs fewer code cells, and JupyterLab does work for each
+    code cell on every Run All."""
+
+    items: tuple[object, ...]
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(*self.items)  # type: ignore[no-untyped-call]
 
 
 def escape(value: object) -> str:

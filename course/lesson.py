@@ -1,15 +1,17 @@
 """Lesson building blocks for the notebooks: one-liners that render course data.
 
 Every function here returns an object that displays itself in JupyterLab (and, with the same
-content, in a static HTML export); none of them holds learner-facing text of its own: the
-words come from ``course/content/*.yaml``. The safety tables and flowchart live in
-:mod:`course.safety.present`, the positions figure in :mod:`course.diagrams.positions`, the
-widgets in :mod:`course.widgets`; the names the notebooks call are re-exported here.
+content, in a static HTML export; a section marker with its parts, ``section(...).show(...)``,
+displays each in turn); none of them holds learner-facing text of its own: the words come from
+``course/content/*.yaml``. The safety tables and flowchart live in :mod:`course.safety.present`,
+the positions figure in :mod:`course.diagrams.positions`, the widgets in
+:mod:`course.widgets`; the names the notebooks call are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from course.content.loader import load_content
@@ -18,7 +20,7 @@ from course.content.sections import section as find_section
 from course.content.sections import sections
 from course.content.text import technique_amount, text, texts
 from course.diagrams.positions import positions
-from course.display import Block, escape, html_list, html_table, plain_table
+from course.display import Block, Parts, escape, html_list, html_table, plain_table
 from course.safety.hands import technique_changes
 from course.safety.present import (
     DECISION_COLOURS,
@@ -36,6 +38,7 @@ __all__ = [
     "DECISION_COLOURS",
     "Block",
     "FlowStep",
+    "SectionMarker",
     "checklist",
     "course_map",
     "decisions",
@@ -91,8 +94,25 @@ def header(lesson_id: str) -> Block:
     return Block(body, plain)
 
 
-def section(lesson_id: str, section_id: str) -> Block:
-    """Mark a section as opened in the learner's progress file, and show where it sits."""
+@dataclass(frozen=True)
+class SectionMarker(Block):
+    """Where a section sits in its lesson; ``.show(...)`` adds the section's parts after it."""
+
+    def show(self, *parts: object) -> Parts:
+        """This marker, then ``parts`` (the section's widget, its table...), each an output of
+        the same cell. The parts are made after the section was marked opened, so a progress
+        summary among them counts it.
+
+        A lesson shows each section from one code cell: JupyterLab's own work on every Run All
+        (laying out, measuring, the prompt overlay) is per code cell, and a lesson of fewer
+        code cells is painted sooner (docs/browser_tests.md, sixth round).
+        """
+        return Parts((self, *parts))
+
+
+def section(lesson_id: str, section_id: str) -> SectionMarker:
+    """Mark a section as opened in the learner's progress file, and show where it sits
+    (``lesson.section(...).show(...)`` shows the section's parts after it)."""
     from course.progress.store import ProgressStore
 
     number, found = find_section(lesson_id, section_id)
@@ -103,7 +123,7 @@ def section(lesson_id: str, section_id: str) -> Block:
         total=len(sections(lesson_id)),
         minutes=found.minutes,
     )
-    return Block(f"<p><small>{escape(marker)}</small></p>", marker)
+    return SectionMarker(f"<p><small>{escape(marker)}</small></p>", marker)
 
 
 def key_points(lesson_id: str) -> Block:

@@ -47,6 +47,36 @@ def test_section_marks_progress(tmp_path: Path) -> None:
         lesson.section("03_core_techniques", "shiatsu")
 
 
+def test_a_section_shows_its_parts_after_its_marker_in_one_cell(tmp_path: Path) -> None:
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from course.progress.store import ProgressStore
+
+    shell = InteractiveShell.instance()
+    shown: list[object] = []
+    shell.display_pub.publish = lambda data, **_: shown.append(data)  # type: ignore[method-assign]
+    try:
+        # the parts are made after the section was marked opened: a summary among them counts it
+        result = shell.run_cell(
+            "from course import lesson\n"
+            "from course.progress.store import ProgressStore\n"
+            'lesson.section("00_welcome", "your_progress").show(\n'
+            "    lesson.disclaimer(),\n"
+            "    sorted(ProgressStore().summary()[0].sections_opened),\n"
+            ")",
+            store_history=False,
+        )
+    finally:
+        InteractiveShell.clear_instance()
+    result.raise_error()
+    texts = [d["text/plain"] for d in shown if isinstance(d, dict)]
+    assert len(texts) == 3, texts  # marker, disclaimer, the opened sections, in that order
+    assert texts[0].startswith("Section ")
+    assert texts[1] == lesson.disclaimer().plain
+    assert "your_progress" in texts[2]
+    assert "your_progress" in ProgressStore().summary()[0].sections_opened
+
+
 def test_section_minutes_add_up_to_each_lesson() -> None:
     for item in load_content().lessons:
         assert sum(s.minutes for s in all_sections()[item.id]) == item.minutes
