@@ -1,9 +1,11 @@
 """Local services the tests start for real and stop by PID: a free port, a PostgreSQL cluster.
 
 One ``free_port`` for every server the tests start on 127.0.0.1, one ``stop_group`` that stops
-a server started in a session of its own with everything it started, and one throw-away PostgreSQL
-(``TempPostgres``: Debian's initdb and pg_ctl in a temporary folder, run by a non-root account,
-since PostgreSQL refuses root) for the gradebook tests, the hub tests and benchmarks/hub_load.py.
+a server started in a session of its own with everything it started, one reader of a process's
+CPU time (``proc_stat``, ``cpu_seconds``: the hub benchmarks and the fork server's test), and
+one throw-away PostgreSQL (``TempPostgres``: Debian's initdb and pg_ctl in a temporary folder,
+run by a non-root account, since PostgreSQL refuses root) for the gradebook tests, the hub tests
+and benchmarks/hub_load.py.
 """
 
 from __future__ import annotations
@@ -52,9 +54,6 @@ def stop_group(process: subprocess.Popen[Any], grace: float = 20.0) -> None:
             continue
 
 
-# --- PostgreSQL, from Debian's package, in a temporary folder --------------------------------
-
-
 def proc_stat(pid: int | str) -> list[str]:
     """A process's ``/proc/PID/stat`` fields after the command name (``[1]`` the parent,
     ``[11:13]`` its own user and system ticks, ``[13:15]`` its waited-for children's)."""
@@ -65,6 +64,9 @@ def cpu_seconds(fields: list[str], *, children: bool = True) -> float:
     """User + system CPU-seconds in :func:`proc_stat` ``fields``: the process's own, and with
     ``children`` those of the child processes it has waited for too."""
     return sum(int(f) for f in fields[11 : 15 if children else 13]) / os.sysconf("SC_CLK_TCK")
+
+
+# --- PostgreSQL, from Debian's package, in a temporary folder --------------------------------
 
 
 def postgres_bin() -> Path:

@@ -21,8 +21,7 @@ from course.content.sections import sections
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 LESSONS = [lesson.id for lesson in load_content().lessons]
-CALL = re.compile(r"^(lesson|quiz|widgets|progress)\.[A-Za-z_]+(\(.*\)\.show)?$", re.DOTALL)
-PART = re.compile(r"^(lesson|quiz|widgets|progress)\.[A-Za-z_]+$")
+COURSE_NAME = re.compile(r"^(lesson|quiz|widgets|progress)\.[A-Za-z_]+$")
 IMPORT = re.compile(r"^from course import [a-z_]+(, [a-z_]+)*$")
 
 
@@ -67,20 +66,20 @@ def test_notebook_follows_the_lesson_frame(lesson_id: str) -> None:
 
 def _one_course_call(source: str) -> bool:
     """Whether a cell is one expression: a call of ``lesson``/``quiz``/``widgets``/``progress``
-    (a section's marker with its parts, ``lesson.section(...).show(...)``, counts as one)."""
+    (a section's marker with its parts, ``lesson.section(...).show(...)``, counts as one when
+    each part is such a call too)."""
     body = ast.parse(source).body
     if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
     call = body[0].value
-    if not isinstance(call, ast.Call) or not CALL.match(ast.unparse(call.func)):
-        return False
-    if not ast.unparse(call.func).endswith(").show"):
-        return True
-    # a section's parts are course calls too
-    return all(
-        isinstance(part, ast.Call) and bool(PART.match(ast.unparse(part.func)))
-        for part in call.args
-    )
+    func = call.func if isinstance(call, ast.Call) else None
+    if isinstance(call, ast.Call) and isinstance(func, ast.Attribute) and func.attr == "show":
+        return _course_call(func.value) and all(_course_call(part) for part in call.args)
+    return _course_call(call)
+
+
+def _course_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and bool(COURSE_NAME.match(ast.unparse(node.func)))
 
 
 def test_the_frame_check_refuses_logic_in_a_cell() -> None:
