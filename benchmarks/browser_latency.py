@@ -11,6 +11,11 @@ issue 25). The plain ipympl figure is the baseline: every change there is a kern
 and a new PNG. The course's changes need no kernel round trip: the browser switches views,
 layers and labels itself (course.diagrams.browser).
 
+The floor, measured in the same page by the same probe: a plain HTML button that does nothing
+but switch one attribute of its own, clicked and pressed with Enter. No change can be quicker
+than that on this machine and browser; where the floor itself misses two frames at p95, so
+must every change, whatever the page does (a loaded machine drops frames).
+
 Run: ``.venv/bin/python benchmarks/browser_latency.py`` (``make bench`` runs it too).
 """
 
@@ -105,7 +110,11 @@ class Result:
         return self.target is None or self.p95 <= self.target
 
     def line(self) -> str:
-        verdict = "baseline" if self.target is None else f"target p95 <= {self.target:.0f}"
+        verdict = (
+            ("floor" if self.label.startswith("floor") else "baseline")
+            if self.target is None
+            else f"target p95 <= {self.target:.0f}"
+        )
         if self.target is not None:
             verdict += ": met" if self.ok else ": MISSED"
         return f"{self.label:<44} {self.p50:7.1f} {self.p95:7.1f}   {verdict}"
@@ -177,6 +186,62 @@ def baseline_measurements(page: Any, repetitions: int) -> list[Result]:
             switch_view,
             None,
             n,
+        ),
+    ]
+
+
+# The floor: a button laid over the page that only switches one attribute of its own.
+FLOOR_JS = """() => {
+  if (document.getElementById('latency-floor')) return;
+  const host = document.createElement('div');
+  host.id = 'latency-floor';
+  host.style.cssText = 'position: fixed; top: 8px; right: 8px; z-index: 10000';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'floor';
+  button.dataset.n = '0';
+  button.addEventListener('click', () => {
+    button.dataset.n = String(Number(button.dataset.n) + 1);
+  });
+  host.append(button);
+  document.body.append(host);
+}"""
+
+
+def floor_measurements(page: Any, repetitions: int) -> list[Result]:
+    page.evaluate(FLOOR_JS)
+    button = page.locator("#latency-floor button")
+    count = {"n": 0}
+
+    def switched(_i: int) -> None:
+        count["n"] += 1
+        if button.get_attribute("data-n") != str(count["n"]):
+            raise RuntimeError("the floor button did not switch")
+
+    def focus(i: int) -> None:
+        if i == 0:
+            button.focus()
+
+    target = "#latency-floor"
+    return [
+        measure(
+            page,
+            "floor: plain button (click)",
+            {"kind": "dom", "target": target, "on": ["click"]},
+            lambda _i: button.click(),
+            None,
+            repetitions,
+            verify=switched,
+        ),
+        measure(
+            page,
+            "floor: plain button (keyboard, Enter)",
+            {"kind": "dom", "target": target, "on": ["keydown"]},
+            lambda _i: page.keyboard.press("Enter"),
+            None,
+            repetitions,
+            focus,
+            switched,
         ),
     ]
 
@@ -352,6 +417,7 @@ def run(repetitions: int, keep: bool) -> int:
         page.wait_for_selector(BASELINE_CANVAS)
         results += course_measurements(page, repetitions)
         results += baseline_measurements(page, repetitions)
+        results += floor_measurements(page, repetitions)
         version = lab.browser.version
     print(
         f"Browser latency, input event to updated pixels, {repetitions} repetitions each "
