@@ -29,7 +29,7 @@ DEFAULT_SECONDS = 0.3
 FILE_SECONDS: dict[str, float] = {
     "tests/browser/test_accessibility.py": 360,
     "tests/browser/test_wcag.py": 20,
-    "tests/browser/test_screen_reader.py": 160,
+    "tests/browser/test_screen_reader.py": 100,
     "tests/test_hub.py": 150,
     "tests/test_hub_multicourse.py": 130,
     "tests/test_lti_hub.py": 125,
@@ -40,7 +40,7 @@ FILE_SECONDS: dict[str, float] = {
     "tests/test_grading_autograde.py": 90,
     "tests/test_grading_cases_e2e.py": 80,
     "tests/browser/test_voila_app.py": 75,
-    "tests/browser/test_learner_journeys.py": 75,
+    "tests/browser/test_learner_journeys.py": 95,
     "tests/test_grading_build.py": 70,
     "tests/test_lti_hub_https.py": 70,
     "tests/test_grading_sandbox.py": 65,

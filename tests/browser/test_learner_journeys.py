@@ -235,6 +235,75 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     shots(page, "find on diagram: the tibia found", element=quiz)
 
 
+# Where the output under an explorer (in a section's cell: the table after the widget) starts,
+# from the explorer's own top (scrolling aside);
+# and the height of the info panel's content and of the picture shown, without what holds them.
+_BELOW_JS = """(area) => {
+  const top = (el) => el.getBoundingClientRect().top;
+  const explorer = area.querySelector('.ankle-diagram');
+  const panel = explorer.querySelector('.ankle-info');
+  const picture = explorer.querySelector('.ankle-view.is-shown > svg');
+  return {
+    below: top(explorer.closest('.jp-OutputArea-child').nextElementSibling) - top(explorer),
+    content: panel.lastElementChild.getBoundingClientRect().bottom - top(panel),
+    picture: picture.getBoundingClientRect().height,
+    figure: explorer.querySelector('.ankle-figure').getBoundingClientRect().height,
+  };
+}"""
+
+
+def test_the_page_below_an_explorer_stays_put(page: Any, lab: Server) -> None:
+    """A selection with a shorter description, or a view of a flatter shape, does not move
+    what follows the explorer back up: the info panel and the figure keep the tallest height
+    they have had (each jump made the browser repaint every cell below; issue 25)."""
+    import re
+
+    from course.diagrams.palette import LAYERS
+    from course.widgets.logic import info_panels
+
+    open_notebook(page, lab, "01_anatomy.ipynb")
+    run_all_cells(page)
+    first = 'widgets.AnkleExplorer(view="lateral", layers=["bones"])'
+    explorer = cell_output(page, first)
+    scope = mark_scope(explorer, "steady-explorer")
+    diagram(page, scope).scroll_into_view_if_needed()
+    panels = info_panels("lateral", LAYERS)
+    words = {
+        sid: len(re.sub(r"<[^>]+>", "", panels[sid]))
+        for sid in visible_ids(load_view("lateral"), ("bones",))
+    }
+    longest, shortest = max(words, key=words.__getitem__), min(words, key=words.__getitem__)
+    node = explorer.element_handle()
+
+    def select(sid: str) -> dict[str, float]:
+        click_structure(page, scope, sid)
+        info_panel(page, scope).get_by_text(_name(sid)).first.wait_for()
+        measured: dict[str, float] = page.evaluate(_BELOW_JS, node)
+        return measured
+
+    long_, short = select(longest), select(shortest)
+    assert short["content"] < long_["content"] - 10, (longest, shortest, long_, short)
+    assert short["below"] == long_["below"], "the output below moved back up"
+    assert select(longest)["below"] == long_["below"]
+
+    view = explorer.get_by_label(ui_text("explorer.view"))
+    shapes = {}
+    for name in ("lateral", "medial", "lateral", "medial"):
+        view.select_option(label=ui_text(f"views.{name}"))
+        page.wait_for_function(
+            "([scope, title]) => document.querySelector(scope + ' .ankle-view.is-shown > svg > "
+            "title')?.textContent === title",
+            arg=[scope, load_view(name).title],
+        )
+        shapes.setdefault(name, []).append(page.evaluate(_BELOW_JS, node))
+    pictures = {name: got[0]["picture"] for name, got in shapes.items()}
+    assert abs(pictures["lateral"] - pictures["medial"]) > 5, pictures  # shapes that differ
+    belows = {got["below"] for seen in shapes.values() for got in seen}
+    assert len(belows) == 1, shapes
+    figures = {got["figure"] for seen in shapes.values() for got in seen}
+    assert figures == {max(pictures.values())}, (figures, pictures)
+
+
 def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -> None:
     shots = Shots("03_core_techniques")
     open_notebook(page, lab, "03_core_techniques.ipynb")

@@ -6,6 +6,36 @@
 
 let counter = 0;
 
+// A box that keeps the tallest height it has had at its width (as its min-height), so the
+// page below it does not move each time its content changes: a learner's next selection
+// repaints the diagram and its panel, not every cell under it (a selection that moved the cells below
+// missed two frames: docs/browser_tests.md, seventh round). A new width (a narrower window, a
+// zoomed page) starts again from the content's own height.
+function keepTallest(el) {
+  if (!window.ResizeObserver) return;
+  el.style.boxSizing = "border-box";
+  let width = null;
+  let tallest = 0;
+  new ResizeObserver(([entry]) => {
+    const box = entry.borderBoxSize?.[0];
+    const w = box ? box.inlineSize : entry.contentRect.width;
+    const h = box ? box.blockSize : entry.contentRect.height;
+    if (width === null || Math.abs(w - width) > 0.5) {
+      width = w;
+      tallest = 0;
+      // held at the old width: let it find its own height first
+      if (el.style.minHeight) {
+        el.style.minHeight = "";
+        return;
+      }
+    }
+    if (h > tallest + 0.5) {
+      tallest = h;
+      el.style.minHeight = `${h}px`;
+    }
+  }).observe(el);
+}
+
 function render({ model, el }) {
   guardWidgetKeys();
   counter += 1;
@@ -34,6 +64,7 @@ function render({ model, el }) {
   overview.id = `${uid}-overview`;
   described.append(overview);
   root.append(figure, controls, announce, info, described);
+  keepTallest(info); // a structure with a longer description (the figure: adopt() below)
   // Optional visible live regions above and below the picture (`live_before`, `live_after`:
   // null for none), e.g. the explorer's "what is shown now" and the quiz's prompt and
   // feedback: they exist from the first render, only their text changes.
@@ -306,6 +337,7 @@ function render({ model, el }) {
   // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
   // is still drawn; otherwise the focus moves to the figure, never to the page body.
   let ratioShown = null;
+  let tallest = null; // the tallest picture's viewBox size
   function adopt(pic) {
     const focused = figure.contains(document.activeElement)
       ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
@@ -325,9 +357,14 @@ function render({ model, el }) {
     pic.box.removeAttribute("aria-hidden");
     svg = pic.svg;
     // The figure keeps the picture's proportions itself, so that while it is off screen (and
-    // not laid out: content-visibility in diagram.css) it takes the room the picture will.
+    // not laid out: content-visibility in diagram.css) it takes the room the picture will;
+    // of the pictures it has shown, the tallest one's, so a view of another shape does not
+    // move the page below (a min-height would not do: with an aspect ratio it widens the box).
     const box = svg?.viewBox?.baseVal;
-    const ratio = box && box.width && box.height ? `${box.width} / ${box.height}` : "";
+    if (box && box.width && box.height && (!tallest || box.height / box.width > tallest.h / tallest.w)) {
+      tallest = { w: box.width, h: box.height };
+    }
+    const ratio = tallest ? `${tallest.w} / ${tallest.h}` : "";
     if (ratio !== ratioShown) figure.style.aspectRatio = ratio;
     ratioShown = ratio;
     groups = pic.groups;
