@@ -87,6 +87,11 @@ BASELINE_BOX = f"{NOTEBOOK} .widget-vbox:has(.jupyter-matplotlib)"
 BASELINE_CANVAS = f"{BASELINE_BOX} .jupyter-matplotlib-canvas-div canvas"
 
 REPETITIONS = 30
+# Resolves once what the page changed before is painted (the start of the second frame from
+# now), then at a random moment within a frame (0-17 ms later), as a learner's next key press
+# is: right after a frame starts, a change would have the whole frame to itself.
+PAINTED_JS = """() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(
+  () => setTimeout(r, Math.random() * 17))))"""
 TWO_FRAMES_MS = 33.0
 
 
@@ -143,11 +148,18 @@ def measure(
     prepare: Callable[[int], None] | None = None,
     verify: Callable[[int], None] | None = None,
 ) -> Result:
-    """Arm the probe, perform ``act(i)`` (a real click or key press), collect input-to-pixels."""
+    """Arm the probe, perform ``act(i)`` (a real click or key press), collect input-to-pixels.
+
+    Each input is made once the last change is painted (the repetition before, or
+    ``prepare(i)``, e.g. the arrow key that moves the focus to the structure Enter will
+    select), at a random moment within a frame: as a learner sees the focus move before
+    pressing Enter. Playwright would otherwise press the next key within a millisecond of the
+    last change being shown, while the browser still rasterises it, and time that work too."""
     samples = []
     for i in range(repetitions + 1):
         if prepare is not None:
             prepare(i)
+        page.evaluate(PAINTED_JS)
         page.evaluate("(spec) => { window.__ankleRun = window.__ankleLatency.arm(spec); }", spec)
         act(i)
         result = page.evaluate("() => window.__ankleRun")
