@@ -11,12 +11,13 @@ let counter = 0;
 // repaints the diagram and its panel, not every cell under it (a selection that moved the cells below
 // missed two frames: docs/browser_tests.md, seventh round). A new width (a narrower window, a
 // zoomed page) starts again from the content's own height.
+// Returns the observer (null without ResizeObserver), for the view's cleanup to disconnect.
 function keepTallest(el) {
-  if (!window.ResizeObserver) return;
+  if (!window.ResizeObserver) return null;
   el.style.boxSizing = "border-box";
   let width = null;
   let tallest = 0;
-  new ResizeObserver(([entry]) => {
+  const observer = new ResizeObserver(([entry]) => {
     const box = entry.borderBoxSize?.[0];
     const w = box ? box.inlineSize : entry.contentRect.width;
     const h = box ? box.blockSize : entry.contentRect.height;
@@ -33,7 +34,9 @@ function keepTallest(el) {
       tallest = h;
       el.style.minHeight = `${h}px`;
     }
-  }).observe(el);
+  });
+  observer.observe(el);
+  return observer;
 }
 
 function render({ model, el }) {
@@ -64,7 +67,7 @@ function render({ model, el }) {
   overview.id = `${uid}-overview`;
   described.append(overview);
   root.append(figure, controls, announce, info, described);
-  keepTallest(info); // a structure with a longer description (the figure: adopt() below)
+  const steady = keepTallest(info); // a structure with a longer description (the figure: adopt())
   // Optional visible live regions above and below the picture (`live_before`, `live_after`:
   // null for none), e.g. the explorer's "what is shown now" and the quiz's prompt and
   // feedback: they exist from the first render, only their text changes.
@@ -740,6 +743,7 @@ function render({ model, el }) {
     clearTimers();
     if (holdTimer) clearInterval(holdTimer);
     if (idle) (window.cancelIdleCallback || clearTimeout)(idle);
+    steady?.disconnect();
   };
 }
 
