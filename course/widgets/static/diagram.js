@@ -8,10 +8,10 @@ let counter = 0;
 
 // A box that keeps the tallest height it has had at its width (as its min-height), so the
 // page below it does not move each time its content changes: a learner's next selection
-// repaints the diagram and its panel, not every cell under it (a selection that moved the cells below
-// missed two frames: docs/browser_tests.md, seventh round). A new width (a narrower window, a
-// zoomed page) starts again from the content's own height.
-// Returns the observer (null without ResizeObserver), for the view's cleanup to disconnect.
+// repaints the diagram and its panel, not every cell under it (a selection that moved the
+// cells below missed two frames: docs/browser_tests.md, seventh round). A new width (a
+// narrower window, a zoomed page) starts again from the content's own height. Returns the
+// observer (null without ResizeObserver), for the view's cleanup to disconnect.
 function keepTallest(el) {
   if (!window.ResizeObserver) return null;
   el.style.boxSizing = "border-box";
@@ -340,7 +340,7 @@ function render({ model, el }) {
   // Show a prepared picture; a focused structure survives (new view, labels, layers) when it
   // is still drawn; otherwise the focus moves to the figure, never to the page body.
   let ratioShown = null;
-  let tallest = null; // the tallest picture's viewBox size
+  let tallestBox = null; // the viewBox of the tallest picture shown
   function adopt(pic) {
     const focused = figure.contains(document.activeElement)
       ? document.activeElement.closest?.("g.structure")?.dataset?.structure || ""
@@ -364,10 +364,9 @@ function render({ model, el }) {
     // of the pictures it has shown, the tallest one's, so a view of another shape does not
     // move the page below (a min-height would not do: with an aspect ratio it widens the box).
     const box = svg?.viewBox?.baseVal;
-    if (box && box.width && box.height && (!tallest || box.height / box.width > tallest.h / tallest.w)) {
-      tallest = { w: box.width, h: box.height };
-    }
-    const ratio = tallest ? `${tallest.w} / ${tallest.h}` : "";
+    const taller = (b) => !tallestBox || b.height / b.width > tallestBox.h / tallestBox.w;
+    if (box && box.width && box.height && taller(box)) tallestBox = { w: box.width, h: box.height };
+    const ratio = tallestBox ? `${tallestBox.w} / ${tallestBox.h}` : "";
     if (ratio !== ratioShown) figure.style.aspectRatio = ratio;
     ratioShown = ratio;
     groups = pic.groups;
