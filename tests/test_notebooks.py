@@ -72,9 +72,12 @@ def _one_course_call(source: str) -> bool:
     if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
     call = body[0].value
-    func = call.func if isinstance(call, ast.Call) else None
-    if isinstance(call, ast.Call) and isinstance(func, ast.Attribute) and func.attr == "show":
-        return _course_call(func.value) and all(_course_call(part) for part in call.args)
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "show"
+    ):
+        return _course_call(call.func.value) and all(_course_call(part) for part in call.args)
     return _course_call(call)
 
 
