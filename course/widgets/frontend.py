@@ -2,11 +2,11 @@
 per widget in ``static/``, passed as ``_esm`` and ``_css``.
 
 anywidget loads one ES module per widget and there is no bundler, so the helpers every course
-widget needs (``static/shared.js``: the JupyterLab key guard, ``prefixIds`` and ``fmt``) are
-prepended to each widget's own module here instead of being copied into each file. A helper
-only one widget needs (``static/labels.js``, the label placement of the diagram, and
-``static/explorer_controls.js``, the explorer's own controls) is prepended to that widget's
-module alone (``HELPERS``). Stylesheets work the same way: the stacked data
+widget needs (``static/shared.js``: the JupyterLab key guard, ``prefixIds``, ``fmt``, ``say``
+and ``saveAfterPaint``) are prepended to each widget's own module here instead of being copied
+into each file. A helper only one widget needs (``static/labels.js``, the label placement of
+the diagram, and ``static/explorer_controls.js``, the explorer's own controls) is prepended to
+that widget's module alone (``HELPERS``). Stylesheets work the same way: the stacked data
 table (``static/table.css``, for :func:`course.display.html_table` with ``stacked=True``) is
 added to the stylesheets of the widgets that show one (``STYLE_HELPERS``).
 """

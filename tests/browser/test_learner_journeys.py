@@ -302,6 +302,68 @@ def test_the_page_below_an_explorer_stays_put(page: Any, lab: Server) -> None:
     assert all(abs(height - tallest) < 0.5 for height in figures), (figures, pictures)
 
 
+# Each message the page sends a kernel (JupyterLab's kernel WebSocket) whose text names
+# `key`, timed; and the first change inside `figure` and the page's first and second
+# animation frames after it, timed when their callbacks run.
+_RECORD_JS = """([figure, key]) => {
+  const log = (window.__ankleLog = { sends: [], frames: [] });
+  const send = WebSocket.prototype.send;
+  window.__ankleSend = send;
+  WebSocket.prototype.send = function (data) {
+    const text = typeof data === 'string' ? data : new TextDecoder().decode(data);
+    if (text.includes(key)) log.sends.push(performance.now());
+    return send.call(this, data);
+  };
+  const observer = new MutationObserver(() => {
+    observer.disconnect();
+    log.changed = performance.now();
+    const now = () => log.frames.push(performance.now());
+    requestAnimationFrame(() => { now(); requestAnimationFrame(now); });
+  });
+  observer.observe(document.querySelector(figure), { subtree: true, attributes: true });
+}"""
+
+
+def test_a_change_reaches_python_after_it_is_painted(page: Any, lab: Server) -> None:
+    """A layer switched in the explorer is saved to Python after the frame that paints it, not
+    before: the kernel's replies would otherwise hold that frame back (issue 25). It still
+    reaches Python (the explorer's message, written by Python, counts the new structures),
+    also in a page that draws no frames (a hidden tab)."""
+    open_notebook(page, lab, "01_anatomy.ipynb")
+    run_all_cells(page)
+    first = 'widgets.AnkleExplorer(view="lateral", layers=["bones"])'
+    explorer = cell_output(page, first)
+    scope = mark_scope(explorer, "save-explorer")
+    diagram(page, scope).scroll_into_view_if_needed()
+    ligaments = explorer.get_by_role("checkbox", name=ui_text("layers.ligaments"), exact=True)
+
+    def python_counts(layers: tuple[str, ...]) -> None:
+        count = len(visible_ids(load_view("lateral"), layers))
+        words = ui_text("explorer.showing", view=ui_text("views.lateral"), count=count)
+        explorer.get_by_text(words, exact=True).wait_for()
+
+    page.evaluate(_RECORD_JS, [f"{scope} .ankle-figure", '"layers"'])
+    ligaments.check()
+    python_counts(("bones", "ligaments"))
+    log = page.evaluate("() => window.__ankleLog")
+    assert len(log["sends"]) == 1, log  # one message for the change
+    assert len(log["frames"]) == 2, log
+    assert log["changed"] <= log["frames"][0] <= log["frames"][1] <= log["sends"][0], log
+
+    # no animation frames at all: the change is still saved, on a timer
+    page.evaluate(
+        "() => { window.__ankleFrame = requestAnimationFrame; requestAnimationFrame = () => 0; }"
+    )
+    try:
+        ligaments.uncheck()
+        python_counts(("bones",))
+    finally:
+        page.evaluate(
+            "() => { requestAnimationFrame = window.__ankleFrame;"
+            " WebSocket.prototype.send = window.__ankleSend; }"
+        )
+
+
 def test_core_techniques_step_through_routine_and_play(page: Any, lab: Server) -> None:
     shots = Shots("03_core_techniques")
     open_notebook(page, lab, "03_core_techniques.ipynb")

@@ -106,7 +106,7 @@ function render({ model, el }) {
 
   function select(id) {
     model.set("selected", id || "");
-    model.save_changes();
+    saveAfterPaint(model);
     paintSelection(); // a no-op when the change event has painted it already
   }
 

@@ -13,7 +13,7 @@ function explorerControls(model, uid) {
   node.className = "ankle-choices";
   const save = (key, value) => {
     model.set(key, value);
-    model.save_changes();
+    saveAfterPaint(model);
   };
   const row = () => {
     const div = document.createElement("div");

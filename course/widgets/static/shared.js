@@ -54,3 +54,21 @@ function say(region, text) {
     region.textContent = words;
   }
 }
+
+// Save to Python a change the learner already sees (set on the model, so the picture follows
+// at once), after the frame that paints it. Saved at once, the kernel's replies (its busy and
+// idle status, which JupyterLab's toolbar lays out again, and the widget's new state) reach the
+// page while it paints the change and hold the next frame back (issue 25). The changes made
+// before then go in one message. A page that draws no frames (a hidden tab) saves on a timer.
+function saveAfterPaint(model) {
+  if (model.__ankleSaveSoon) return;
+  const save = () => {
+    if (model.__ankleSaveSoon !== pending) return;
+    model.__ankleSaveSoon = null;
+    model.save_changes();
+  };
+  const pending = {};
+  model.__ankleSaveSoon = pending;
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(save, 0)));
+  setTimeout(save, 250);
+}
