@@ -219,7 +219,7 @@ def test_the_mastery_table_can_stack_on_a_narrow_output(tmp_path: Path) -> None:
     names its column, and the table's roles are explicit so that laying rows out as lists
     keeps them a table for screen readers (columns still announced)."""
     from course.content.text import texts
-    from course.widgets.frontend import STATIC
+    from course.widgets.frontend import STATIC, stylesheet
 
     widget = PracticeCases("ana", ProgressStore(tmp_path / "p.json"))
     table = widget.table.value
@@ -232,7 +232,8 @@ def test_the_mastery_table_can_stack_on_a_narrow_output(tmp_path: Path) -> None:
         labels = re.findall(r"<td role='cell' data-label='([^']*)'>", row)
         assert labels == columns, row
     assert "<div class='ankle-stack-box'><table" in table
-    css = str(PracticeView._css)
+    css = stylesheet("practice.css")  # the stylesheet PracticeView's module puts on the page
+    assert json.dumps(css) in PracticeView._esm
     assert css.startswith((STATIC / "practice.css").read_text(encoding="utf-8"))
     assert "container-type: inline-size" in css
     assert "@container" in css

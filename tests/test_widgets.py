@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from importlib.resources import files
 
@@ -359,17 +360,19 @@ def test_front_end_modules_ship_in_the_package_and_handle_the_keyboard() -> None
 
 
 def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None:
-    """anywidget's layout: ``_esm`` and ``_css`` from files in ``static/``; the shared helpers
-    (``prefixIds``, ``fmt``, the key guard) exist once, in ``shared.js``, prepended by
-    ``module()`` (a second definition would also be a syntax error in the joined module)."""
+    """anywidget's layout: a module and a stylesheet per widget, files in ``static/``; the
+    shared helpers (``prefixIds``, ``fmt``, the key guard) exist once, in ``shared.js``,
+    prepended by ``module()`` (a second definition would also be a syntax error in the joined
+    module), which also puts the widget's stylesheet on the page (``adoptStyle``) instead of
+    anywidget's ``_css``."""
     from course.widgets.controls import LiveText, StepNav
     from course.widgets.diagram import DiagramView
-    from course.widgets.frontend import HELPERS, STATIC, STYLE_HELPERS, module
+    from course.widgets.frontend import HELPERS, STATIC, STYLE_HELPERS, module, style_id
     from course.widgets.self_check import QuestionGroup
 
     shared = (STATIC / "shared.js").read_text(encoding="utf-8")
     helpers = re.findall(r"^function (\w+)\(", shared, flags=re.MULTILINE)
-    assert {"prefixIds", "guardWidgetKeys", "fmt"} <= set(helpers)
+    assert {"prefixIds", "guardWidgetKeys", "fmt", "adoptStyle"} <= set(helpers)
     for widget, name in (
         (DiagramView, "diagram"),
         (RangeOfMotion, "motion"),
@@ -379,12 +382,14 @@ def test_every_widget_front_end_is_a_module_and_a_stylesheet_in_static() -> None
     ):
         own = (STATIC / f"{name}.js").read_text(encoding="utf-8")
         extra = [(STATIC / h).read_text(encoding="utf-8") for h in HELPERS.get(f"{name}.js", ())]
-        assert widget._esm == module(f"{name}.js") == "\n".join([shared, *extra, own])
         css = (STATIC / f"{name}.css").read_text(encoding="utf-8")
         style_helpers = STYLE_HELPERS.get(f"{name}.css", ())
         extra_css = [(STATIC / h).read_text(encoding="utf-8") for h in style_helpers]
-        # anywidget reads the file (FileContents), or the text with its helpers after it
-        assert str(widget._css) == "\n".join([css, *extra_css])
+        # the stylesheet, with its helpers after it, goes on the page from the module
+        text = "\n".join([css, *extra_css])
+        adopt = f"adoptStyle({json.dumps(style_id(name))}, {json.dumps(text)});"
+        assert widget._esm == module(f"{name}.js") == "\n".join([shared, *extra, adopt, own])
+        assert "_css" not in widget.class_trait_names()  # not anywidget's: written per model
         assert f".ankle-{name}" in css  # every rule of the stylesheet is scoped to the widget
         assert not [h for h in helpers if f"function {h}(" in own]
         assert 'createElement("style")' not in own  # styles come from the .css file

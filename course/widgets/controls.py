@@ -13,7 +13,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from course.widgets.frontend import module, stylesheet
+from course.widgets.frontend import module
 from course.widgets.shared_models import SharedLayout
 
 __all__ = ["LiveText", "StepNav"]
@@ -26,7 +26,6 @@ class LiveText(SharedLayout, anywidget.AnyWidget):
     """
 
     _esm = module("live.js")
-    _css = stylesheet("live.css")
     html = traitlets.Unicode("").tag(sync=True)
     role = traitlets.Enum(("status", "alert"), "status").tag(sync=True)
     politeness = traitlets.Enum(("polite", "assertive"), "polite").tag(sync=True)
@@ -50,7 +49,6 @@ class StepNav(SharedLayout, anywidget.AnyWidget):
     """
 
     _esm = module("nav.js")
-    _css = stylesheet("nav.css")
     labels = traitlets.Dict().tag(sync=True)
     at_first = traitlets.Bool(False).tag(sync=True)
     at_last = traitlets.Bool(False).tag(sync=True)

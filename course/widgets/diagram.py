@@ -8,7 +8,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from course.widgets.frontend import module, stylesheet
+from course.widgets.frontend import module
 from course.widgets.shared_models import SharedLayout
 
 __all__ = ["DiagramView", "LivePart"]
@@ -43,7 +43,6 @@ class DiagramView(SharedLayout, anywidget.AnyWidget):
     """
 
     _esm = module("diagram.js")
-    _css = stylesheet("diagram.css")
     svg = traitlets.Unicode("").tag(sync=True)
     names = traitlets.Dict().tag(sync=True)
     order = traitlets.List(traitlets.Unicode()).tag(sync=True)

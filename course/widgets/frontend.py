@@ -1,22 +1,29 @@
 """The widgets' front-end files, kept as anywidget recommends: one ES module and one stylesheet
-per widget in ``static/``, passed as ``_esm`` and ``_css``.
+per widget in ``static/`` (``NAME.js`` and ``NAME.css``); both reach the page as ``_esm``.
 
 anywidget loads one ES module per widget and there is no bundler, so the helpers every course
-widget needs (``static/shared.js``: the JupyterLab key guard, ``prefixIds``, ``fmt``, ``say``
-and ``saveAfterPaint``) are prepended to each widget's own module here instead of being copied
-into each file. A helper only one widget needs (``static/labels.js``, the label placement of
-the diagram, and ``static/explorer_controls.js``, the explorer's own controls) is prepended to
-that widget's module alone (``HELPERS``). Stylesheets work the same way: the stacked data
-table (``static/table.css``, for :func:`course.display.html_table` with ``stacked=True``) is
-added to the stylesheets of the widgets that show one (``STYLE_HELPERS``).
+widget needs (``static/shared.js``: the JupyterLab key guard, ``prefixIds``, ``fmt``, ``say``,
+``saveAfterPaint`` and ``adoptStyle``) are prepended to each widget's own module here instead
+of being copied into each file. A helper only one widget needs (``static/labels.js``, the
+label placement of the diagram, and ``static/explorer_controls.js``, the explorer's own
+controls) is prepended to that widget's module alone (``HELPERS``).
+
+The stylesheet is not anywidget's ``_css``: anywidget writes a widget's ``<style>`` again for
+every model created, with the same text, and each write makes the browser match every rule of
+the page again (twelve times per Run All of lesson 01, about 40 ms; issue 25). The module puts
+it on the page itself (``adoptStyle``), once, and again only when its text differs. Stylesheets
+are joined like modules: the stacked data table (``static/table.css``, for
+:func:`course.display.html_table` with ``stacked=True``) is added to the stylesheets of the
+widgets that show one (``STYLE_HELPERS``).
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
-__all__ = ["HELPERS", "STATIC", "STYLE_HELPERS", "module", "stylesheet"]
+__all__ = ["HELPERS", "STATIC", "STYLE_HELPERS", "module", "style_id", "stylesheet"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Helper modules (no widget, no stylesheet of their own) prepended to one widget's module.
@@ -31,18 +38,27 @@ STYLE_HELPERS: dict[str, tuple[str, ...]] = {
 
 @cache
 def module(name: str) -> str:
-    """The ES module for ``_esm``: ``static/shared.js``, its ``HELPERS``, then ``static/NAME``."""
-    parts = ("shared.js", *HELPERS.get(name, ()), name)
-    return "\n".join((STATIC / part).read_text(encoding="utf-8") for part in parts)
+    """The ES module for ``_esm``: ``static/shared.js``, its ``HELPERS``, a line that puts the
+    widget's stylesheet (:func:`stylesheet` of ``NAME.css``) on the page, then ``static/NAME``."""
+    parts = [
+        (STATIC / part).read_text(encoding="utf-8")
+        for part in ("shared.js", *HELPERS.get(name, ()))
+    ]
+    css = Path(name).with_suffix(".css").name
+    parts.append(f"adoptStyle({json.dumps(style_id(css))}, {json.dumps(stylesheet(css))});")
+    parts.append((STATIC / name).read_text(encoding="utf-8"))
+    return "\n".join(parts)
 
 
-def stylesheet(name: str) -> Path | str:
-    """The stylesheet for ``_css``: ``static/NAME`` (anywidget reads the file), or, for a
-    stylesheet with ``STYLE_HELPERS``, its text followed by theirs."""
+def style_id(name: str) -> str:
+    """The id of the page's ``<style>`` element holding the stylesheet ``name``."""
+    return f"ankle-course-{Path(name).stem}-css"
+
+
+def stylesheet(name: str) -> str:
+    """The text of the stylesheet ``static/NAME``, followed by its ``STYLE_HELPERS``'."""
     paths = [STATIC / name, *(STATIC / helper for helper in STYLE_HELPERS.get(name, ()))]
     for path in paths:
         if not path.is_file():
             raise FileNotFoundError(f"the widget stylesheet is missing: {path}")
-    if len(paths) == 1:
-        return paths[0]
     return "\n".join(path.read_text(encoding="utf-8") for path in paths)

@@ -12,7 +12,7 @@ from course.content.text import ui_text
 from course.diagrams.geometry import load_view
 from course.diagrams.motion import MOTION_VIEWS, TYPICAL, motion_png, motion_svg
 from course.widgets.fallback import StaticPicture
-from course.widgets.frontend import module, stylesheet
+from course.widgets.frontend import module
 from course.widgets.logic import motion_valuetext
 from course.widgets.shared_models import SharedLayout
 
@@ -37,7 +37,6 @@ class RangeOfMotion(StaticPicture, SharedLayout, anywidget.AnyWidget):
     pictures."""
 
     _esm = module("motion.js")
-    _css = stylesheet("motion.css")
     dorsiflexion = traitlets.Int(0).tag(sync=True)
     inversion = traitlets.Int(0).tag(sync=True)
     svgs = traitlets.Dict().tag(sync=True)

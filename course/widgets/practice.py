@@ -21,7 +21,7 @@ from course.practice.present import feedback_html, marked_story, mastery_table
 from course.practice.session import DONT_KNOW, Feedback, Practice, PracticeCase
 from course.progress.store import ProgressStore
 from course.widgets.fallback import StaticFallback
-from course.widgets.frontend import module, stylesheet
+from course.widgets.frontend import module
 from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["PracticeCases", "PracticeView"]
@@ -44,7 +44,6 @@ class PracticeView(SharedLayout, anywidget.AnyWidget):
     "reset"}``, *Check* with the ``value`` and ``refer`` shown."""
 
     _esm = module("practice.js")
-    _css = stylesheet("practice.css")
     heading = traitlets.Unicode("").tag(sync=True)
     story = traitlets.Unicode("").tag(sync=True)
     options = traitlets.List(traitlets.Unicode()).tag(sync=True)

@@ -28,7 +28,7 @@ from course.quiz.models import (
 )
 from course.widgets.controls import LiveText
 from course.widgets.fallback import StaticFallback
-from course.widgets.frontend import module, stylesheet
+from course.widgets.frontend import module
 from course.widgets.shared_models import SharedLayout, build
 
 __all__ = ["QuestionCard", "QuestionGroup", "QuestionView", "SelfCheck"]
@@ -95,7 +95,6 @@ class QuestionGroup(SharedLayout, anywidget.AnyWidget):
     change of ``value`` or ``steps`` and ``{"index": i, "action": ...}`` for a button."""
 
     _esm = module("question.js")
-    _css = stylesheet("question.css")
     questions = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(self, views: list[QuestionView], **kwargs: Any) -> None:

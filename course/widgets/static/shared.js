@@ -72,3 +72,14 @@ function saveAfterPaint(model) {
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(save, 0)));
   setTimeout(save, 250);
 }
+
+// Put a widget's stylesheet on the page, once: course.widgets.frontend.module() calls this at
+// the top of each module with the widget's static/NAME.css. (anywidget's `_css` would write the
+// same text into its <style> again for every model created, and each write makes the browser
+// match every rule of the page again.) Written again only when the text differs.
+function adoptStyle(id, text) {
+  const old = document.getElementById(id);
+  if (old && old.textContent === text) return;
+  const style = old || document.head.appendChild(Object.assign(document.createElement("style"), { id }));
+  style.textContent = text;
+}
