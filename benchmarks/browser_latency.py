@@ -16,7 +16,11 @@ but switch one attribute of its own, clicked and pressed with Enter. No change c
 than that on this machine and browser; where the floor itself misses two frames at p95, so
 must every change, whatever the page does (a loaded machine drops frames).
 
-Run: ``.venv/bin/python benchmarks/browser_latency.py`` (``make bench`` runs it too).
+``--slowdown N`` runs the page's CPU N times slower (Chromium's CPU throttling; the floor is
+throttled too): what a slower learner's computer would see, i.e. the margin the course has.
+
+Run: ``.venv/bin/python benchmarks/browser_latency.py [--slowdown 2]`` (``make bench`` runs it
+too, unthrottled).
 """
 
 from __future__ import annotations
@@ -412,12 +416,15 @@ def course_measurements(page: Any, repetitions: int) -> list[Result]:
     ]
 
 
-def run(repetitions: int, keep: bool) -> int:
+def run(repetitions: int, keep: bool, slowdown: float = 1.0) -> int:
     files = {"latency.ipynb": latency_notebook([COURSE])}
     results: list[Result] = []
     started = time.monotonic()
     with harness.lab_session("ankle-latency-", files, keep=keep) as lab:
         page = lab.page
+        if slowdown != 1.0:  # a slower learner's machine: the page's own work takes longer
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
         page.add_init_script(PROBE_JS)
         open_notebook(page, lab.server, "latency.ipynb")
         run_all_cells(page)
@@ -429,9 +436,10 @@ def run(repetitions: int, keep: bool) -> int:
         results += baseline_measurements(page, repetitions)
         results += floor_measurements(page, repetitions)
         version = lab.browser.version
+    slower = f", the page's CPU {slowdown:g} times slower" if slowdown != 1.0 else ""
     print(
         f"Browser latency, input event to updated pixels, {repetitions} repetitions each "
-        f"(Chromium {version}, JupyterLab, {time.monotonic() - started:.0f} s)"
+        f"(Chromium {version}, JupyterLab{slower}, {time.monotonic() - started:.0f} s)"
     )
     print(f"{'':<44} {'p50 ms':>7} {'p95 ms':>7}")
     for result in results:
@@ -443,8 +451,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=REPETITIONS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary lab folder")
+    parser.add_argument(
+        "--slowdown",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="run the page's CPU N times slower (Chromium's CPU throttling), as a slower "
+        "learner's computer would: the margin the course has (default 1, not throttled)",
+    )
     args = parser.parse_args()
-    return run(args.repetitions, args.keep)
+    if args.slowdown < 1:
+        parser.error("--slowdown must be 1 or more")
+    return run(args.repetitions, args.keep, args.slowdown)
 
 
 if __name__ == "__main__":

@@ -281,3 +281,15 @@ def test_every_benchmark_loads_as_make_bench_runs_it(script: str) -> None:
         [sys.executable, "-c", code], cwd="/", capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_latency_benchmark_refuses_a_slowdown_below_one() -> None:
+    """``--slowdown N`` throttles the page's CPU N times (a slower learner's computer); below
+    1 it would claim a faster machine than the one measured: refused before anything starts."""
+    script = str(REPO / "benchmarks" / "browser_latency.py")
+    done = subprocess.run(
+        [sys.executable, script, "--slowdown", "0.5"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "--slowdown must be 1 or more" in done.stderr
+    assert "Traceback" not in done.stderr
