@@ -56,7 +56,8 @@ def style_id(name: str) -> str:
 
 
 def stylesheet(name: str) -> str:
-    """The text of the stylesheet ``static/NAME``, followed by its ``STYLE_HELPERS``'."""
+    """The text of the stylesheet ``static/NAME``, followed by the helper stylesheets that
+    ``STYLE_HELPERS`` names for it."""
     paths = [STATIC / name, *(STATIC / helper for helper in STYLE_HELPERS.get(name, ()))]
     for path in paths:
         if not path.is_file():

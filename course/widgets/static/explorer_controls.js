@@ -3,9 +3,9 @@
 // labels box, the layer check boxes as one named group, and the search field with its Show
 // button. Plain HTML controls with no widget models of their own (a lesson's five explorers
 // made 85 ipywidgets views and models before): a change sets the diagram's own `view`,
-// `layers` or `show_labels`, so the picture follows at once, and is saved to Python; a search
-// is the message {type: "find", text}. sync() shows the model's values (Python may change
-// them, e.g. a search that switches the view).
+// `layers` or `show_labels`, so the picture follows at once, and is saved to Python once it is
+// painted (saveAfterPaint, shared.js); a search is the message {type: "find", text}. sync()
+// shows the model's values (Python may change them, e.g. a search that switches the view).
 
 function explorerControls(model, uid) {
   const spec = model.get("controls") || {};

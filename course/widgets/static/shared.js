@@ -62,13 +62,13 @@ function say(region, text) {
 // before then go in one message. A page that draws no frames (a hidden tab) saves on a timer.
 function saveAfterPaint(model) {
   if (model.__ankleSaveSoon) return;
+  const pending = {}; // this save: the first of its two triggers makes it, the other finds it done
+  model.__ankleSaveSoon = pending;
   const save = () => {
     if (model.__ankleSaveSoon !== pending) return;
     model.__ankleSaveSoon = null;
-    model.save_changes();
+    model.save_changes(); // ipywidgets sends nothing when the widget has closed meanwhile
   };
-  const pending = {};
-  model.__ankleSaveSoon = pending;
   requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(save, 0)));
   setTimeout(save, 250);
 }
