@@ -237,6 +237,17 @@ def test_anatomy_views_layers_click_and_keyboard(page: Any, lab: Server) -> None
     shots(page, "find on diagram: the tibia found", element=quiz)
 
 
+def _first_explorer(page: Any, lab: Server, name: str) -> tuple[Any, str]:
+    """Lesson 01 run, its first explorer (lateral, bones) scrolled into view: the explorer's
+    output and its scope, marked ``name``."""
+    open_notebook(page, lab, "01_anatomy.ipynb")
+    run_all_cells(page)
+    explorer = cell_output(page, 'widgets.AnkleExplorer(view="lateral", layers=["bones"])')
+    scope = mark_scope(explorer, name)
+    diagram(page, scope).scroll_into_view_if_needed()
+    return explorer, scope
+
+
 # Where the output under an explorer starts (in a section's cell: the table after the widget),
 # from the explorer's own top, so scrolling does not count; and the heights of the info panel's
 # content and of the picture shown, which the panel and the figure now hold at their tallest.
@@ -258,12 +269,7 @@ def test_the_page_below_an_explorer_stays_put(page: Any, lab: Server) -> None:
     """A selection with a shorter description, or a view of a flatter shape, does not move
     what follows the explorer back up: the info panel and the figure keep the tallest height
     they have had (each jump made the browser repaint every cell below; issue 25)."""
-    open_notebook(page, lab, "01_anatomy.ipynb")
-    run_all_cells(page)
-    first = 'widgets.AnkleExplorer(view="lateral", layers=["bones"])'
-    explorer = cell_output(page, first)
-    scope = mark_scope(explorer, "steady-explorer")
-    diagram(page, scope).scroll_into_view_if_needed()
+    explorer, scope = _first_explorer(page, lab, "steady-explorer")
     panels = info_panels("lateral", LAYERS)
     length = {  # of each description's text
         sid: len(re.sub(r"<[^>]+>", "", panels[sid]))
@@ -329,12 +335,7 @@ def test_a_change_reaches_python_after_it_is_painted(page: Any, lab: Server) -> 
     before: the kernel's replies would otherwise hold that frame back (issue 25). It still
     reaches Python (the explorer's message, written by Python, counts the new structures),
     also in a page that draws no frames (a hidden tab)."""
-    open_notebook(page, lab, "01_anatomy.ipynb")
-    run_all_cells(page)
-    first = 'widgets.AnkleExplorer(view="lateral", layers=["bones"])'
-    explorer = cell_output(page, first)
-    scope = mark_scope(explorer, "save-explorer")
-    diagram(page, scope).scroll_into_view_if_needed()
+    explorer, scope = _first_explorer(page, lab, "save-explorer")
     ligaments = explorer.get_by_role("checkbox", name=ui_text("layers.ligaments"), exact=True)
 
     def python_counts(layers: tuple[str, ...]) -> None:
