@@ -239,8 +239,8 @@ USABLE_JS = """function usable(el) {
   if (el.getAttribute('aria-hidden') === 'true') return false;
   if (el.tabIndex < 0 && !el.matches('[role=radio], input[type=radio]')) return false;
   const box = el.getBoundingClientRect();
-  const style = getComputedStyle(el);
-  return box.width > 0 && box.height > 0 && style.visibility !== 'hidden';
+  // not hidden, nor in a hidden box (visibility, display, content-visibility: hidden)
+  return box.width > 0 && box.height > 0 && el.checkVisibility({ visibilityProperty: true });
 }"""
 
 

@@ -78,7 +78,7 @@ TARGETS_JS = """([scope, selector]) => {
       if (block && block.textContent.trim().length > el.textContent.trim().length) return false;
     }
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    return r.width > 0 && r.height > 0 && el.checkVisibility({ visibilityProperty: true });
   };
   const out = [];
   for (const root of document.querySelectorAll(scope)) {
@@ -268,9 +268,9 @@ def clipping_findings(page: Any, scope: str, css: str, kind: str) -> list[Findin
 COLOURS_JS = """(scope) => {
   const out = [];
   // a diagram structure on screen: not in a layer switched off (display: none), nor in a view
-  // the explorer keeps laid out but does not show (visibility: hidden)
+  // the explorer keeps rendered but does not show (content-visibility: hidden)
   const shown = (g) => { const r = g.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(g).visibility !== 'hidden'
+    return r.width > 0 && r.height > 0 && g.checkVisibility({ visibilityProperty: true })
       && !g.closest('.is-off, [hidden]'); };
   const paint = (el) => { const s = getComputedStyle(el);
     return {stroke: s.stroke, fill: s.fill, fillOpacity: s.fillOpacity,
@@ -410,7 +410,7 @@ FOCUS_JS = """([scope, selector]) => {
     const controls = [...root.querySelectorAll(selector)].filter(el => {
       if (el.disabled || el.closest('[hidden], [aria-hidden=true], .ankle-sr-only')) return false;
       const r = el.getBoundingClientRect();
-      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'
+      return r.width > 0 && r.height > 0 && el.checkVisibility({ visibilityProperty: true })
         && (el.tabIndex >= 0 || el.matches('input[type=radio]'));
     });
     for (const el of controls) {
@@ -476,9 +476,9 @@ def focus_findings(page: Any, scope: str) -> list[Finding]:
 FORCED_JS = """(scope) => {
   const out = [];
   // a diagram structure on screen: not in a layer switched off (display: none), nor in a view
-  // the explorer keeps laid out but does not show (visibility: hidden)
+  // the explorer keeps rendered but does not show (content-visibility: hidden)
   const shown = (g) => { const r = g.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(g).visibility !== 'hidden'
+    return r.width > 0 && r.height > 0 && g.checkVisibility({ visibilityProperty: true })
       && !g.closest('.is-off, [hidden]'); };
   for (const root of document.querySelectorAll(scope)) {
     for (const b of root.querySelectorAll('button, .jupyter-button')) {

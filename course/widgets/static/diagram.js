@@ -347,8 +347,8 @@ function render({ model, el }) {
       : null;
     // a picture shown before may keep the ring of a structure focused when it was swapped out
     for (const ring of pic.svg?.querySelectorAll(":scope > .ankle-focus-ring") || []) ring.remove();
-    // A view change only switches which box is shown (visibility, diagram.css): the pictures
-    // shown before stay laid out, so showing one again costs a paint, not a new layout.
+    // A view change only switches which box is shown (content-visibility, diagram.css): the
+    // pictures shown before keep their style and layout, so showing one again costs a paint.
     if (!explorer()) figure.replaceChildren(); // one picture at a time outside the explorer
     if (pic.box.parentNode !== figure) figure.append(pic.box);
     for (const box of figure.children) {
@@ -476,6 +476,7 @@ function render({ model, el }) {
         figure.append(pic.box);
       }
       showLayers(pic, wanted());
+      pic.svg?.getBBox(); // styled and laid out now, in its hidden box (kept until it is shown)
       readyWhenIdle();
     }, { timeout: 3000 });
   }
