@@ -476,7 +476,11 @@ function render({ model, el }) {
         figure.append(pic.box);
       }
       showLayers(pic, wanted());
-      pic.svg?.getBBox(); // styled and laid out now, in its hidden box (kept until it is shown)
+      // styled and laid out now, in its hidden box, and kept until it is shown (a browser that
+      // throws for a picture it does not render, e.g. in a collapsed output, lays it out then)
+      try {
+        pic.svg?.getBBox();
+      } catch {}
       readyWhenIdle();
     }, { timeout: 3000 });
   }
