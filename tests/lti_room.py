@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,4 +116,7 @@ def open_room(
     try:
         yield room
     finally:
-        stop_and_tear_down(room)
+        try:
+            stop_and_tear_down(room)
+        finally:  # the LMS's PLATFORM.json, the TLS files, what the probes wrote
+            shutil.rmtree(base, ignore_errors=True)
