@@ -263,15 +263,22 @@ def clipping_findings(page: Any, scope: str, css: str, kind: str) -> list[Findin
     return found
 
 
+# A diagram structure on screen (the colour and forced-colour checks): not in a layer switched
+# off (display: none), nor in a view the explorer keeps rendered but does not show
+# (content-visibility: hidden).
+SHOWN_STRUCTURE_JS = """  const shown = (g) => { const r = g.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && g.checkVisibility({ visibilityProperty: true })
+      && !g.closest('.is-off, [hidden]'); };"""
+
+
 # --- 1.4.11 non-text contrast ------------------------------------------------------------------
 
-COLOURS_JS = """(scope) => {
+COLOURS_JS = (
+    """(scope) => {
   const out = [];
-  // a diagram structure on screen: not in a layer switched off (display: none), nor in a view
-  // the explorer keeps rendered but does not show (content-visibility: hidden)
-  const shown = (g) => { const r = g.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && g.checkVisibility({ visibilityProperty: true })
-      && !g.closest('.is-off, [hidden]'); };
+"""
+    + SHOWN_STRUCTURE_JS
+    + """
   const paint = (el) => { const s = getComputedStyle(el);
     return {stroke: s.stroke, fill: s.fill, fillOpacity: s.fillOpacity,
             opacity: s.opacity, strokeOpacity: s.strokeOpacity, strokeWidth: s.strokeWidth}; };
@@ -313,6 +320,7 @@ COLOURS_JS = """(scope) => {
   }
   return out;
 }"""
+)
 
 RGB = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
 
@@ -473,13 +481,12 @@ def focus_findings(page: Any, scope: str) -> list[Finding]:
 
 # --- forced colours ---------------------------------------------------------------------------
 
-FORCED_JS = """(scope) => {
+FORCED_JS = (
+    """(scope) => {
   const out = [];
-  // a diagram structure on screen: not in a layer switched off (display: none), nor in a view
-  // the explorer keeps rendered but does not show (content-visibility: hidden)
-  const shown = (g) => { const r = g.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && g.checkVisibility({ visibilityProperty: true })
-      && !g.closest('.is-off, [hidden]'); };
+"""
+    + SHOWN_STRUCTURE_JS
+    + """
   for (const root of document.querySelectorAll(scope)) {
     for (const b of root.querySelectorAll('button, .jupyter-button')) {
       const r = b.getBoundingClientRect();
@@ -517,6 +524,7 @@ FORCED_JS = """(scope) => {
   }
   return out;
 }"""
+)
 
 
 def forced_colour_findings(page: Any, scope: str) -> list[Finding]:
